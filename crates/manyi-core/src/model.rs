@@ -1,0 +1,455 @@
+//! The survey definition and response formats: plain serde data, no behaviour beyond lookups.
+//!
+//! Both formats are JSON contracts shared by the browser, the server and the CLI, so every field
+//! here is part of a public format. Add fields with `#[serde(default)]`; never repurpose one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A locale tag such as `zh-CN`, `zh-TW` or `en`.
+pub type Locale = String;
+
+/// Text that is either the same in every language or given per locale.
+///
+/// `"Hello"` and `{"en": "Hello", "zh-CN": "你好"}` are both valid. Lookup falls back to the
+/// survey's default locale, then to any translation, so a missing translation never shows an
+/// empty label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum LocalizedText {
+    /// The same text in every locale.
+    Plain(String),
+    /// Text keyed by locale tag.
+    PerLocale(BTreeMap<Locale, String>),
+}
+
+impl LocalizedText {
+    /// The text for `locale`, falling back to `default_locale`, then to the first translation.
+    ///
+    /// Locale tags are compared case-insensitively because browsers report `zh-cn` and `zh-CN`
+    /// alike.
+    pub fn get<'a>(&'a self, locale: &str, default_locale: &str) -> &'a str {
+        match self {
+            LocalizedText::Plain(text) => text,
+            LocalizedText::PerLocale(map) => {
+                let find = |wanted: &str| {
+                    map.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(wanted))
+                        .map(|(_, v)| v.as_str())
+                };
+                find(locale)
+                    .or_else(|| find(default_locale))
+                    .or_else(|| map.values().next().map(String::as_str))
+                    .unwrap_or("")
+            }
+        }
+    }
+
+    /// Whether any translation is non-empty.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            LocalizedText::Plain(text) => text.trim().is_empty(),
+            LocalizedText::PerLocale(map) => map.values().all(|v| v.trim().is_empty()),
+        }
+    }
+}
+
+impl From<&str> for LocalizedText {
+    fn from(text: &str) -> Self {
+        LocalizedText::Plain(text.to_owned())
+    }
+}
+
+/// A survey definition, as authored in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    /// Stable identifier, `[a-z0-9_-]+`, used in URLs.
+    pub id: String,
+    /// Integer version, starting at 1; a published change increments it.
+    pub version: u32,
+    pub title: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LocalizedText>,
+    /// The locale used when the respondent's locale has no translation.
+    pub default_locale: Locale,
+    /// The locales this survey is offered in; must contain `default_locale`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locales: Vec<Locale>,
+    /// Dimensions that scaled questions can belong to, with their composite weights.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dimensions: Vec<Dimension>,
+    pub pages: Vec<Page>,
+    /// Scoring settings; every field has a default.
+    #[serde(default, skip_serializing_if = "ScoringSettings::is_default")]
+    pub scoring: ScoringSettings,
+    /// Text of the thank-you screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thank_you: Option<LocalizedText>,
+    /// Whether the thank-you screen shows the respondent their own scores.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_scores: bool,
+}
+
+/// How per-response scores are combined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScoringSettings {
+    /// The composite index is missing when the answered items carry less than this share of
+    /// the total weight (0 < share ≤ 1).
+    #[serde(default = "default_min_coverage")]
+    pub min_coverage: f64,
+}
+
+fn default_min_coverage() -> f64 {
+    0.5
+}
+
+impl Default for ScoringSettings {
+    fn default() -> Self {
+        ScoringSettings {
+            min_coverage: default_min_coverage(),
+        }
+    }
+}
+
+impl ScoringSettings {
+    fn is_default(&self) -> bool {
+        *self == ScoringSettings::default()
+    }
+}
+
+/// A group of items scored together (satisfaction, trust, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub id: String,
+    pub title: LocalizedText,
+    /// Relative weight in the composite index; dimensions default to equal weights. Zero keeps
+    /// the dimension in the report but out of the composite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+impl Dimension {
+    /// The weight with the documented default of 1 (equal weights).
+    pub fn effective_weight(&self) -> f64 {
+        self.weight.unwrap_or(1.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<LocalizedText>,
+    pub questions: Vec<Question>,
+}
+
+/// The kinds of question the runner can show and the core can score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Net Promoter question: integers 0–10.
+    Nps,
+    /// A numeric rating (stars or numbers) on `scale`.
+    Rating,
+    /// An agreement item on `scale`.
+    Likert,
+    SingleChoice,
+    MultiChoice,
+    Text,
+    /// Several Likert rows sharing one `scale`.
+    Matrix,
+}
+
+impl QuestionKind {
+    /// Whether answers are numbers on a scale (and so can be rescaled, reversed and weighted).
+    pub fn is_scaled(self) -> bool {
+        matches!(
+            self,
+            QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert | QuestionKind::Matrix
+        )
+    }
+}
+
+/// The standard metric a question stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Net Promoter Score (0–10).
+    Nps,
+    /// Customer satisfaction, top-2-box (usually 1–5).
+    Csat,
+    /// Customer Effort Score 2.0 (1–7 agreement).
+    Ces,
+}
+
+/// A numeric scale. Values are `min`, `min + step`, …, `max`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+    /// Distance between points; 1 (an integer scale) unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+    /// Labels for some or all points (typically the two ends).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<ScaleLabel>,
+}
+
+impl Scale {
+    pub const NPS: Scale = Scale {
+        min: 0.0,
+        max: 10.0,
+        step: None,
+        labels: Vec::new(),
+    };
+
+    pub fn new(min: f64, max: f64) -> Scale {
+        Scale {
+            min,
+            max,
+            step: None,
+            labels: Vec::new(),
+        }
+    }
+
+    pub fn step(&self) -> f64 {
+        self.step.unwrap_or(1.0)
+    }
+
+    /// Whether `x` is one of the scale's points (within floating-point tolerance).
+    pub fn contains(&self, x: f64) -> bool {
+        if !x.is_finite() || x < self.min - 1e-9 || x > self.max + 1e-9 {
+            return false;
+        }
+        let k = (x - self.min) / self.step();
+        (k - k.round()).abs() < 1e-9
+    }
+
+    /// The scale's points in ascending order.
+    pub fn points(&self) -> Vec<f64> {
+        let step = self.step();
+        if !(step > 0.0) || !(self.max >= self.min) {
+            return Vec::new();
+        }
+        let count = ((self.max - self.min) / step + 1e-9).floor() as usize + 1;
+        (0..count).map(|i| self.min + step * i as f64).collect()
+    }
+
+    /// Reverse coding on the declared bounds: `min + max − x`.
+    pub fn reverse(&self, x: f64) -> f64 {
+        self.min + self.max - x
+    }
+
+    /// Linear rescaling of `x` to 0–100.
+    pub fn to_percent(&self, x: f64) -> f64 {
+        (x - self.min) / (self.max - self.min) * 100.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScaleLabel {
+    pub value: f64,
+    pub label: LocalizedText,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// The stored answer value.
+    pub value: String,
+    pub label: LocalizedText,
+}
+
+/// One row of a matrix question: an item of its own, with its own dimension and coding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRow {
+    pub id: String,
+    pub text: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reverse: bool,
+    /// Relative weight within its dimension (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Unique within the survey, `[a-z0-9_]+`.
+    pub id: String,
+    pub kind: QuestionKind,
+    pub text: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<LocalizedText>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// The dimension this item scores into (scaled kinds other than matrix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+    /// Reverse-worded item: scored as `min + max − x`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reverse: bool,
+    /// Relative weight within its dimension (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// The scale of rating, Likert and matrix questions. NPS is always 0–10; a given scale for
+    /// it may only add labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    /// Options of choice questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<ChoiceOption>,
+    /// Rows of matrix questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<MatrixRow>,
+    /// Marks the question as the survey's standard NPS, CSAT or CES item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// Show the question only when this condition on earlier answers holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_if: Option<String>,
+    /// Maximum characters of a text answer (default [`DEFAULT_TEXT_MAX_LENGTH`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Whether a text answer is long-form (a text area rather than one line).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiline: bool,
+    /// Rating display hint: stars instead of numbers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stars: bool,
+}
+
+/// The character limit of a text answer when the definition gives none.
+pub const DEFAULT_TEXT_MAX_LENGTH: u32 = 2000;
+
+/// The scale a kind uses when the definition gives none (rating and Likert: 1–5).
+pub fn default_scale(kind: QuestionKind) -> Option<Scale> {
+    match kind {
+        QuestionKind::Nps => Some(Scale::NPS),
+        QuestionKind::Rating | QuestionKind::Likert | QuestionKind::Matrix => {
+            Some(Scale::new(1.0, 5.0))
+        }
+        _ => None,
+    }
+}
+
+impl Question {
+    /// The scale answers are checked and scored on, with defaults applied. NPS always uses
+    /// 0–10 integer points whatever labels the definition adds.
+    pub fn effective_scale(&self) -> Option<Scale> {
+        match self.kind {
+            QuestionKind::Nps => {
+                let mut scale = Scale::NPS;
+                if let Some(given) = &self.scale {
+                    scale.labels = given.labels.clone();
+                }
+                Some(scale)
+            }
+            kind if kind.is_scaled() => self.scale.clone().or_else(|| default_scale(kind)),
+            _ => None,
+        }
+    }
+
+    pub fn max_length(&self) -> u32 {
+        self.max_length.unwrap_or(DEFAULT_TEXT_MAX_LENGTH)
+    }
+}
+
+impl Survey {
+    /// Every question in page order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.pages.iter().flat_map(|p| p.questions.iter())
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+
+    pub fn locales_or_default(&self) -> Vec<Locale> {
+        if self.locales.is_empty() {
+            vec![self.default_locale.clone()]
+        } else {
+            self.locales.clone()
+        }
+    }
+
+    /// The question marked with `metric`, if any.
+    pub fn metric_question(&self, metric: Metric) -> Option<&Question> {
+        self.questions().find(|q| q.metric == Some(metric))
+    }
+}
+
+/// One answer. The JSON shape follows the question kind: a number for scaled questions, a string
+/// for single choice and text, a list of strings for multiple choice, an object of row id →
+/// number for a matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Answer {
+    Number(f64),
+    Text(String),
+    Choices(Vec<String>),
+    Matrix(BTreeMap<String, f64>),
+}
+
+impl Answer {
+    /// A short name of the JSON shape, for error messages.
+    pub fn shape(&self) -> &'static str {
+        match self {
+            Answer::Number(_) => "a number",
+            Answer::Text(_) => "a string",
+            Answer::Choices(_) => "a list of strings",
+            Answer::Matrix(_) => "an object of row answers",
+        }
+    }
+}
+
+/// A respondent's submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Response {
+    /// A UUID made by the client; it makes delivery idempotent.
+    pub id: String,
+    pub survey_id: String,
+    pub survey_version: u32,
+    /// RFC 3339 with offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// RFC 3339 with offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// Question id → answer. Unanswered questions are absent.
+    #[serde(default)]
+    pub answers: BTreeMap<String, Answer>,
+    /// Context such as channel, location, counter or customer reference.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
+    /// A response submitted before completion (a kiosk's idle timeout): required answers may be
+    /// missing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+}

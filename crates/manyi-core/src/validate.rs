@@ -1,0 +1,909 @@
+//! Validation of survey definitions and responses.
+//!
+//! A definition is checked as a whole and gets every problem at once, each with a JSON path, so
+//! an author fixes a file in one round. A response is checked against the definition it claims
+//! to answer; each problem is a typed [`ResponseError`] naming the question.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::condition::{Condition, Operand};
+use crate::model::{Answer, Question, QuestionKind, Response, Survey};
+use crate::table::AnswerSet;
+use crate::visibility::Visibility;
+
+/// One problem in a survey definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Where the problem is, as a JSON path such as `$.pages[0].questions[2].scale.min`.
+    pub path: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why a definition could not be accepted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DefinitionError {
+    /// The text is not JSON of the definition's shape; the path says where reading stopped.
+    #[error("{path}: {message}")]
+    Malformed { path: String, message: String },
+    /// The definition parsed but breaks rules; every problem is listed.
+    #[error("{} problem(s) in the definition, first: {}", .0.len(), .0[0])]
+    Invalid(Vec<Problem>),
+}
+
+impl DefinitionError {
+    /// Every problem as a list, whatever the variant, for uniform display.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            DefinitionError::Malformed { path, message } => vec![Problem {
+                path: path.clone(),
+                message: message.clone(),
+            }],
+            DefinitionError::Invalid(problems) => problems.clone(),
+        }
+    }
+}
+
+/// Parses and validates a definition from JSON text.
+pub fn parse_survey(json: &str) -> Result<Survey, DefinitionError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let survey: Survey = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        DefinitionError::Malformed {
+            path: if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            },
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    let problems = validate_survey(&survey);
+    if problems.is_empty() {
+        Ok(survey)
+    } else {
+        Err(DefinitionError::Invalid(problems))
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn is_survey_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn weight(&mut self, path: String, weight: Option<f64>) {
+        if let Some(w) = weight
+            && (!w.is_finite() || w < 0.0)
+        {
+            self.push(path, format!("weight must be a number ≥ 0, found {w}"));
+        }
+    }
+}
+
+/// Checks a parsed definition and returns every problem found (empty when valid).
+pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+
+    if !is_survey_id(&survey.id) {
+        c.push(
+            "$.id",
+            format!(
+                "survey id {:?} must be 1–64 characters of a–z, 0–9, `_` or `-`",
+                survey.id
+            ),
+        );
+    }
+    if survey.version == 0 {
+        c.push("$.version", "version starts at 1");
+    }
+    if survey.title.is_blank() {
+        c.push("$.title", "the title is empty");
+    }
+    if survey.default_locale.trim().is_empty() {
+        c.push("$.default_locale", "the default locale is empty");
+    }
+    if !survey.locales.is_empty() && !survey.locales.contains(&survey.default_locale) {
+        c.push(
+            "$.locales",
+            format!(
+                "the locales do not include the default locale {:?}",
+                survey.default_locale
+            ),
+        );
+    }
+    let coverage = survey.scoring.min_coverage;
+    if !(coverage > 0.0 && coverage <= 1.0) {
+        c.push(
+            "$.scoring.min_coverage",
+            format!(
+                "the minimum answered-weight share must be above 0 and at most 1, found {coverage}"
+            ),
+        );
+    }
+
+    let mut dimension_ids: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in survey.dimensions.iter().enumerate() {
+        let path = format!("$.dimensions[{i}]");
+        if !is_id(&d.id) {
+            c.push(
+                format!("{path}.id"),
+                format!("dimension id {:?} must use only a–z, 0–9 and `_`", d.id),
+            );
+        }
+        if let Some(first) = dimension_ids.insert(&d.id, i) {
+            c.push(
+                format!("{path}.id"),
+                format!(
+                    "dimension id {:?} is already used by $.dimensions[{first}]",
+                    d.id
+                ),
+            );
+        }
+        c.weight(format!("{path}.weight"), d.weight);
+    }
+
+    if survey.pages.is_empty() {
+        c.push("$.pages", "a survey needs at least one page");
+    }
+
+    let mut page_ids: HashMap<&str, usize> = HashMap::new();
+    // Question ids in page order, each with its path, so `visible_if` can be checked against
+    // what comes before it.
+    let mut seen_questions: HashMap<&str, (usize, &Question)> = HashMap::new();
+    let mut order = 0usize;
+    let mut used_dimensions: HashSet<&str> = HashSet::new();
+    let mut metrics: HashMap<&'static str, String> = HashMap::new();
+
+    for (pi, page) in survey.pages.iter().enumerate() {
+        let page_path = format!("$.pages[{pi}]");
+        if !is_id(&page.id) {
+            c.push(
+                format!("{page_path}.id"),
+                format!("page id {:?} must use only a–z, 0–9 and `_`", page.id),
+            );
+        }
+        if let Some(first) = page_ids.insert(&page.id, pi) {
+            c.push(
+                format!("{page_path}.id"),
+                format!("page id {:?} is already used by $.pages[{first}]", page.id),
+            );
+        }
+        if page.questions.is_empty() {
+            c.push(
+                format!("{page_path}.questions"),
+                "a page needs at least one question",
+            );
+        }
+        for (qi, q) in page.questions.iter().enumerate() {
+            let path = format!("{page_path}.questions[{qi}]");
+            check_question(&mut c, survey, q, &path, &dimension_ids, &seen_questions);
+            for dim in q
+                .dimension
+                .iter()
+                .chain(q.rows.iter().filter_map(|r| r.dimension.as_ref()))
+            {
+                used_dimensions.insert(dim.as_str());
+            }
+            if let Some(metric) = q.metric {
+                let name = metric_name(metric);
+                if let Some(first) = metrics.insert(name, path.clone()) {
+                    c.push(
+                        format!("{path}.metric"),
+                        format!("metric {name} is already marked on {first}; mark one question per metric"),
+                    );
+                }
+            }
+            if seen_questions.contains_key(q.id.as_str()) {
+                c.push(
+                    format!("{path}.id"),
+                    format!("question id {:?} is used twice", q.id),
+                );
+            } else {
+                seen_questions.insert(&q.id, (order, q));
+            }
+            order += 1;
+        }
+    }
+
+    let weighted: Vec<&crate::model::Dimension> = survey
+        .dimensions
+        .iter()
+        .filter(|d| used_dimensions.contains(d.id.as_str()))
+        .collect();
+    if !weighted.is_empty() && weighted.iter().all(|d| d.effective_weight() == 0.0) {
+        c.push(
+            "$.dimensions",
+            "every dimension with items has weight 0, so the composite index cannot be computed",
+        );
+    }
+    for (i, d) in survey.dimensions.iter().enumerate() {
+        if !used_dimensions.contains(d.id.as_str()) {
+            c.push(
+                format!("$.dimensions[{i}]"),
+                format!("dimension {:?} has no items", d.id),
+            );
+        }
+    }
+    c.problems
+}
+
+fn check_question(
+    c: &mut Checker,
+    survey: &Survey,
+    q: &Question,
+    path: &str,
+    dimensions: &HashMap<&str, usize>,
+    earlier: &HashMap<&str, (usize, &Question)>,
+) {
+    if !is_id(&q.id) {
+        c.push(
+            format!("{path}.id"),
+            format!("question id {:?} must use only a–z, 0–9 and `_`", q.id),
+        );
+    }
+    if q.text.is_blank() {
+        c.push(format!("{path}.text"), "the question text is empty");
+    }
+    let scaled = q.kind.is_scaled();
+    let check_dimension = |c: &mut Checker, dim: &Option<String>, at: String| {
+        if let Some(dim) = dim
+            && !dimensions.contains_key(dim.as_str())
+        {
+            c.push(at, format!("unknown dimension {dim:?}"));
+        }
+    };
+    if q.kind == QuestionKind::Matrix {
+        if q.dimension.is_some() {
+            c.push(
+                format!("{path}.dimension"),
+                "a matrix question takes its dimensions per row (rows[].dimension)",
+            );
+        }
+        if q.reverse {
+            c.push(
+                format!("{path}.reverse"),
+                "a matrix question is reversed per row (rows[].reverse)",
+            );
+        }
+    } else {
+        check_dimension(c, &q.dimension, format!("{path}.dimension"));
+        if (q.dimension.is_some() || q.reverse) && !scaled {
+            c.push(
+                path.to_owned(),
+                format!(
+                    "only scaled questions (nps, rating, likert, matrix) can have a dimension or be reversed, not {}",
+                    kind_name(q.kind)
+                ),
+            );
+        }
+    }
+    c.weight(format!("{path}.weight"), q.weight);
+
+    match (&q.scale, q.kind) {
+        (Some(_), kind) if !scaled => c.push(
+            format!("{path}.scale"),
+            format!("a {} question has no scale", kind_name(kind)),
+        ),
+        // A standard NPS scale falls through to the general checks, which check its labels.
+        (Some(scale), QuestionKind::Nps)
+            if scale.min != 0.0 || scale.max != 10.0 || scale.step.is_some_and(|s| s != 1.0) =>
+        {
+            c.push(
+                format!("{path}.scale"),
+                "an NPS question is always 0–10 in steps of 1; its scale may only add labels",
+            );
+        }
+        (Some(scale), _) => {
+            if !scale.min.is_finite() || !scale.max.is_finite() || scale.min >= scale.max {
+                c.push(
+                    format!("{path}.scale"),
+                    format!(
+                        "scale min ({}) must be below max ({})",
+                        scale.min, scale.max
+                    ),
+                );
+            } else if let Some(step) = scale.step {
+                let count = (scale.max - scale.min) / step;
+                if !(step > 0.0) || (count - count.round()).abs() > 1e-9 {
+                    c.push(
+                        format!("{path}.scale.step"),
+                        format!(
+                            "step {step} must be positive and divide max − min ({})",
+                            scale.max - scale.min
+                        ),
+                    );
+                } else if count > 100.0 {
+                    c.push(
+                        format!("{path}.scale"),
+                        "a scale may have at most 101 points",
+                    );
+                }
+            } else if scale.max - scale.min > 100.0 {
+                c.push(
+                    format!("{path}.scale"),
+                    "a scale may have at most 101 points",
+                );
+            } else if (scale.min - scale.min.round()).abs() > 1e-9 {
+                c.push(
+                    format!("{path}.scale.min"),
+                    "an integer scale (no step given) must start at an integer",
+                );
+            }
+            // Labels are only checked on a sound scale; on a broken one every label would be
+            // "off the scale" and bury the real problem.
+            let sound = scale.min < scale.max;
+            for (li, label) in scale.labels.iter().enumerate().filter(|_| sound) {
+                if !scale.contains(label.value) {
+                    c.push(
+                        format!("{path}.scale.labels[{li}].value"),
+                        format!("{} is not a point of the scale", label.value),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+
+    let has_options = matches!(
+        q.kind,
+        QuestionKind::SingleChoice | QuestionKind::MultiChoice
+    );
+    if has_options {
+        if q.options.is_empty() {
+            c.push(
+                format!("{path}.options"),
+                "a choice question needs at least one option",
+            );
+        }
+        let mut values: HashMap<&str, usize> = HashMap::new();
+        for (oi, option) in q.options.iter().enumerate() {
+            if option.value.is_empty() {
+                c.push(
+                    format!("{path}.options[{oi}].value"),
+                    "an option value is empty",
+                );
+            }
+            if let Some(first) = values.insert(&option.value, oi) {
+                c.push(
+                    format!("{path}.options[{oi}].value"),
+                    format!(
+                        "option value {:?} is already used by options[{first}]",
+                        option.value
+                    ),
+                );
+            }
+            if option.label.is_blank() {
+                c.push(
+                    format!("{path}.options[{oi}].label"),
+                    "the option label is empty",
+                );
+            }
+        }
+    } else if !q.options.is_empty() {
+        c.push(
+            format!("{path}.options"),
+            format!("a {} question has no options", kind_name(q.kind)),
+        );
+    }
+
+    if q.kind == QuestionKind::Matrix {
+        if q.rows.is_empty() {
+            c.push(
+                format!("{path}.rows"),
+                "a matrix question needs at least one row",
+            );
+        }
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for (ri, row) in q.rows.iter().enumerate() {
+            let row_path = format!("{path}.rows[{ri}]");
+            if !is_id(&row.id) {
+                c.push(
+                    format!("{row_path}.id"),
+                    format!("row id {:?} must use only a–z, 0–9 and `_`", row.id),
+                );
+            }
+            if let Some(first) = ids.insert(&row.id, ri) {
+                c.push(
+                    format!("{row_path}.id"),
+                    format!("row id {:?} is already used by rows[{first}]", row.id),
+                );
+            }
+            if row.text.is_blank() {
+                c.push(format!("{row_path}.text"), "the row text is empty");
+            }
+            check_dimension(c, &row.dimension, format!("{row_path}.dimension"));
+            c.weight(format!("{row_path}.weight"), row.weight);
+        }
+    } else if !q.rows.is_empty() {
+        c.push(
+            format!("{path}.rows"),
+            format!("a {} question has no rows", kind_name(q.kind)),
+        );
+    }
+
+    if let Some(metric) = q.metric {
+        use crate::model::Metric;
+        let ok = match metric {
+            Metric::Nps => q.kind == QuestionKind::Nps,
+            Metric::Csat | Metric::Ces => {
+                matches!(q.kind, QuestionKind::Rating | QuestionKind::Likert)
+            }
+        };
+        if !ok {
+            c.push(
+                format!("{path}.metric"),
+                format!(
+                    "metric {} does not fit a {} question (NPS needs kind nps; CSAT and CES need rating or likert)",
+                    metric_name(metric),
+                    kind_name(q.kind)
+                ),
+            );
+        }
+        if metric == Metric::Ces
+            && let Some(scale) = q.effective_scale()
+            && (scale.min != 1.0 || scale.max != 7.0 || scale.step() != 1.0)
+        {
+            c.push(
+                format!("{path}.scale"),
+                "CES 2.0 uses a 1–7 agreement scale; the old 1–5 effort scale must not be pooled with it",
+            );
+        }
+    }
+
+    if q.kind == QuestionKind::Text {
+        if q.max_length == Some(0) {
+            c.push(
+                format!("{path}.max_length"),
+                "max_length must be at least 1",
+            );
+        }
+    } else if q.max_length.is_some() || q.multiline {
+        c.push(
+            path.to_owned(),
+            "max_length and multiline apply only to text questions",
+        );
+    }
+    if q.stars && q.kind != QuestionKind::Rating {
+        c.push(
+            format!("{path}.stars"),
+            "stars apply only to rating questions",
+        );
+    }
+
+    if let Some(text) = &q.visible_if {
+        let at = format!("{path}.visible_if");
+        match Condition::parse(text) {
+            Err(e) => c.push(at, format!("syntax error: {e}")),
+            Ok(condition) => {
+                for var in condition.variables() {
+                    if var.question == q.id {
+                        c.push(
+                            at.clone(),
+                            format!("the condition refers to its own question {:?}", q.id),
+                        );
+                        continue;
+                    }
+                    let Some((_, target)) = earlier.get(var.question.as_str()) else {
+                        let later = survey.question(&var.question).is_some();
+                        c.push(
+                            at.clone(),
+                            if later {
+                                format!(
+                                    "the condition refers to {:?}, which comes later; it may only use earlier answers",
+                                    var.question
+                                )
+                            } else {
+                                format!(
+                                    "the condition refers to unknown question {:?}",
+                                    var.question
+                                )
+                            },
+                        );
+                        continue;
+                    };
+                    match (&var.row, target.kind) {
+                        (Some(row), QuestionKind::Matrix)
+                            if !target.rows.iter().any(|r| &r.id == row) =>
+                        {
+                            c.push(
+                                at.clone(),
+                                format!("question {:?} has no row {row:?}", var.question),
+                            );
+                        }
+                        (Some(_), QuestionKind::Matrix) => {}
+                        (Some(_), _) => c.push(
+                            at.clone(),
+                            format!(
+                                "{var} names a row, but {:?} is not a matrix question",
+                                var.question
+                            ),
+                        ),
+                        (None, QuestionKind::Matrix) => c.push(
+                            at.clone(),
+                            format!(
+                                "compare a matrix row ({}.ROW), not the whole matrix",
+                                var.question
+                            ),
+                        ),
+                        _ => {}
+                    }
+                }
+                for (var, literal) in condition.literal_comparisons() {
+                    let Some((_, target)) = earlier.get(var.question.as_str()) else {
+                        continue;
+                    };
+                    if let Operand::Text(value) = literal
+                        && matches!(
+                            target.kind,
+                            QuestionKind::SingleChoice | QuestionKind::MultiChoice
+                        )
+                        && !target.options.iter().any(|o| &o.value == value)
+                    {
+                        c.push(
+                            at.clone(),
+                            format!("{value:?} is not an option of {:?}", var.question),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn metric_name(metric: crate::model::Metric) -> &'static str {
+    match metric {
+        crate::model::Metric::Nps => "nps",
+        crate::model::Metric::Csat => "csat",
+        crate::model::Metric::Ces => "ces",
+    }
+}
+
+pub(crate) fn kind_name(kind: QuestionKind) -> &'static str {
+    match kind {
+        QuestionKind::Nps => "nps",
+        QuestionKind::Rating => "rating",
+        QuestionKind::Likert => "likert",
+        QuestionKind::SingleChoice => "single_choice",
+        QuestionKind::MultiChoice => "multi_choice",
+        QuestionKind::Text => "text",
+        QuestionKind::Matrix => "matrix",
+    }
+}
+
+/// One problem with a response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ResponseError {
+    #[error("response id {id:?} is not a UUID")]
+    InvalidId { id: String },
+    #[error("the response is for survey {found:?}, not {expected:?}")]
+    WrongSurvey { expected: String, found: String },
+    #[error("the response is for version {found} of the survey, not {expected}")]
+    WrongVersion { expected: u32, found: u32 },
+    #[error("submitted_at is before started_at")]
+    SubmittedBeforeStarted,
+    #[error("{question:?} is not a question of this survey")]
+    UnknownQuestion { question: String },
+    #[error("{question:?} expects {expected}, found {found}")]
+    WrongType {
+        question: String,
+        expected: String,
+        found: String,
+    },
+    #[error("{question:?}: {value} is outside the scale {min}–{max}")]
+    OutOfRange {
+        question: String,
+        value: f64,
+        min: f64,
+        max: f64,
+    },
+    #[error("{question:?}: {value} is not a point of the scale (steps of {step} from {min})")]
+    NotOnScale {
+        question: String,
+        value: f64,
+        min: f64,
+        step: f64,
+    },
+    #[error("{question:?}: {value:?} is not one of the options")]
+    UnknownOption { question: String, value: String },
+    #[error("{question:?}: option {value:?} is chosen twice")]
+    DuplicateChoice { question: String, value: String },
+    #[error("{question:?} has no row {row:?}")]
+    UnknownRow { question: String, row: String },
+    #[error("{question:?}: the answer has {length} characters; the limit is {max}")]
+    TooLong {
+        question: String,
+        length: usize,
+        max: u32,
+    },
+    #[error("{question:?} is required")]
+    MissingRequired { question: String },
+    #[error("{question:?} is hidden by its condition, so it cannot have an answer")]
+    AnsweredHidden { question: String },
+}
+
+impl ResponseError {
+    /// The question the problem concerns, if it concerns one.
+    pub fn question(&self) -> Option<&str> {
+        match self {
+            ResponseError::UnknownQuestion { question }
+            | ResponseError::WrongType { question, .. }
+            | ResponseError::OutOfRange { question, .. }
+            | ResponseError::NotOnScale { question, .. }
+            | ResponseError::UnknownOption { question, .. }
+            | ResponseError::DuplicateChoice { question, .. }
+            | ResponseError::UnknownRow { question, .. }
+            | ResponseError::TooLong { question, .. }
+            | ResponseError::MissingRequired { question }
+            | ResponseError::AnsweredHidden { question } => Some(question),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `s` is a UUID in its canonical hyphenated text form (any version, either case).
+pub fn is_uuid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Checks one answer against its question, ignoring whether it is required or visible.
+pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
+    let wrong_type = |expected: &str| ResponseError::WrongType {
+        question: q.id.clone(),
+        expected: expected.to_owned(),
+        found: answer.shape().to_owned(),
+    };
+    match (q.kind, answer) {
+        (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, Answer::Number(x)) => {
+            let scale = q.effective_scale().expect("scaled kinds have a scale");
+            check_scaled(&q.id, &scale, *x)
+        }
+        (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, _) => {
+            Err(wrong_type("a number"))
+        }
+        (QuestionKind::SingleChoice, Answer::Text(value)) => {
+            if q.options.iter().any(|o| &o.value == value) {
+                Ok(())
+            } else {
+                Err(ResponseError::UnknownOption {
+                    question: q.id.clone(),
+                    value: value.clone(),
+                })
+            }
+        }
+        (QuestionKind::SingleChoice, _) => Err(wrong_type("one option value (a string)")),
+        (QuestionKind::MultiChoice, Answer::Choices(values)) => {
+            let mut seen = HashSet::new();
+            for value in values {
+                if !q.options.iter().any(|o| &o.value == value) {
+                    return Err(ResponseError::UnknownOption {
+                        question: q.id.clone(),
+                        value: value.clone(),
+                    });
+                }
+                if !seen.insert(value) {
+                    return Err(ResponseError::DuplicateChoice {
+                        question: q.id.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+            Ok(())
+        }
+        (QuestionKind::MultiChoice, _) => Err(wrong_type("a list of option values")),
+        (QuestionKind::Text, Answer::Text(text)) => {
+            let length = text.chars().count();
+            if length > q.max_length() as usize {
+                Err(ResponseError::TooLong {
+                    question: q.id.clone(),
+                    length,
+                    max: q.max_length(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+        (QuestionKind::Text, _) => Err(wrong_type("a string")),
+        (QuestionKind::Matrix, Answer::Matrix(rows)) => {
+            let scale = q.effective_scale().expect("matrix has a scale");
+            for (row, x) in rows {
+                if !q.rows.iter().any(|r| &r.id == row) {
+                    return Err(ResponseError::UnknownRow {
+                        question: q.id.clone(),
+                        row: row.clone(),
+                    });
+                }
+                check_scaled(&format!("{}.{}", q.id, row), &scale, *x)?;
+            }
+            Ok(())
+        }
+        (QuestionKind::Matrix, _) => Err(wrong_type("an object of row id → number")),
+    }
+}
+
+fn check_scaled(question: &str, scale: &crate::model::Scale, x: f64) -> Result<(), ResponseError> {
+    if !x.is_finite() || x < scale.min - 1e-9 || x > scale.max + 1e-9 {
+        return Err(ResponseError::OutOfRange {
+            question: question.to_owned(),
+            value: x,
+            min: scale.min,
+            max: scale.max,
+        });
+    }
+    if !scale.contains(x) {
+        return Err(ResponseError::NotOnScale {
+            question: question.to_owned(),
+            value: x,
+            min: scale.min,
+            step: scale.step(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether an answer counts as given. An empty string, an empty list or an empty matrix is the
+/// same as no answer: a respondent who clears a field has not answered it.
+pub fn is_answered(answer: &Answer) -> bool {
+    match answer {
+        Answer::Number(_) => true,
+        Answer::Text(s) => !s.trim().is_empty(),
+        Answer::Choices(list) => !list.is_empty(),
+        Answer::Matrix(rows) => !rows.is_empty(),
+    }
+}
+
+/// Checks responses against one definition. Build it once (it indexes the questions and parses
+/// the conditions) and check any number of responses with it.
+#[derive(Debug, Clone)]
+pub struct Validator<'s> {
+    survey: &'s Survey,
+    questions: HashMap<&'s str, &'s Question>,
+    visibility: Visibility,
+}
+
+impl<'s> Validator<'s> {
+    pub fn new(survey: &'s Survey) -> Validator<'s> {
+        Validator {
+            survey,
+            questions: survey.questions().map(|q| (q.id.as_str(), q)).collect(),
+            visibility: Visibility::new(survey),
+        }
+    }
+
+    /// Checks a response, envelope (id, survey, version, timestamps) and answers.
+    pub fn response(&self, response: &Response) -> Result<(), Vec<ResponseError>> {
+        let survey = self.survey;
+        let mut errors = Vec::new();
+        if !is_uuid(&response.id) {
+            errors.push(ResponseError::InvalidId {
+                id: response.id.clone(),
+            });
+        }
+        if response.survey_id != survey.id {
+            errors.push(ResponseError::WrongSurvey {
+                expected: survey.id.clone(),
+                found: response.survey_id.clone(),
+            });
+        }
+        if response.survey_version != survey.version {
+            errors.push(ResponseError::WrongVersion {
+                expected: survey.version,
+                found: response.survey_version,
+            });
+        }
+        if let (Some(started), Some(submitted)) = (response.started_at, response.submitted_at)
+            && submitted < started
+        {
+            errors.push(ResponseError::SubmittedBeforeStarted);
+        }
+        if let Err(answer_errors) = self.answers(&response.answers, response.partial) {
+            errors.extend(answer_errors);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks answers alone, without the envelope: for data that has none, such as the rows of
+    /// a CSV export. `partial` allows missing required answers.
+    pub fn answers(
+        &self,
+        answers: &dyn AnswerSet,
+        partial: bool,
+    ) -> Result<(), Vec<ResponseError>> {
+        let mut errors = Vec::new();
+        answers.each_raw(&mut |id, answer| match self.questions.get(id) {
+            None => errors.push(ResponseError::UnknownQuestion {
+                question: id.to_owned(),
+            }),
+            Some(q) => {
+                if let Err(e) = check_answer(q, answer) {
+                    errors.push(e);
+                }
+            }
+        });
+        let hidden = if self.visibility.has_conditions() {
+            self.visibility.hidden(answers)
+        } else {
+            HashSet::new()
+        };
+        for q in self.survey.questions() {
+            let answer = answers.answer(&q.id).filter(|a| is_answered(a));
+            let shown = !hidden.contains(&q.id);
+            let required = shown && q.required && !partial;
+            match answer {
+                Some(_) if !shown => errors.push(ResponseError::AnsweredHidden {
+                    question: q.id.clone(),
+                }),
+                None if required => errors.push(ResponseError::MissingRequired {
+                    question: q.id.clone(),
+                }),
+                Some(Answer::Matrix(rows))
+                    if required && q.rows.iter().any(|r| !rows.contains_key(&r.id)) =>
+                {
+                    errors.push(ResponseError::MissingRequired {
+                        question: q.id.clone(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks a response against the definition it answers and returns every problem (build a
+/// [`Validator`] to check many).
+pub fn validate_response(survey: &Survey, response: &Response) -> Result<(), Vec<ResponseError>> {
+    Validator::new(survey).response(response)
+}
+
+/// Checks answers without an envelope (build a [`Validator`] to check many).
+pub fn validate_answers(
+    survey: &Survey,
+    answers: &BTreeMap<String, Answer>,
+    partial: bool,
+) -> Result<(), Vec<ResponseError>> {
+    Validator::new(survey).answers(answers, partial)
+}

@@ -1,0 +1,213 @@
+//! The subcommands. Exit codes: 0 success, 1 the input has problems (listed on stderr), 2 the
+//! command could not run (bad arguments, unreadable files).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use clap::{Parser, Subcommand};
+use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_from_table};
+use manyi_core::score::Plan;
+use manyi_core::validate::parse_survey;
+
+use crate::input::{format_definition_error, load_responses, load_survey};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "manyi",
+    version,
+    about = "Customer-satisfaction surveys: validate, score, report"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a survey definition; lists every problem with its JSON path.
+    Validate { file: PathBuf },
+    /// The built-in templates.
+    Template {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
+    /// Compute the report for a set of responses, as JSON on stdout.
+    Score(ScoreArgs),
+    /// Print the JSON Schema of the survey definition format.
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateAction {
+    /// List the template names.
+    List,
+    /// Print a template's definition JSON.
+    Show { name: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// A definition file, or template:NAME.
+    #[arg(long)]
+    pub survey: String,
+    /// Responses as a JSON array (.json) or a CSV export (.csv).
+    #[arg(long)]
+    pub responses: PathBuf,
+    /// Break the headline figures down by this meta key.
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// Group the headline figures by day, week (ISO) or month.
+    #[arg(long)]
+    pub bucket: Option<BucketUnit>,
+    /// The UTC offset that days, weeks and months are taken in, such as +08:00.
+    #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
+    pub utc_offset: String,
+    /// Only responses submitted at or after this time (RFC 3339, or a date taken at midnight
+    /// in --utc-offset). With --to, the report also compares with the period just before.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only responses submitted before this time (RFC 3339 or a date).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Treat any bad row as an error (exit 1) instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Parses `+08:00`, `-05:30`, `Z` or `+0800`.
+pub fn parse_offset(text: &str) -> Result<FixedOffset> {
+    if text == "Z" || text == "z" {
+        return Ok(FixedOffset::east_opt(0).expect("zero is a valid offset"));
+    }
+    text.parse::<FixedOffset>()
+        .ok()
+        .with_context(|| format!("{text:?} is not a UTC offset such as +08:00"))
+}
+
+fn parse_instant(text: &str, offset: FixedOffset) -> Result<DateTime<FixedOffset>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t);
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("{text:?} is neither an RFC 3339 time nor a YYYY-MM-DD date"))?;
+    date.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(offset).single())
+        .with_context(|| format!("{text:?} has no midnight in {offset}"))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Validate { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match parse_survey(&text) {
+                Ok(survey) => {
+                    println!(
+                        "{}: valid ({} v{}, {} questions)",
+                        file.display(),
+                        survey.id,
+                        survey.version,
+                        survey.questions().count()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!(
+                        "{}",
+                        format_definition_error(&file.display().to_string(), &e)
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Template { action } => match action {
+            TemplateAction::List => {
+                for name in manyi_core::templates::names() {
+                    let survey = manyi_core::templates::get(name)
+                        .expect("listed templates exist")
+                        .map_err(|e| anyhow::anyhow!(format_definition_error(name, &e)))?;
+                    println!("{name}\t{}", survey.title.get("en", &survey.default_locale));
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            TemplateAction::Show { name } => match manyi_core::templates::json(&name) {
+                Some(json) => {
+                    print!("{json}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => bail!(
+                    "unknown template {name:?}; available: {}",
+                    manyi_core::templates::names()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        },
+        Command::Score(args) => score(args),
+        Command::Schema => {
+            print_json(&definition_schema())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The JSON Schema of the definition format, generated from the Rust types.
+pub fn definition_schema() -> schemars::Schema {
+    schemars::schema_for!(manyi_core::Survey)
+}
+
+fn score(args: ScoreArgs) -> Result<ExitCode> {
+    let offset = parse_offset(&args.utc_offset)?;
+    let options = ReportOptions {
+        from: args
+            .from
+            .as_deref()
+            .map(|t| parse_instant(t, offset))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|t| parse_instant(t, offset))
+            .transpose()?,
+        segment: args.segment,
+        bucket: args.bucket.map(|unit| BucketSpec {
+            unit,
+            utc_offset: offset,
+        }),
+    };
+    let survey = load_survey(&args.survey)?;
+    let plan = Plan::new(&survey);
+    let loaded = load_responses(&args.responses, &plan)?;
+    for bad in &loaded.bad {
+        eprintln!(
+            "{}: {}: {}",
+            args.responses.display(),
+            bad.location,
+            bad.reason
+        );
+    }
+    if args.strict && !loaded.bad.is_empty() {
+        eprintln!("{} bad row(s); --strict stops here", loaded.bad.len());
+        return Ok(ExitCode::from(1));
+    }
+    if !loaded.bad.is_empty() {
+        eprintln!(
+            "skipped {} bad row(s); scored {}",
+            loaded.bad.len(),
+            loaded.table.len()
+        );
+    }
+    let report = build_report_from_table(&plan, &loaded.table, &options);
+    print_json(&report)?;
+    Ok(ExitCode::SUCCESS)
+}

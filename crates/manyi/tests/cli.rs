@@ -1,0 +1,294 @@
+//! The `manyi` binary end to end: real process, real files, exit codes and output checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn manyi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A file in a per-test temporary directory.
+fn temp_file(test: &str, name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("manyi-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn validate_accepts_a_template_and_lists_every_problem_of_a_bad_file() {
+    let good = temp_file(
+        "validate",
+        "good.json",
+        manyi_core::templates::json("csat").unwrap(),
+    );
+    let out = manyi(&["validate", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("valid (csat v1, 3 questions)"));
+
+    let mut doc: Value =
+        serde_json::from_str(manyi_core::templates::json("csat").unwrap()).unwrap();
+    doc["version"] = 0.into();
+    doc["pages"][0]["questions"][0]["scale"]["min"] = 9.into();
+    doc["pages"][0]["questions"][2]["visible_if"] = "csat <=".into();
+    let bad = temp_file("validate", "bad.json", &doc.to_string());
+    let out = manyi(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("3 problem(s)"), "{err}");
+    assert!(err.contains("$.version: version starts at 1"), "{err}");
+    assert!(
+        err.contains("$.pages[0].questions[0].scale: scale min (9) must be below max (5)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("$.pages[0].questions[2].visible_if: syntax error"),
+        "{err}"
+    );
+
+    let malformed = temp_file(
+        "validate",
+        "malformed.json",
+        "{\"id\": \"x\", \"version\": \"one\"}",
+    );
+    let out = manyi(&["validate", malformed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("$.version: invalid type"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = manyi(&["validate", "/nonexistent/survey.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/survey.json"));
+}
+
+#[test]
+fn templates_are_listed_and_shown() {
+    let out = manyi(&["template", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let names: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["nps", "csat", "ces", "rq"]);
+    let out = manyi(&["template", "show", "rq"]);
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"], "rq");
+    let out = manyi(&["template", "show", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown template \"nope\"; available: nps, csat, ces, rq"));
+}
+
+#[test]
+fn score_csv_reports_bad_rows_by_line_and_skips_them() {
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "template:rq",
+        "--responses",
+        "examples/rq-responses.csv",
+        "--segment",
+        "channel",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 9: \"sat_overall\": 9 is outside the scale 1–7"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 14: trust_reliable: \"high\" is not a number"),
+        "{err}"
+    );
+    assert!(err.contains("skipped 2 bad row(s); scored 38"), "{err}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["n"], 38);
+    assert_eq!(report["questions"]["sat_overall"]["n"], 38);
+    let alpha = &report["dimensions"]["satisfaction"]["alpha"];
+    assert!(alpha["raw"].as_f64().unwrap() > 0.5, "{alpha}");
+    assert!(alpha["ci95"][0].as_f64().unwrap() < alpha["raw"].as_f64().unwrap());
+    assert!(report["dimensions"]["satisfaction"]["items"]["sat_disappointed"]["r_drop"].is_f64());
+    assert!(report["composite"]["mean"].is_f64());
+    let groups = report["segments"]["groups"].as_array().unwrap();
+    let total: u64 = groups.iter().map(|g| g["n"].as_u64().unwrap()).sum();
+    assert_eq!(total, 38);
+
+    let strict = manyi(&[
+        "score",
+        "--survey",
+        "template:rq",
+        "--responses",
+        "examples/rq-responses.csv",
+        "--strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty());
+    assert!(text(&strict.stderr).contains("2 bad row(s); --strict stops here"));
+}
+
+#[test]
+fn score_json_with_buckets_and_a_period_comparison() {
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "template:nps",
+        "--responses",
+        "examples/nps-responses.json",
+        "--bucket",
+        "month",
+        "--utc-offset",
+        "+08:00",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let buckets = report["buckets"]["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 1, "only October is in the period");
+    assert_eq!(buckets[0]["key"], "2026-10");
+    // The previous period has the same length: October's 31 days reach back to 31 August.
+    assert_eq!(
+        report["comparison"]["previous_from"],
+        "2026-08-31T00:00:00+08:00"
+    );
+    let october = report["n"].as_u64().unwrap();
+    let september = report["comparison"]["previous"]["n"].as_u64().unwrap();
+    assert_eq!(october + september, 60);
+    let nps = &report["questions"]["nps"]["nps"];
+    for key in [
+        "score",
+        "promoters",
+        "passives",
+        "detractors",
+        "se",
+        "moe95",
+        "ci95",
+    ] {
+        assert!(!nps[key].is_null(), "nps.{key} is null");
+    }
+    assert!(report["comparison"]["nps"]["p_value"].is_f64());
+}
+
+#[test]
+fn score_csv_edge_cases() {
+    // A header and no rows is a valid input: a report with n = 0.
+    let empty = temp_file("edge", "empty.csv", "id,submitted_at,nps\n");
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "template:nps",
+        "--responses",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["n"], 0);
+    assert_eq!(report["questions"]["nps"]["nps"]["score"], Value::Null);
+
+    // Excel's byte-order mark, CRLF line ends and quoted cells with commas are read as they are.
+    let excel = temp_file(
+        "edge",
+        "excel.csv",
+        "\u{feff}nps,reason,meta.channel\r\n10,\"fast, friendly\",web\r\n3,,store\r\n",
+    );
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "template:nps",
+        "--responses",
+        excel.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["questions"]["nps"]["nps"]["score"], 0.0);
+    assert_eq!(report["questions"]["reason"]["n"], 1);
+
+    // A column that is not in the survey stops the run with a clear message.
+    let wrong = temp_file("edge", "wrong.csv", "nps,rating\n9,4\n");
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "template:nps",
+        "--responses",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("column \"rating\" is not a question of survey \"nps\""));
+
+    // Multiple choice separated by `;`, matrix rows as qid.row, a row with too many fields.
+    let survey = temp_file(
+        "edge",
+        "survey.json",
+        r#"{"id":"m","version":1,"title":"M","default_locale":"en",
+        "dimensions":[{"id":"d","title":"D"}],
+        "pages":[{"id":"p","questions":[
+          {"id":"picks","kind":"multi_choice","text":"P","options":[{"value":"a","label":"A"},{"value":"b","label":"B"}]},
+          {"id":"grid","kind":"matrix","text":"G","rows":[{"id":"r1","text":"R1","dimension":"d"},{"id":"r2","text":"R2","dimension":"d","reverse":true}]}]}]}"#,
+    );
+    let data = temp_file(
+        "edge",
+        "m.csv",
+        "picks,grid.r1,grid.r2\na;b,5,1\nb,,\na,1,2,3\n",
+    );
+    let out = manyi(&[
+        "score",
+        "--survey",
+        survey.to_str().unwrap(),
+        "--responses",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 4:"),
+        "{}",
+        text(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["n"], 2);
+    let counts: Vec<u64> = report["questions"]["picks"]["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [1, 2]);
+    assert_eq!(report["dimensions"]["d"]["score"], 100.0);
+    assert_eq!(report["questions"]["grid"]["rows"]["r2"]["mean"], 1.0);
+}
+
+#[test]
+fn published_schema_is_up_to_date() {
+    let out = manyi(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let generated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let published: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/survey.schema.json"))
+            .expect("docs/survey.schema.json exists"),
+    )
+    .unwrap();
+    assert!(
+        generated == published,
+        "docs/survey.schema.json is stale: run `cargo run -p manyi -- schema > docs/survey.schema.json`"
+    );
+    // The schema describes the real format.
+    assert_eq!(generated["properties"]["pages"]["type"], "array");
+}
