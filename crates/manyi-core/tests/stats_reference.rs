@@ -31,7 +31,7 @@ const ABS_FLOOR: f64 = 1e-300;
 /// where scipy is that accurate; scipy's normal tails are off by up to 1.1e-13 near |z| = 37 and
 /// its incomplete beta by up to 5.4e-13 in far tails with parameters near 1e6, hence the looser
 /// values there. Against the exact values the tolerances are a small multiple of the largest
-/// error observed (the incomplete beta reaches 3.5e-14 near the centre of Beta(5e5, 2e6), where
+/// error observed (the incomplete beta reaches 3.4e-14 near the centre of Beta(5e5, 2e6), where
 /// its continued fraction needs hundreds of terms).
 fn tolerance(name: &str) -> Tolerance {
     let (scipy, exact) = match name {

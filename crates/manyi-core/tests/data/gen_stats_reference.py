@@ -259,8 +259,14 @@ def cases():
         for t in [-40, -10, -3, -1.96, -0.5, 0.1, 1, 2.5, 10]:
             add("t_cdf", t, df)
 
-    f_grid = [(1, 1), (2, 3), (5, 10), (9, 18), (14, 126), (11, 110), (99, 396), (2799, 11196),
-              (2435, 9740), (2999, 26991), (3000, 100000), (1, 100000), (3000, 1), (1000000, 4000000)]
+    # Feldt intervals use df1 = n - 1 and df2 = (n - 1)(k - 1): (14, 126) and (11, 110) are the
+    # shapes of the pingouin examples (15 x 10 and 12 x 11), (2799, 11196) a five-item bfi scale
+    # over all 2800 rows, (2435, 9740) a five-item scale over 2436 complete rows; the rest probe
+    # the extremes.
+    f_grid = [
+        (1, 1), (2, 3), (5, 10), (9, 18), (14, 126), (11, 110), (99, 396), (2799, 11196),
+        (2435, 9740), (2999, 26991), (3000, 100000), (1, 100000), (3000, 1), (1000000, 4000000),
+    ]
     for d1, d2 in f_grid:
         for p in [1e-6, 0.001, 0.025, 0.5, 0.975, 0.999, 1 - 1e-6]:
             add("f_quantile", p, d1, d2)
