@@ -232,11 +232,7 @@ impl Scale {
 
     /// Whether `x` is one of the scale's points (within floating-point tolerance).
     pub fn contains(&self, x: f64) -> bool {
-        if !x.is_finite() || x < self.min - 1e-9 || x > self.max + 1e-9 {
-            return false;
-        }
-        let k = (x - self.min) / self.step();
-        (k - k.round()).abs() < 1e-9
+        Bounds::of(self).contains(x)
     }
 
     /// The scale's points in ascending order.
@@ -257,6 +253,33 @@ impl Scale {
     /// Linear rescaling of `x` to 0–100.
     pub fn to_percent(&self, x: f64) -> f64 {
         (x - self.min) / (self.max - self.min) * 100.0
+    }
+}
+
+/// A scale's numeric bounds alone, cheap to copy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+}
+
+impl Bounds {
+    pub fn of(scale: &Scale) -> Bounds {
+        Bounds {
+            min: scale.min,
+            max: scale.max,
+            step: scale.step(),
+        }
+    }
+
+    /// Whether `x` is one of the points `min`, `min + step`, …, `max`.
+    pub fn contains(&self, x: f64) -> bool {
+        if !x.is_finite() || x < self.min - 1e-9 || x > self.max + 1e-9 {
+            return false;
+        }
+        let k = (x - self.min) / self.step;
+        (k - k.round()).abs() < 1e-9
     }
 }
 
@@ -368,6 +391,23 @@ impl Question {
                 Some(scale)
             }
             kind if kind.is_scaled() => self.scale.clone().or_else(|| default_scale(kind)),
+            _ => None,
+        }
+    }
+
+    /// The bounds answers are checked against, without copying the scale's labels: this runs
+    /// for every answer the server or a report checks.
+    pub fn bounds(&self) -> Option<Bounds> {
+        match self.kind {
+            QuestionKind::Nps => Some(Bounds::of(&Scale::NPS)),
+            kind if kind.is_scaled() => Some(match &self.scale {
+                Some(scale) => Bounds::of(scale),
+                None => Bounds {
+                    min: 1.0,
+                    max: 5.0,
+                    step: 1.0,
+                },
+            }),
             _ => None,
         }
     }

@@ -96,6 +96,12 @@ pub trait AnswerSet: Answers {
 
     /// Calls `f(id, answer)` for every answer, including answers to unknown questions.
     fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer));
+
+    /// The answer to the question at `index` in survey order, whose id is `id`.
+    fn answer_at(&self, index: usize, id: &str) -> Option<&Answer> {
+        let _ = index;
+        self.answer(id)
+    }
 }
 
 impl AnswerSet for BTreeMap<String, Answer> {
@@ -123,6 +129,11 @@ impl AnswerSet for AnswerRow<'_> {
                 f(self.ids[qi], answer);
             }
         }
+    }
+
+    /// A row is indexed in survey order already, so no lookup by id is needed.
+    fn answer_at(&self, index: usize, _id: &str) -> Option<&Answer> {
+        self.values[index].as_ref()
     }
 }
 
@@ -241,14 +252,16 @@ impl ResponseTable {
         self.submitted_at.push(submitted_at);
         let mut seen = 0;
         for (key, value) in meta {
-            let column = self
-                .meta
-                .entry(key.to_owned())
-                .or_insert_with(|| MetaColumn {
+            // Look the key up before inserting, so a known key costs no allocation per row.
+            if !self.meta.contains_key(key) {
+                let column = MetaColumn {
                     // A key first seen now is missing on every earlier row.
                     codes: vec![MetaColumn::MISSING; r],
                     ..MetaColumn::default()
-                });
+                };
+                self.meta.insert(key.to_owned(), column);
+            }
+            let column = self.meta.get_mut(key).expect("inserted above");
             if column.codes.len() == r {
                 column.push(Some(value));
                 seen += 1;

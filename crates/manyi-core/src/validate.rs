@@ -690,8 +690,8 @@ pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> 
     };
     match (q.kind, answer) {
         (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, Answer::Number(x)) => {
-            let scale = q.effective_scale().expect("scaled kinds have a scale");
-            check_scaled(&q.id, &scale, *x)
+            let bounds = q.bounds().expect("scaled kinds have bounds");
+            check_scaled(&q.id, bounds, *x)
         }
         (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, _) => {
             Err(wrong_type("a number"))
@@ -740,7 +740,7 @@ pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> 
         }
         (QuestionKind::Text, _) => Err(wrong_type("a string")),
         (QuestionKind::Matrix, Answer::Matrix(rows)) => {
-            let scale = q.effective_scale().expect("matrix has a scale");
+            let bounds = q.bounds().expect("matrix has bounds");
             for (row, x) in rows {
                 if !q.rows.iter().any(|r| &r.id == row) {
                     return Err(ResponseError::UnknownRow {
@@ -748,7 +748,9 @@ pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> 
                         row: row.clone(),
                     });
                 }
-                check_scaled(&format!("{}.{}", q.id, row), &scale, *x)?;
+                if !bounds.contains(*x) {
+                    return check_scaled(&format!("{}.{}", q.id, row), bounds, *x);
+                }
             }
             Ok(())
         }
@@ -756,7 +758,7 @@ pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> 
     }
 }
 
-fn check_scaled(question: &str, scale: &crate::model::Scale, x: f64) -> Result<(), ResponseError> {
+fn check_scaled(question: &str, scale: crate::model::Bounds, x: f64) -> Result<(), ResponseError> {
     if !x.is_finite() || x < scale.min - 1e-9 || x > scale.max + 1e-9 {
         return Err(ResponseError::OutOfRange {
             question: question.to_owned(),
@@ -770,7 +772,7 @@ fn check_scaled(question: &str, scale: &crate::model::Scale, x: f64) -> Result<(
             question: question.to_owned(),
             value: x,
             min: scale.min,
-            step: scale.step(),
+            step: scale.step,
         });
     }
     Ok(())
@@ -864,8 +866,8 @@ impl<'s> Validator<'s> {
         } else {
             HashSet::new()
         };
-        for q in self.survey.questions() {
-            let answer = answers.answer(&q.id).filter(|a| is_answered(a));
+        for (index, q) in self.survey.questions().enumerate() {
+            let answer = answers.answer_at(index, &q.id).filter(|a| is_answered(a));
             let shown = !hidden.contains(&q.id);
             let required = shown && q.required && !partial;
             match answer {
