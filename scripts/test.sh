@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 say() { printf '\n== %s\n' "$*"; }
 
-say "toolchain components"
+say "tools (scripts/setup.sh skips what is present)"
 for component in rustfmt clippy; do
     if rustup component list --installed 2>/dev/null | grep -q "^$component"; then
         echo "$component present"
@@ -15,11 +15,7 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
-if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    echo "wasm32-unknown-unknown present"
-else
-    rustup target add wasm32-unknown-unknown
-fi
+scripts/setup.sh
 
 say "format"
 cargo fmt --all -- --check
@@ -27,9 +23,11 @@ cargo fmt --all -- --check
 say "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-say "the core builds for the browser (wasm32)"
-cargo build -p manyi-core --target wasm32-unknown-unknown
-cargo clippy -p manyi-core --target wasm32-unknown-unknown -- -D warnings
+say "clippy (wasm32: the core and the browser app)"
+cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown -- -D warnings
 
-say "tests"
+say "Rust tests"
 cargo test --workspace
+
+say "browser app: release build and end-to-end tests in headless Chromium"
+scripts/test-app.sh

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the browser app in release mode with Trunk and runs the end-to-end tests in headless
+# Chromium. Run scripts/setup.sh once first.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export TRUNK_SKIP_VERSION_CHECK=true
+
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+    echo "test-app: node_modules missing; running npm ci"
+    npm ci --no-audit --no-fund
+fi
+
+echo "test-app: trunk build --release"
+trunk build --release
+
+echo "test-app: end-to-end tests"
+# Node 20's test runner takes explicit files rather than a glob.
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

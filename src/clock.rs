@@ -1,0 +1,14 @@
+//! The browser's clock, as the RFC 3339 timestamps with offset that responses carry.
+
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+
+/// The current time in the browser's own UTC offset.
+pub fn now() -> DateTime<FixedOffset> {
+    let date = js_sys::Date::new_0();
+    // getTimezoneOffset counts minutes *behind* UTC (UTC+8 gives -480), so east is its negation.
+    let offset_secs = -(date.get_timezone_offset() as i32) * 60;
+    let offset = FixedOffset::east_opt(offset_secs).unwrap_or_else(|| Utc.fix());
+    DateTime::from_timestamp_millis(date.get_time() as i64)
+        .unwrap_or_default()
+        .with_timezone(&offset)
+}

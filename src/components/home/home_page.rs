@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+
+use super::import_definition::ImportDefinition;
+use super::language_switch::LanguageSwitch;
+use super::survey_list::SurveyList;
+use crate::catalog;
+use crate::components::StorageAlert;
+use crate::i18n::{Lang, Msg};
+use crate::locale::{StorageProblem, provide_ui_lang};
+use crate::storage::Store;
+
+/// The list of surveys available on this device.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = provide_ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
+    let problem = expect_context::<StorageProblem>();
+    let (list, issue) = catalog::all(Store::open().ok().as_ref());
+    if let Some(error) = issue {
+        problem.report(error);
+    }
+    let surveys = RwSignal::new(list);
+    let results_href = move || format!("/results?lang={}", lang.get().tag());
+
+    view! {
+        <header class="top-bar">
+            <h1 class="app-title" data-testid="home-title">
+                {lang.t(Msg::HomeTitle)}
+            </h1>
+            <LanguageSwitch />
+        </header>
+        <StorageAlert />
+        <p class="lead">{lang.t(Msg::HomeIntro)}</p>
+        <SurveyList surveys=surveys.read_only() />
+        <ImportDefinition surveys=surveys.write_only() />
+        <p class="footer-links">
+            <a href=results_href data-testid="results-link">
+                {lang.t(Msg::ResultsLink)}
+            </a>
+        </p>
+    }
+}

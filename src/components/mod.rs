@@ -1,0 +1,8 @@
+//! The interface, one component per file, grouped by screen.
+
+pub mod home;
+pub mod results;
+pub mod runner;
+mod storage_alert;
+
+pub use storage_alert::StorageAlert;

@@ -1,0 +1,14 @@
+//! The runner screen: one survey, page by page, then the thank-you screen.
+
+mod choice_input;
+mod matrix_input;
+mod multi_choice_input;
+mod progress;
+mod question_view;
+mod scale_group;
+mod survey_form;
+mod survey_page;
+mod text_input;
+mod thank_you;
+
+pub use survey_page::SurveyPage;

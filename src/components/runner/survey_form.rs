@@ -1,0 +1,431 @@
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use manyi_core::validate::is_answered;
+use manyi_core::visibility::Visibility;
+use manyi_core::{Answer, Response, ResponseScores, Survey, score_response};
+
+use super::progress::Progress;
+use super::question_view::QuestionView;
+use super::thank_you::ThankYou;
+use crate::components::StorageAlert;
+use crate::download::json_blob_url;
+use crate::i18n::{Lang, Msg};
+use crate::locale::{StorageProblem, SurveyText, provide_ui_lang};
+use crate::outbox::{self, OutboxEntry};
+use crate::storage::Store;
+use crate::validation::{FieldError, field_error};
+use crate::{clock, draft};
+
+/// What happened on submission, for the thank-you screen.
+#[derive(Debug, Clone, PartialEq)]
+struct Completion {
+    scores: ResponseScores,
+    /// A Blob URL of the response when it could not be stored on the device.
+    download: Option<String>,
+}
+
+/// Runs one survey: pages, live visibility, validation, autosaved draft and submission.
+#[component]
+pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
+    let offered: Vec<Lang> = survey
+        .locales_or_default()
+        .iter()
+        .filter_map(|tag| Lang::from_tag(tag))
+        .collect();
+    let fallback = Lang::from_tag(&survey.default_locale).unwrap_or(Lang::ZhCn);
+    let lang = provide_ui_lang(offered, fallback);
+    let text = SurveyText::new(lang, survey.default_locale.clone());
+    provide_context(text);
+    let problem = expect_context::<StorageProblem>();
+    let query = use_query_map();
+
+    // Resume the draft if this device has one for this version of the survey.
+    let saved = match Store::open().and_then(|store| draft::load(&store, &survey.id)) {
+        Ok(saved) => saved.filter(|d| d.survey_version == survey.version),
+        Err(error) => {
+            problem.report(error);
+            None
+        }
+    };
+    let resumed = RwSignal::new(saved.as_ref().is_some_and(|d| !d.answers.is_empty()));
+    let page_count = survey.pages.len();
+    let page = RwSignal::new(
+        saved
+            .as_ref()
+            .map_or(0, |d| d.page.min(page_count.saturating_sub(1))),
+    );
+    let started_at = RwSignal::new(saved.as_ref().map_or_else(clock::now, |d| d.started_at));
+    let answers = RwSignal::new(saved.map(|d| d.answers).unwrap_or_default());
+    let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
+    let completion = RwSignal::new(None::<Completion>);
+    // Bumped by "start over" so the page's uncontrolled text fields render afresh.
+    let generation = RwSignal::new(0u32);
+
+    let visibility = Arc::new(Visibility::new(&survey));
+    let hidden = Memo::new(move |_| answers.with(|a| visibility.hidden(a)));
+
+    // Autosave: storage is the outside world this effect keeps in step with the answers.
+    {
+        let survey_id = survey.id.clone();
+        let survey_version = survey.version;
+        Effect::new(move |_| {
+            let snapshot = draft::Draft {
+                survey_version,
+                started_at: started_at.get(),
+                page: page.get(),
+                answers: answers.get(),
+            };
+            if completion.with(Option::is_some) {
+                return;
+            }
+            let result = Store::open().and_then(|store| {
+                if snapshot.answers.is_empty() {
+                    draft::clear(&store, &survey_id)
+                } else {
+                    draft::save(&store, &survey_id, &snapshot)
+                }
+            });
+            if let Err(error) = result {
+                problem.report(error);
+            }
+        });
+    }
+
+    // Move focus to the page heading on every page change so keyboard and screen reader users
+    // start at the top of the new page.
+    let heading = NodeRef::<html::H2>::new();
+    Effect::new(move |_| {
+        page.track();
+        generation.track();
+        if let Some(el) = heading.get() {
+            let _ = el.focus();
+        }
+    });
+
+    let page_visible = {
+        let survey = survey.clone();
+        move |p: usize, hidden: &HashSet<String>| {
+            survey.pages[p]
+                .questions
+                .iter()
+                .any(|q| !hidden.contains(&q.id))
+        }
+    };
+    let next_page = {
+        let page_visible = page_visible.clone();
+        move |from: usize| {
+            let hidden = hidden.get_untracked();
+            (from + 1..page_count).find(|p| page_visible(*p, &hidden))
+        }
+    };
+    let prev_page = {
+        let page_visible = page_visible.clone();
+        move |from: usize| {
+            let hidden = hidden.get_untracked();
+            (0..from).rev().find(|p| page_visible(*p, &hidden))
+        }
+    };
+    let is_last = {
+        let next_page = next_page.clone();
+        move || {
+            hidden.track();
+            next_page(page.get()).is_none()
+        }
+    };
+    let has_prev = {
+        let prev_page = prev_page.clone();
+        move || {
+            hidden.track();
+            prev_page(page.get()).is_some()
+        }
+    };
+
+    // Checks the visible questions of the current page, shows their errors, and says whether
+    // the page may be left.
+    let check_page = {
+        let survey = survey.clone();
+        move || {
+            let hidden = hidden.get_untracked();
+            let current = answers.get_untracked();
+            let found: BTreeMap<String, FieldError> = survey.pages[page.get_untracked()]
+                .questions
+                .iter()
+                .filter(|q| !hidden.contains(&q.id))
+                .filter_map(|q| field_error(q, current.get(&q.id)).map(|e| (q.id.clone(), e)))
+                .collect();
+            let ok = found.is_empty();
+            errors.set(found);
+            ok
+        }
+    };
+
+    let submit = {
+        let survey = survey.clone();
+        move || {
+            let now = clock::now();
+            let hidden = hidden.get_untracked();
+            let meta: BTreeMap<String, String> = query.with_untracked(|q| {
+                q.latest_values()
+                    .filter(|(k, _)| k.as_ref() != "lang")
+                    .map(|(k, v)| (k.to_string(), v.to_owned()))
+                    .collect()
+            });
+            let response = Response {
+                id: uuid::Uuid::new_v4().to_string(),
+                survey_id: survey.id.clone(),
+                survey_version: survey.version,
+                started_at: Some(started_at.get_untracked()),
+                submitted_at: Some(now),
+                locale: Some(lang.0.get_untracked().tag().to_owned()),
+                answers: answers
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|(id, a)| !hidden.contains(id) && is_answered(a))
+                    .collect(),
+                meta,
+                partial: false,
+            };
+            let scores = score_response(&survey, &response);
+            let entry = OutboxEntry {
+                response,
+                scores: scores.clone(),
+                queued_at: now,
+            };
+            let stored = Store::open().and_then(|store| {
+                outbox::push(&store, &entry, &|error| problem.report(error))?;
+                // The response is safe in the outbox; a draft left behind would only be
+                // resumed by mistake, so a failure to clear it is reported but harmless.
+                if let Err(error) = draft::clear(&store, &survey.id) {
+                    problem.report(error);
+                }
+                Ok(())
+            });
+            let download = match stored {
+                Ok(()) => None,
+                Err(error) => {
+                    problem.report(error);
+                    serde_json::to_string_pretty(&entry)
+                        .ok()
+                        .and_then(|json| json_blob_url(&json))
+                }
+            };
+            completion.set(Some(Completion { scores, download }));
+        }
+    };
+
+    let on_submit = {
+        let next_page = next_page.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if !check_page() {
+                focus_first_invalid();
+                return;
+            }
+            match next_page(page.get_untracked()) {
+                Some(next) => page.set(next),
+                None => submit(),
+            }
+        }
+    };
+    let on_back = Callback::new(move |()| {
+        if let Some(prev) = prev_page(page.get_untracked()) {
+            errors.set(BTreeMap::new());
+            page.set(prev);
+        }
+    });
+    let start_over = move |_| {
+        answers.set(BTreeMap::new());
+        errors.set(BTreeMap::new());
+        resumed.set(false);
+        started_at.set(clock::now());
+        page.set(0);
+        generation.update(|g| *g += 1);
+    };
+
+    let set_answer = {
+        let survey = survey.clone();
+        move |qid: String, answer: Option<Answer>| {
+            answers.update(|all| match answer {
+                Some(a) => {
+                    all.insert(qid.clone(), a);
+                }
+                None => {
+                    all.remove(&qid);
+                }
+            });
+            // Errors update live once shown, and a too-long text is flagged while typing; a
+            // required message only appears after an attempt to move on.
+            let Some(question) = survey.question(&qid) else {
+                return;
+            };
+            let now = answers.with_untracked(|all| field_error(question, all.get(&qid)));
+            errors.update(|shown| {
+                let live = matches!(now, Some(FieldError::TooLong { .. }));
+                if shown.contains_key(&qid) || live {
+                    match now {
+                        Some(e) => {
+                            shown.insert(qid.clone(), e);
+                        }
+                        None => {
+                            shown.remove(&qid);
+                        }
+                    }
+                }
+            });
+        }
+    };
+
+    let title = {
+        let t = survey.title.clone();
+        move || text.get(&t)
+    };
+    let page_view = {
+        let survey = survey.clone();
+        move || {
+            generation.track();
+            let p = page.get();
+            let questions = survey.pages[p].questions.clone();
+            questions
+                .into_iter()
+                .map(|question| {
+                    let id = question.id.clone();
+                    let shown = {
+                        let id = id.clone();
+                        move || !hidden.with(|h| h.contains(&id))
+                    };
+                    let answer = {
+                        let id = id.clone();
+                        Signal::derive(move || answers.with(|a| a.get(&id).cloned()))
+                    };
+                    let error = {
+                        let id = id.clone();
+                        Signal::derive(move || errors.with(|e| e.get(&id).copied()))
+                    };
+                    let set_answer = set_answer.clone();
+                    let on_change =
+                        Callback::new(move |a: Option<Answer>| set_answer(id.clone(), a));
+                    view! {
+                        <Show when=shown>
+                            <QuestionView
+                                question=question.clone()
+                                answer=answer
+                                on_change=on_change
+                                error=error
+                            />
+                        </Show>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let page_title = {
+        let survey = survey.clone();
+        move || {
+            let p = page.get();
+            survey.pages[p].title.as_ref().map(|t| text.get(t))
+        }
+    };
+    let description = survey.description.clone();
+    let show_description = move || page.get() == 0;
+    let home_href = move || format!("/?lang={}", lang.get().tag());
+
+    let header_title = title.clone();
+    let form = move || {
+        let (page_title, title, is_last) = (page_title.clone(), title.clone(), is_last.clone());
+        let description = description.clone();
+        view! {
+            <form class="runner" novalidate on:submit=on_submit.clone() data-testid="runner">
+                <h2 class="page-heading" tabindex="-1" node_ref=heading data-testid="page-heading">
+                    {move || page_title().unwrap_or_else(&title)}
+                </h2>
+                <Progress page=page pages=page_count />
+                <Show when=move || resumed.get()>
+                    <p class="notice" data-testid="resumed">
+                        {lang.t(Msg::Resumed)}
+                    </p>
+                </Show>
+                {move || {
+                    show_description()
+                        .then(|| description.clone())
+                        .flatten()
+                        .map(|d| view! { <p class="lead">{move || text.get(&d)}</p> })
+                }}
+                {page_view.clone()}
+                <div class="nav-buttons">
+                    <Show when=has_prev.clone()>
+                        <button type="button" class="button" on:click=move |_| on_back.run(()) data-testid="back">
+                            {lang.t(Msg::Back)}
+                        </button>
+                    </Show>
+                    <button type="submit" class="button primary" data-testid="next">
+                        {move || {
+                            if is_last() { Msg::Submit.text(lang.get()) } else { Msg::Next.text(lang.get()) }
+                        }}
+                    </button>
+                </div>
+            </form>
+        }
+    };
+
+    let thank_you = {
+        let survey = survey.clone();
+        move || {
+            completion.get().map(|done| {
+                view! {
+                    <ThankYou
+                        survey=survey.clone()
+                        scores=done.scores
+                        download=done.download
+                    />
+                }
+            })
+        }
+    };
+
+    view! {
+        <header class="top-bar">
+            <p class="survey-title" data-testid="survey-title">{header_title}</p>
+            <nav class="top-links">
+                <a href=home_href>{lang.t(Msg::HomeLink)}</a>
+                <Show when=move || {
+                    completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
+                }>
+                    <button type="button" class="button small" on:click=start_over data-testid="start-over">
+                        {lang.t(Msg::StartOver)}
+                    </button>
+                </Show>
+            </nav>
+        </header>
+        <StorageAlert />
+        <Show when=move || completion.with(Option::is_none) fallback=thank_you>
+            {form.clone()}
+        </Show>
+    }
+}
+
+/// Focuses the first field marked invalid, so the respondent lands on what needs fixing.
+fn focus_first_invalid() {
+    use wasm_bindgen::JsCast;
+    // The errors render on the next reactive tick; waiting a frame lets the marks appear.
+    let callback = wasm_bindgen::closure::Closure::once_into_js(|| {
+        let invalid = document()
+            .query_selector("[aria-invalid=true]")
+            .ok()
+            .flatten();
+        // A radio group is not focusable itself; its tab stop is the radio to focus.
+        let target = invalid
+            .map(|el| match el.get_attribute("role").as_deref() {
+                Some("radiogroup") => el.query_selector("[tabindex='0']").ok().flatten(),
+                _ => Some(el),
+            })
+            .and_then(|el| el?.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
+    });
+    let _ = window().request_animation_frame(callback.unchecked_ref());
+}

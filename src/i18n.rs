@@ -1,0 +1,336 @@
+//! Every string of the user interface in the three supported languages.
+//!
+//! A plain table keeps the bundle small and lets the compiler check that no string is missing a
+//! translation: each [`Msg`] arm must name all three texts.
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    ZhCn,
+    ZhTw,
+    En,
+}
+
+impl Lang {
+    /// Every language, in the order the language switch lists them.
+    pub const ALL: [Lang; 3] = [Lang::ZhCn, Lang::ZhTw, Lang::En];
+
+    /// The BCP 47 tag used in URLs, `lang` attributes and responses.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::ZhTw => "zh-TW",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, so people can find theirs whatever language is showing.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "简体中文",
+            Lang::ZhTw => "繁體中文",
+            Lang::En => "English",
+        }
+    }
+
+    /// Maps a browser or URL language tag onto a supported language. Traditional Chinese is
+    /// used in Taiwan, Hong Kong and Macau and is also requested with the `Hant` script subtag.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let mut parts = tag.split(['-', '_']);
+        match parts.next()? {
+            "en" => Some(Lang::En),
+            "zh" => {
+                let rest: Vec<&str> = parts.collect();
+                let traditional = rest
+                    .iter()
+                    .any(|p| matches!(*p, "tw" | "hk" | "mo" | "hant"));
+                Some(if traditional { Lang::ZhTw } else { Lang::ZhCn })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A fixed string of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    HomeTitle,
+    HomeIntro,
+    LanguageLabel,
+    BuiltIn,
+    Imported,
+    StartSurvey,
+    ImportHeading,
+    ImportHelp,
+    ImportFileLabel,
+    ImportInvalid,
+    ImportUnreadable,
+    ResultsLink,
+    HomeLink,
+    Back,
+    Next,
+    Submit,
+    Required,
+    RequiredMark,
+    InvalidAnswer,
+    MultiHint,
+    StartOver,
+    Resumed,
+    ThankYouHeading,
+    DefaultThankYou,
+    SavedOnDevice,
+    NotSaved,
+    DownloadResponse,
+    YourScores,
+    NpsScore,
+    CsatScore,
+    CesScore,
+    CompositeScore,
+    SurveyNotFound,
+    StorageUnavailable,
+    StorageFull,
+    StorageFailed,
+    ResultsTitle,
+    ResultsEmpty,
+    Responses,
+    Nps,
+    Csat,
+    Ces,
+    Composite,
+    Dimensions,
+    Dimension,
+    Score,
+    Alpha,
+    Questions,
+    Question,
+    Count,
+    Mean,
+    NpsLow,
+    NpsHigh,
+}
+
+impl Msg {
+    /// The text of this string in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (zh_cn, zh_tw, en) = match self {
+            Msg::HomeTitle => ("本设备上的问卷", "本裝置上的問卷", "Surveys on this device"),
+            Msg::HomeIntro => (
+                "选择一份问卷开始作答。答案只保存在本设备上，稍后再发送。",
+                "選擇一份問卷開始填答。答案只儲存在本裝置上，稍後再傳送。",
+                "Choose a survey to answer. Answers are kept on this device and sent later.",
+            ),
+            Msg::LanguageLabel => ("语言", "語言", "Language"),
+            Msg::BuiltIn => ("内置模板", "內建範本", "Built-in template"),
+            Msg::Imported => ("已导入", "已匯入", "Imported"),
+            Msg::StartSurvey => ("开始作答", "開始填答", "Start"),
+            Msg::ImportHeading => ("导入问卷定义", "匯入問卷定義", "Import a survey definition"),
+            Msg::ImportHelp => (
+                "选择一个 JSON 格式的问卷定义文件，它会保存在本设备上。",
+                "選擇一個 JSON 格式的問卷定義檔，它會儲存在本裝置上。",
+                "Choose a survey definition in JSON; it is kept on this device.",
+            ),
+            Msg::ImportFileLabel => (
+                "问卷定义文件（JSON）",
+                "問卷定義檔（JSON）",
+                "Definition file (JSON)",
+            ),
+            Msg::ImportInvalid => (
+                "无法导入该文件，请修正以下问题后重试：",
+                "無法匯入此檔案，請修正下列問題後再試：",
+                "The file could not be imported. Fix these problems and try again:",
+            ),
+            Msg::ImportUnreadable => (
+                "无法读取该文件。",
+                "無法讀取此檔案。",
+                "The file could not be read.",
+            ),
+            Msg::ResultsLink => ("本设备上的结果", "本裝置上的結果", "Results on this device"),
+            Msg::HomeLink => ("全部问卷", "全部問卷", "All surveys"),
+            Msg::Back => ("上一页", "上一頁", "Back"),
+            Msg::Next => ("下一页", "下一頁", "Next"),
+            Msg::Submit => ("提交", "送出", "Submit"),
+            Msg::Required => (
+                "此题为必答题。",
+                "此題為必答題。",
+                "This question is required.",
+            ),
+            Msg::RequiredMark => ("（必答）", "（必答）", "(required)"),
+            Msg::InvalidAnswer => (
+                "这个答案无效。",
+                "這個答案無效。",
+                "This answer is not valid.",
+            ),
+            Msg::MultiHint => ("可多选。", "可複選。", "Choose all that apply."),
+            Msg::StartOver => ("重新开始", "重新開始", "Start over"),
+            Msg::Resumed => (
+                "已恢复您之前填写的答案，可以继续作答。",
+                "已恢復您先前填寫的答案，可以繼續填答。",
+                "We restored the answers you gave earlier; you can carry on.",
+            ),
+            Msg::ThankYouHeading => ("谢谢！", "謝謝！", "Thank you!"),
+            Msg::DefaultThankYou => (
+                "您的回答已记录。",
+                "您的回覆已記錄。",
+                "Your response has been recorded.",
+            ),
+            Msg::SavedOnDevice => (
+                "您的回答已保存在本设备上，稍后会自动发送。",
+                "您的回覆已儲存在本裝置上，稍後會自動傳送。",
+                "Your response is saved on this device and will be sent later.",
+            ),
+            Msg::NotSaved => (
+                "无法在本设备上保存您的回答。请下载保存，以免丢失：",
+                "無法在本裝置上儲存您的回覆。請下載保存，以免遺失：",
+                "Your response could not be saved on this device. Download it so it is not lost:",
+            ),
+            Msg::DownloadResponse => (
+                "下载回答（JSON）",
+                "下載回覆（JSON）",
+                "Download response (JSON)",
+            ),
+            Msg::YourScores => ("您的得分", "您的分數", "Your scores"),
+            Msg::NpsScore => (
+                "推荐意愿（0–10）",
+                "推薦意願（0–10）",
+                "Likelihood to recommend (0–10)",
+            ),
+            Msg::CsatScore => ("满意度", "滿意度", "Satisfaction"),
+            Msg::CesScore => ("便捷度", "便利性", "Ease"),
+            Msg::CompositeScore => (
+                "综合指数（0–100）",
+                "綜合指數（0–100）",
+                "Overall index (0–100)",
+            ),
+            Msg::SurveyNotFound => (
+                "本设备上没有这份问卷。",
+                "本裝置上沒有這份問卷。",
+                "This survey is not available on this device.",
+            ),
+            Msg::StorageUnavailable => (
+                "此浏览器不允许在本设备上保存数据。您仍可作答，但离开页面后草稿不会保留。",
+                "此瀏覽器不允許在本裝置上儲存資料。您仍可填答，但離開頁面後草稿不會保留。",
+                "This browser does not let us save on this device. You can still answer, but your draft will not be kept if you leave the page.",
+            ),
+            Msg::StorageFull => (
+                "本设备的存储空间已满，无法保存您的答案。您仍可继续作答。",
+                "本裝置的儲存空間已滿，無法儲存您的答案。您仍可繼續填答。",
+                "This device's storage is full, so your answers cannot be saved. You can still carry on.",
+            ),
+            Msg::StorageFailed => (
+                "保存到本设备时出错。您仍可继续作答。",
+                "儲存到本裝置時發生錯誤。您仍可繼續填答。",
+                "Saving on this device failed. You can still carry on.",
+            ),
+            Msg::ResultsTitle => ("本设备上的结果", "本裝置上的結果", "Results on this device"),
+            Msg::ResultsEmpty => (
+                "本设备上还没有保存任何回答。",
+                "本裝置上尚未儲存任何回覆。",
+                "No responses are stored on this device yet.",
+            ),
+            Msg::Responses => ("回答数", "回覆數", "Responses"),
+            Msg::Nps => ("净推荐值（NPS）", "淨推薦值（NPS）", "Net Promoter Score"),
+            Msg::Csat => (
+                "满意度（前两档占比）",
+                "滿意度（前兩級占比）",
+                "CSAT (top-2 box)",
+            ),
+            Msg::Ces => (
+                "费力度（CES 均值）",
+                "費力度（CES 平均）",
+                "Customer effort (CES mean)",
+            ),
+            Msg::Composite => ("综合指数", "綜合指數", "Composite index"),
+            Msg::Dimensions => ("维度", "構面", "Dimensions"),
+            Msg::Dimension => ("维度", "構面", "Dimension"),
+            Msg::Score => ("得分", "分數", "Score"),
+            Msg::Alpha => ("信度 α", "信度 α", "Cronbach's α"),
+            Msg::Questions => ("题目", "題目", "Questions"),
+            Msg::Question => ("题目", "題目", "Question"),
+            Msg::Count => ("有效回答", "有效回覆", "n"),
+            Msg::Mean => ("均值", "平均", "Mean"),
+            Msg::NpsLow => ("完全不可能", "完全不可能", "Not at all likely"),
+            Msg::NpsHigh => ("非常可能", "非常可能", "Extremely likely"),
+        };
+        match lang {
+            Lang::ZhCn => zh_cn,
+            Lang::ZhTw => zh_tw,
+            Lang::En => en,
+        }
+    }
+}
+
+/// "Page 2 of 4".
+pub fn page_of(lang: Lang, page: usize, pages: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("第 {page} 页，共 {pages} 页"),
+        Lang::ZhTw => format!("第 {page} 頁，共 {pages} 頁"),
+        Lang::En => format!("Page {page} of {pages}"),
+    }
+}
+
+/// The message for a text answer over its limit.
+pub fn too_long(lang: Lang, max: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("请把回答缩短到 {max} 个字以内。"),
+        Lang::ZhTw => format!("請將回覆縮短至 {max} 個字以內。"),
+        Lang::En => format!("Please shorten your answer to {max} characters or fewer."),
+    }
+}
+
+/// The live character counter of a text answer.
+pub fn char_count(lang: Lang, count: usize, max: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("已输入 {count} / {max} 字"),
+        Lang::ZhTw => format!("已輸入 {count} / {max} 字"),
+        Lang::En => format!("{count} / {max} characters"),
+    }
+}
+
+/// Confirmation after a definition was imported.
+pub fn imported(lang: Lang, title: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已导入“{title}”。"),
+        Lang::ZhTw => format!("已匯入「{title}」。"),
+        Lang::En => format!("Imported “{title}”."),
+    }
+}
+
+/// The message shown when saved data could not be read and was set aside under `key`.
+pub fn corrupt(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "本设备上保存的部分数据已损坏，无法读取。原数据已另存为 {key}，应用会继续正常工作。"
+        ),
+        Lang::ZhTw => format!(
+            "本裝置上儲存的部分資料已損毀，無法讀取。原資料已另存為 {key}，應用程式會繼續正常運作。"
+        ),
+        Lang::En => format!(
+            "Some data saved on this device was damaged and could not be read. It was set aside as {key}, and the app carries on normally."
+        ),
+    }
+}
+
+/// How many stored entries the results page had to leave out.
+pub fn skipped_entries(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("有 {count} 条保存的记录无法读取，未计入结果。"),
+        Lang::ZhTw => format!("有 {count} 筆儲存的紀錄無法讀取，未計入結果。"),
+        Lang::En => format!("{count} stored entries could not be read and were left out."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_tags_map_to_supported_languages() {
+        assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_tag("zh"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_tag("zh-Hant-HK"), Some(Lang::ZhTw));
+        assert_eq!(Lang::from_tag("zh-tw"), Some(Lang::ZhTw));
+        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+}

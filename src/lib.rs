@@ -1,0 +1,21 @@
+//! manyi-app: the survey runner in the browser.
+//!
+//! The app shows the surveys available on this device, runs them page by page in three
+//! languages, keeps drafts and completed responses in local storage and reports on them. All
+//! survey logic (validation, visibility, scoring, statistics) comes from `manyi-core`; this
+//! crate only adds the interface, the browser's storage and clock, and the languages of the UI.
+
+mod app;
+pub mod catalog;
+pub mod clock;
+pub mod components;
+pub mod download;
+pub mod draft;
+pub mod format;
+pub mod i18n;
+pub mod locale;
+pub mod outbox;
+pub mod storage;
+pub mod validation;
+
+pub use app::App;

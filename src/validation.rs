@@ -1,0 +1,37 @@
+//! What the runner tells a respondent about one answer, derived from `manyi-core`'s checks.
+
+use manyi_core::validate::{ResponseError, check_answer, is_answered};
+use manyi_core::{Answer, Question};
+
+use crate::i18n::{self, Lang, Msg};
+
+/// A problem with one answer, as shown next to its question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    TooLong { max: u32 },
+    Invalid,
+}
+
+impl FieldError {
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            FieldError::Required => Msg::Required.text(lang).to_owned(),
+            FieldError::TooLong { max } => i18n::too_long(lang, max),
+            FieldError::Invalid => Msg::InvalidAnswer.text(lang).to_owned(),
+        }
+    }
+}
+
+/// The problem with `answer` to `question`, if any. A blank answer only matters when the
+/// question is required.
+pub fn field_error(question: &Question, answer: Option<&Answer>) -> Option<FieldError> {
+    match answer.filter(|a| is_answered(a)) {
+        None => question.required.then_some(FieldError::Required),
+        Some(answer) => match check_answer(question, answer) {
+            Ok(()) => None,
+            Err(ResponseError::TooLong { max, .. }) => Some(FieldError::TooLong { max }),
+            Err(_) => Some(FieldError::Invalid),
+        },
+    }
+}

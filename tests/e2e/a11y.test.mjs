@@ -1,0 +1,66 @@
+// Accessibility checks with axe-core on every screen, plus screenshots at phone and desktop
+// sizes for review.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { setup, open, byTestId, next, screenshot, ROOT } from "./harness.mjs";
+
+const env = setup(test);
+const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
+
+async function axe(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    [],
+    `axe violations on ${name}`,
+  );
+}
+
+const SIZES = [
+  { name: "390x844", viewport: { width: 390, height: 844 } },
+  { name: "1280x800", viewport: { width: 1280, height: 800 } },
+];
+
+for (const { name, viewport } of SIZES) {
+  for (const scheme of ["light", "dark"]) {
+    test(`every screen passes axe at ${name} in ${scheme} mode`, async () => {
+      const page = await env.newPage({ viewport, bypassCSP: true });
+      await page.emulateMedia({ colorScheme: scheme });
+      const shot = async (screen) => {
+        if (scheme === "light") await screenshot(page, `${screen}-${name}`);
+        await axe(page, `${screen} ${name} ${scheme}`);
+      };
+
+      await open(page, env.base, "/?lang=zh-CN", byTestId("survey-list"));
+      await shot("home");
+
+      await open(page, env.base, "/s/nps?lang=zh-CN", byTestId("runner"));
+      await page.click(byTestId("nps-opt-4"));
+      await page.waitForSelector(byTestId("question-improve"));
+      await shot("runner-nps");
+
+      await open(page, env.base, "/s/rq?lang=en", byTestId("runner"));
+      await next(page);
+      await page.waitForSelector(`${byTestId("error-sat_overall")}:not(:empty)`);
+      await shot("runner-rq-errors");
+
+      await open(page, env.base, "/s/csat?lang=zh-TW", byTestId("runner"));
+      await page.click(byTestId("csat-opt-3"));
+      await page.waitForSelector(byTestId("question-comment"));
+      await shot("runner-csat");
+      await next(page);
+      await page.waitForSelector(byTestId("thank-you"));
+      await shot("thank-you");
+
+      await open(page, env.base, "/results?lang=en", byTestId("report-csat"));
+      await shot("results");
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+  }
+}

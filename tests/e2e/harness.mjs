@@ -1,0 +1,89 @@
+// Shared set-up for the end-to-end tests: a tiny static server for dist/ and a headless
+// Chromium driven through playwright-core. Tests wait for selectors and conditions, never for
+// fixed amounts of time.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { ROOT, DIST, startServer } from "../../scripts/serve.mjs";
+
+export { ROOT, DIST, startServer };
+export const ARTIFACTS = join(ROOT, "target", "e2e-artifacts");
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Launches Debian's Chromium; Playwright gives every launch a fresh temporary profile. */
+export async function launch() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/**
+ * Starts the server and browser once per test file and hands each test a fresh page in its own
+ * context (so local storage starts empty). Console errors and page errors fail the test.
+ */
+export function setup(t) {
+  const env = { base: "", browser: null, server: null };
+  t.before(async () => {
+    const { server, base } = await startServer();
+    env.server = server;
+    env.base = base;
+    env.browser = await launch();
+  });
+  t.after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  env.newPage = async ({ viewport = { width: 1280, height: 800 }, init, bypassCSP = false } = {}) => {
+    // bypassCSP only lets a test inject its own tools (axe-core); the app never needs it.
+    const context = await env.browser.newContext({ viewport, locale: "en-US", bypassCSP });
+    if (init) await context.addInitScript(init);
+    const page = await context.newPage();
+    page.errors = [];
+    page.on("pageerror", (e) => page.errors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") page.errors.push(m.text());
+    });
+    return page;
+  };
+  return env;
+}
+
+/** Loads `path` and waits until the app has rendered `selector`. */
+export async function open(page, base, path, selector) {
+  await page.goto(base + path);
+  await page.waitForSelector(selector);
+}
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** The outbox as stored by the app. */
+export async function outbox(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1") ?? "[]"));
+}
+
+/** Clicks the "Next"/"Submit" button. */
+export async function next(page) {
+  await page.click(byTestId("next"));
+}
+
+/** Answers every visible Likert or rating group on the current page with `value`. */
+export async function answerAllScales(page, value) {
+  const groups = await page.$$eval('[role="radiogroup"] [role="radio"]', (radios) =>
+    radios.map((r) => r.dataset.testid),
+  );
+  const wanted = groups.filter((id) => id.endsWith(`-opt-${value}`));
+  for (const id of wanted) await page.click(byTestId(id));
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
