@@ -24,10 +24,14 @@ say "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 say "clippy (wasm32: the core and the browser app)"
-cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 say "Rust tests"
 cargo test --workspace
+
+say "browser unit tests (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+    cargo test -p manyi-app --target wasm32-unknown-unknown --test browser
 
 say "browser app: release build and end-to-end tests in headless Chromium"
 scripts/test-app.sh

@@ -158,6 +158,20 @@ impl NpsStats {
     }
 }
 
+/// Over the present values of `values` at `rows`: how many, how many satisfy `hit`, their sum.
+fn count_where(values: &[f64], rows: &Rows, hit: impl Fn(f64) -> bool) -> (usize, usize, f64) {
+    let (mut n, mut hits, mut sum) = (0usize, 0usize, 0.0);
+    rows.for_each(|r| {
+        let x = values[r];
+        if !x.is_nan() {
+            n += 1;
+            sum += x;
+            hits += usize::from(hit(x));
+        }
+    });
+    (n, hits, sum)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsatStats {
     pub n: usize,
@@ -169,15 +183,7 @@ pub struct CsatStats {
 
 impl CsatStats {
     fn of(values: &[f64], scale: &Scale, rows: &Rows) -> CsatStats {
-        let (mut n, mut top2, mut sum) = (0usize, 0usize, 0.0);
-        rows.for_each(|r| {
-            let x = values[r];
-            if !x.is_nan() {
-                n += 1;
-                sum += x;
-                top2 += usize::from(is_top2(scale, x));
-            }
-        });
+        let (n, top2, sum) = count_where(values, rows, |x| is_top2(scale, x));
         CsatStats {
             n,
             top2_pct: (n > 0).then(|| 100.0 * top2 as f64 / n as f64),
@@ -198,15 +204,7 @@ pub struct CesStats {
 
 impl CesStats {
     fn of(values: &[f64], scale: &Scale, rows: &Rows) -> CesStats {
-        let (mut n, mut agree, mut sum) = (0usize, 0usize, 0.0);
-        rows.for_each(|r| {
-            let x = values[r];
-            if !x.is_nan() {
-                n += 1;
-                sum += x;
-                agree += usize::from(is_agree(scale, x));
-            }
-        });
+        let (n, agree, sum) = count_where(values, rows, |x| is_agree(scale, x));
         CesStats {
             n,
             mean: (n > 0).then(|| sum / n as f64),

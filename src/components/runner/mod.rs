@@ -11,4 +11,5 @@ mod survey_page;
 mod text_input;
 mod thank_you;
 
+pub use scale_group::{ScaleGroup, ScaleStyle};
 pub use survey_page::SurveyPage;

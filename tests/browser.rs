@@ -1,0 +1,202 @@
+//! Browser-level unit tests, run in headless Chromium by wasm-bindgen-test
+//! (`cargo test -p manyi-app --target wasm32-unknown-unknown`): the storage layer against the
+//! real `localStorage`, and the scale control's keyboard behaviour in a real DOM. Everything
+//! else is covered end to end in `tests/e2e/`.
+
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{FixedOffset, TimeZone};
+use leptos::prelude::*;
+use manyi_app::components::runner::{ScaleGroup, ScaleStyle};
+use manyi_app::i18n::Lang;
+use manyi_app::locale::{SurveyText, UiLang};
+use manyi_app::outbox::{self, OUTBOX_KEY, OutboxEntry};
+use manyi_app::storage::{CORRUPT_PREFIX, StorageError, Store};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn store() -> Store {
+    let store = Store::open().expect("local storage is available in the test browser");
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    store
+}
+
+fn entry(id: &str) -> OutboxEntry {
+    let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+    let at = FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .unwrap();
+    let response = manyi_core::Response {
+        id: id.to_owned(),
+        survey_id: "nps".into(),
+        survey_version: 1,
+        started_at: Some(at),
+        submitted_at: Some(at),
+        locale: Some("en".into()),
+        answers: [("nps".to_owned(), manyi_core::Answer::Number(9.0))].into(),
+        meta: Default::default(),
+        partial: false,
+    };
+    OutboxEntry {
+        scores: manyi_core::score_response(&survey, &response),
+        response,
+        queued_at: at,
+    }
+}
+
+#[wasm_bindgen_test]
+fn unreadable_values_are_moved_aside_not_deleted() {
+    let store = store();
+    store.set_raw("manyi.draft.v1.nps", "{not json").unwrap();
+    let error = store
+        .get_json::<serde_json::Value>("manyi.draft.v1.nps")
+        .unwrap_err();
+    let StorageError::Corrupt { key, moved_to } = error else {
+        panic!("expected Corrupt, got {error:?}");
+    };
+    assert_eq!(key, "manyi.draft.v1.nps");
+    assert!(moved_to.starts_with(CORRUPT_PREFIX), "{moved_to}");
+    assert_eq!(
+        store.get_raw(&moved_to).unwrap().as_deref(),
+        Some("{not json")
+    );
+    assert_eq!(store.get_raw("manyi.draft.v1.nps").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn the_outbox_keeps_every_entry_and_survives_corruption() {
+    let store = store();
+    let noop = |_: StorageError| {};
+    outbox::push(
+        &store,
+        &entry("00000000-0000-4000-8000-000000000001"),
+        &noop,
+    )
+    .unwrap();
+    outbox::push(
+        &store,
+        &entry("00000000-0000-4000-8000-000000000002"),
+        &noop,
+    )
+    .unwrap();
+    let (entries, skipped) = outbox::load(&store).unwrap();
+    assert_eq!((entries.len(), skipped), (2, 0));
+    assert_eq!(
+        entries[1].response.id,
+        "00000000-0000-4000-8000-000000000002"
+    );
+    assert_eq!(entries[0].scores.nps.as_ref().map(|n| n.value), Some(9.0));
+
+    // A corrupted outbox is set aside (reported, not lost) and the next response starts a new one.
+    store.set_raw(OUTBOX_KEY, "[{\"truncated\":").unwrap();
+    let reported = std::cell::RefCell::new(Vec::new());
+    outbox::push(
+        &store,
+        &entry("00000000-0000-4000-8000-000000000003"),
+        &|e| reported.borrow_mut().push(e),
+    )
+    .unwrap();
+    let reported = reported.into_inner();
+    assert!(
+        matches!(reported.as_slice(), [StorageError::Corrupt { .. }]),
+        "{reported:?}"
+    );
+    let StorageError::Corrupt { moved_to, .. } = &reported[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        store.get_raw(moved_to).unwrap().as_deref(),
+        Some("[{\"truncated\":")
+    );
+    let (entries, _) = outbox::load(&store).unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
+fn key(target: &web_sys::Element, name: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(name);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_nps_scale_is_a_radio_group_with_one_tab_stop() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let value = RwSignal::new(None::<f64>);
+    let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
+        let lang = UiLang(Memo::new(|_| Lang::En));
+        provide_context(lang);
+        provide_context(SurveyText::new(lang, "en".into()));
+        view! {
+            <ScaleGroup
+                qid="nps".into()
+                points=(0..=10).map(|x| (f64::from(x), None)).collect()
+                style=ScaleStyle::Nps
+                value=value
+                on_select=Callback::new(move |x| value.set(Some(x)))
+                labelledby="q-nps".into()
+                describedby="".into()
+                invalid=false
+                required=true
+            />
+        }
+    });
+    leptos::task::tick().await;
+
+    let radios = host.query_selector_all("[role=radio]").unwrap();
+    assert_eq!(radios.length(), 11, "eleven buttons, never a dropdown");
+    assert!(host.query_selector("select").unwrap().is_none());
+    let tab_stops = |host: &web_sys::Element| {
+        let list = host
+            .query_selector_all("[role=radio][tabindex='0']")
+            .unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::Element>()
+                    .get_attribute("data-testid")
+                    .unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        tab_stops(&host),
+        ["nps-opt-0"],
+        "before an answer the first point is the tab stop"
+    );
+
+    let first: web_sys::Element = radios.item(0).unwrap().unchecked_into();
+    key(&first, "End");
+    leptos::task::tick().await;
+    assert_eq!(value.get_untracked(), Some(10.0));
+    assert_eq!(
+        tab_stops(&host),
+        ["nps-opt-10"],
+        "the chosen point becomes the only tab stop"
+    );
+
+    let last: web_sys::Element = radios.item(10).unwrap().unchecked_into();
+    key(&last, "ArrowRight");
+    leptos::task::tick().await;
+    assert_eq!(value.get_untracked(), Some(0.0), "arrow keys wrap around");
+    let checked: web_sys::Element = radios.item(0).unwrap().unchecked_into();
+    assert_eq!(
+        checked.get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
+}
