@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing (idempotent), builds the app in release mode and serves it at a
-# printed localhost URL. This is the README's run command.
+# Installs what is missing (idempotent), builds the app and the server in release mode, and runs
+# `manyi serve`: the REST API and the app with an embedded SQLite database under ./data/, at a
+# printed localhost URL. This is the README's run command. Extra arguments go to `manyi serve`
+# (for example --addr 127.0.0.1:9000 or --database postgres://…).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,4 +12,6 @@ scripts/setup.sh
 export TRUNK_SKIP_VERSION_CHECK=true
 echo "run: trunk build --release"
 trunk build --release
-exec node scripts/serve.mjs "$@"
+echo "run: cargo build --release -p manyi"
+cargo build --release -p manyi
+exec target/release/manyi serve "$@"

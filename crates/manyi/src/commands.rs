@@ -38,6 +38,25 @@ pub enum Command {
     Score(ScoreArgs),
     /// Print the JSON Schema of the survey definition format.
     Schema,
+    /// Run the server: the REST API and the built browser app.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// `sqlite:PATH` (created if missing) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/manyi.db?mode=rwc"
+    )]
+    pub database: String,
+    /// The built app to serve at `/` (`trunk build --release` writes it to dist/).
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,7 +177,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_json(&definition_schema())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve(args),
     }
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    // Logs go to stderr, so stdout carries only the URL line that scripts and tests read.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let db = manyi_server::Db::connect(&args.database)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        manyi_server::publish_templates(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let dist = args
+            .dist
+            .join("index.html")
+            .exists()
+            .then_some(args.dist.clone());
+        if dist.is_none() {
+            eprintln!(
+                "note: {} has no built app (run `trunk build --release`); serving the API only",
+                args.dist.display()
+            );
+        }
+        manyi_server::serve(args.addr, manyi_server::AppState { db, dist })
+            .await
+            .with_context(|| format!("cannot serve on {}", args.addr))
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The JSON Schema of the definition format, generated from the Rust types.

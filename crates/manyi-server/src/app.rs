@@ -1,0 +1,281 @@
+//! The HTTP interface: `app(state)` builds the whole router, so tests drive it in-process with
+//! `oneshot` and `serve` runs the same router on a socket.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use manyi_core::validate::Validator;
+use manyi_core::{ResponseScores, Survey, score_response};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::db::{Db, Stored};
+use crate::error::AppError;
+
+/// The most responses one request may carry.
+pub const MAX_BATCH: usize = 500;
+/// The largest request body accepted (a full batch of long answers fits with room to spare).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// How long one request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Content-Security-Policy of the app's pages: no inline scripts, wasm allowed.
+pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
+     frame-ancestors 'self'";
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// The built app (`dist/`), served at `/` when present.
+    pub dist: Option<PathBuf>,
+}
+
+/// The whole router with its layers.
+pub fn app(state: AppState) -> Router {
+    // Unknown API paths answer with the API's JSON error, never with the app's page.
+    let api = Router::new()
+        .route("/v1/surveys/{id}", get(get_survey))
+        .route("/v1/responses", post(post_responses))
+        .fallback(|| async { AppError::not_found("no such endpoint") });
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api", api);
+    let router = match state.dist.clone() {
+        // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.
+        Some(dist) => {
+            let index = dist.join("index.html");
+            router.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
+        }
+        None => router.fallback(|| async { AppError::not_found("no such endpoint") }),
+    };
+    router
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(APP_CSP),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    sqlx::query("SELECT 1").execute(state.db.pool()).await?;
+    Ok(Json(json!({"status": "ok"})))
+}
+
+async fn get_survey(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Survey>, AppError> {
+    match state.db.survey(&id, None).await? {
+        Some(survey) => Ok(Json(survey)),
+        None => Err(AppError::not_found(format!("no survey {id:?}"))),
+    }
+}
+
+/// A JSON body read with the API's own errors: too large → 413, not JSON → 400, each with the
+/// error shape, where axum's own rejections would answer in plain text.
+#[derive(Debug)]
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::client(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    format!("the request body is larger than {MAX_BODY_BYTES} bytes; send smaller batches"),
+                )
+            } else {
+                AppError::client(StatusCode::BAD_REQUEST, "unreadable_body", rejection.body_text())
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            AppError::client(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {e}"),
+            )
+        })
+    }
+}
+
+/// The outcome for one response of a batch.
+#[derive(Debug, Serialize)]
+struct ItemResult {
+    /// The response's id, when it had a readable one.
+    id: Option<String>,
+    /// `accepted`, `duplicate` (already stored, identical), `conflict` (already stored with
+    /// different content) or `rejected`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Value>,
+}
+
+/// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
+///
+/// Every response is validated against the survey version it names and scored again here; a
+/// score sent by the client is ignored. The reply is 200 with one result per response, in
+/// order, so a client knows exactly which to drop (accepted, duplicate) and which to keep
+/// (conflict, rejected — with the reason).
+async fn post_responses(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
+    let items = match body {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        _ => {
+            return Err(AppError::client(
+                StatusCode::BAD_REQUEST,
+                "malformed_body",
+                "send one response object or an array of them",
+            ));
+        }
+    };
+    if items.is_empty() {
+        return Err(AppError::client(
+            StatusCode::BAD_REQUEST,
+            "empty_batch",
+            "the batch holds no responses",
+        ));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(AppError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!(
+                "a batch holds at most {MAX_BATCH} responses, this one {}",
+                items.len()
+            ),
+        ));
+    }
+
+    let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
+    let mut accepted: Vec<(usize, manyi_core::Response, ResponseScores)> = Vec::new();
+    let mut surveys: HashMap<(String, u32), Option<Survey>> = HashMap::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
+        let reject = |code: &str, message: String, details: Option<Value>| ItemResult {
+            id: id.clone(),
+            status: "rejected",
+            error: Some(json!({"code": code, "message": message, "details": details})),
+        };
+        let response: manyi_core::Response = match serde_json::from_value(item) {
+            Ok(r) => r,
+            Err(e) => {
+                results.push(reject("malformed_response", e.to_string(), None));
+                continue;
+            }
+        };
+        let key = (response.survey_id.clone(), response.survey_version);
+        if !surveys.contains_key(&key) {
+            let survey = state.db.survey(&key.0, Some(key.1)).await?;
+            surveys.insert(key.clone(), survey);
+        }
+        let Some(survey) = surveys[&key].as_ref() else {
+            results.push(reject(
+                "unknown_survey",
+                format!("no survey {:?} version {}", key.0, key.1),
+                None,
+            ));
+            continue;
+        };
+        if let Err(errors) = Validator::new(survey).response(&response) {
+            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            results.push(reject(
+                "invalid_response",
+                messages.join("; "),
+                Some(json!(errors)),
+            ));
+            continue;
+        }
+        let scores = score_response(survey, &response);
+        results.push(ItemResult {
+            id,
+            status: "accepted",
+            error: None,
+        });
+        accepted.push((index, response, scores));
+    }
+
+    let batch: Vec<(manyi_core::Response, ResponseScores)> = accepted
+        .iter()
+        .map(|(_, r, s)| (r.clone(), s.clone()))
+        .collect();
+    let stored = state.db.store_responses(&batch).await?;
+    for ((index, _, _), outcome) in accepted.iter().zip(stored) {
+        match outcome {
+            Stored::Inserted => {}
+            Stored::Duplicate => results[*index].status = "duplicate",
+            Stored::Conflict => {
+                results[*index].status = "conflict";
+                results[*index].error = Some(json!({
+                    "code": "conflict",
+                    "message": "a different response with this id is already stored",
+                    "details": null,
+                }));
+            }
+        }
+    }
+    let count = |status: &str| results.iter().filter(|r| r.status == status).count();
+    let summary = json!({
+        "accepted": count("accepted"),
+        "duplicate": count("duplicate"),
+        "conflict": count("conflict"),
+        "rejected": count("rejected"),
+        "results": results,
+    });
+    Ok((StatusCode::OK, Json(summary)).into_response())
+}
+
+/// Publishes the built-in templates (version 1 each) unless they are there, so the app's
+/// surveys exist on a fresh server.
+pub async fn publish_templates(db: &Db) -> Result<(), AppError> {
+    for name in manyi_core::templates::names() {
+        let survey = manyi_core::templates::get(name)
+            .expect("listed templates exist")
+            .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
+        db.publish(&survey).await?;
+    }
+    Ok(())
+}
+
+/// Runs the server on `addr` until Ctrl-C.
+pub async fn serve(addr: std::net::SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("manyi is running at http://{local}/");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,250 @@
+//! Storage: SQLite (embedded, the default) or PostgreSQL, chosen by the database URL.
+//!
+//! Both go through sqlx's `Any` driver with one set of portable migrations (`migrations/`):
+//! the schema uses only TEXT and BIGINT, and queries use `$n` placeholders, which both engines
+//! accept. SQLite runs in WAL mode with `synchronous = FULL`, so a response acknowledged to a
+//! client has been committed to disk.
+
+use std::collections::HashMap;
+
+use chrono::{SecondsFormat, Utc};
+use manyi_core::{Response, ResponseScores, Survey};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+
+use crate::error::AppError;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which engine a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+/// What happened to one response offered for storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Newly stored.
+    Inserted,
+    /// Already stored with identical content.
+    Duplicate,
+    /// Already stored with different content under the same id.
+    Conflict,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Db {
+    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Db, AppError> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else {
+            return Err(AppError::Internal(format!(
+                "unsupported database URL (use sqlite:PATH or postgres://…): {url}"
+            )));
+        };
+        if engine == Engine::Sqlite
+            && let Some(path) = sqlite_path(url)
+            && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                AppError::Internal(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        let options: AnyConnectOptions = url
+            .parse()
+            .map_err(|e| AppError::Internal(format!("database URL: {e}")))?;
+        let pool = AnyPoolOptions::new()
+            // One writer at a time is what SQLite allows anyway; PostgreSQL gets a small pool.
+            .max_connections(if engine == Engine::Sqlite { 4 } else { 10 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Db { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Stores a survey version unless that version exists; returns whether it was stored.
+    pub async fn publish(&self, survey: &Survey) -> Result<bool, AppError> {
+        let definition = serde_json::to_string(survey)
+            .map_err(|e| AppError::Internal(format!("serialising a survey: {e}")))?;
+        let result = sqlx::query(
+            "INSERT INTO surveys (id, version, definition, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id, version) DO NOTHING",
+        )
+        .bind(&survey.id)
+        .bind(i64::from(survey.version))
+        .bind(definition)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// A survey's given version, or its latest when `version` is `None`.
+    pub async fn survey(&self, id: &str, version: Option<u32>) -> Result<Option<Survey>, AppError> {
+        let row =
+            match version {
+                Some(v) => {
+                    sqlx::query("SELECT definition FROM surveys WHERE id = $1 AND version = $2")
+                        .bind(id)
+                        .bind(i64::from(v))
+                        .fetch_optional(&self.pool)
+                        .await?
+                }
+                None => sqlx::query(
+                    "SELECT definition FROM surveys WHERE id = $1 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+            };
+        row.map(|row| {
+            let text: String = row.get(0);
+            // Stored definitions were validated when published, so a failure here is an
+            // internal fault (a manual edit of the database), not the client's.
+            serde_json::from_str(&text)
+                .map_err(|e| AppError::Internal(format!("stored definition {id}: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Stores validated, scored responses in one transaction and says, per response, whether
+    /// it was new, a duplicate or a conflict. Nothing is acknowledged before the commit.
+    pub async fn store_responses(
+        &self,
+        batch: &[(Response, ResponseScores)],
+    ) -> Result<Vec<Stored>, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let received_at = now();
+        let mut outcome = Vec::with_capacity(batch.len());
+        for (response, scores) in batch {
+            let body = canonical(response)?;
+            let scores = serde_json::to_string(scores)
+                .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?;
+            let submitted_at = response.submitted_at.map(|t| {
+                t.with_timezone(&Utc)
+                    .to_rfc3339_opts(SecondsFormat::Millis, true)
+            });
+            let inserted = sqlx::query(
+                "INSERT INTO responses (id, survey_id, survey_version, submitted_at, received_at, body, scores) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(response.id.to_ascii_lowercase())
+            .bind(&response.survey_id)
+            .bind(i64::from(response.survey_version))
+            .bind(submitted_at)
+            .bind(&received_at)
+            .bind(&body)
+            .bind(scores)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            let stored = if inserted {
+                Stored::Inserted
+            } else {
+                let existing: String = sqlx::query("SELECT body FROM responses WHERE id = $1")
+                    .bind(response.id.to_ascii_lowercase())
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .get(0);
+                if existing == body {
+                    Stored::Duplicate
+                } else {
+                    Stored::Conflict
+                }
+            };
+            outcome.push(stored);
+        }
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    pub async fn count_responses(&self, survey_id: &str) -> Result<i64, AppError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) FROM responses WHERE survey_id = $1")
+                .bind(survey_id)
+                .fetch_one(&self.pool)
+                .await?
+                .get(0),
+        )
+    }
+
+    /// The stored scores of responses, by id (for checks that the server scored them itself).
+    pub async fn stored_scores(
+        &self,
+        ids: &[&str],
+    ) -> Result<HashMap<String, ResponseScores>, AppError> {
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(row) = sqlx::query("SELECT scores FROM responses WHERE id = $1")
+                .bind(id.to_ascii_lowercase())
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                let text: String = row.get(0);
+                let scores = serde_json::from_str(&text)
+                    .map_err(|e| AppError::Internal(format!("stored scores of {id}: {e}")))?;
+                out.insert((*id).to_owned(), scores);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The response as stored: its fields in a fixed order and its maps sorted, so the same
+/// response always gives the same text and re-sends compare equal. The id is lower-cased, as
+/// UUIDs compare case-insensitively.
+fn canonical(response: &Response) -> Result<String, AppError> {
+    let mut response = response.clone();
+    response.id = response.id.to_ascii_lowercase();
+    serde_json::to_string(&response)
+        .map_err(|e| AppError::Internal(format!("serialising a response: {e}")))
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}

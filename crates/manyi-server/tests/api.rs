@@ -1,0 +1,457 @@
+//! The API in-process (`oneshot`), on SQLite and on PostgreSQL. PostgreSQL is the server at
+//! 127.0.0.1:5432 (or `MANYI_TEST_POSTGRES`); each run gets a fresh database. When none is
+//! reachable the PostgreSQL half says so loudly and is skipped.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use manyi_server::{AppState, Db, app, publish_templates};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Backend {
+    name: &'static str,
+    db: Db,
+    router: Router,
+    /// For PostgreSQL: the admin URL and the test database to drop afterwards.
+    drop: Option<(String, String)>,
+}
+
+impl Backend {
+    /// Drops a PostgreSQL test database so repeated runs leave nothing behind.
+    async fn finish(self) {
+        if let Some((admin, name)) = self.drop {
+            self.db.pool().close().await;
+            let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+async fn with_state(name: &'static str, db: Db) -> Backend {
+    publish_templates(&db).await.unwrap();
+    let router = app(AppState {
+        db: db.clone(),
+        dist: None,
+    });
+    Backend {
+        name,
+        db,
+        router,
+        drop: None,
+    }
+}
+
+async fn sqlite() -> Backend {
+    let dir = std::env::temp_dir().join(format!("manyi-api-{}-{}", std::process::id(), unique()));
+    let url = format!("sqlite://{}/manyi.db?mode=rwc", dir.display());
+    with_state("sqlite", Db::connect(&url).await.unwrap()).await
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    nanos * 1000 + NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A fresh PostgreSQL database, or `None` (with a loud note) when no server is reachable.
+async fn postgres() -> Option<Backend> {
+    let admin = std::env::var("MANYI_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    sqlx::any::install_default_drivers();
+    let pool = match sqlx::AnyPool::connect(&admin).await {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!(
+                "\n!!! PostgreSQL is not reachable at {admin} ({e}): SKIPPING the PostgreSQL API tests !!!\n"
+            );
+            return None;
+        }
+    };
+    let name = format!("manyi_test_{}_{}", std::process::id(), unique());
+    // The name is made here from digits, so the statement is safe to build as text.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+    let mut backend = with_state("postgres", db).await;
+    backend.drop = Some((admin, name));
+    Some(backend)
+}
+
+async fn backends() -> Vec<Backend> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
+}
+
+async fn call(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if body.is_some() {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+    }
+    let response = router
+        .clone()
+        .oneshot(
+            request
+                .body(body.map(Body::from).unwrap_or_else(Body::empty))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json)
+}
+
+fn nps_response(id: &str, score: u8) -> Value {
+    json!({
+        "id": id,
+        "survey_id": "nps",
+        "survey_version": 1,
+        "started_at": "2026-11-22T10:00:00+08:00",
+        "submitted_at": "2026-11-22T10:01:30+08:00",
+        "locale": "zh-CN",
+        "answers": {"nps": score},
+        "meta": {"channel": "web"}
+    })
+}
+
+fn uuid(n: u32) -> String {
+    format!("6f1c2a3b-4d5e-4f60-8a7b-{n:012}")
+}
+
+#[tokio::test]
+async fn health_and_published_surveys() {
+    for b in backends().await {
+        let (status, body) = call(&b.router, "GET", "/healthz", None).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({"status": "ok"})),
+            "{}",
+            b.name
+        );
+        let (status, survey) = call(&b.router, "GET", "/api/v1/surveys/rq", None).await;
+        assert_eq!(status, StatusCode::OK, "{}", b.name);
+        assert_eq!(survey["id"], "rq");
+        assert_eq!(survey["dimensions"][0]["weight"], 0.4);
+        let (status, error) = call(&b.router, "GET", "/api/v1/surveys/nope", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{}", b.name);
+        assert_eq!(error["error"]["code"], "not_found");
+        assert_eq!(error["error"]["message"], "no survey \"nope\"");
+        let (status, error) = call(&b.router, "GET", "/api/v2/anything", None).await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::NOT_FOUND, &json!("not_found"))
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn ingestion_is_idempotent_by_id() {
+    for b in backends().await {
+        let first = nps_response(&uuid(1), 9);
+        let (status, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(first.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
+        assert_eq!(reply["results"][0]["status"], "accepted", "{}", b.name);
+        // The identical re-send succeeds without a second row, also with an upper-case id.
+        let mut again = first.clone();
+        again["id"] = json!(uuid(1).to_uppercase());
+        let (_, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(again.to_string()),
+        )
+        .await;
+        assert_eq!(
+            reply["results"][0]["status"], "duplicate",
+            "{}: {reply}",
+            b.name
+        );
+        // The same id with other content is a conflict, and the stored row stays as it was.
+        let changed = nps_response(&uuid(1), 3);
+        let (_, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(changed.to_string()),
+        )
+        .await;
+        assert_eq!(
+            reply["results"][0]["status"], "conflict",
+            "{}: {reply}",
+            b.name
+        );
+        assert_eq!(reply["results"][0]["error"]["code"], "conflict");
+        assert_eq!(b.db.count_responses("nps").await.unwrap(), 1, "{}", b.name);
+        let scores = b.db.stored_scores(&[&uuid(1)]).await.unwrap();
+        assert_eq!(
+            scores[&uuid(1)].nps.as_ref().unwrap().value,
+            9.0,
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_batch_gets_one_result_per_response_in_order() {
+    for b in backends().await {
+        let mut out_of_range = nps_response(&uuid(11), 9);
+        out_of_range["answers"]["nps"] = json!(11);
+        let mut unknown = nps_response(&uuid(12), 9);
+        unknown["survey_id"] = json!("nope");
+        let batch = json!([
+            nps_response(&uuid(10), 10),
+            out_of_range,
+            {"id": uuid(13), "survey_id": "nps"},
+            unknown,
+            nps_response(&uuid(14), 0),
+            // The same response twice in one batch: the second is a duplicate of the first.
+            nps_response(&uuid(14), 0),
+        ]);
+        let (status, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(batch.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
+        let statuses: Vec<&str> = reply["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "accepted",
+                "rejected",
+                "rejected",
+                "rejected",
+                "accepted",
+                "duplicate"
+            ],
+            "{}",
+            b.name
+        );
+        let codes: Vec<&Value> = reply["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["error"]["code"])
+            .collect();
+        assert_eq!(codes[1], "invalid_response");
+        assert_eq!(
+            reply["results"][1]["error"]["details"][0]["code"],
+            "out_of_range"
+        );
+        assert_eq!(
+            reply["results"][1]["error"]["message"],
+            "\"nps\": 11 is outside the scale 0–10"
+        );
+        assert_eq!(codes[2], "malformed_response");
+        assert_eq!(codes[3], "unknown_survey");
+        assert_eq!(
+            (
+                reply["accepted"].as_u64(),
+                reply["rejected"].as_u64(),
+                reply["duplicate"].as_u64()
+            ),
+            (Some(2), Some(3), Some(1))
+        );
+        assert_eq!(b.db.count_responses("nps").await.unwrap(), 2, "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_server_scores_for_itself() {
+    for b in backends().await {
+        let mut lying = nps_response(&uuid(20), 2);
+        lying["scores"] = json!({"nps": {"value": 10, "category": "promoter"}});
+        let (_, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(lying.to_string()),
+        )
+        .await;
+        assert_eq!(
+            reply["results"][0]["status"], "accepted",
+            "{}: {reply}",
+            b.name
+        );
+        let scores = b.db.stored_scores(&[&uuid(20)]).await.unwrap();
+        let nps = scores[&uuid(20)].nps.as_ref().unwrap();
+        assert_eq!(
+            (nps.value, nps.category),
+            (2.0, manyi_core::score::NpsCategory::Detractor),
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_error_shape_and_leak_nothing() {
+    for b in backends().await {
+        let (status, error) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some("{\"id\": ".into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}", b.name);
+        assert_eq!(error["error"]["code"], "malformed_json");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body is not valid JSON")
+        );
+
+        let (status, error) = call(&b.router, "POST", "/api/v1/responses", Some("42".into())).await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("malformed_body"))
+        );
+
+        let (status, error) = call(&b.router, "POST", "/api/v1/responses", Some("[]".into())).await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("empty_batch"))
+        );
+
+        let too_many: Vec<Value> = (0..501).map(|i| nps_response(&uuid(1000 + i), 9)).collect();
+        let (status, error) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(json!(too_many).to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", b.name);
+        assert_eq!(error["error"]["code"], "batch_too_large");
+        assert_eq!(
+            b.db.count_responses("nps").await.unwrap(),
+            0,
+            "nothing of a refused batch is stored"
+        );
+
+        let huge = format!(
+            "{{\"padding\": \"{}\"}}",
+            "x".repeat(manyi_server::app::MAX_BODY_BYTES)
+        );
+        let (status, error) = call(&b.router, "POST", "/api/v1/responses", Some(huge)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", b.name);
+        assert_eq!(error["error"]["code"], "body_too_large");
+        // No error message names the database, a file or a Rust type.
+        for text in [error.to_string()] {
+            for leak in ["sqlx", "sqlite", "postgres", ".rs", "panicked"] {
+                assert!(!text.to_lowercase().contains(leak), "{text}");
+            }
+        }
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let b = sqlite().await;
+    let response = b
+        .router
+        .clone()
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .unwrap_or_default();
+    assert_eq!(script_src, "script-src 'self' 'wasm-unsafe-eval'", "{csp}");
+}
+
+#[tokio::test]
+async fn the_app_is_served_with_client_routes_and_the_api_keeps_its_errors() {
+    let dist = std::env::temp_dir().join(format!("manyi-dist-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>manyi</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("main.css"), "body{}").unwrap();
+    let b = sqlite().await;
+    let router = app(AppState {
+        db: b.db.clone(),
+        dist: Some(dist.clone()),
+    });
+    let get = |uri: &'static str| {
+        let router = router.clone();
+        async move {
+            let response = router
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = response.status();
+            let kind = response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, kind, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, kind, body) = get("/s/nps?lang=en").await;
+    assert_eq!(status, StatusCode::OK, "a client route loads the app");
+    assert!(kind.starts_with("text/html") && body.contains("<title>manyi</title>"));
+    let (status, kind, _) = get("/main.css").await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/css"));
+    let (status, kind, body) = get("/api/v9/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        kind.starts_with("application/json") && body.contains("\"not_found\""),
+        "{body}"
+    );
+    std::fs::remove_dir_all(&dist).unwrap();
+}

@@ -1,0 +1,83 @@
+//! `manyi serve` as users run it: the real binary on a real socket, with an embedded SQLite
+//! file, spoken to in plain HTTP/1.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-such-dist"])
+        .arg("--database")
+        .arg(format!("sqlite://{}/manyi.db?mode=rwc", dir.display()))
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server prints its URL once it is listening; reading that line is the readiness signal.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("manyi is running at http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+/// One request, `Connection: close`; returns the status code and the body.
+fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, rest) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    // Small replies arrive with a Content-Length, so the rest is the body as is.
+    (status, rest.to_owned())
+}
+
+#[test]
+fn serve_answers_on_a_real_socket_and_keeps_responses_across_restarts() {
+    let dir = std::env::temp_dir().join(format!("manyi-serve-{}", std::process::id()));
+    let response = r#"{"id":"0b8f5c1e-2d3a-4b5c-8d6e-7f8091a2b3c4","survey_id":"csat","survey_version":1,
+        "submitted_at":"2026-11-22T10:00:00+08:00","answers":{"csat":5,"channel":"store"}}"#;
+    {
+        let server = start(&dir);
+        let (status, body) = request(&server.addr, "GET", "/healthz", "");
+        assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+        let (status, body) = request(&server.addr, "POST", "/api/v1/responses", response);
+        assert_eq!(status, 200);
+        assert!(body.contains(r#""status":"accepted""#), "{body}");
+    }
+    // A new process on the same file still has the response: re-sending it is a duplicate.
+    let server = start(&dir);
+    let (_, body) = request(&server.addr, "POST", "/api/v1/responses", response);
+    assert!(body.contains(r#""status":"duplicate""#), "{body}");
+    let (status, body) = request(&server.addr, "GET", "/api/v1/surveys/csat", "");
+    assert_eq!(status, 200);
+    assert!(body.contains(r#""id":"csat""#));
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
