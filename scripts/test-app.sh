@@ -16,6 +16,9 @@ fi
 echo "test-app: trunk build --release"
 trunk build --release
 
+echo "test-app: building manyi (the server the sync tests run against)"
+cargo build -p manyi
+
 echo "test-app: end-to-end tests"
 # Node 20's test runner takes explicit files rather than a glob.
 node --test --test-concurrency=1 tests/e2e/*.test.mjs

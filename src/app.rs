@@ -8,6 +8,7 @@ use crate::components::runner::SurveyPage;
 use crate::locale::StorageProblem;
 use crate::outbox;
 use crate::storage::Store;
+use crate::sync::Sync;
 
 /// The whole app: shared state and the three screens.
 #[component]
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
         }
         Err(error) => problem.set(Some(error)),
     }
+    Sync::provide();
 
     view! {
         <Router>

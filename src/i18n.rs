@@ -320,6 +320,48 @@ pub fn skipped_entries(lang: Lang, count: usize) -> String {
     }
 }
 
+/// How sending stands: responses waiting, or all sent.
+pub fn sync_pending(lang: Lang, pending: usize) -> String {
+    match (lang, pending) {
+        (Lang::ZhCn, 0) => "所有回答都已发送。".to_owned(),
+        (Lang::ZhTw, 0) => "所有回覆都已傳送。".to_owned(),
+        (Lang::En, 0) => "All responses have been sent.".to_owned(),
+        (Lang::ZhCn, n) => format!("{n} 份回答等待发送。"),
+        (Lang::ZhTw, n) => format!("{n} 份回覆等待傳送。"),
+        (Lang::En, 1) => "1 response waiting to be sent.".to_owned(),
+        (Lang::En, n) => format!("{n} responses waiting to be sent."),
+    }
+}
+
+/// Responses the server refused, which stay on the device.
+pub fn sync_refused(lang: Lang, refused: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("{refused} 份回答被服务器拒收，已保留在本设备上。"),
+        Lang::ZhTw => format!("{refused} 份回覆被伺服器拒收，已保留在本裝置上。"),
+        Lang::En => {
+            format!("{refused} responses were refused by the server and are kept on this device.")
+        }
+    }
+}
+
+/// When the last batch was delivered.
+pub fn sync_last_success(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("上次发送成功：{at}"),
+        Lang::ZhTw => format!("上次傳送成功：{at}"),
+        Lang::En => format!("Last sent: {at}"),
+    }
+}
+
+/// The last failure, with the promise of an automatic retry.
+pub fn sync_failed(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("发送失败（{reason}），稍后会自动重试。"),
+        Lang::ZhTw => format!("傳送失敗（{reason}），稍後會自動重試。"),
+        Lang::En => format!("Sending failed ({reason}); it will be retried automatically."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! survey logic (validation, visibility, scoring, statistics) comes from `manyi-core`; this
 //! crate only adds the interface, the browser's storage and clock, and the languages of the UI.
 
+pub mod api;
 mod app;
 pub mod catalog;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod i18n;
 pub mod locale;
 pub mod outbox;
 pub mod storage;
+pub mod sync;
 pub mod validation;
 
 pub use app::App;

@@ -4,21 +4,13 @@
 //! appending, so an entry this version cannot read (written by a newer one, say) is kept as it
 //! is rather than dropped.
 
-use chrono::{DateTime, FixedOffset};
-use manyi_core::{Response, ResponseScores};
-use serde::{Deserialize, Serialize};
-
 use crate::storage::{StorageError, Store};
 
 pub const OUTBOX_KEY: &str = "manyi.outbox.v1";
 
-/// One completed response with the scores the client computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    pub response: Response,
-    pub scores: ResponseScores,
-    pub queued_at: DateTime<FixedOffset>,
-}
+/// One completed response with the scores the client computed; what the server says about it
+/// is decided by `manyi_core::outbox`.
+pub type OutboxEntry = manyi_core::outbox::OutboxItem;
 
 /// The outbox's raw entries. A corrupt outbox has already been moved aside when this reports
 /// it, so the caller may start a new one.
@@ -55,4 +47,29 @@ pub fn load(store: &Store) -> Result<(Vec<OutboxEntry>, usize), StorageError> {
         .collect();
     let skipped = total - entries.len();
     Ok((entries, skipped))
+}
+
+/// Changes the readable entries with `change` and writes the outbox back. Entries this version
+/// cannot read are written back untouched, after the readable ones, so nothing is lost.
+pub fn update<T>(
+    store: &Store,
+    change: impl FnOnce(&mut Vec<OutboxEntry>) -> T,
+) -> Result<T, StorageError> {
+    let raw = raw_entries(store)?;
+    let mut entries = Vec::with_capacity(raw.len());
+    let mut unreadable = Vec::new();
+    for value in raw {
+        match serde_json::from_value::<OutboxEntry>(value.clone()) {
+            Ok(entry) => entries.push(entry),
+            Err(_) => unreadable.push(value),
+        }
+    }
+    let result = change(&mut entries);
+    let mut out = Vec::with_capacity(entries.len() + unreadable.len());
+    for entry in &entries {
+        out.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
+    }
+    out.extend(unreadable);
+    store.set_json(OUTBOX_KEY, &out)?;
+    Ok(result)
 }

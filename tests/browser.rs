@@ -50,6 +50,7 @@ fn entry(id: &str) -> OutboxEntry {
         scores: manyi_core::score_response(&survey, &response),
         response,
         queued_at: at,
+        refused: None,
     }
 }
 

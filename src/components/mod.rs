@@ -4,5 +4,7 @@ pub mod home;
 pub mod results;
 pub mod runner;
 mod storage_alert;
+mod sync_status;
 
 pub use storage_alert::StorageAlert;
+pub use sync_status::SyncStatusLine;

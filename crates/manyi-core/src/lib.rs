@@ -10,6 +10,7 @@ pub mod crm;
 pub mod display;
 pub mod model;
 pub mod ordered;
+pub mod outbox;
 pub mod reliability;
 pub mod report;
 pub mod score;

@@ -51,6 +51,12 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { AppError::not_found("no such endpoint") });
     let router = Router::new()
         .route("/healthz", get(healthz))
+        // The app reads this to learn that a server is there and where its API is; served as
+        // static files, it finds none and works locally.
+        .route(
+            "/manyi-config.json",
+            get(|| async { Json(json!({"api": "/api/v1"})) }),
+        )
         .nest("/api", api);
     let router = match state.dist.clone() {
         // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.

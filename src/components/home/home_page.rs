@@ -4,7 +4,7 @@ use super::import_definition::ImportDefinition;
 use super::language_switch::LanguageSwitch;
 use super::survey_list::SurveyList;
 use crate::catalog;
-use crate::components::StorageAlert;
+use crate::components::{StorageAlert, SyncStatusLine};
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, provide_ui_lang};
 use crate::storage::Store;
@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
             <LanguageSwitch />
         </header>
         <StorageAlert />
+        <SyncStatusLine />
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
         <SurveyList surveys=surveys.read_only() />
         <ImportDefinition surveys=surveys.write_only() />

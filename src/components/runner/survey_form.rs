@@ -17,6 +17,7 @@ use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, SurveyText, provide_ui_lang};
 use crate::outbox::{self, OutboxEntry};
 use crate::storage::Store;
+use crate::sync::Sync;
 use crate::validation::{FieldError, field_error};
 use crate::{clock, draft};
 
@@ -194,6 +195,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
                 response,
                 scores: scores.clone(),
                 queued_at: now,
+                refused: None,
             };
             let stored = Store::open().and_then(|store| {
                 outbox::push(&store, &entry, &|error| problem.report(error))?;
@@ -205,7 +207,13 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
                 Ok(())
             });
             let download = match stored {
-                Ok(()) => None,
+                Ok(()) => {
+                    // Send it now if a server is there; otherwise it waits in the outbox.
+                    if let Some(sync) = use_context::<Sync>() {
+                        sync.kick();
+                    }
+                    None
+                }
                 Err(error) => {
                     problem.report(error);
                     serde_json::to_string_pretty(&entry)

@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use crate::i18n;
+use crate::locale::UiLang;
+use crate::sync::Sync;
+
+/// One discreet line on how sending to the server stands: what is waiting, what was refused,
+/// the last success and the last error. Shows nothing when the app runs without a server.
+#[component]
+pub fn SyncStatusLine() -> impl IntoView {
+    let lang = expect_context::<UiLang>();
+    let sync = use_context::<Sync>();
+    move || {
+        let sync = sync?;
+        let status = sync.status.get();
+        if !status.server {
+            return None;
+        }
+        let lang = lang.get();
+        let last = status
+            .last_success
+            .map(|at| i18n::sync_last_success(lang, &at.format("%Y-%m-%d %H:%M:%S").to_string()));
+        let refused = (status.refused > 0).then(|| i18n::sync_refused(lang, status.refused));
+        let error = status
+            .last_error
+            .as_deref()
+            .map(|reason| i18n::sync_failed(lang, reason));
+        Some(view! {
+            <p class="sync-status" role="status" data-testid="sync-status">
+                <span data-testid="sync-pending" data-count=status.pending>
+                    {i18n::sync_pending(lang, status.pending)}
+                </span>
+                {refused.map(|text| view! { " " <span data-testid="sync-refused">{text}</span> })}
+                {last.map(|text| view! { " " <span data-testid="sync-last">{text}</span> })}
+                {error.map(|text| view! { " " <span data-testid="sync-error">{text}</span> })}
+            </p>
+        })
+    }
+}

@@ -1,0 +1,172 @@
+//! Sending the outbox to the server: in batches, whenever a server is there and the browser is
+//! online, with exponential backoff and jitter after failures.
+//!
+//! What leaves the outbox and what stays is decided by `manyi_core::outbox` from the server's
+//! reply; a response is removed only after the server acknowledged it. This module adds the
+//! triggers (start, a new response, the browser coming online, a retry timer), the HTTP call and
+//! the status the interface shows. Everything runs on the page's single thread, so a flag is
+//! enough to keep two runs from overlapping.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use leptos::prelude::*;
+use manyi_core::outbox::{apply_reply, backoff_ms, next_batch};
+
+use crate::outbox;
+use crate::storage::Store;
+use crate::{api, clock};
+
+/// The largest batch the server accepts.
+const BATCH: usize = 500;
+/// The first retry waits about a second; retries never wait more than a minute.
+const BACKOFF_BASE_MS: u64 = 1_000;
+const BACKOFF_CAP_MS: u64 = 60_000;
+
+/// What the interface shows about sending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    /// Whether the app was served by a manyi server it can send to.
+    pub server: bool,
+    /// Responses waiting to be sent.
+    pub pending: usize,
+    /// Responses the server refused, kept on the device with the reason.
+    pub refused: usize,
+    pub last_success: Option<DateTime<FixedOffset>>,
+    pub last_error: Option<String>,
+}
+
+/// The sync engine, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Sync {
+    pub status: RwSignal<SyncStatus>,
+    api: RwSignal<Option<String>>,
+    running: StoredValue<bool>,
+    /// Failed attempts in a row, for the backoff.
+    failures: StoredValue<u32>,
+    /// Whether a retry timer is already set, so failures do not stack timers.
+    retry_set: StoredValue<bool>,
+}
+
+impl Sync {
+    /// Creates the engine, provides it as context, finds the server and starts the first run.
+    pub fn provide() -> Sync {
+        let sync = Sync {
+            status: RwSignal::new(SyncStatus::default()),
+            api: RwSignal::new(None),
+            running: StoredValue::new(false),
+            failures: StoredValue::new(0),
+            retry_set: StoredValue::new(false),
+        };
+        provide_context(sync);
+        sync.refresh_counts();
+        leptos::task::spawn_local(async move {
+            let found = api::discover().await;
+            sync.status.update(|s| s.server = found.is_some());
+            sync.api.set(found);
+            sync.kick();
+        });
+        // Coming back online is the moment to send what piled up.
+        let handle = window_event_listener(leptos::ev::online, move |_| {
+            sync.failures.set_value(0);
+            sync.kick();
+        });
+        on_cleanup(move || handle.remove());
+        sync
+    }
+
+    /// Starts a run unless one is under way.
+    pub fn kick(self) {
+        if self.running.get_value() {
+            return;
+        }
+        self.running.set_value(true);
+        leptos::task::spawn_local(async move {
+            self.run().await;
+            self.running.set_value(false);
+            self.refresh_counts();
+        });
+    }
+
+    fn refresh_counts(self) {
+        let Ok(store) = Store::open() else { return };
+        if let Ok((entries, _)) = outbox::load(&store) {
+            let refused = entries.iter().filter(|e| e.refused.is_some()).count();
+            self.status.update(|s| {
+                s.pending = entries.len() - refused;
+                s.refused = refused;
+            });
+        }
+    }
+
+    async fn run(self) {
+        let Some(api) = self.api.get_untracked() else {
+            return;
+        };
+        loop {
+            let Ok(store) = Store::open() else { return };
+            let Ok((entries, _)) = outbox::load(&store) else {
+                return;
+            };
+            let batch = next_batch(&entries, BATCH);
+            if batch.is_empty() {
+                return;
+            }
+            if !browser_online() {
+                // The `online` event starts the next run.
+                return;
+            }
+            let responses: Vec<&manyi_core::Response> =
+                batch.iter().map(|&i| &entries[i].response).collect();
+            let sent: Vec<String> = responses.iter().map(|r| r.id.clone()).collect();
+            match api::post_responses(&api, &responses).await {
+                Ok(reply) => {
+                    // Applied to the outbox as it is now: a response queued meanwhile stays.
+                    let applied = outbox::update(&store, |items| apply_reply(items, &sent, &reply));
+                    if let Err(error) = applied {
+                        self.fail(error.to_string());
+                        return;
+                    }
+                    self.failures.set_value(0);
+                    self.status.update(|s| {
+                        s.last_success = Some(clock::now());
+                        s.last_error = None;
+                    });
+                    self.refresh_counts();
+                }
+                Err(error) => {
+                    self.fail(error.to_string());
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Records a failed attempt and sets a retry after the backoff.
+    fn fail(self, message: String) {
+        let failures = self.failures.get_value() + 1;
+        self.failures.set_value(failures);
+        self.status.update(|s| s.last_error = Some(message));
+        if self.retry_set.get_value() {
+            return;
+        }
+        self.retry_set.set_value(true);
+        let wait = backoff_ms(
+            failures,
+            BACKOFF_BASE_MS,
+            BACKOFF_CAP_MS,
+            js_sys::Math::random(),
+        );
+        set_timeout(
+            move || {
+                self.retry_set.set_value(false);
+                self.kick();
+            },
+            Duration::from_millis(wait),
+        );
+    }
+}
+
+fn browser_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}

@@ -1,0 +1,164 @@
+// Delivery to the real server: responses given offline arrive exactly once after the browser is
+// back online and the page reloaded; a server killed with SIGKILL in the middle of a batch and
+// restarted still ends with exactly one row per response; a burst of 1,000 queued responses
+// arrives as 1,000 rows. The server is the real `manyi serve` binary with a fresh SQLite file.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { ROOT, DIST, launch, byTestId } from "./harness.mjs";
+
+const MANYI = join(ROOT, "target", "debug", "manyi");
+
+/** Starts `manyi serve` on `port` (0 = any) with the database in `dir`; resolves when listening. */
+function startServer(dir, port = 0) {
+  const child = spawn(MANYI, [
+    "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
+    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
+    // The URL line on stdout is the readiness signal.
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
+      if (!match) return reject(new Error(`unexpected output: ${line}`));
+      resolve({ child, base: match[1], port: Number(new URL(match[1]).port) });
+    });
+  });
+}
+
+function kill(server) {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners("exit");
+    server.child.once("exit", resolve);
+    server.child.kill("SIGKILL");
+  });
+}
+
+/** Rows and distinct ids in the server's database, read straight from the SQLite file. */
+function rows(dir) {
+  const out = execFileSync("python3", [
+    "-c",
+    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute('select count(*), count(distinct id) from responses').fetchone())",
+    join(dir, "manyi.db"),
+  ]).toString().trim().split(" ").map(Number);
+  return { rows: out[0], distinct: out[1] };
+}
+
+/** Answers the csat template, starting from the home page or from the previous thank-you
+ * screen. Navigation is client-side, so it works with the network off. */
+async function answerCsat(page) {
+  if (await page.$(byTestId("thank-you"))) await page.click('[data-testid="thank-you"] a');
+  await page.click(byTestId("start-csat"));
+  await page.waitForSelector(byTestId("csat-opt-4"));
+  await page.click(byTestId("csat-opt-4"));
+  await page.click(byTestId("channel-opt-store"));
+  await page.click(byTestId("next"));
+  await page.waitForSelector(byTestId("thank-you"));
+}
+
+async function pendingCount(page) {
+  return Number(await page.getAttribute(byTestId("sync-pending"), "data-count"));
+}
+
+/** Waits until the home page's status says nothing is pending. */
+async function waitDelivered(page) {
+  await page.waitForSelector(`${byTestId("sync-pending")}[data-count="0"]`, { timeout: 60_000 });
+}
+
+test("answers given offline arrive exactly once after reconnecting and reloading", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "manyi-sync-"));
+  const server = await startServer(dir);
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.base}/?lang=en`);
+    await page.waitForSelector(byTestId("sync-status"));
+    await context.setOffline(true);
+    for (let i = 0; i < 3; i++) await answerCsat(page);
+    await page.click('[data-testid="thank-you"] a');
+    await page.waitForSelector(byTestId("sync-pending"));
+    assert.equal(await pendingCount(page), 3);
+    assert.equal(rows(dir).rows, 0, "nothing reached the server while offline");
+
+    await context.setOffline(false);
+    await page.reload();
+    await waitDelivered(page);
+    assert.deepEqual(rows(dir), { rows: 3, distinct: 3 });
+    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
+    assert.deepEqual(outbox, [], "delivered responses left the outbox");
+  } finally {
+    await browser.close();
+    await kill(server);
+  }
+});
+
+test("a server killed mid-batch and restarted ends with exactly one row per response", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "manyi-kill-"));
+  let server = await startServer(dir);
+  const port = server.port;
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The server is killed the moment the browser sends its first batch.
+    let posted;
+    const batchSent = new Promise((resolve) => (posted = resolve));
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/api/v1/responses")) posted();
+    });
+    // Responses are queued offline, so the first send is one batch of all five.
+    await page.goto(`${server.base}/?lang=en`);
+    await page.waitForSelector(byTestId("sync-status"));
+    await context.setOffline(true);
+    for (let i = 0; i < 5; i++) await answerCsat(page);
+    await page.click('[data-testid="thank-you"] a');
+    await context.setOffline(false);
+    await batchSent;
+    await kill(server);
+    // Whatever the dead server committed, the restarted one on the same port gets the rest.
+    server = await startServer(dir, port);
+    await waitDelivered(page);
+    assert.deepEqual(rows(dir), { rows: 5, distinct: 5 });
+  } finally {
+    await browser.close();
+    await kill(server);
+  }
+});
+
+test("a burst of 1,000 queued responses arrives as 1,000 rows", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "manyi-burst-"));
+  const server = await startServer(dir);
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.base}/?lang=en`);
+    await page.waitForSelector(byTestId("sync-status"));
+    await page.evaluate(() => {
+      const scores = { items: {}, nps: null, csat: { value: 5, top2: true }, ces: null, dimensions: {}, composite: null, coverage: 0 };
+      const entries = [];
+      for (let i = 0; i < 1000; i++) {
+        const at = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+        entries.push({
+          response: {
+            id: crypto.randomUUID(), survey_id: "csat", survey_version: 1,
+            submitted_at: at, locale: "en", answers: { csat: 1 + (i % 5) }, meta: { channel: "burst" },
+          },
+          scores, queued_at: at,
+        });
+      }
+      localStorage.setItem("manyi.outbox.v1", JSON.stringify(entries));
+    });
+    await page.reload();
+    await waitDelivered(page);
+    assert.deepEqual(rows(dir), { rows: 1000, distinct: 1000 });
+  } finally {
+    await browser.close();
+    await kill(server);
+  }
+});
