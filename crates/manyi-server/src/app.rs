@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::{Db, Stored};
 use crate::error::AppError;
+use crate::staff;
 
 /// The most responses one request may carry.
 pub const MAX_BATCH: usize = 500;
@@ -46,8 +47,18 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     // Unknown API paths answer with the API's JSON error, never with the app's page.
     let api = Router::new()
+        .route(
+            "/v1/surveys",
+            get(staff::list_surveys).post(staff::publish_survey),
+        )
         .route("/v1/surveys/{id}", get(get_survey))
+        .route("/v1/surveys/{id}/report", get(staff::report))
+        .route("/v1/surveys/{id}/responses", get(staff::export_responses))
         .route("/v1/responses", post(post_responses))
+        .route(
+            "/v1/responses/{id}",
+            axum::routing::delete(staff::delete_response),
+        )
         .fallback(|| async { AppError::not_found("no such endpoint") });
     let router = Router::new()
         .route("/healthz", get(healthz))

@@ -16,6 +16,26 @@ use crate::error::AppError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// A staff token as listed (never the token itself).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// A survey as listed for staff.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SurveySummary {
+    pub id: String,
+    /// The latest version.
+    pub version: u32,
+    pub title: manyi_core::LocalizedText,
+    pub versions: i64,
+    pub responses: i64,
+}
+
 /// Which engine a database URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -197,6 +217,112 @@ impl Db {
         }
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Stores a new token's hash under a name.
+    pub async fn add_token(&self, id: &str, name: &str, hash: &str) -> Result<(), AppError> {
+        sqlx::query("INSERT INTO tokens (id, name, hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(name)
+            .bind(hash)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every token: (id, name, created_at, revoked_at).
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, AppError> {
+        let rows =
+            sqlx::query("SELECT id, name, created_at, revoked_at FROM tokens ORDER BY created_at")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .iter()
+            .map(|row| TokenInfo {
+                id: row.get(0),
+                name: row.get(1),
+                created_at: row.get(2),
+                revoked_at: row.get(3),
+            })
+            .collect())
+    }
+
+    /// Revokes a token by id; returns whether a live token was revoked.
+    pub async fn revoke_token(&self, id: &str) -> Result<bool, AppError> {
+        let result =
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// The name of the live token with this hash.
+    pub async fn token_name(&self, hash: &str) -> Result<Option<String>, AppError> {
+        Ok(
+            sqlx::query("SELECT name FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.get(0)),
+        )
+    }
+
+    /// Every survey's latest version with its number of versions and responses.
+    pub async fn surveys(&self) -> Result<Vec<SurveySummary>, AppError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.definition, v.versions, \
+                    (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) \
+             FROM surveys s \
+             JOIN (SELECT id, MAX(version) AS latest, COUNT(*) AS versions FROM surveys GROUP BY id) v \
+               ON v.id = s.id AND v.latest = s.version \
+             ORDER BY s.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.get(0);
+                let definition: String = row.get(1);
+                let survey: Survey = serde_json::from_str(&definition)
+                    .map_err(|e| AppError::Internal(format!("stored definition {id}: {e}")))?;
+                Ok(SurveySummary {
+                    id,
+                    version: survey.version,
+                    title: survey.title,
+                    versions: row.get(2),
+                    responses: row.get(3),
+                })
+            })
+            .collect()
+    }
+
+    /// Every stored response to a survey (any version), oldest submission first.
+    pub async fn responses(&self, survey_id: &str) -> Result<Vec<Response>, AppError> {
+        let rows = sqlx::query(
+            "SELECT body FROM responses WHERE survey_id = $1 ORDER BY submitted_at, id",
+        )
+        .bind(survey_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let body: String = row.get(0);
+                serde_json::from_str(&body)
+                    .map_err(|e| AppError::Internal(format!("stored response: {e}")))
+            })
+            .collect()
+    }
+
+    /// Deletes a response; returns whether it existed.
+    pub async fn delete_response(&self, id: &str) -> Result<bool, AppError> {
+        let result = sqlx::query("DELETE FROM responses WHERE id = $1")
+            .bind(id.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
     }
 
     pub async fn count_responses(&self, survey_id: &str) -> Result<i64, AppError> {

@@ -5,8 +5,10 @@
 //! client-made UUID, so a client on a bad connection can re-send until it hears back.
 
 pub mod app;
+pub mod auth;
 pub mod db;
 pub mod error;
+pub mod staff;
 
 pub use app::{AppState, app, publish_templates, serve};
 pub use db::Db;

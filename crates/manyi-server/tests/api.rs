@@ -455,3 +455,323 @@ async fn the_app_is_served_with_client_routes_and_the_api_keeps_its_errors() {
     );
     std::fs::remove_dir_all(&dist).unwrap();
 }
+
+/// A live staff token stored in the backend's database.
+async fn staff_token(b: &Backend) -> String {
+    let (id, token) = manyi_server::auth::new_token().unwrap();
+    b.db.add_token(&id, "tests", &manyi_server::auth::hash_token(&token))
+        .await
+        .unwrap();
+    token
+}
+
+async fn staff_call(
+    router: &Router,
+    token: &str,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if body.is_some() {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+    }
+    let response = router
+        .clone()
+        .oneshot(
+            request
+                .body(body.map(Body::from).unwrap_or_else(Body::empty))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn staff_endpoints_need_a_live_token() {
+    for b in backends().await {
+        let (status, error) = call(&b.router, "GET", "/api/v1/surveys", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", b.name);
+        assert_eq!(error["error"]["code"], "unauthorized");
+        let (status, _) = staff_call(
+            &b.router,
+            "manyi_not-a-token",
+            "GET",
+            "/api/v1/surveys",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let token = staff_token(&b).await;
+        let (status, list) = staff_call(&b.router, &token, "GET", "/api/v1/surveys", None).await;
+        assert_eq!(status, StatusCode::OK, "{}", b.name);
+        let ids: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["ces", "csat", "nps", "rq"]);
+        // Revoked, the same token no longer opens anything.
+        let id = &token["manyi_".len().."manyi_".len() + 8];
+        assert!(b.db.revoke_token(id).await.unwrap());
+        let (status, _) = staff_call(&b.router, &token, "GET", "/api/v1/surveys", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn definitions_are_published_as_rising_versions_with_every_problem_reported() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let mut survey: Value =
+            serde_json::from_str(manyi_core::templates::json("csat").unwrap()).unwrap();
+        survey["id"] = json!("after_visit");
+        let (status, reply) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(survey.to_string()),
+        )
+        .await;
+        assert_eq!(
+            (status, &reply["created"]),
+            (StatusCode::CREATED, &json!(true)),
+            "{}: {reply}",
+            b.name
+        );
+        // The same version again, unchanged: accepted as a no-op.
+        let (status, reply) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(survey.to_string()),
+        )
+        .await;
+        assert_eq!((status, &reply["created"]), (StatusCode::OK, &json!(false)));
+        // The same version with other content: refused, with the next version to use.
+        let mut changed = survey.clone();
+        changed["show_scores"] = json!(true);
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(changed.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("publish it as version 2")
+        );
+        changed["version"] = json!(2);
+        let (status, _) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(changed.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, latest) = call(&b.router, "GET", "/api/v1/surveys/after_visit", None).await;
+        assert_eq!(latest["version"], 2);
+        // Every problem, with its path.
+        let mut broken = survey.clone();
+        broken["version"] = json!(3);
+        broken["pages"][0]["questions"][0]["scale"] = json!({"min": 5, "max": 1});
+        broken["pages"][0]["questions"][2]["visible_if"] = json!("csat <=");
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(broken.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert_eq!(error["error"]["code"], "invalid_definition");
+        let paths: Vec<&str> = error["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "$.pages[0].questions[0].scale",
+                "$.pages[0].questions[2].visible_if"
+            ]
+        );
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(json!({"id": "x", "version": "one"}).to_string()),
+        )
+        .await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("malformed_definition"))
+        );
+        assert_eq!(error["error"]["details"][0]["path"], "$.version");
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn report_export_and_delete() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let mut batch = Vec::new();
+        for (i, score) in [10u8, 9, 8, 3, 10].iter().enumerate() {
+            let mut r = nps_response(&uuid(100 + i as u32), *score);
+            r["meta"] = json!({"channel": if i % 2 == 0 { "web" } else { "store" }});
+            if *score <= 6 {
+                r["answers"]["improve"] = json!("排队太久, \"slow\"");
+            }
+            batch.push(r);
+        }
+        let (_, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(json!(batch).to_string()),
+        )
+        .await;
+        assert_eq!(reply["accepted"], 5, "{}: {reply}", b.name);
+
+        let (status, report) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/nps/report?segment=channel&bucket=day&utc_offset=%2B08:00",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {report}", b.name);
+        assert_eq!(report["n"], 5);
+        // 3 promoters, 1 passive, 1 detractor: NPS 40.
+        assert_eq!(report["questions"]["nps"]["nps"]["score"], 40.0);
+        let groups: Vec<(&str, u64)> = report["segments"]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["value"].as_str().unwrap(), g["n"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(groups, [("store", 2), ("web", 3)]);
+        assert_eq!(report["buckets"]["buckets"][0]["key"], "2026-11-22");
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/nps/report?bucket=year",
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("invalid_query"))
+        );
+        let (status, report) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/nps/report?from=2026-11-23",
+            None,
+        )
+        .await;
+        assert_eq!((status, &report["n"]), (StatusCode::OK, &json!(0)));
+
+        let (status, list) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/nps/responses",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list.as_array().unwrap().len(), 5);
+
+        let response = b
+            .router
+            .clone()
+            .oneshot(
+                Request::get("/api/v1/surveys/nps/responses?format=csv")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/csv; charset=utf-8"
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "CSV starts with a byte-order mark for Excel"
+        );
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "id,submitted_at,started_at,locale,meta.channel,nps,reason,improve,liked"
+        );
+        assert_eq!(text.lines().count(), 6);
+        assert!(
+            text.contains("\"排队太久, \"\"slow\"\"\""),
+            "quoted as CSV: {text}"
+        );
+        // The export reads back into the CLI's scorer: same survey, same NPS.
+        let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+        let plan = manyi_core::score::Plan::new(&survey);
+        let loaded = manyi::input::read_csv(&bytes, &plan).unwrap();
+        assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
+        let again = manyi_core::build_report_from_table(&plan, &loaded.table, &Default::default());
+        assert_eq!(again.nps.unwrap().score, Some(40.0));
+
+        let (status, _) = staff_call(
+            &b.router,
+            &token,
+            "DELETE",
+            &format!("/api/v1/responses/{}", uuid(103)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{}", b.name);
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "DELETE",
+            &format!("/api/v1/responses/{}", uuid(103)),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::NOT_FOUND, &json!("not_found"))
+        );
+        assert_eq!(b.db.count_responses("nps").await.unwrap(), 4);
+        b.finish().await;
+    }
+}

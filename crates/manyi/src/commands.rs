@@ -40,6 +40,30 @@ pub enum Command {
     Schema,
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
+    /// Staff tokens for the server's staff endpoints.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+        /// `sqlite:PATH` or `postgres://…` (the server's database).
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
+}
+
+/// The embedded database `manyi serve` uses unless told otherwise.
+pub const DEFAULT_DATABASE: &str = "sqlite://data/manyi.db?mode=rwc";
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once; only its hash is stored.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: String },
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,7 +202,51 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(args) => serve(args),
+        Command::Token { action, database } => token(action, &database),
     }
+}
+
+fn token(action: TokenAction, database: &str) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let db = manyi_server::Db::connect(database)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        match action {
+            TokenAction::Create { name } => {
+                let (id, token) =
+                    manyi_server::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+                db.add_token(&id, &name, &manyi_server::auth::hash_token(&token))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                eprintln!("token {id} ({name}) created; it is shown only now:");
+                println!("{token}");
+                Ok(ExitCode::SUCCESS)
+            }
+            TokenAction::List => {
+                for t in db.tokens().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                    let state = t
+                        .revoked_at
+                        .map_or("active".to_owned(), |at| format!("revoked {at}"));
+                    println!("{}\t{}\t{}\t{state}", t.id, t.name, t.created_at);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            TokenAction::Revoke { id } => {
+                if db
+                    .revoke_token(&id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                {
+                    println!("token {id} revoked");
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    eprintln!("no active token {id}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    })
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {

@@ -43,10 +43,14 @@ fn start(dir: &std::path::Path) -> Server {
 
 /// One request, `Connection: close`; returns the status code and the body.
 fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    request_with(addr, method, path, body, "")
+}
+
+fn request_with(addr: &str, method: &str, path: &str, body: &str, headers: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -78,6 +82,63 @@ fn serve_answers_on_a_real_socket_and_keeps_responses_across_restarts() {
     let (status, body) = request(&server.addr, "GET", "/api/v1/surveys/csat", "");
     assert_eq!(status, 200);
     assert!(body.contains(r#""id":"csat""#));
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn manyi(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(args)
+        .arg("--database")
+        .arg(format!("sqlite://{}/manyi.db?mode=rwc", dir.display()))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn staff_tokens_are_created_once_listed_and_revoked() {
+    let dir = std::env::temp_dir().join(format!("manyi-tokens-{}", std::process::id()));
+    let out = manyi(&dir, &["token", "create", "--name", "dashboard"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("manyi_") && token.len() == 6 + 64,
+        "{token}"
+    );
+    let id = token[6..14].to_owned();
+
+    let server = start(&dir);
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    let (status, body) = request_with(&server.addr, "GET", "/api/v1/surveys", "", &auth);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(r#""id":"rq""#));
+
+    let listed = String::from_utf8(manyi(&dir, &["token", "list"]).stdout).unwrap();
+    assert!(
+        listed.starts_with(&format!("{id}\tdashboard\t")) && listed.trim_end().ends_with("active"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&token[6..]),
+        "the token itself is never shown again"
+    );
+
+    let revoked = manyi(&dir, &["token", "revoke", &id]);
+    assert_eq!(
+        String::from_utf8_lossy(&revoked.stdout).trim(),
+        format!("token {id} revoked")
+    );
+    let (status, _) = request_with(&server.addr, "GET", "/api/v1/surveys", "", &auth);
+    assert_eq!(status, 401);
+    assert_eq!(
+        manyi(&dir, &["token", "revoke", &id]).status.code(),
+        Some(1)
+    );
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }

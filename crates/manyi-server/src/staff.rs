@@ -1,0 +1,279 @@
+//! Staff endpoints, each behind a bearer token ([`Staff`]): publishing definitions, the list of
+//! surveys, the report, exports and deleting a response.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_from_table};
+use manyi_core::score::Plan;
+use manyi_core::validate::{DefinitionError, parse_survey};
+use manyi_core::{Answer, ResponseTable, Survey};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::{AppState, JsonBody};
+use crate::auth::Staff;
+use crate::db::SurveySummary;
+use crate::error::AppError;
+
+pub async fn list_surveys(
+    _staff: Staff,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<SurveySummary>>, AppError> {
+    Ok(Json(state.db.surveys().await?))
+}
+
+/// `POST /api/v1/surveys`: publishes a definition as a new version. Every problem comes back
+/// with its JSON path. Versions only go up: re-publishing the same version with the same content
+/// is a no-op (200), with other content a conflict (409).
+pub async fn publish_survey(
+    _staff: Staff,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
+    let survey = parse_survey(&body.to_string()).map_err(|error| {
+        let (status, code) = match error {
+            DefinitionError::Malformed { .. } => (StatusCode::BAD_REQUEST, "malformed_definition"),
+            DefinitionError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_definition"),
+        };
+        let problems = error.problems();
+        AppError::client(
+            status,
+            code,
+            format!("the definition has {} problem(s)", problems.len()),
+        )
+        .with_details(json!(problems))
+    })?;
+    if let Some(latest) = state.db.survey(&survey.id, None).await? {
+        if survey.version == latest.version && survey == latest {
+            return Ok((StatusCode::OK, Json(published(&survey, false))).into_response());
+        }
+        if survey.version <= latest.version {
+            return Err(AppError::client(
+                StatusCode::CONFLICT,
+                "version_exists",
+                format!(
+                    "version {} of {:?} is already published (the latest is {}); publish it as version {}",
+                    survey.version,
+                    survey.id,
+                    latest.version,
+                    latest.version + 1
+                ),
+            ));
+        }
+    }
+    state.db.publish(&survey).await?;
+    Ok((StatusCode::CREATED, Json(published(&survey, true))).into_response())
+}
+
+fn published(survey: &Survey, created: bool) -> Value {
+    json!({"id": survey.id, "version": survey.version, "created": created})
+}
+
+async fn latest(state: &AppState, id: &str) -> Result<Survey, AppError> {
+    state
+        .db
+        .survey(id, None)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no survey {id:?}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    from: Option<String>,
+    to: Option<String>,
+    segment: Option<String>,
+    bucket: Option<String>,
+    utc_offset: Option<String>,
+}
+
+fn invalid_query(message: String) -> AppError {
+    AppError::client(StatusCode::BAD_REQUEST, "invalid_query", message)
+}
+
+fn parse_offset(text: &str) -> Result<FixedOffset, AppError> {
+    if text == "Z" {
+        return Ok(FixedOffset::east_opt(0).expect("zero is a valid offset"));
+    }
+    text.parse().map_err(|_| {
+        invalid_query(format!(
+            "utc_offset {text:?} is not an offset such as +08:00"
+        ))
+    })
+}
+
+/// An RFC 3339 time, or a date taken at midnight in `offset`.
+fn parse_instant(
+    name: &str,
+    text: &str,
+    offset: FixedOffset,
+) -> Result<DateTime<FixedOffset>, AppError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(offset).single())
+        .ok_or_else(|| {
+            invalid_query(format!(
+                "{name} {text:?} is neither an RFC 3339 time nor a YYYY-MM-DD date"
+            ))
+        })
+}
+
+/// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
+/// against the latest version (answers that no longer fit count as invalid).
+pub async fn report(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<manyi_core::Report>, AppError> {
+    let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
+    let options = ReportOptions {
+        from: query
+            .from
+            .as_deref()
+            .map(|t| parse_instant("from", t, offset))
+            .transpose()?,
+        to: query
+            .to
+            .as_deref()
+            .map(|t| parse_instant("to", t, offset))
+            .transpose()?,
+        segment: query.segment,
+        bucket: query
+            .bucket
+            .as_deref()
+            .map(|b| b.parse::<BucketUnit>().map_err(invalid_query))
+            .transpose()?
+            .map(|unit| BucketSpec {
+                unit,
+                utc_offset: offset,
+            }),
+    };
+    let survey = latest(&state, &id).await?;
+    let responses = state.db.responses(&id).await?;
+    let plan = Plan::new(&survey);
+    let table = ResponseTable::from_responses(&plan, &responses);
+    Ok(Json(build_report_from_table(&plan, &table, &options)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+}
+
+/// `GET /api/v1/surveys/{id}/responses?format=json|csv`. CSV is UTF-8 with a byte-order mark so
+/// Excel shows Chinese, in the column layout `manyi score` reads back.
+pub async fn export_responses(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let survey = latest(&state, &id).await?;
+    let responses = state.db.responses(&id).await?;
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(responses).into_response()),
+        "csv" => {
+            let body = to_csv(&survey, &responses)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{id}-responses.csv\""),
+                    ),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        other => Err(invalid_query(format!(
+            "format {other:?} is not one of json, csv"
+        ))),
+    }
+}
+
+fn to_csv(survey: &Survey, responses: &[manyi_core::Response]) -> Result<Vec<u8>, AppError> {
+    let meta_keys: std::collections::BTreeSet<&str> = responses
+        .iter()
+        .flat_map(|r| r.meta.keys().map(String::as_str))
+        .collect();
+    // Question columns: one per question, one per row for a matrix.
+    let mut columns: Vec<(String, &str, Option<&str>)> = Vec::new();
+    for q in survey.questions() {
+        if q.rows.is_empty() {
+            columns.push((q.id.clone(), &q.id, None));
+        } else {
+            for row in &q.rows {
+                columns.push((format!("{}.{}", q.id, row.id), &q.id, Some(&row.id)));
+            }
+        }
+    }
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        let mut header = vec![
+            "id".to_owned(),
+            "submitted_at".to_owned(),
+            "started_at".to_owned(),
+            "locale".to_owned(),
+        ];
+        header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
+        header.extend(columns.iter().map(|(name, _, _)| name.clone()));
+        writer.write_record(&header).map_err(csv_error)?;
+        for r in responses {
+            let mut record = vec![
+                r.id.clone(),
+                r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                r.started_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                r.locale.clone().unwrap_or_default(),
+            ];
+            record.extend(
+                meta_keys
+                    .iter()
+                    .map(|k| r.meta.get(*k).cloned().unwrap_or_default()),
+            );
+            for (_, question, row) in &columns {
+                let cell = match (r.answers.get(*question), row) {
+                    (Some(Answer::Matrix(rows)), Some(row)) => {
+                        rows.get(*row).map(|x| x.to_string())
+                    }
+                    (Some(Answer::Number(x)), None) => Some(x.to_string()),
+                    (Some(Answer::Text(t)), None) => Some(t.clone()),
+                    (Some(Answer::Choices(list)), None) => Some(list.join(";")),
+                    _ => None,
+                };
+                record.push(cell.unwrap_or_default());
+            }
+            writer.write_record(&record).map_err(csv_error)?;
+        }
+        writer
+            .flush()
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    }
+    Ok(out)
+}
+
+fn csv_error(error: csv::Error) -> AppError {
+    AppError::Internal(format!("csv: {error}"))
+}
+
+/// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.
+pub async fn delete_response(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    if state.db.delete_response(&id).await? {
+        tracing::info!(response = %id, by = %staff.name, "response deleted");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found(format!("no response {id:?}")))
+    }
+}
