@@ -335,11 +335,14 @@ pub fn sync_pending(lang: Lang, pending: usize) -> String {
 
 /// Responses the server refused, which stay on the device.
 pub fn sync_refused(lang: Lang, refused: usize) -> String {
-    match lang {
-        Lang::ZhCn => format!("{refused} 份回答被服务器拒收，已保留在本设备上。"),
-        Lang::ZhTw => format!("{refused} 份回覆被伺服器拒收，已保留在本裝置上。"),
-        Lang::En => {
-            format!("{refused} responses were refused by the server and are kept on this device.")
+    match (lang, refused) {
+        (Lang::ZhCn, n) => format!("{n} 份回答被服务器拒收，已保留在本设备上。"),
+        (Lang::ZhTw, n) => format!("{n} 份回覆被伺服器拒收，已保留在本裝置上。"),
+        (Lang::En, 1) => {
+            "1 response was refused by the server and is kept on this device.".to_owned()
+        }
+        (Lang::En, n) => {
+            format!("{n} responses were refused by the server and are kept on this device.")
         }
     }
 }

@@ -30,8 +30,8 @@ pub struct SyncStatus {
     pub server: bool,
     /// Responses waiting to be sent.
     pub pending: usize,
-    /// Responses the server refused, kept on the device with the reason.
-    pub refused: usize,
+    /// Responses the server refused, kept on the device: (response id, the server's reason).
+    pub refused: Vec<(String, String)>,
     pub last_success: Option<DateTime<FixedOffset>>,
     pub last_error: Option<String>,
 }
@@ -91,9 +91,18 @@ impl Sync {
     fn refresh_counts(self) {
         let Ok(store) = Store::open() else { return };
         if let Ok((entries, _)) = outbox::load(&store) {
-            let refused = entries.iter().filter(|e| e.refused.is_some()).count();
+            let refused: Vec<(String, String)> = entries
+                .iter()
+                .filter_map(|e| {
+                    let refusal = e.refused.as_ref()?;
+                    Some((
+                        e.response.id.clone(),
+                        format!("{}: {}", refusal.code, refusal.message),
+                    ))
+                })
+                .collect();
             self.status.update(|s| {
-                s.pending = entries.len() - refused;
+                s.pending = entries.len() - refused.len();
                 s.refused = refused;
             });
         }

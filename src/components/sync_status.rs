@@ -20,7 +20,21 @@ pub fn SyncStatusLine() -> impl IntoView {
         let last = status
             .last_success
             .map(|at| i18n::sync_last_success(lang, &at.format("%Y-%m-%d %H:%M:%S").to_string()));
-        let refused = (status.refused > 0).then(|| i18n::sync_refused(lang, status.refused));
+        let refused = (!status.refused.is_empty()).then(|| {
+            let summary = i18n::sync_refused(lang, status.refused.len());
+            let items = status
+                .refused
+                .iter()
+                .map(|(id, reason)| view! { <li><code>{id.clone()}</code> " " {reason.clone()}</li> })
+                .collect_view();
+            // The reasons are for staff; a fold keeps them out of respondents' way.
+            view! {
+                <details class="sync-refused" data-testid="sync-refused">
+                    <summary>{summary}</summary>
+                    <ul>{items}</ul>
+                </details>
+            }
+        });
         let error = status
             .last_error
             .as_deref()
@@ -30,7 +44,7 @@ pub fn SyncStatusLine() -> impl IntoView {
                 <span data-testid="sync-pending" data-count=status.pending>
                     {i18n::sync_pending(lang, status.pending)}
                 </span>
-                {refused.map(|text| view! { " " <span data-testid="sync-refused">{text}</span> })}
+                {refused}
                 {last.map(|text| view! { " " <span data-testid="sync-last">{text}</span> })}
                 {error.map(|text| view! { " " <span data-testid="sync-error">{text}</span> })}
             </p>

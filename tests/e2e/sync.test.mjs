@@ -162,3 +162,37 @@ test("a burst of 1,000 queued responses arrives as 1,000 rows", async () => {
     await kill(server);
   }
 });
+
+test("a response the server refuses stays on the device with the reason", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "manyi-refused-"));
+  const server = await startServer(dir);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}/?lang=en`);
+    await page.waitForSelector(byTestId("sync-status"));
+    // A response to a survey version the server does not have: refused, never lost.
+    await page.evaluate(() => {
+      const at = new Date().toISOString();
+      localStorage.setItem("manyi.outbox.v1", JSON.stringify([{
+        response: { id: crypto.randomUUID(), survey_id: "csat", survey_version: 7, submitted_at: at, answers: { csat: 4 } },
+        scores: { items: {}, nps: null, csat: null, ces: null, dimensions: {}, composite: null, coverage: 0 },
+        queued_at: at,
+      }]));
+    });
+    await page.reload();
+    await page.waitForSelector(byTestId("sync-refused"));
+    await page.click(`${byTestId("sync-refused")} summary`);
+    const text = await page.textContent(byTestId("sync-refused"));
+    assert.match(text, /1 response was refused by the server and is kept on this device/);
+    assert.match(text, /unknown_survey: no survey "csat" version 7/);
+    assert.equal(await pendingCount(page), 0);
+    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
+    assert.equal(outbox.length, 1, "kept on the device");
+    assert.equal(outbox[0].refused.code, "unknown_survey");
+    assert.equal(rows(dir).rows, 0);
+  } finally {
+    await browser.close();
+    await kill(server);
+  }
+});

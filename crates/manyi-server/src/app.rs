@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::{Db, Stored};
 use crate::error::AppError;
+use crate::limit::{Limiter, RateLimit, limit_writes};
 use crate::staff;
 
 /// The most responses one request may carry.
@@ -41,6 +42,19 @@ pub struct AppState {
     pub db: Db,
     /// The built app (`dist/`), served at `/` when present.
     pub dist: Option<PathBuf>,
+    /// The rate limit on public writes.
+    pub limiter: Limiter,
+}
+
+impl AppState {
+    /// State with the default rate limit.
+    pub fn new(db: Db, dist: Option<PathBuf>) -> AppState {
+        AppState {
+            db,
+            dist,
+            limiter: Limiter::new(Some(RateLimit::DEFAULT)),
+        }
+    }
 }
 
 /// The whole router with its layers.
@@ -54,7 +68,13 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/surveys/{id}", get(get_survey))
         .route("/v1/surveys/{id}/report", get(staff::report))
         .route("/v1/surveys/{id}/responses", get(staff::export_responses))
-        .route("/v1/responses", post(post_responses))
+        .route(
+            "/v1/responses",
+            post(post_responses).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                limit_writes,
+            )),
+        )
         .route(
             "/v1/responses/{id}",
             axum::routing::delete(staff::delete_response),
@@ -290,7 +310,8 @@ pub async fn serve(addr: std::net::SocketAddr, state: AppState) -> std::io::Resu
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     println!("manyi is running at http://{local}/");
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

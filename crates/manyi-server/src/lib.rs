@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod limit;
 pub mod staff;
 
 pub use app::{AppState, app, publish_templates, serve};

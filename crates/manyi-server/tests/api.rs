@@ -36,16 +36,20 @@ impl Backend {
 
 async fn with_state(name: &'static str, db: Db) -> Backend {
     publish_templates(&db).await.unwrap();
-    let router = app(AppState {
-        db: db.clone(),
-        dist: None,
-    });
+    let router = with_peer(app(AppState::new(db.clone(), None)), [127, 0, 0, 1]);
     Backend {
         name,
         db,
         router,
         drop: None,
     }
+}
+
+/// In-process requests have no socket; this gives them the client address a socket would.
+fn with_peer(router: Router, ip: [u8; 4]) -> Router {
+    router.layer(axum::extract::connect_info::MockConnectInfo(
+        std::net::SocketAddr::from((ip, 40_000)),
+    ))
 }
 
 async fn sqlite() -> Backend {
@@ -422,10 +426,10 @@ async fn the_app_is_served_with_client_routes_and_the_api_keeps_its_errors() {
     .unwrap();
     std::fs::write(dist.join("main.css"), "body{}").unwrap();
     let b = sqlite().await;
-    let router = app(AppState {
-        db: b.db.clone(),
-        dist: Some(dist.clone()),
-    });
+    let router = with_peer(
+        app(AppState::new(b.db.clone(), Some(dist.clone()))),
+        [127, 0, 0, 1],
+    );
     let get = |uri: &'static str| {
         let router = router.clone();
         async move {
@@ -774,4 +778,46 @@ async fn report_export_and_delete() {
         assert_eq!(b.db.count_responses("nps").await.unwrap(), 4);
         b.finish().await;
     }
+}
+
+#[tokio::test]
+async fn public_writes_are_rate_limited_per_client() {
+    let b = sqlite().await;
+    let mut state = AppState::new(b.db.clone(), None);
+    state.limiter = manyi_server::limit::Limiter::new(Some(manyi_server::limit::RateLimit {
+        per_second: 0.5,
+        burst: 2.0,
+    }));
+    let first = with_peer(app(state.clone()), [10, 0, 0, 1]);
+    let other = with_peer(app(state), [10, 0, 0, 2]);
+    let body = |n: u32| Some(nps_response(&uuid(300 + n), 9).to_string());
+    for n in 0..2 {
+        let (status, _) = call(&first, "POST", "/api/v1/responses", body(n)).await;
+        assert_eq!(status, StatusCode::OK, "within the burst");
+    }
+    let response = first
+        .clone()
+        .oneshot(
+            Request::post("/api/v1/responses")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body(2).unwrap()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let error: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(error["error"]["code"], "rate_limited");
+    // Another client is not affected, and reads are never limited.
+    let (status, _) = call(&other, "POST", "/api/v1/responses", body(3)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(&first, "GET", "/api/v1/surveys/nps", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        b.db.count_responses("nps").await.unwrap(),
+        3,
+        "the refused request stored nothing"
+    );
 }

@@ -81,6 +81,10 @@ pub struct ServeArgs {
     /// The built app to serve at `/` (`trunk build --release` writes it to dist/).
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
+    /// Response submissions allowed per second from one client address, with bursts of five
+    /// times as many; 0 turns the limit off (for load tests behind a trusted proxy).
+    #[arg(long, default_value_t = manyi_server::limit::RateLimit::DEFAULT.per_second)]
+    pub rate_limit: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,7 +281,16 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 args.dist.display()
             );
         }
-        manyi_server::serve(args.addr, manyi_server::AppState { db, dist })
+        let mut state = manyi_server::AppState::new(db, dist);
+        if args.rate_limit != manyi_server::limit::RateLimit::DEFAULT.per_second {
+            state.limiter = manyi_server::limit::Limiter::new((args.rate_limit > 0.0).then_some(
+                manyi_server::limit::RateLimit {
+                    per_second: args.rate_limit,
+                    burst: args.rate_limit * 5.0,
+                },
+            ));
+        }
+        manyi_server::serve(args.addr, state)
             .await
             .with_context(|| format!("cannot serve on {}", args.addr))
     })?;
