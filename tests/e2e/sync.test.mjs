@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { ROOT, DIST, launch, byTestId } from "./harness.mjs";
 
-const MANYI = join(ROOT, "target", "debug", "manyi");
+// Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
+const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
 
 /** Starts `manyi serve` on `port` (0 = any) with the database in `dir`; resolves when listening. */
 function startServer(dir, port = 0) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Ingestion throughput and latency of `manyi serve` over loopback, measured with wrk (Debian),
+# on SQLite and PostgreSQL, next to the raw insert rate of the same rows into the same database.
+#
+#   bench/ingest.sh            # both engines
+#   bench/ingest.sh sqlite     # one
+#
+# Scenarios (each on a fresh database): batches of 500 responses (2 connections, 10 s); single
+# responses as fast as 8 connections go (10 s); single responses paced at 200 requests/s
+# (4 connections, each waiting 18 ms after every reply, a little over 200 requests/s, 20 s) for p50/p99 latency. The server runs with
+# the rate limit off. wrk and the server share the machine's 2 cores.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export WRK_DIR="$ROOT/bench/wrk"
+ENGINES=("${@:-sqlite postgres}")
+read -r -a ENGINES <<< "${ENGINES[*]}"
+PG_ADMIN="${MANYI_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk; }
+cargo build --profile bench-fast -p manyi --bin manyi >&2
+cargo build --profile bench-fast -p manyi-server --example bench_raw_insert >&2
+BIN="$ROOT/target/bench-fast"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+fresh_db() { # engine name -> URL of an empty database
+  case "$1" in
+    sqlite) echo "sqlite://$WORK/$2.db?mode=rwc" ;;
+    postgres)
+      psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$2" -c "CREATE DATABASE manyi_bench_$2" >&2
+      echo "${PG_ADMIN%/*}/manyi_bench_$2" ;;
+  esac
+}
+
+count_rows() { # engine url
+  case "$1" in
+    sqlite)
+      local path=${2#sqlite://}
+      python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from responses').fetchone()[0])" "${path%%\?*}" ;;
+    postgres) psql "$2" -Atc "select count(*) from responses" ;;
+  esac
+}
+
+start_server() { # url; sets SERVER_PID and BASE (not in a subshell, so both survive)
+  # The previous server's output must not be mistaken for this one's.
+  rm -f "$WORK/server.out"
+  "$BIN/manyi" serve --addr 127.0.0.1:0 --rate-limit 0 --dist "$WORK/no-app" --database "$1" \
+    > "$WORK/server.out" 2> "$WORK/server.err" &
+  SERVER_PID=$!
+  BASE=""
+  while [ -z "$BASE" ]; do
+    kill -0 "$SERVER_PID" || { cat "$WORK/server.err" >&2; exit 1; }
+    sleep 0.1
+    BASE=$(sed -n 's|^manyi is running at \(http://[^/]*\)/$|\1|p' "$WORK/server.out" 2>/dev/null)
+  done
+}
+
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+run_wrk() { # label url script threads conns seconds [env...]
+  local label=$1 url=$2 script=$3 threads=$4 conns=$5 secs=$6
+  shift 6
+  env "$@" wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$WRK_DIR/$script" "$url" \
+    | grep '^RESULT' | sed "s/^RESULT/$label/"
+}
+
+printf '%-9s %-26s %s\n' engine scenario result
+for engine in "${ENGINES[@]}"; do
+  url=$(fresh_db "$engine" batched); start_server "$url"; base=$BASE
+  line=$(run_wrk batched "$base" batch.lua 2 2 10 BATCH=500); stop_server
+  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+  rows=$(count_rows "$engine" "$url")
+  printf '%-9s %-26s %s responses/s (%s requests of 500; %s rows stored) %s\n' "$engine" "batched via API" \
+    "$(( req * 500 * 1000000 / us ))" "$req" "$rows" "$(grep -o 'errors_[a-z]*=[1-9][0-9]*' <<< "$line" | tr '\n' ' ')"
+
+  url=$(fresh_db "$engine" single); start_server "$url"; base=$BASE
+  line=$(run_wrk single "$base" single.lua 2 8 10); stop_server
+  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+  printf '%-9s %-26s %s responses/s (p50 %s µs, p99 %s µs; %s rows stored)\n' "$engine" "single via API, 8 conns" \
+    "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
+    "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")" "$(count_rows "$engine" "$url")"
+
+  url=$(fresh_db "$engine" paced); start_server "$url"; base=$BASE
+  line=$(run_wrk paced "$base" paced.lua 1 4 20 PACE_MS=18); stop_server
+  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+  printf '%-9s %-26s %s requests/s: p50 %s µs, p99 %s µs\n' "$engine" "single at 200 req/s" \
+    "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
+    "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")"
+
+  for batch in 500 1; do
+    rows=$([ "$batch" = 1 ] && echo 5000 || echo 100000)
+    url=$(fresh_db "$engine" "raw$batch")
+    printf '%-9s %-26s %s\n' "$engine" "raw insert, batch $batch" \
+      "$("$BIN/examples/bench_raw_insert" --database "$url" --rows "$rows" --batch "$batch")"
+  done
+  if [ "$engine" = postgres ]; then
+    for name in batched single paced raw500 raw1; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$name WITH (FORCE)"; done
+  fi
+done

@@ -1,0 +1,55 @@
+//! The raw insert rate of the rows ingestion writes, into the same database through the same
+//! storage layer (`Db::store_responses`: one transaction per batch), with no HTTP, parsing or
+//! validation in front. `bench/ingest.sh` prints it next to the API's rate.
+//!
+//! ```sh
+//! cargo run --profile bench-fast -p manyi-server --example bench_raw_insert -- \
+//!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500
+//! ```
+
+use std::time::Instant;
+
+use manyi_core::{Response, score_response};
+use manyi_server::{Db, publish_templates};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut database = None;
+    let (mut rows, mut batch) = (100_000usize, 500usize);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--database" => database = args.next(),
+            "--rows" => rows = args.next().ok_or("--rows N")?.parse()?,
+            "--batch" => batch = args.next().ok_or("--batch N")?.parse()?,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    let db = Db::connect(&database.ok_or("--database URL")?).await?;
+    publish_templates(&db).await?;
+    let survey = manyi_core::templates::get("nps").ok_or("no nps template")??;
+    // The rows are built before the clock starts: only storing is measured.
+    let items: Vec<(Response, manyi_core::ResponseScores)> = (0..rows)
+        .map(|i| {
+            let response: Response = serde_json::from_value(serde_json::json!({
+                "id": format!("{:08x}-0000-4000-8000-{:012x}", std::process::id(), i),
+                "survey_id": "nps", "survey_version": 1,
+                "submitted_at": "2026-11-22T10:00:00+08:00", "locale": "en",
+                "answers": {"nps": i % 11}, "meta": {"channel": "bench"}
+            }))
+            .expect("a valid response");
+            let scores = score_response(&survey, &response);
+            (response, scores)
+        })
+        .collect();
+    let start = Instant::now();
+    for chunk in items.chunks(batch) {
+        db.store_responses(chunk).await?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "RAW rows={rows} batch={batch} seconds={seconds:.3} rows_per_s={:.0}",
+        rows as f64 / seconds
+    );
+    Ok(())
+}
