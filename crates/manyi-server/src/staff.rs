@@ -167,8 +167,9 @@ pub struct ExportQuery {
     format: Option<String>,
 }
 
-/// `GET /api/v1/surveys/{id}/responses?format=json|csv`. CSV is UTF-8 with a byte-order mark so
-/// Excel shows Chinese, in the column layout `manyi score` reads back.
+/// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
+/// mark so Excel shows Chinese, in the column layout `manyi score` reads back; XLSX has the same
+/// columns with numbers as numbers.
 pub async fn export_responses(
     _staff: Staff,
     State(state): State<AppState>,
@@ -177,34 +178,54 @@ pub async fn export_responses(
 ) -> Result<Response, AppError> {
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
+    let attachment = |content_type: &str, extension: &str, body: Vec<u8>| {
+        (
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{id}-responses.{extension}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    };
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(responses).into_response()),
-        "csv" => {
-            let body = to_csv(&survey, &responses)?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{id}-responses.csv\""),
-                    ),
-                ],
-                body,
-            )
-                .into_response())
-        }
+        "csv" => Ok(attachment(
+            "text/csv; charset=utf-8",
+            "csv",
+            to_csv(&export_table(&survey, &responses))?,
+        )),
+        "xlsx" => Ok(attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            to_xlsx(&export_table(&survey, &responses))?,
+        )),
         other => Err(invalid_query(format!(
-            "format {other:?} is not one of json, csv"
+            "format {other:?} is not one of json, csv, xlsx"
         ))),
     }
 }
 
-fn to_csv(survey: &Survey, responses: &[manyi_core::Response]) -> Result<Vec<u8>, AppError> {
+/// One exported cell.
+enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+/// The export as a header and rows: id, times, locale, every `meta` key, then one column per
+/// question (per row for a matrix; multiple choices joined with `;`).
+fn export_table(
+    survey: &Survey,
+    responses: &[manyi_core::Response],
+) -> (Vec<String>, Vec<Vec<Cell>>) {
     let meta_keys: std::collections::BTreeSet<&str> = responses
         .iter()
         .flat_map(|r| r.meta.keys().map(String::as_str))
         .collect();
-    // Question columns: one per question, one per row for a matrix.
     let mut columns: Vec<(String, &str, Option<&str>)> = Vec::new();
     for q in survey.questions() {
         if q.rows.is_empty() {
@@ -215,43 +236,52 @@ fn to_csv(survey: &Survey, responses: &[manyi_core::Response]) -> Result<Vec<u8>
             }
         }
     }
+    let mut header: Vec<String> = ["id", "submitted_at", "started_at", "locale"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
+    header.extend(columns.iter().map(|(name, _, _)| name.clone()));
+    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
+    let rows = responses
+        .iter()
+        .map(|r| {
+            let mut record = vec![
+                Cell::Text(r.id.clone()),
+                text(r.submitted_at.map(|t| t.to_rfc3339())),
+                text(r.started_at.map(|t| t.to_rfc3339())),
+                text(r.locale.clone()),
+            ];
+            record.extend(meta_keys.iter().map(|k| text(r.meta.get(*k).cloned())));
+            for (_, question, row) in &columns {
+                record.push(match (r.answers.get(*question), row) {
+                    (Some(Answer::Matrix(rows)), Some(row)) => {
+                        rows.get(*row).map_or(Cell::Empty, |x| Cell::Number(*x))
+                    }
+                    (Some(Answer::Number(x)), None) => Cell::Number(*x),
+                    (Some(Answer::Text(t)), None) => Cell::Text(t.clone()),
+                    (Some(Answer::Choices(list)), None) => Cell::Text(list.join(";")),
+                    _ => Cell::Empty,
+                });
+            }
+            record
+        })
+        .collect();
+    (header, rows)
+}
+
+fn to_csv((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        let mut header = vec![
-            "id".to_owned(),
-            "submitted_at".to_owned(),
-            "started_at".to_owned(),
-            "locale".to_owned(),
-        ];
-        header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
-        header.extend(columns.iter().map(|(name, _, _)| name.clone()));
-        writer.write_record(&header).map_err(csv_error)?;
-        for r in responses {
-            let mut record = vec![
-                r.id.clone(),
-                r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                r.started_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                r.locale.clone().unwrap_or_default(),
-            ];
-            record.extend(
-                meta_keys
-                    .iter()
-                    .map(|k| r.meta.get(*k).cloned().unwrap_or_default()),
-            );
-            for (_, question, row) in &columns {
-                let cell = match (r.answers.get(*question), row) {
-                    (Some(Answer::Matrix(rows)), Some(row)) => {
-                        rows.get(*row).map(|x| x.to_string())
-                    }
-                    (Some(Answer::Number(x)), None) => Some(x.to_string()),
-                    (Some(Answer::Text(t)), None) => Some(t.clone()),
-                    (Some(Answer::Choices(list)), None) => Some(list.join(";")),
-                    _ => None,
-                };
-                record.push(cell.unwrap_or_default());
-            }
-            writer.write_record(&record).map_err(csv_error)?;
+        writer.write_record(header).map_err(csv_error)?;
+        for row in rows {
+            let record = row.iter().map(|cell| match cell {
+                Cell::Empty => String::new(),
+                Cell::Text(t) => t.clone(),
+                Cell::Number(x) => x.to_string(),
+            });
+            writer.write_record(record).map_err(csv_error)?;
         }
         writer
             .flush()
@@ -262,6 +292,32 @@ fn to_csv(survey: &Survey, responses: &[manyi_core::Response]) -> Result<Vec<u8>
 
 fn csv_error(error: csv::Error) -> AppError {
     AppError::Internal(format!("csv: {error}"))
+}
+
+fn to_xlsx((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("responses").map_err(xlsx_error)?;
+    for (c, name) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, name).map_err(xlsx_error)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(t) => {
+                    sheet.write_string(r, c, t).map_err(xlsx_error)?;
+                }
+                Cell::Number(x) => {
+                    sheet.write_number(r, c, *x).map_err(xlsx_error)?;
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
 }
 
 /// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.

@@ -754,6 +754,49 @@ async fn report_export_and_delete() {
         let again = manyi_core::build_report_from_table(&plan, &loaded.table, &Default::default());
         assert_eq!(again.nps.unwrap().score, Some(40.0));
 
+        // XLSX: the same columns, numbers as numbers, Chinese intact.
+        let response = b
+            .router
+            .clone()
+            .oneshot(
+                Request::get("/api/v1/surveys/nps/responses?format=xlsx")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let sheet = read("xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains("<row r=\"6\"") && !sheet.contains("<row r=\"7\""),
+            "a header and 5 rows"
+        );
+        assert!(sheet.contains("<v>10</v>"), "NPS answers are numbers");
+        assert!(read("xl/sharedStrings.xml").contains("排队太久"));
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/nps/responses?format=pdf",
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("invalid_query"))
+        );
+
         let (status, _) = staff_call(
             &b.router,
             &token,
