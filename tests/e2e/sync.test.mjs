@@ -70,15 +70,36 @@ async function waitDelivered(page) {
   await page.waitForSelector(`${byTestId("sync-pending")}[data-count="0"]`, { timeout: 60_000 });
 }
 
-test("answers given offline arrive exactly once after reconnecting and reloading", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "manyi-sync-"));
-  const server = await startServer(dir);
+/**
+ * Runs `body` against a fresh server (its own database) with a page already on the home page and
+ * the sync status shown; closes the browser and the server afterwards. `body` may replace
+ * `env.server` (after a restart), and the replacement is the one stopped.
+ */
+async function scenario(name, body) {
+  const dir = mkdtempSync(join(tmpdir(), `manyi-${name}-`));
+  const env = { dir, server: await startServer(dir) };
   const browser = await launch();
   try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.base}/?lang=en`);
-    await page.waitForSelector(byTestId("sync-status"));
+    env.context = await browser.newContext();
+    env.page = await env.context.newPage();
+    await env.page.goto(`${env.server.base}/?lang=en`);
+    await env.page.waitForSelector(byTestId("sync-status"));
+    await body(env);
+  } finally {
+    await browser.close();
+    await kill(env.server);
+  }
+}
+
+/** Puts `entries` in the outbox as an earlier session of the app would have left them. */
+async function queue(page, entries) {
+  await page.evaluate((list) => localStorage.setItem("manyi.outbox.v1", JSON.stringify(list)), entries);
+}
+
+const NO_SCORES = { items: {}, nps: null, csat: null, ces: null, dimensions: {}, composite: null, coverage: 0 };
+
+test("answers given offline arrive exactly once after reconnecting and reloading", () =>
+  scenario("offline", async ({ dir, context, page }) => {
     await context.setOffline(true);
     for (let i = 0; i < 3; i++) await answerCsat(page);
     await page.click('[data-testid="thank-you"] a');
@@ -92,20 +113,11 @@ test("answers given offline arrive exactly once after reconnecting and reloading
     assert.deepEqual(rows(dir), { rows: 3, distinct: 3 });
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
     assert.deepEqual(outbox, [], "delivered responses left the outbox");
-  } finally {
-    await browser.close();
-    await kill(server);
-  }
-});
+  }));
 
-test("a server killed mid-batch and restarted ends with exactly one row per response", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "manyi-kill-"));
-  let server = await startServer(dir);
-  const port = server.port;
-  const browser = await launch();
-  try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+test("a server killed mid-batch and restarted ends with exactly one row per response", () =>
+  scenario("kill", async (env) => {
+    const { dir, context, page } = env;
     // The server is killed the moment the browser sends its first batch.
     let posted;
     const batchSent = new Promise((resolve) => (posted = resolve));
@@ -113,74 +125,43 @@ test("a server killed mid-batch and restarted ends with exactly one row per resp
       if (request.method() === "POST" && request.url().endsWith("/api/v1/responses")) posted();
     });
     // Responses are queued offline, so the first send is one batch of all five.
-    await page.goto(`${server.base}/?lang=en`);
-    await page.waitForSelector(byTestId("sync-status"));
     await context.setOffline(true);
     for (let i = 0; i < 5; i++) await answerCsat(page);
     await page.click('[data-testid="thank-you"] a');
     await context.setOffline(false);
     await batchSent;
-    await kill(server);
+    await kill(env.server);
     // Whatever the dead server committed, the restarted one on the same port gets the rest.
-    server = await startServer(dir, port);
+    env.server = await startServer(dir, env.server.port);
     await waitDelivered(page);
     assert.deepEqual(rows(dir), { rows: 5, distinct: 5 });
-  } finally {
-    await browser.close();
-    await kill(server);
-  }
-});
+  }));
 
-test("a burst of 1,000 queued responses arrives as 1,000 rows", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "manyi-burst-"));
-  const server = await startServer(dir);
-  const browser = await launch();
-  try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.base}/?lang=en`);
-    await page.waitForSelector(byTestId("sync-status"));
-    await page.evaluate(() => {
-      const scores = { items: {}, nps: null, csat: { value: 5, top2: true }, ces: null, dimensions: {}, composite: null, coverage: 0 };
-      const entries = [];
-      for (let i = 0; i < 1000; i++) {
-        const at = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
-        entries.push({
-          response: {
-            id: crypto.randomUUID(), survey_id: "csat", survey_version: 1,
-            submitted_at: at, locale: "en", answers: { csat: 1 + (i % 5) }, meta: { channel: "burst" },
-          },
-          scores, queued_at: at,
-        });
-      }
-      localStorage.setItem("manyi.outbox.v1", JSON.stringify(entries));
-    });
+test("a burst of 1,000 queued responses arrives as 1,000 rows", () =>
+  scenario("burst", async ({ dir, page }) => {
+    const at = (i) => new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+    const entries = await page.evaluate(() => Array.from({ length: 1000 }, () => crypto.randomUUID()));
+    await queue(page, entries.map((id, i) => ({
+      response: {
+        id, survey_id: "csat", survey_version: 1, submitted_at: at(i), locale: "en",
+        answers: { csat: 1 + (i % 5) }, meta: { channel: "burst" },
+      },
+      scores: NO_SCORES, queued_at: at(i),
+    })));
     await page.reload();
     await waitDelivered(page);
     assert.deepEqual(rows(dir), { rows: 1000, distinct: 1000 });
-  } finally {
-    await browser.close();
-    await kill(server);
-  }
-});
+  }));
 
-test("a response the server refuses stays on the device with the reason", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "manyi-refused-"));
-  const server = await startServer(dir);
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${server.base}/?lang=en`);
-    await page.waitForSelector(byTestId("sync-status"));
+test("a response the server refuses stays on the device with the reason", () =>
+  scenario("refused", async ({ dir, page }) => {
     // A response to a survey version the server does not have: refused, never lost.
-    await page.evaluate(() => {
-      const at = new Date().toISOString();
-      localStorage.setItem("manyi.outbox.v1", JSON.stringify([{
-        response: { id: crypto.randomUUID(), survey_id: "csat", survey_version: 7, submitted_at: at, answers: { csat: 4 } },
-        scores: { items: {}, nps: null, csat: null, ces: null, dimensions: {}, composite: null, coverage: 0 },
-        queued_at: at,
-      }]));
-    });
+    const [id] = await page.evaluate(() => [crypto.randomUUID()]);
+    const now = new Date().toISOString();
+    await queue(page, [{
+      response: { id, survey_id: "csat", survey_version: 7, submitted_at: now, answers: { csat: 4 } },
+      scores: NO_SCORES, queued_at: now,
+    }]);
     await page.reload();
     await page.waitForSelector(byTestId("sync-refused"));
     await page.click(`${byTestId("sync-refused")} summary`);
@@ -192,8 +173,4 @@ test("a response the server refuses stays on the device with the reason", async 
     assert.equal(outbox.length, 1, "kept on the device");
     assert.equal(outbox[0].refused.code, "unknown_survey");
     assert.equal(rows(dir).rows, 0);
-  } finally {
-    await browser.close();
-    await kill(server);
-  }
-});
+  }));

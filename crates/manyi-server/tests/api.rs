@@ -500,6 +500,29 @@ async fn staff_call(
     )
 }
 
+/// A staff GET of a file: its content type and bytes.
+async fn staff_download(router: &Router, token: &str, uri: &str) -> (String, axum::body::Bytes) {
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    let kind = response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (
+        kind,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
 #[tokio::test]
 async fn staff_endpoints_need_a_live_token() {
     for b in backends().await {
@@ -715,22 +738,13 @@ async fn report_export_and_delete() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(list.as_array().unwrap().len(), 5);
 
-        let response = b
-            .router
-            .clone()
-            .oneshot(
-                Request::get("/api/v1/surveys/nps/responses?format=csv")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            response.headers()[header::CONTENT_TYPE],
-            "text/csv; charset=utf-8"
-        );
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let (kind, bytes) = staff_download(
+            &b.router,
+            &token,
+            "/api/v1/surveys/nps/responses?format=csv",
+        )
+        .await;
+        assert_eq!(kind, "text/csv; charset=utf-8");
         assert!(
             bytes.starts_with(b"\xEF\xBB\xBF"),
             "CSV starts with a byte-order mark for Excel"
@@ -755,22 +769,16 @@ async fn report_export_and_delete() {
         assert_eq!(again.nps.unwrap().score, Some(40.0));
 
         // XLSX: the same columns, numbers as numbers, Chinese intact.
-        let response = b
-            .router
-            .clone()
-            .oneshot(
-                Request::get("/api/v1/surveys/nps/responses?format=xlsx")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let (kind, bytes) = staff_download(
+            &b.router,
+            &token,
+            "/api/v1/surveys/nps/responses?format=xlsx",
+        )
+        .await;
         assert_eq!(
-            response.headers()[header::CONTENT_TYPE],
+            kind,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let mut read = |name: &str| {
             let mut text = String::new();
