@@ -107,7 +107,21 @@ async fn call(
     uri: &str,
     body: Option<String>,
 ) -> (StatusCode, Value) {
+    send(router, None, method, uri, body).await
+}
+
+/// One in-process request, with a staff token when given; the status and the JSON body.
+async fn send(
+    router: &Router,
+    token: Option<&str>,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
     if body.is_some() {
         request = request.header(header::CONTENT_TYPE, "application/json");
     }
@@ -122,8 +136,10 @@ async fn call(
         .unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, json)
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn nps_response(id: &str, score: u8) -> Value {
@@ -476,28 +492,7 @@ async fn staff_call(
     uri: &str,
     body: Option<String>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    if body.is_some() {
-        request = request.header(header::CONTENT_TYPE, "application/json");
-    }
-    let response = router
-        .clone()
-        .oneshot(
-            request
-                .body(body.map(Body::from).unwrap_or_else(Body::empty))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    send(router, Some(token), method, uri, body).await
 }
 
 /// A staff GET of a file: its content type and bytes.
