@@ -6,23 +6,28 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::middleware::from_fn_with_state;
+use axum::{Extension, Json, Router};
 use manyi_core::validate::Validator;
 use manyi_core::{ResponseScores, Survey, score_response};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::db::{Db, Stored};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody, ErrorInfo};
 use crate::limit::{Limiter, RateLimit, limit_writes};
+use crate::openapi::{self, OpenApiJson, PUBLIC, ResponseBatchSchema, SurveySchema};
 use crate::staff;
 
 /// The most responses one request may carry.
@@ -57,38 +62,32 @@ impl AppState {
     }
 }
 
+/// Every documented route: the router and the OpenAPI document are both built from this one
+/// list (utoipa-axum's `routes!` takes a handler's path and methods from its
+/// `#[utoipa::path]`), so nothing is served undocumented or documented unserved. Handlers
+/// sharing a path share one `routes!` unless they need different layers. The app's own pages
+/// are added by `app`; they are not API.
+pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
+        .routes(routes!(openapi::openapi_json))
+        .routes(routes!(staff::list_surveys, staff::publish_survey))
+        .routes(routes!(get_survey))
+        .routes(routes!(staff::report))
+        .routes(routes!(staff::export_responses))
+        .routes(routes!(post_responses).layer(from_fn_with_state(state.clone(), limit_writes)))
+        .routes(routes!(staff::delete_response))
+        // Unknown API paths answer with the API's JSON error, never with the app's page.
+        .fallback(|| async { AppError::not_found("no such endpoint") });
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(manyi_config))
+        .nest("/api", api)
+}
+
 /// The whole router with its layers.
 pub fn app(state: AppState) -> Router {
-    // Unknown API paths answer with the API's JSON error, never with the app's page.
-    let api = Router::new()
-        .route(
-            "/v1/surveys",
-            get(staff::list_surveys).post(staff::publish_survey),
-        )
-        .route("/v1/surveys/{id}", get(get_survey))
-        .route("/v1/surveys/{id}/report", get(staff::report))
-        .route("/v1/surveys/{id}/responses", get(staff::export_responses))
-        .route(
-            "/v1/responses",
-            post(post_responses).layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                limit_writes,
-            )),
-        )
-        .route(
-            "/v1/responses/{id}",
-            axum::routing::delete(staff::delete_response),
-        )
-        .fallback(|| async { AppError::not_found("no such endpoint") });
-    let router = Router::new()
-        .route("/healthz", get(healthz))
-        // The app reads this to learn that a server is there and where its API is; served as
-        // static files, it finds none and works locally.
-        .route(
-            "/manyi-config.json",
-            get(|| async { Json(json!({"api": "/api/v1"})) }),
-        )
-        .nest("/api", api);
+    let (router, doc) = documented_routes(&state).split_for_parts();
+    let router = router.layer(Extension(OpenApiJson::new(&doc)));
     let router = match state.dist.clone() {
         // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.
         Some(dist) => {
@@ -119,14 +118,61 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    sqlx::query("SELECT 1").execute(state.db.pool()).await?;
-    Ok(Json(json!({"status": "ok"})))
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Health {
+    /// Always `ok`: a failing database gives 500 instead.
+    #[schema(example = "ok")]
+    status: &'static str,
 }
 
+/// `GET /healthz`: whether the database answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = PUBLIC,
+    responses(
+        (status = 200, description = "The database answers", body = Health),
+        (status = 500, description = "`internal`: the database does not answer", body = ErrorBody),
+    )
+)]
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+    sqlx::query("SELECT 1").execute(state.db.pool()).await?;
+    Ok(Json(Health { status: "ok" }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct ManyiConfig {
+    /// Where the API is, relative to the app.
+    #[schema(example = "/api/v1")]
+    api: &'static str,
+}
+
+/// `GET /manyi-config.json`: the app reads this to learn that a server is there and where its
+/// API is; served as static files, it finds none and works locally.
+#[utoipa::path(
+    get,
+    path = "/manyi-config.json",
+    tag = PUBLIC,
+    responses((status = 200, description = "Where the API is", body = ManyiConfig))
+)]
+async fn manyi_config() -> Json<ManyiConfig> {
+    Json(ManyiConfig { api: "/api/v1" })
+}
+
+/// `GET /api/v1/surveys/{id}`: the latest published definition.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}",
+    tag = PUBLIC,
+    params(("id" = String, Path, description = "The survey id")),
+    responses(
+        (status = 200, description = "The latest published version", body = SurveySchema),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
 async fn get_survey(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Survey>, AppError> {
     match state.db.survey(&id, None).await? {
         Some(survey) => Ok(Json(survey)),
@@ -164,16 +210,93 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
+/// A path parameter read with the API's own error, where axum's rejection (a parameter that is
+/// not UTF-8 once decoded) would answer in plain text.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) if rejection.status().is_server_error() => {
+                Err(AppError::Internal(rejection.body_text()))
+            }
+            Err(rejection) => Err(AppError::client(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// A query string read with the API's own error (`invalid_query`), where axum's rejection (a
+/// repeated or unreadable parameter) would answer in plain text.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| {
+                AppError::client(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    rejection.body_text(),
+                )
+            })
+    }
+}
+
+/// What became of one response of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ItemStatus {
+    /// Stored now.
+    Accepted,
+    /// Already stored with identical content; nothing changed.
+    Duplicate,
+    /// Already stored with different content under this id; the stored one stays.
+    Conflict,
+    /// Not stored; `error` says why.
+    Rejected,
+}
+
 /// The outcome for one response of a batch.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ItemResult {
     /// The response's id, when it had a readable one.
     id: Option<String>,
-    /// `accepted`, `duplicate` (already stored, identical), `conflict` (already stored with
-    /// different content) or `rejected`.
-    status: &'static str,
+    status: ItemStatus,
+    /// For `conflict` and `rejected`: `malformed_response`, `unknown_survey`,
+    /// `invalid_response` (details: the core's response errors) or `conflict`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<Value>,
+    error: Option<ErrorInfo>,
+}
+
+/// The reply to a batch: counts, and one result per response in the order sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct BatchReply {
+    accepted: usize,
+    duplicate: usize,
+    conflict: usize,
+    rejected: usize,
+    results: Vec<ItemResult>,
 }
 
 /// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
@@ -182,10 +305,23 @@ struct ItemResult {
 /// score sent by the client is ignored. The reply is 200 with one result per response, in
 /// order, so a client knows exactly which to drop (accepted, duplicate) and which to keep
 /// (conflict, rejected — with the reason).
+#[utoipa::path(
+    post,
+    path = "/v1/responses",
+    tag = PUBLIC,
+    request_body = ResponseBatchSchema,
+    responses(
+        (status = 200, description = "One result per response, in order", body = BatchReply),
+        (status = 400, description = "`malformed_json`, `unreadable_body`, `malformed_body` or `empty_batch`", body = ErrorBody),
+        (status = 413, description = "`batch_too_large` (over 500 responses) or `body_too_large` (over 8 MiB)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: wait for the seconds in `Retry-After`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a request is accepted again"))),
+    )
+)]
 async fn post_responses(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
-) -> Result<Response, AppError> {
+) -> Result<Json<BatchReply>, AppError> {
     let items = match body {
         Value::Array(items) => items,
         object @ Value::Object(_) => vec![object],
@@ -222,8 +358,12 @@ async fn post_responses(
         let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
         let reject = |code: &str, message: String, details: Option<Value>| ItemResult {
             id: id.clone(),
-            status: "rejected",
-            error: Some(json!({"code": code, "message": message, "details": details})),
+            status: ItemStatus::Rejected,
+            error: Some(ErrorInfo {
+                code: code.to_owned(),
+                message,
+                details,
+            }),
         };
         let response: manyi_core::Response = match serde_json::from_value(item) {
             Ok(r) => r,
@@ -257,7 +397,7 @@ async fn post_responses(
         let scores = score_response(survey, &response);
         results.push(ItemResult {
             id,
-            status: "accepted",
+            status: ItemStatus::Accepted,
             error: None,
         });
         accepted.push((index, response, scores));
@@ -271,26 +411,25 @@ async fn post_responses(
     for ((index, _, _), outcome) in accepted.iter().zip(stored) {
         match outcome {
             Stored::Inserted => {}
-            Stored::Duplicate => results[*index].status = "duplicate",
+            Stored::Duplicate => results[*index].status = ItemStatus::Duplicate,
             Stored::Conflict => {
-                results[*index].status = "conflict";
-                results[*index].error = Some(json!({
-                    "code": "conflict",
-                    "message": "a different response with this id is already stored",
-                    "details": null,
-                }));
+                results[*index].status = ItemStatus::Conflict;
+                results[*index].error = Some(ErrorInfo {
+                    code: "conflict".to_owned(),
+                    message: "a different response with this id is already stored".to_owned(),
+                    details: None,
+                });
             }
         }
     }
-    let count = |status: &str| results.iter().filter(|r| r.status == status).count();
-    let summary = json!({
-        "accepted": count("accepted"),
-        "duplicate": count("duplicate"),
-        "conflict": count("conflict"),
-        "rejected": count("rejected"),
-        "results": results,
-    });
-    Ok((StatusCode::OK, Json(summary)).into_response())
+    let count = |status: ItemStatus| results.iter().filter(|r| r.status == status).count();
+    Ok(Json(BatchReply {
+        accepted: count(ItemStatus::Accepted),
+        duplicate: count(ItemStatus::Duplicate),
+        conflict: count(ItemStatus::Conflict),
+        rejected: count(ItemStatus::Rejected),
+        results,
+    }))
 }
 
 /// Publishes the built-in templates (version 1 each) unless they are there, so the app's

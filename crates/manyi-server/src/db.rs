@@ -26,13 +26,17 @@ pub struct TokenInfo {
 }
 
 /// A survey as listed for staff.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SurveySummary {
     pub id: String,
     /// The latest version.
     pub version: u32,
+    /// The latest version's title.
+    #[schema(value_type = crate::openapi::LocalizedTextSchema)]
     pub title: manyi_core::LocalizedText,
+    /// How many versions are published.
     pub versions: i64,
+    /// How many responses are stored (all versions).
     pub responses: i64,
 }
 

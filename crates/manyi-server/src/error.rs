@@ -5,7 +5,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -66,6 +67,24 @@ impl From<sqlx::migrate::MigrateError> for AppError {
     }
 }
 
+/// The body of every error reply. The OpenAPI document describes errors with this type and
+/// `AppError` writes it, so the two cannot disagree.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorInfo {
+    /// A stable machine-readable code such as `not_found` or `invalid_definition`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// More about the problem when there is more, such as every problem of a definition with
+    /// its JSON path (`[{"path", "message"}]`); otherwise null.
+    pub details: Option<Value>,
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, message, details) = match self {
@@ -85,7 +104,13 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = json!({"error": {"code": code, "message": message, "details": details}});
+        let body = ErrorBody {
+            error: ErrorInfo {
+                code: code.to_owned(),
+                message,
+                details,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod limit;
+pub mod openapi;
 pub mod staff;
 
 pub use app::{AppState, app, publish_templates, serve};

@@ -2,7 +2,7 @@
 //! surveys, the report, exports and deleting a response.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -10,14 +10,26 @@ use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_fro
 use manyi_core::score::Plan;
 use manyi_core::validate::{DefinitionError, parse_survey};
 use manyi_core::{Answer, ResponseTable, Survey};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::app::{AppState, JsonBody};
+use crate::app::{ApiPath, ApiQuery, AppState, JsonBody};
 use crate::auth::Staff;
 use crate::db::SurveySummary;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
+use crate::openapi::{BinarySchema, ReportSchema, ResponseSchema, STAFF, SurveySchema};
 
+/// `GET /api/v1/surveys`: every survey's latest version.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "Every survey's latest version, with its number of versions and responses", body = Vec<SurveySummary>),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    )
+)]
 pub async fn list_surveys(
     _staff: Staff,
     State(state): State<AppState>,
@@ -28,6 +40,22 @@ pub async fn list_surveys(
 /// `POST /api/v1/surveys`: publishes a definition as a new version. Every problem comes back
 /// with its JSON path. Versions only go up: re-publishing the same version with the same content
 /// is a no-op (200), with other content a conflict (409).
+#[utoipa::path(
+    post,
+    path = "/v1/surveys",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    request_body = SurveySchema,
+    responses(
+        (status = 200, description = "This version is already published with this content; nothing changed", body = Published),
+        (status = 201, description = "Published as a new version", body = Published),
+        (status = 400, description = "`malformed_json`, `unreadable_body`, or `malformed_definition` (not of the definition's shape; `details`: `[{\"path\", \"message\"}]`)", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 409, description = "`version_exists`: this version is published with other content; the message names the next version", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_definition`: every problem in `details` as `{\"path\", \"message\"}`", body = ErrorBody),
+    )
+)]
 pub async fn publish_survey(
     _staff: Staff,
     State(state): State<AppState>,
@@ -68,8 +96,21 @@ pub async fn publish_survey(
     Ok((StatusCode::CREATED, Json(published(&survey, true))).into_response())
 }
 
-fn published(survey: &Survey, created: bool) -> Value {
-    json!({"id": survey.id, "version": survey.version, "created": created})
+/// The reply to a publication.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Published {
+    pub id: String,
+    pub version: u32,
+    /// Whether this request stored the version (false: it was already there, identical).
+    pub created: bool,
+}
+
+fn published(survey: &Survey, created: bool) -> Published {
+    Published {
+        id: survey.id.clone(),
+        version: survey.version,
+        created,
+    }
 }
 
 async fn latest(state: &AppState, id: &str) -> Result<Survey, AppError> {
@@ -80,12 +121,25 @@ async fn latest(state: &AppState, id: &str) -> Result<Survey, AppError> {
         .ok_or_else(|| AppError::not_found(format!("no survey {id:?}")))
 }
 
-#[derive(Debug, Deserialize)]
+/// The report's options, all optional.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
+    /// Only responses submitted at or after this time: RFC 3339, or a `YYYY-MM-DD` date taken
+    /// at midnight in `utc_offset`.
+    #[param(example = "2026-11-01")]
     from: Option<String>,
+    /// Only responses submitted before this time (same forms as `from`); with `from`, the
+    /// report compares the period with the one before it.
     to: Option<String>,
+    /// A `meta` key (such as `channel`) to break the figures down by.
+    #[param(example = "channel")]
     segment: Option<String>,
+    /// Figures per `day`, `week` or `month`.
+    #[param(example = "week")]
     bucket: Option<String>,
+    /// The offset that dates and buckets are taken in, such as `+08:00` or `Z`; default UTC.
+    #[param(example = "+08:00")]
     utc_offset: Option<String>,
 }
 
@@ -126,11 +180,24 @@ fn parse_instant(
 
 /// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
 /// against the latest version (answers that no longer fit count as invalid).
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/report",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id"), ReportQuery),
+    responses(
+        (status = 200, description = "The report", body = ReportSchema),
+        (status = 400, description = "`invalid_query`: an option that does not read", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
 pub async fn report(
     _staff: Staff,
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<ReportQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Json<manyi_core::Report>, AppError> {
     let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
     let options = ReportOptions {
@@ -162,19 +229,63 @@ pub async fn report(
     Ok(Json(build_report_from_table(&plan, &table, &options)))
 }
 
-#[derive(Debug, Deserialize)]
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ExportFormat, String> {
+        match text {
+            "json" => Ok(ExportFormat::Json),
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            other => Err(format!("format {other:?} is not one of json, csv, xlsx")),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// `json` (the default), `csv` or `xlsx`. Read here rather than by serde so an unknown
+    /// format gets the API's error.
+    #[param(inline, value_type = Option<ExportFormat>)]
     format: Option<String>,
 }
 
 /// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
 /// mark so Excel shows Chinese, in the column layout `manyi score` reads back; XLSX has the same
 /// columns with numbers as numbers.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/responses",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id"), ExportQuery),
+    responses(
+        (status = 200, description = "The stored responses, oldest submission first; CSV and XLSX as attachments",
+            content(
+                (Vec<ResponseSchema> = "application/json"),
+                (String = "text/csv; charset=utf-8"),
+                (BinarySchema = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        (status = 400, description = "`invalid_query`: an unknown format", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
 pub async fn export_responses(
     _staff: Staff,
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<ExportQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
@@ -191,21 +302,22 @@ pub async fn export_responses(
         )
             .into_response()
     };
-    match query.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(responses).into_response()),
-        "csv" => Ok(attachment(
+    let format = match query.format.as_deref() {
+        None => ExportFormat::Json,
+        Some(text) => text.parse().map_err(invalid_query)?,
+    };
+    match format {
+        ExportFormat::Json => Ok(Json(responses).into_response()),
+        ExportFormat::Csv => Ok(attachment(
             "text/csv; charset=utf-8",
             "csv",
             to_csv(&export_table(&survey, &responses))?,
         )),
-        "xlsx" => Ok(attachment(
+        ExportFormat::Xlsx => Ok(attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
             to_xlsx(&export_table(&survey, &responses))?,
         )),
-        other => Err(invalid_query(format!(
-            "format {other:?} is not one of json, csv, xlsx"
-        ))),
     }
 }
 
@@ -321,10 +433,22 @@ fn to_xlsx((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, Ap
 }
 
 /// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.
+#[utoipa::path(
+    delete,
+    path = "/v1/responses/{id}",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The response's UUID (any case)")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such response", body = ErrorBody),
+    )
+)]
 pub async fn delete_response(
     staff: Staff,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     if state.db.delete_response(&id).await? {
         tracing::info!(response = %id, by = %staff.name, "response deleted");

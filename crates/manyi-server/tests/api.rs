@@ -668,3 +668,37 @@ async fn public_writes_are_rate_limited_per_client() {
         "the refused request stored nothing"
     );
 }
+
+#[tokio::test]
+async fn unreadable_paths_and_queries_get_the_error_shape() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        // A repeated parameter and a path that is not UTF-8 once decoded: axum's own
+        // rejections would answer these in plain text.
+        for (uri, code) in [
+            (
+                "/api/v1/surveys/nps/responses?format=csv&format=csv",
+                "invalid_query",
+            ),
+            (
+                "/api/v1/surveys/nps/report?bucket=day&bucket=week",
+                "invalid_query",
+            ),
+            ("/api/v1/surveys/%FF/report", "invalid_path"),
+        ] {
+            let (status, error) = staff_call(&b.router, &token, "GET", uri, None).await;
+            assert_eq!(
+                (status, &error["error"]["code"]),
+                (StatusCode::BAD_REQUEST, &json!(code)),
+                "{}: {uri}",
+                b.name
+            );
+        }
+        let (status, error) = call(&b.router, "GET", "/api/v1/surveys/%FF", None).await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("invalid_path"))
+        );
+        b.finish().await;
+    }
+}
