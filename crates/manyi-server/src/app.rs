@@ -10,6 +10,8 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Extension, Json, Router};
 use manyi_core::validate::Validator;
 use manyi_core::{ResponseScores, Survey, score_response};
@@ -28,7 +30,8 @@ use crate::db::{Db, Stored};
 use crate::error::{AppError, ErrorBody, ErrorInfo};
 use crate::limit::{Limiter, RateLimit, limit_writes};
 use crate::openapi::{self, OpenApiJson, PUBLIC, ResponseBatchSchema, SurveySchema};
-use crate::staff;
+use crate::origins::{self, CrossOrigin};
+use crate::{embed, staff};
 
 /// The most responses one request may carry.
 pub const MAX_BATCH: usize = 500;
@@ -37,10 +40,27 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// How long one request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The Content-Security-Policy of the app's pages: no inline scripts, wasm allowed.
-pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
-     frame-ancestors 'self'";
+/// The app's policy up to `frame-ancestors`, which differs between ordinary pages and embed
+/// pages.
+macro_rules! app_csp_head {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; "
+    };
+}
+
+/// The Content-Security-Policy of the app's pages: no inline scripts, wasm allowed, framed only
+/// by the app itself.
+pub const APP_CSP: &str = concat!(app_csp_head!(), "frame-ancestors 'self'");
+
+/// The app's policy for an embed page: framed by the app itself and by `origins`.
+pub fn app_csp(origins: &[String]) -> String {
+    format!(
+        "{}frame-ancestors 'self' {}",
+        app_csp_head!(),
+        origins.join(" ")
+    )
+}
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -66,15 +86,22 @@ impl AppState {
 /// list (utoipa-axum's `routes!` takes a handler's path and methods from its
 /// `#[utoipa::path]`), so nothing is served undocumented or documented unserved. Handlers
 /// sharing a path share one `routes!` unless they need different layers. The app's own pages
-/// are added by `app`; they are not API.
+/// (`/`, `/embed/…`) are added by `app`; they are not API.
 pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .routes(routes!(openapi::openapi_json))
         .routes(routes!(staff::list_surveys, staff::publish_survey))
         .routes(routes!(get_survey))
+        .routes(routes!(origins::get_origins, origins::put_origins))
         .routes(routes!(staff::report))
         .routes(routes!(staff::export_responses))
-        .routes(routes!(post_responses).layer(from_fn_with_state(state.clone(), limit_writes)))
+        // The CORS layer wraps the rate limit, so a listed site can read a 429 too.
+        .routes(
+            routes!(post_responses)
+                .layer(from_fn_with_state(state.clone(), limit_writes))
+                .layer(from_fn_with_state(state.clone(), origins::cors_responses)),
+        )
+        .routes(routes!(origins::preflight_responses))
         .routes(routes!(staff::delete_response))
         // Unknown API paths answer with the API's JSON error, never with the app's page.
         .fallback(|| async { AppError::not_found("no such endpoint") });
@@ -90,9 +117,12 @@ pub fn app(state: AppState) -> Router {
     let router = router.layer(Extension(OpenApiJson::new(&doc)));
     let router = match state.dist.clone() {
         // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.
+        // Embed pages are the app too, with a policy that depends on the survey.
         Some(dist) => {
             let index = dist.join("index.html");
-            router.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
+            router
+                .route("/embed/{survey_id}", get(embed::embed_page))
+                .fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
         }
         None => router.fallback(|| async { AppError::not_found("no such endpoint") }),
     };
@@ -107,6 +137,7 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Pages that set their own policy (embed pages) keep it.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(APP_CSP),
@@ -159,12 +190,17 @@ async fn manyi_config() -> Json<ManyiConfig> {
     Json(ManyiConfig { api: "/api/v1" })
 }
 
-/// `GET /api/v1/surveys/{id}`: the latest published definition.
+/// `GET /api/v1/surveys/{id}`: the latest published definition. A page on one of the survey's
+/// allowed origins may read it (CORS).
 #[utoipa::path(
     get,
     path = "/v1/surveys/{id}",
     tag = PUBLIC,
-    params(("id" = String, Path, description = "The survey id")),
+    params(
+        ("id" = String, Path, description = "The survey id"),
+        ("Origin" = Option<String>, Header, description = "When it is on the survey's allowed \
+            origins, the reply carries `Access-Control-Allow-Origin` with it"),
+    ),
     responses(
         (status = 200, description = "The latest published version", body = SurveySchema),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
@@ -173,11 +209,21 @@ async fn manyi_config() -> Json<ManyiConfig> {
 async fn get_survey(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Survey>, AppError> {
-    match state.db.survey(&id, None).await? {
-        Some(survey) => Ok(Json(survey)),
-        None => Err(AppError::not_found(format!("no survey {id:?}"))),
+    CrossOrigin(origin): CrossOrigin,
+) -> Result<Response, AppError> {
+    let survey = state
+        .db
+        .survey(&id, None)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no survey {id:?}")))?;
+    let mut response = Json(survey).into_response();
+    if let Some(origin) = origin
+        && state.db.allowed_origins(&id).await?.contains(&origin)
+    {
+        origins::allow_origin(&mut response, &origin);
     }
+    origins::vary_origin(&mut response);
+    Ok(response)
 }
 
 /// A JSON body read with the API's own errors: too large → 413, not JSON → 400, each with the
@@ -284,7 +330,8 @@ struct ItemResult {
     id: Option<String>,
     status: ItemStatus,
     /// For `conflict` and `rejected`: `malformed_response`, `unknown_survey`,
-    /// `invalid_response` (details: the core's response errors) or `conflict`.
+    /// `invalid_response` (details: the core's response errors), `origin_not_allowed` or
+    /// `conflict`.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorInfo>,
 }
@@ -305,10 +352,16 @@ struct BatchReply {
 /// score sent by the client is ignored. The reply is 200 with one result per response, in
 /// order, so a client knows exactly which to drop (accepted, duplicate) and which to keep
 /// (conflict, rejected — with the reason).
+///
+/// From another site's page (an `Origin` other than the server's own), only responses to
+/// surveys that list that origin are taken; the others are rejected with `origin_not_allowed`.
 #[utoipa::path(
     post,
     path = "/v1/responses",
     tag = PUBLIC,
+    params(("Origin" = Option<String>, Header, description = "From another site, responses \
+        are taken only for surveys that list this origin; the reply carries \
+        `Access-Control-Allow-Origin` when some survey lists it")),
     request_body = ResponseBatchSchema,
     responses(
         (status = 200, description = "One result per response, in order", body = BatchReply),
@@ -320,6 +373,7 @@ struct BatchReply {
 )]
 async fn post_responses(
     State(state): State<AppState>,
+    CrossOrigin(origin): CrossOrigin,
     JsonBody(body): JsonBody,
 ) -> Result<Json<BatchReply>, AppError> {
     let items = match body {
@@ -354,6 +408,8 @@ async fn post_responses(
     let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
     let mut accepted: Vec<(usize, manyi_core::Response, ResponseScores)> = Vec::new();
     let mut surveys: HashMap<(String, u32), Option<Survey>> = HashMap::new();
+    // For a cross-origin request: whether each survey met so far lists the origin.
+    let mut origin_allowed: HashMap<String, bool> = HashMap::new();
     for (index, item) in items.into_iter().enumerate() {
         let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
         let reject = |code: &str, message: String, details: Option<Value>| ItemResult {
@@ -372,6 +428,23 @@ async fn post_responses(
                 continue;
             }
         };
+        if let Some(origin) = &origin {
+            if !origin_allowed.contains_key(&response.survey_id) {
+                let listed = state.db.allowed_origins(&response.survey_id).await?;
+                origin_allowed.insert(response.survey_id.clone(), listed.contains(origin));
+            }
+            if !origin_allowed[&response.survey_id] {
+                results.push(reject(
+                    "origin_not_allowed",
+                    format!(
+                        "survey {:?} does not take responses from {origin}; staff can add it to the survey's allowed origins",
+                        response.survey_id
+                    ),
+                    None,
+                ));
+                continue;
+            }
+        }
         let key = (response.survey_id.clone(), response.survey_version);
         if !surveys.contains_key(&key) {
             let survey = state.db.survey(&key.0, Some(key.1)).await?;

@@ -38,6 +38,8 @@ pub struct SurveySummary {
     pub versions: i64,
     /// How many responses are stored (all versions).
     pub responses: i64,
+    /// The origins allowed to embed the survey (`PUT /api/v1/surveys/{id}/origins`).
+    pub allowed_origins: Vec<String>,
 }
 
 /// Which engine a database URL names.
@@ -274,8 +276,17 @@ impl Db {
         )
     }
 
-    /// Every survey's latest version with its number of versions and responses.
+    /// Every survey's latest version with its number of versions and responses and its allowed
+    /// origins.
     pub async fn surveys(&self) -> Result<Vec<SurveySummary>, AppError> {
+        let mut origins: HashMap<String, Vec<String>> = HashMap::new();
+        for row in
+            sqlx::query("SELECT survey_id, origin FROM survey_origins ORDER BY survey_id, position")
+                .fetch_all(&self.pool)
+                .await?
+        {
+            origins.entry(row.get(0)).or_default().push(row.get(1));
+        }
         let rows = sqlx::query(
             "SELECT s.id, s.definition, v.versions, \
                     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) \
@@ -293,6 +304,7 @@ impl Db {
                 let survey: Survey = serde_json::from_str(&definition)
                     .map_err(|e| AppError::Internal(format!("stored definition {id}: {e}")))?;
                 Ok(SurveySummary {
+                    allowed_origins: origins.remove(&id).unwrap_or_default(),
                     id,
                     version: survey.version,
                     title: survey.title,
@@ -301,6 +313,63 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// Whether any version of a survey is published.
+    pub async fn survey_exists(&self, id: &str) -> Result<bool, AppError> {
+        Ok(sqlx::query("SELECT 1 FROM surveys WHERE id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    /// A survey's allowed origins, in the order staff gave them; empty when it has none (or
+    /// does not exist).
+    pub async fn allowed_origins(&self, survey_id: &str) -> Result<Vec<String>, AppError> {
+        let rows =
+            sqlx::query("SELECT origin FROM survey_origins WHERE survey_id = $1 ORDER BY position")
+                .bind(survey_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
+    /// Replaces a survey's allowed origins (already validated and normalised) in one
+    /// transaction, so a reader sees the old list or the new one, never a mix.
+    pub async fn set_allowed_origins(
+        &self,
+        survey_id: &str,
+        origins: &[String],
+    ) -> Result<(), AppError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM survey_origins WHERE survey_id = $1")
+            .bind(survey_id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, origin) in origins.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO survey_origins (survey_id, origin, position) VALUES ($1, $2, $3)",
+            )
+            .bind(survey_id)
+            .bind(origin)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether any survey lists an origin.
+    pub async fn origin_listed(&self, origin: &str) -> Result<bool, AppError> {
+        Ok(
+            sqlx::query("SELECT 1 FROM survey_origins WHERE origin = $1 LIMIT 1")
+                .bind(origin)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some(),
+        )
     }
 
     /// Every stored response to a survey (any version), oldest submission first.

@@ -7,9 +7,11 @@
 pub mod app;
 pub mod auth;
 pub mod db;
+pub mod embed;
 pub mod error;
 pub mod limit;
 pub mod openapi;
+pub mod origins;
 pub mod staff;
 
 pub use app::{AppState, app, publish_templates, serve};

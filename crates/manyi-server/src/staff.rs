@@ -26,7 +26,7 @@ use crate::openapi::{BinarySchema, ReportSchema, ResponseSchema, STAFF, SurveySc
     tag = STAFF,
     security(("staff_token" = [])),
     responses(
-        (status = 200, description = "Every survey's latest version, with its number of versions and responses", body = Vec<SurveySummary>),
+        (status = 200, description = "Every survey's latest version, with its number of versions and responses and its allowed origins", body = Vec<SurveySummary>),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
     )
 )]

@@ -59,7 +59,7 @@ async fn the_document_is_served_and_reads_as_openapi_3() {
     assert_eq!(spec.info.title, "manyi");
     assert_eq!(spec.info.version, env!("CARGO_PKG_VERSION"));
     let operations = spec.operations().count();
-    assert_eq!(operations, 10, "every operation reads");
+    assert_eq!(operations, 13, "every operation reads");
     // Every reference points at a schema the document holds.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut found = Vec::new();
@@ -92,6 +92,7 @@ async fn the_router_serves_exactly_what_the_document_lists() {
         "/api/v1/openapi.json",
         "/api/v1/surveys",
         "/api/v1/surveys/{id}",
+        "/api/v1/surveys/{id}/origins",
         "/api/v1/surveys/{id}/report",
         "/api/v1/surveys/{id}/responses",
         "/api/v1/responses",
@@ -177,6 +178,7 @@ async fn staff_routes_declare_the_bearer_token() {
             "GET /api/v1/surveys/{id}/report",
             "GET /api/v1/surveys/{id}/responses",
             "POST /api/v1/surveys",
+            "PUT /api/v1/surveys/{id}/origins",
         ]
     );
 }
@@ -236,9 +238,16 @@ async fn parameters_and_errors_are_documented() {
     }
     assert_eq!(
         statuses,
-        ["400", "401", "404", "409", "413", "422", "429", "500"]
-            .map(str::to_owned)
-            .into()
+        [
+            "400", "401", "403", "404", "409", "413", "422", "429", "500"
+        ]
+        .map(str::to_owned)
+        .into()
+    );
+    let origins = &doc["components"]["schemas"]["OriginsBody"]["properties"]["allowed_origins"];
+    assert_eq!(
+        origins["maxItems"].as_u64(),
+        Some(manyi_server::origins::MAX_ORIGINS as u64)
     );
     let body = &doc["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"]["$ref"];
