@@ -10,8 +10,8 @@ cd "$ROOT"
 
 scripts/setup.sh
 export TRUNK_SKIP_VERSION_CHECK=true
-echo "run: trunk build --release"
-trunk build --release
+echo "run: building the browser bundles"
+scripts/build-app.sh --release
 echo "run: cargo build --release -p manyi"
 cargo build --release -p manyi
 exec target/release/manyi serve "$@"

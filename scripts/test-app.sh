@@ -13,8 +13,8 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
     npm ci --no-audit --no-fund
 fi
 
-echo "test-app: trunk build --release"
-trunk build --release
+echo "test-app: building the browser bundles"
+scripts/build-app.sh --release
 
 echo "test-app: building manyi (the server the sync tests run against)"
 cargo build -p manyi

@@ -1,4 +1,5 @@
-//! The app's one HTTP client: finding the server and sending responses to it.
+//! The app's one HTTP client: finding the server, reading survey definitions and sending
+//! responses.
 //!
 //! The app is served either by `manyi serve`, which advertises its API at
 //! `/manyi-config.json`, or as static files with no server at all; in that case discovery finds
@@ -40,15 +41,60 @@ struct ErrorDetail {
     message: String,
 }
 
+thread_local! {
+    /// The outcome of discovery once the server (or a static file server) has answered.
+    static DISCOVERED: std::cell::RefCell<Option<Option<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The API base (such as `/api/v1`) of the server that served the app, or `None` when the app
-/// was served without one.
+/// was served without one. The answer is remembered for the page's life; a failed request is
+/// not, so discovery is tried again once the network is back.
 pub async fn discover() -> Option<String> {
+    if let Some(known) = DISCOVERED.with(|d| d.borrow().clone()) {
+        return known;
+    }
     let response = Request::get("/manyi-config.json").send().await.ok()?;
+    // A static server answers unknown paths with the app's HTML page, which is not JSON.
+    let found = if response.ok() {
+        response.json::<Config>().await.ok().map(|c| c.api)
+    } else {
+        None
+    };
+    DISCOVERED.with(|d| *d.borrow_mut() = Some(found.clone()));
+    found
+}
+
+/// The JSON text of the latest published version of survey `id`, or `None` when the server
+/// has no such survey.
+pub async fn survey_json(api: &str, id: &str) -> Result<Option<String>, ApiError> {
+    let id = String::from(js_sys::encode_uri_component(id));
+    let response = Request::get(&format!("{api}/surveys/{id}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    match response.status() {
+        404 => Ok(None),
+        _ if response.ok() => response
+            .text()
+            .await
+            .map(Some)
+            .map_err(|e| ApiError::Decode(e.to_string())),
+        _ => Err(error_of(response).await),
+    }
+}
+
+/// The JSON text of a built-in template, served as a file next to the app, or `None` when it
+/// cannot be fetched.
+pub async fn template_json(name: &str) -> Option<String> {
+    let response = Request::get(&format!("/templates/{name}.json"))
+        .send()
+        .await
+        .ok()?;
     if !response.ok() {
         return None;
     }
-    // A static server answers unknown paths with the app's HTML page, which is not JSON.
-    response.json::<Config>().await.ok().map(|c| c.api)
+    response.text().await.ok()
 }
 
 /// Sends a batch of responses; the reply lists a verdict per response, in order.
@@ -58,22 +104,27 @@ pub async fn post_responses(api: &str, responses: &[&Response]) -> Result<Ingest
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<ErrorBody>().await {
-            Ok(body) => ApiError::Status {
-                status,
-                code: body.error.code,
-                message: body.error.message,
-            },
-            Err(_) => ApiError::Status {
-                status,
-                code: "http".to_owned(),
-                message: response.status_text(),
-            },
-        });
+        return Err(error_of(response).await);
     }
     response
         .json::<IngestReply>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The error a non-2xx reply stands for, with the server's code and message when it sent them.
+async fn error_of(response: gloo_net::http::Response) -> ApiError {
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => ApiError::Status {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+        },
+        Err(_) => ApiError::Status {
+            status,
+            code: "http".to_owned(),
+            message: response.status_text(),
+        },
+    }
 }

@@ -1,18 +1,34 @@
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::home::HomePage;
-use crate::components::results::ResultsPage;
 use crate::components::runner::SurveyPage;
 use crate::locale::StorageProblem;
+use crate::nav::{self, Location};
 use crate::outbox;
 use crate::storage::Store;
 use crate::sync::Sync;
 
-/// The whole app: shared state and the three screens.
+/// A screen of the respondent's bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Screen {
+    Home,
+    Survey(String),
+}
+
+impl Screen {
+    fn of(path: &str) -> Screen {
+        match path.strip_prefix("/s/") {
+            Some(id) if !id.is_empty() && !id.contains('/') => Screen::Survey(id.to_owned()),
+            // Unknown paths show the home page, as a first-time visitor would expect.
+            _ => Screen::Home,
+        }
+    }
+}
+
+/// The respondent's app: the home page and the survey runner, with shared state.
 #[component]
 pub fn App() -> impl IntoView {
+    let location = Location::provide(|path| !nav::is_staff_path(path));
     let problem = RwSignal::new(None);
     provide_context(StorageProblem(problem));
     // Reading the outbox once at start-up finds an unreadable one early, sets it aside and tells
@@ -27,15 +43,14 @@ pub fn App() -> impl IntoView {
     }
     Sync::provide();
 
+    // A change of query only (such as the language) keeps the screen and its state.
+    let screen = Memo::new(move |_| Screen::of(&location.path()));
     view! {
-        <Router>
-            <main class="app" id="main">
-                <Routes fallback=HomePage>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/s/:id") view=SurveyPage />
-                    <Route path=path!("/results") view=ResultsPage />
-                </Routes>
-            </main>
-        </Router>
+        <main class="app" id="main">
+            {move || match screen.get() {
+                Screen::Home => view! { <HomePage /> }.into_any(),
+                Screen::Survey(id) => view! { <SurveyPage id=id /> }.into_any(),
+            }}
+        </main>
     }
 }

@@ -1,12 +1,17 @@
-//! The surveys available on this device: the built-in templates plus imported definitions.
+//! The surveys this device can run: definitions imported on this device, the ones published on
+//! the server (remembered for use offline), and the built-in templates, which are served as
+//! files next to the app so the bundle carries none of them.
 
 use manyi_core::validate::Problem;
 use manyi_core::{Survey, parse_survey, templates};
 
+use crate::api;
 use crate::storage::{StorageError, Store};
 
 /// Imported definitions, as a JSON array of definition objects.
 pub const IMPORTED_KEY: &str = "manyi.surveys.v1";
+/// The last definition fetched from the server for each survey id, as a JSON object.
+pub const PUBLISHED_KEY: &str = "manyi.published.v1";
 
 /// Where a survey comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +33,22 @@ fn imported(store: Option<&Store>) -> Result<Vec<Survey>, StorageError> {
         .collect())
 }
 
-/// Every available survey; an imported definition replaces a template with the same id.
-pub fn all(store: Option<&Store>) -> (Vec<(Survey, Source)>, Option<StorageError>) {
+/// A built-in template, fetched and validated.
+async fn template(name: &str) -> Option<Survey> {
+    parse_survey(&api::template_json(name).await?).ok()
+}
+
+/// Every survey to list on the home page: the templates, then the imported definitions; an
+/// imported definition replaces a template with the same id.
+pub async fn all(store: Option<&Store>) -> (Vec<(Survey, Source)>, Option<StorageError>) {
     let (imported, problem) = match imported(store) {
         Ok(list) => (list, None),
         Err(error) => (Vec::new(), Some(error)),
     };
-    let mut surveys: Vec<(Survey, Source)> = templates::names()
-        .filter_map(|name| templates::get(name)?.ok())
+    let fetched = futures::future::join_all(templates::NAMES.map(template)).await;
+    let mut surveys: Vec<(Survey, Source)> = fetched
+        .into_iter()
+        .flatten()
         .filter(|t| !imported.iter().any(|s| s.id == t.id))
         .map(|s| (s, Source::Template))
         .collect();
@@ -43,11 +56,56 @@ pub fn all(store: Option<&Store>) -> (Vec<(Survey, Source)>, Option<StorageError
     (surveys, problem)
 }
 
-/// The survey with `id`, if this device has it.
-pub fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<StorageError>) {
-    let (surveys, problem) = all(store);
-    let survey = surveys.into_iter().map(|(s, _)| s).find(|s| s.id == id);
-    (survey, problem)
+/// The survey with `id`: imported on this device first (an author testing a definition means
+/// that one), then the server's latest published version (or, with the server unreachable, the
+/// one it published last time), then the built-in template of that name.
+pub async fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<StorageError>) {
+    let (imported, problem) = match imported(store) {
+        Ok(list) => (list, None),
+        Err(error) => (Vec::new(), Some(error)),
+    };
+    if let Some(survey) = imported.into_iter().find(|s| s.id == id) {
+        return (Some(survey), problem);
+    }
+    if let Some(api) = api::discover().await {
+        let published = match api::survey_json(&api, id).await {
+            Ok(Some(json)) => parse_survey(&json)
+                .ok()
+                .inspect(|_| remember(store, id, &json)),
+            Ok(None) => None,
+            Err(_) => remembered(store, id),
+        };
+        if let Some(survey) = published {
+            return (Some(survey), problem);
+        }
+    }
+    let template = match templates::NAMES.contains(&id) {
+        true => template(id).await,
+        false => None,
+    };
+    (template, problem)
+}
+
+/// Keeps a published definition for use offline. This is a cache: failing to write it loses
+/// nothing, so a failure is not reported.
+fn remember(store: Option<&Store>, id: &str, json: &str) {
+    let (Some(store), Ok(value)) = (store, serde_json::from_str::<serde_json::Value>(json)) else {
+        return;
+    };
+    let mut all: serde_json::Map<String, serde_json::Value> = store
+        .get_json(PUBLISHED_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    all.insert(id.to_owned(), value);
+    let _ = store.set_json(PUBLISHED_KEY, &all);
+}
+
+/// The definition the server published last time it was reachable.
+fn remembered(store: Option<&Store>, id: &str) -> Option<Survey> {
+    let all: serde_json::Map<String, serde_json::Value> =
+        store?.get_json(PUBLISHED_KEY).ok().flatten()?;
+    parse_survey(&all.get(id)?.to_string()).ok()
 }
 
 /// Why a definition could not be imported.

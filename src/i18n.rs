@@ -88,6 +88,7 @@ pub enum Msg {
     CesScore,
     CompositeScore,
     SurveyNotFound,
+    Loading,
     StorageUnavailable,
     StorageFull,
     StorageFailed,
@@ -202,6 +203,7 @@ impl Msg {
                 "綜合指數（0–100）",
                 "Overall index (0–100)",
             ),
+            Msg::Loading => ("正在加载……", "正在載入……", "Loading…"),
             Msg::SurveyNotFound => (
                 "本设备上没有这份问卷。",
                 "本裝置上沒有這份問卷。",

@@ -15,9 +15,12 @@ pub mod draft;
 pub mod format;
 pub mod i18n;
 pub mod locale;
+pub mod nav;
 pub mod outbox;
+mod staff_app;
 pub mod storage;
 pub mod sync;
 pub mod validation;
 
 pub use app::App;
+pub use staff_app::StaffApp;

@@ -1,9 +1,9 @@
 //! Which language the interface shows, and the app-wide storage problem, as contexts.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::i18n::{Lang, Msg};
+use crate::nav::Location;
 use crate::storage::StorageError;
 
 /// The language of the current screen.
@@ -44,27 +44,31 @@ fn browser_langs() -> Vec<Lang> {
         .unwrap_or_default()
 }
 
-/// Decides the screen's language and provides it as [`UiLang`]: the `?lang` query parameter,
-/// then the browser's languages, then `fallback`, each only if it is one of `offered`.
-pub fn provide_ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
-    let query = use_query_map();
+/// Decides the screen's language: the `?lang` query parameter, then the browser's languages,
+/// then `fallback`, each only if it is one of `offered`.
+pub fn ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
+    let location = Location::current();
     let browser = browser_langs();
-    let lang = Memo::new(move |_| {
-        let requested = query.read().get_str("lang").and_then(Lang::from_tag);
+    UiLang(Memo::new(move |_| {
+        let requested = location.query("lang").as_deref().and_then(Lang::from_tag);
         requested
             .into_iter()
             .chain(browser.iter().copied())
             .find(|l| offered.contains(l))
             .unwrap_or(fallback)
-    });
+    }))
+}
+
+/// Decides the screen's language as [`ui_lang`] does and provides it as [`UiLang`].
+pub fn provide_ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
+    let ui = ui_lang(offered, fallback);
     // The document's lang attribute tells screen readers and font selection which language is
     // showing, so it follows the interface language.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang.get().tag());
+            let _ = root.set_attribute("lang", ui.get().tag());
         }
     });
-    let ui = UiLang(lang);
     provide_context(ui);
     ui
 }

@@ -174,3 +174,55 @@ test("a response the server refuses stays on the device with the reason", () =>
     assert.equal(outbox[0].refused.code, "unknown_survey");
     assert.equal(rows(dir).rows, 0);
   }));
+
+/** Creates a staff token in the server's database with the CLI, as staff would. */
+function staffToken(dir) {
+  const out = execFileSync(MANYI, [
+    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+  ]).toString();
+  return out.match(/^manyi_\w+$/m)[0];
+}
+
+test("a survey published on the server runs in the browser, and offline from the kept copy", () =>
+  scenario("published", async ({ dir, context, page, server }) => {
+    const definition = {
+      id: "counter-visit", version: 1, title: { en: "Your visit" }, default_locale: "en",
+      locales: ["en"],
+      pages: [{ id: "p1", questions: [{ id: "nps", kind: "nps", text: { en: "Would you recommend us?" }, required: true }] }],
+    };
+    const published = await fetch(`${server.base}/api/v1/surveys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${staffToken(dir)}` },
+      body: JSON.stringify(definition),
+    });
+    assert.equal(published.status, 201, await published.text());
+
+    await page.goto(`${server.base}/s/counter-visit?channel=e2e`);
+    await page.waitForSelector(byTestId("nps-opt-9"));
+    assert.equal(await page.textContent(byTestId("survey-title")), "Your visit");
+    await page.click(byTestId("nps-opt-9"));
+    await page.click(byTestId("next"));
+    await page.waitForSelector(byTestId("thank-you"));
+    await page.click('[data-testid="thank-you"] a');
+    await waitDelivered(page);
+    assert.deepEqual(rows(dir), { rows: 1, distinct: 1 });
+
+    // With the server out of reach, the definition fetched last time still runs.
+    await context.setOffline(true);
+    await page.evaluate(() => {
+      const link = document.createElement("a");
+      link.href = "/s/counter-visit?lang=en";
+      link.dataset.testid = "offline-link";
+      link.textContent = "again";
+      document.body.append(link);
+    });
+    await page.click(byTestId("offline-link"));
+    await page.waitForSelector(byTestId("nps-opt-3"));
+    await page.click(byTestId("nps-opt-3"));
+    await page.click(byTestId("next"));
+    await page.waitForSelector(byTestId("thank-you"));
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
+    assert.equal(queued.length, 1);
+    assert.equal(queued[0].response.survey_id, "counter-visit");
+    assert.equal(queued[0].response.answers.nps, 3);
+  }));

@@ -71,9 +71,21 @@ for (const lang of ["zh-CN", "zh-TW", "en"]) {
   }
 }
 
-test("home lists every template and switches language", async () => {
+/** The file names of the wasm bundles `page` has requested so far. */
+function wasmLoads(page) {
+  const loaded = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) loaded.push(new URL(r.url()).pathname);
+  });
+  return loaded;
+}
+
+test("home lists every template and switches language; starting a survey loads no page", async () => {
   const page = await env.newPage();
+  const loaded = wasmLoads(page);
   await open(page, env.base, "/?lang=zh-TW", byTestId("survey-list"));
+  // A marker on the window survives only if the following navigation stays inside the page.
+  await page.evaluate(() => (window.stayed = true));
   for (const id of ["nps", "csat", "ces", "rq"]) await page.waitForSelector(byTestId(`survey-${id}`));
   assert.equal(await page.textContent(byTestId("home-title")), "本裝置上的問卷");
   await page.click(byTestId("lang-en"));
@@ -81,6 +93,12 @@ test("home lists every template and switches language", async () => {
   await page.click(byTestId("start-csat"));
   await page.waitForSelector(byTestId("question-csat"));
   assert.match(page.url(), /\/s\/csat\?lang=en$/);
+  assert.equal(await page.evaluate(() => window.stayed), true, "no page load");
+  await page.goBack();
+  await page.waitForSelector(byTestId("survey-list"));
+  assert.equal(await page.evaluate(() => window.stayed), true, "back stays in the page too");
+  // Respondents get their bundle only, never the staff's.
+  assert.deepEqual(loaded, ["/manyi-app_bg.wasm"]);
   await page.context().close();
 });
 
@@ -92,7 +110,9 @@ test("results page reports the stored responses", async () => {
     await next(page);
     await page.waitForSelector(byTestId("thank-you"));
   }
+  const loaded = wasmLoads(page);
   await open(page, env.base, "/results?lang=en", byTestId("report-nps"));
+  assert.deepEqual(loaded, ["/manyi-staff_bg.wasm"], "the results page is the staff's bundle");
   assert.equal(await page.textContent(`${byTestId("report-nps")} ${byTestId("results-n")}`), "3");
   // Two promoters and one detractor of three: NPS 33.3.
   assert.match(await page.textContent(`${byTestId("report-nps")} ${byTestId("results-nps")}`), /^33\.3 ± /);

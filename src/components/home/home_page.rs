@@ -14,11 +14,15 @@ use crate::storage::Store;
 pub fn HomePage() -> impl IntoView {
     let lang = provide_ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
     let problem = expect_context::<StorageProblem>();
-    let (list, issue) = catalog::all(Store::open().ok().as_ref());
-    if let Some(error) = issue {
-        problem.report(error);
-    }
-    let surveys = RwSignal::new(list);
+    let listed = LocalResource::new(move || async move {
+        let (list, issue) = catalog::all(Store::open().ok().as_ref()).await;
+        if let Some(error) = issue {
+            problem.report(error);
+        }
+        list
+    });
+    let surveys = Signal::derive(move || listed.get().unwrap_or_default());
+    let on_imported = Callback::new(move |()| listed.refetch());
     let results_href = move || format!("/results?lang={}", lang.get().tag());
 
     view! {
@@ -31,8 +35,16 @@ pub fn HomePage() -> impl IntoView {
         <StorageAlert />
         <SyncStatusLine />
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <SurveyList surveys=surveys.read_only() />
-        <ImportDefinition surveys=surveys.write_only() />
+        <Suspense fallback=move || {
+            view! {
+                <p class="loading" role="status" data-testid="loading">
+                    {lang.t(Msg::Loading)}
+                </p>
+            }
+        }>
+            <SurveyList surveys=surveys />
+        </Suspense>
+        <ImportDefinition on_imported=on_imported />
         <p class="footer-links">
             <a href=results_href data-testid="results-link">
                 {lang.t(Msg::ResultsLink)}

@@ -5,7 +5,7 @@ use manyi_core::validate::Problem;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::catalog::{self, ImportError, Source};
+use crate::catalog::{self, ImportError};
 use crate::i18n::{self, Msg};
 use crate::locale::{StorageProblem, UiLang};
 use crate::storage::Store;
@@ -21,7 +21,10 @@ enum Outcome {
 /// A file input that validates a definition and adds it to this device's surveys. Problems
 /// are listed with their JSON paths so an author can fix the file in one go.
 #[component]
-pub fn ImportDefinition(surveys: WriteSignal<Vec<(Survey, Source)>>) -> impl IntoView {
+pub fn ImportDefinition(
+    /// Called after a definition was stored, so the list can show it.
+    on_imported: Callback<()>,
+) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let problem = expect_context::<StorageProblem>();
     let outcome = RwSignal::new(None::<Outcome>);
@@ -47,10 +50,7 @@ pub fn ImportDefinition(surveys: WriteSignal<Vec<(Survey, Source)>>) -> impl Int
             };
             match catalog::import(Store::open().ok().as_ref(), &text) {
                 Ok(survey) => {
-                    surveys.update(|list| {
-                        list.retain(|(s, _)| s.id != survey.id);
-                        list.push((survey.clone(), Source::Imported));
-                    });
+                    on_imported.run(());
                     outcome.set(Some(Outcome::Imported(Box::new(survey))));
                 }
                 Err(ImportError::Invalid(problems)) => {

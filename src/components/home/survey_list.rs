@@ -7,7 +7,7 @@ use crate::locale::UiLang;
 
 /// One card per available survey, each with a link that starts it in the current language.
 #[component]
-pub fn SurveyList(surveys: ReadSignal<Vec<(Survey, Source)>>) -> impl IntoView {
+pub fn SurveyList(surveys: Signal<Vec<(Survey, Source)>>) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     view! {
         <ul class="survey-list" data-testid="survey-list">

@@ -23,22 +23,38 @@ pub fn ResultsPage() -> impl IntoView {
         }
         None => (Vec::new(), 0),
     };
-    let (surveys, issue) = catalog::all(store.as_ref());
-    if let Some(error) = issue {
-        problem.report(error);
+    // One report per survey, in the order their first responses arrived.
+    let mut ids: Vec<String> = Vec::new();
+    for entry in &entries {
+        if !ids.contains(&entry.response.survey_id) {
+            ids.push(entry.response.survey_id.clone());
+        }
     }
-    let reports: Vec<_> = surveys
-        .into_iter()
-        .filter_map(|(survey, _)| {
-            let responses: Vec<Response> = entries
-                .iter()
-                .filter(|e| e.response.survey_id == survey.id)
-                .map(|e| e.response.clone())
-                .collect();
-            (!responses.is_empty()).then_some((survey, responses))
-        })
-        .collect();
-    let empty = reports.is_empty();
+    let empty = ids.is_empty();
+    let reports = LocalResource::new(move || {
+        let (ids, entries) = (ids.clone(), entries.clone());
+        async move {
+            let store = Store::open().ok();
+            let mut reports = Vec::new();
+            for id in ids {
+                let (survey, issue) = catalog::find(store.as_ref(), &id).await;
+                if let Some(error) = issue {
+                    problem.report(error);
+                }
+                // Responses to a survey whose definition is nowhere to be found cannot be
+                // scored; they stay in the outbox and appear once the definition is back.
+                if let Some(survey) = survey {
+                    let responses: Vec<Response> = entries
+                        .iter()
+                        .filter(|e| e.response.survey_id == id)
+                        .map(|e| e.response.clone())
+                        .collect();
+                    reports.push((survey, responses));
+                }
+            }
+            reports
+        }
+    });
 
     view! {
         <header class="top-bar">
@@ -64,9 +80,23 @@ pub fn ResultsPage() -> impl IntoView {
                     </p>
                 }
             })}
-        {reports
-            .into_iter()
-            .map(|(survey, responses)| view! { <SurveyReport survey responses /> })
-            .collect_view()}
+        <Suspense fallback=move || {
+            view! {
+                <p class="loading" role="status" data-testid="loading">
+                    {lang.t(Msg::Loading)}
+                </p>
+            }
+        }>
+            {move || {
+                reports
+                    .get()
+                    .map(|reports| {
+                        reports
+                            .into_iter()
+                            .map(|(survey, responses)| view! { <SurveyReport survey responses /> })
+                            .collect_view()
+                    })
+            }}
+        </Suspense>
     }
 }

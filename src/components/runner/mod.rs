@@ -7,6 +7,7 @@ mod progress;
 mod question_view;
 mod scale_group;
 mod survey_form;
+mod survey_not_found;
 mod survey_page;
 mod text_input;
 mod thank_you;

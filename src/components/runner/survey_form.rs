@@ -3,7 +3,6 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use manyi_core::validate::is_answered;
 use manyi_core::visibility::Visibility;
 use manyi_core::{Answer, Response, ResponseScores, Survey, score_response};
@@ -15,6 +14,7 @@ use crate::components::StorageAlert;
 use crate::download::json_blob_url;
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, SurveyText, provide_ui_lang};
+use crate::nav::Location;
 use crate::outbox::{self, OutboxEntry};
 use crate::storage::Store;
 use crate::sync::Sync;
@@ -42,7 +42,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
     let text = SurveyText::new(lang, survey.default_locale.clone());
     provide_context(text);
     let problem = expect_context::<StorageProblem>();
-    let query = use_query_map();
+    let location = Location::current();
 
     // Resume the draft if this device has one for this version of the survey.
     let saved = match Store::open().and_then(|store| draft::load(&store, &survey.id)) {
@@ -169,12 +169,11 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
         move || {
             let now = clock::now();
             let hidden = hidden.get_untracked();
-            let meta: BTreeMap<String, String> = query.with_untracked(|q| {
-                q.latest_values()
-                    .filter(|(k, _)| k.as_ref() != "lang")
-                    .map(|(k, v)| (k.to_string(), v.to_owned()))
-                    .collect()
-            });
+            let meta: BTreeMap<String, String> = location
+                .query_pairs_untracked()
+                .into_iter()
+                .filter(|(k, _)| k != "lang")
+                .collect();
             let response = Response {
                 id: uuid::Uuid::new_v4().to_string(),
                 survey_id: survey.id.clone(),

@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+
+use crate::components::StorageAlert;
+use crate::i18n::{Lang, Msg};
+use crate::locale::provide_ui_lang;
+
+/// What a link to a survey this device cannot find shows.
+#[component]
+pub fn SurveyNotFound() -> impl IntoView {
+    let lang = provide_ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
+    view! {
+        <h1 data-testid="survey-not-found">{lang.t(Msg::SurveyNotFound)}</h1>
+        <StorageAlert />
+        <p>
+            <a href=move || format!("/?lang={}", lang.get().tag())>{lang.t(Msg::HomeLink)}</a>
+        </p>
+    }
+}

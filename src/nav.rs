@@ -1,0 +1,138 @@
+//! Where the app is: the current path and query as signals, and in-app navigation.
+//!
+//! The app deliberately does without `leptos_router`: the router alone weighs about 53 KB gzip
+//! in the wasm, a third of the respondent's whole budget, and each bundle has at most three
+//! screens told apart by their path. This module keeps the part of a router the app needs: the
+//! location follows the History API (links inside a bundle change the screen without a page
+//! load, back and forward work), and links to the other bundle load that page normally.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The current location. Provided once per bundle by [`Location::provide`].
+#[derive(Debug, Clone, Copy)]
+pub struct Location {
+    path: RwSignal<String>,
+    search: RwSignal<String>,
+}
+
+impl Location {
+    /// Reads the browser's location, follows it from now on and provides it as context.
+    ///
+    /// `owns` says which paths this bundle renders; a click on a link to one of them changes
+    /// the screen in place, any other link is left to the browser.
+    pub fn provide(owns: fn(&str) -> bool) -> Location {
+        let (path, search) = browser_location();
+        let location = Location {
+            path: RwSignal::new(path),
+            search: RwSignal::new(search),
+        };
+        provide_context(location);
+        // Back and forward.
+        let handle = window_event_listener(ev::popstate, move |_| location.sync());
+        // The listeners live as long as the page: this is the app's root.
+        std::mem::forget(handle);
+        let handle = window_event_listener(ev::click, move |event| {
+            if let Some(href) = in_app_link(&event, owns) {
+                event.prevent_default();
+                location.go(&href);
+            }
+        });
+        std::mem::forget(handle);
+        location
+    }
+
+    /// The location provided by the bundle's root.
+    pub fn current() -> Location {
+        expect_context::<Location>()
+    }
+
+    /// The path, such as `/s/nps`; reading it makes the caller follow changes.
+    pub fn path(self) -> String {
+        self.path.get()
+    }
+
+    /// The value of query parameter `key`, decoded; reading it makes the caller follow changes.
+    pub fn query(self, key: &str) -> Option<String> {
+        self.search.with(|search| params(search).get(key))
+    }
+
+    /// Every query parameter in order, decoded, without following changes.
+    pub fn query_pairs_untracked(self) -> Vec<(String, String)> {
+        self.search.with_untracked(|search| {
+            params(search)
+                .entries()
+                .into_iter()
+                .filter_map(|entry| {
+                    let pair: js_sys::Array = entry.ok()?.unchecked_into();
+                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                })
+                .collect()
+        })
+    }
+
+    /// Shows `href` (a path with an optional query) without loading a page.
+    pub fn go(self, href: &str) {
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+        }
+        self.sync();
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    fn sync(self) {
+        let (path, search) = browser_location();
+        if self.path.get_untracked() != path {
+            self.path.set(path);
+        }
+        if self.search.get_untracked() != search {
+            self.search.set(search);
+        }
+    }
+}
+
+fn browser_location() -> (String, String) {
+    let location = window().location();
+    (
+        location.pathname().unwrap_or_else(|_| "/".to_owned()),
+        location.search().unwrap_or_default(),
+    )
+}
+
+fn params(search: &str) -> web_sys::UrlSearchParams {
+    web_sys::UrlSearchParams::new_with_str(search).expect("any string parses as a query")
+}
+
+/// The href of the same-origin link this plain left click followed, when this bundle renders
+/// its path. Clicks with a modifier key, links with a target or a download, and links to other
+/// origins keep the browser's behaviour.
+fn in_app_link(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<String> {
+    if event.default_prevented()
+        || event.button() != 0
+        || event.meta_key()
+        || event.ctrl_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
+        return None;
+    }
+    let target: web_sys::Element = event.target()?.dyn_into().ok()?;
+    let anchor: web_sys::HtmlAnchorElement = target.closest("a[href]").ok()??.dyn_into().ok()?;
+    if !anchor.target().is_empty() || anchor.has_attribute("download") {
+        return None;
+    }
+    let here = window().location();
+    if anchor.origin() != here.origin().ok()? || !owns(&anchor.pathname()) {
+        return None;
+    }
+    Some(format!("{}{}", anchor.pathname(), anchor.search()))
+}
+
+/// Whether `path` belongs to the staff's bundle (results, and the dashboard to come) rather than
+/// the respondent's. `public/boot.js` makes the same decision to load the right bundle.
+pub fn is_staff_path(path: &str) -> bool {
+    ["/results", "/admin"]
+        .iter()
+        .any(|root| path == *root || path.starts_with(&format!("{root}/")))
+}
