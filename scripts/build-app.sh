@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds both browser bundles into dist/: the respondent's (index.html) and the staff's
-# (staff.html), which Trunk must build separately because it allows one app per page.
+# Builds the three browser bundles into dist/: the respondent's (index.html), the staff's
+# (staff.html) and the counter kiosk's (kiosk.html). Trunk allows one app per page, so each
+# extra bundle is built on its own and copied next to the respondent's; public/boot.js picks
+# the bundle by path.
 # Usage: scripts/build-app.sh [--release]
 set -euo pipefail
 
@@ -9,6 +11,8 @@ cd "$ROOT"
 export TRUNK_SKIP_VERSION_CHECK=true
 
 trunk build "$@"
-STAFF_DIST="target/dist-staff"
-trunk build staff.html --dist "$STAFF_DIST" "$@"
-cp "$STAFF_DIST"/manyi-staff.js "$STAFF_DIST"/manyi-staff_bg.wasm dist/
+for bundle in staff kiosk; do
+    out="target/dist-$bundle"
+    trunk build "$bundle.html" --dist "$out" "$@"
+    cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/
+done

@@ -47,6 +47,12 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// Sends to `api` (an API base such as `https://manyi.example/api/v1`) instead of the server
+/// that served the app: a kiosk set up with an endpoint of its own.
+pub fn use_endpoint(api: String) {
+    DISCOVERED.with(|d| *d.borrow_mut() = Some(Some(api)));
+}
+
 /// The API base (such as `/api/v1`) of the server that served the app, or `None` when the app
 /// was served without one. The answer is remembered for the page's life; a failed request is
 /// not, so discovery is tried again once the network is back.

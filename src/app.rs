@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::home::HomePage;
 use crate::components::runner::SurveyPage;
 use crate::locale::StorageProblem;
-use crate::nav::{self, Location};
+use crate::nav::{Bundle, Location};
 use crate::outbox;
 use crate::storage::Store;
 use crate::sync::Sync;
@@ -28,7 +28,7 @@ impl Screen {
 /// The respondent's app: the home page and the survey runner, with shared state.
 #[component]
 pub fn App() -> impl IntoView {
-    let location = Location::provide(|path| !nav::is_staff_path(path));
+    let location = Location::provide(|path| Bundle::of(path) == Bundle::Respondent);
     let problem = RwSignal::new(None);
     provide_context(StorageProblem(problem));
     // Reading the outbox once at start-up finds an unreadable one early, sets it aside and tells

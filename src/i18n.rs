@@ -89,6 +89,31 @@ pub enum Msg {
     CompositeScore,
     SurveyNotFound,
     Loading,
+    KioskStart,
+    KioskWelcome,
+    KioskStaff,
+    KioskStillThere,
+    KioskContinue,
+    KioskPinLabel,
+    KioskPinWrong,
+    KioskUnlock,
+    KioskCancel,
+    KioskSetupTitle,
+    KioskNewPin,
+    KioskPinRule,
+    KioskCounter,
+    KioskLocation,
+    KioskLanguage,
+    KioskEndpoint,
+    KioskResetSecs,
+    KioskIdleSecs,
+    KioskIdleRule,
+    KioskResetRule,
+    KioskOnIdle,
+    KioskIdleDiscard,
+    KioskIdleSubmit,
+    KioskSave,
+    KioskRequired,
     StorageUnavailable,
     StorageFull,
     StorageFailed,
@@ -204,6 +229,79 @@ impl Msg {
                 "Overall index (0–100)",
             ),
             Msg::Loading => ("正在加载……", "正在載入……", "Loading…"),
+            Msg::KioskStart => ("轻触开始", "輕觸開始", "Tap to start"),
+            Msg::KioskWelcome => (
+                "请花一分钟告诉我们您的体验。",
+                "請花一分鐘告訴我們您的體驗。",
+                "Please take a minute to tell us how it went.",
+            ),
+            Msg::KioskStaff => (
+                "工作人员设置（长按）",
+                "工作人員設定（長按）",
+                "Staff settings (press and hold)",
+            ),
+            Msg::KioskStillThere => ("您还在吗？", "您還在嗎？", "Are you still there?"),
+            Msg::KioskContinue => ("继续作答", "繼續填答", "Continue"),
+            Msg::KioskPinLabel => ("工作人员 PIN 码", "工作人員 PIN 碼", "Staff PIN"),
+            Msg::KioskPinWrong => (
+                "PIN 码不正确。",
+                "PIN 碼不正確。",
+                "That PIN is not correct.",
+            ),
+            Msg::KioskUnlock => ("进入设置", "進入設定", "Open settings"),
+            Msg::KioskCancel => ("取消", "取消", "Cancel"),
+            Msg::KioskSetupTitle => ("自助终端设置", "自助終端設定", "Kiosk settings"),
+            Msg::KioskNewPin => (
+                "新 PIN 码（至少 4 位数字）",
+                "新 PIN 碼（至少 4 位數字）",
+                "New PIN (at least 4 digits)",
+            ),
+            Msg::KioskPinRule => (
+                "PIN 码须为至少 4 位数字。",
+                "PIN 碼須為至少 4 位數字。",
+                "The PIN must be at least 4 digits.",
+            ),
+            Msg::KioskCounter => ("柜台编号", "櫃檯編號", "Counter"),
+            Msg::KioskLocation => ("地点", "地點", "Location"),
+            Msg::KioskLanguage => ("默认语言", "預設語言", "Default language"),
+            Msg::KioskEndpoint => (
+                "服务器 API 地址（留空则使用本站）",
+                "伺服器 API 位址（留空則使用本站）",
+                "Server API address (empty: this site)",
+            ),
+            Msg::KioskResetSecs => (
+                "感谢页停留秒数",
+                "感謝頁停留秒數",
+                "Seconds on the thank-you screen",
+            ),
+            Msg::KioskIdleSecs => (
+                "无操作多少秒后结束（至少 15）",
+                "無操作多少秒後結束（至少 15）",
+                "Seconds without activity before ending (at least 15)",
+            ),
+            Msg::KioskIdleRule => (
+                "无操作时间至少为 15 秒。",
+                "無操作時間至少為 15 秒。",
+                "The idle time must be at least 15 seconds.",
+            ),
+            Msg::KioskResetRule => (
+                "感谢页停留时间须在 1 到 120 秒之间。",
+                "感謝頁停留時間須在 1 到 120 秒之間。",
+                "The thank-you time must be 1 to 120 seconds.",
+            ),
+            Msg::KioskOnIdle => (
+                "无操作时的未完成答案",
+                "無操作時的未完成答案",
+                "Unfinished answers when idle",
+            ),
+            Msg::KioskIdleDiscard => ("丢弃", "捨棄", "Discard"),
+            Msg::KioskIdleSubmit => (
+                "作为未完成回答提交",
+                "作為未完成回覆提交",
+                "Submit as a partial response",
+            ),
+            Msg::KioskSave => ("保存", "儲存", "Save"),
+            Msg::KioskRequired => ("请填写此项。", "請填寫此項。", "Please fill this in."),
             Msg::SurveyNotFound => (
                 "本设备上没有这份问卷。",
                 "本裝置上沒有這份問卷。",
@@ -364,6 +462,24 @@ pub fn sync_failed(lang: Lang, reason: &str) -> String {
         Lang::ZhCn => format!("发送失败（{reason}），稍后会自动重试。"),
         Lang::ZhTw => format!("傳送失敗（{reason}），稍後會自動重試。"),
         Lang::En => format!("Sending failed ({reason}); it will be retried automatically."),
+    }
+}
+
+/// The countdown before the kiosk gets ready for the next customer.
+pub fn kiosk_next_in(lang: Lang, seconds: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("{seconds} 秒后为下一位客户准备。"),
+        Lang::ZhTw => format!("{seconds} 秒後為下一位客戶準備。"),
+        Lang::En => format!("Ready for the next customer in {seconds} s."),
+    }
+}
+
+/// The countdown before an idle kiosk ends the session.
+pub fn kiosk_idle_in(lang: Lang, seconds: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("{seconds} 秒后将结束本次作答。"),
+        Lang::ZhTw => format!("{seconds} 秒後將結束本次填答。"),
+        Lang::En => format!("This session ends in {seconds} s."),
     }
 }
 

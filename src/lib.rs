@@ -14,6 +14,8 @@ pub mod download;
 pub mod draft;
 pub mod format;
 pub mod i18n;
+pub mod kiosk;
+mod kiosk_app;
 pub mod locale;
 pub mod nav;
 pub mod outbox;
@@ -23,4 +25,5 @@ pub mod sync;
 pub mod validation;
 
 pub use app::App;
+pub use kiosk_app::KioskApp;
 pub use staff_app::StaffApp;

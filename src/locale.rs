@@ -59,16 +59,21 @@ pub fn ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
     }))
 }
 
-/// Decides the screen's language as [`ui_lang`] does and provides it as [`UiLang`].
-pub fn provide_ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
-    let ui = ui_lang(offered, fallback);
-    // The document's lang attribute tells screen readers and font selection which language is
-    // showing, so it follows the interface language.
+/// Keeps the document's `lang` attribute on `ui`'s language, which tells screen readers and
+/// font selection which language is showing.
+pub fn follow_document_lang(ui: UiLang) {
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", ui.get().tag());
         }
     });
+}
+
+/// Decides the screen's language as [`ui_lang`] does, makes the document follow it and
+/// provides it as [`UiLang`] in the current owner.
+pub fn provide_ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
+    let ui = ui_lang(offered, fallback);
+    follow_document_lang(ui);
     provide_context(ui);
     ui
 }

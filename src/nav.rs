@@ -53,6 +53,11 @@ impl Location {
         self.path.get()
     }
 
+    /// The path, without following changes.
+    pub fn path_untracked(self) -> String {
+        self.path.get_untracked()
+    }
+
     /// The value of query parameter `key`, decoded; reading it makes the caller follow changes.
     pub fn query(self, key: &str) -> Option<String> {
         self.search.with(|search| params(search).get(key))
@@ -79,6 +84,14 @@ impl Location {
         }
         self.sync();
         window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// Shows `href` in place of the current entry, so Back cannot return to what was shown.
+    pub fn replace(self, href: &str) {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+        }
+        self.sync();
     }
 
     fn sync(self) {
@@ -129,10 +142,27 @@ fn in_app_link(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
     Some(format!("{}{}", anchor.pathname(), anchor.search()))
 }
 
-/// Whether `path` belongs to the staff's bundle (results, and the dashboard to come) rather than
-/// the respondent's. `public/boot.js` makes the same decision to load the right bundle.
-pub fn is_staff_path(path: &str) -> bool {
-    ["/results", "/admin"]
-        .iter()
-        .any(|root| path == *root || path.starts_with(&format!("{root}/")))
+/// The bundles, each rendering its own paths. `public/boot.js` makes the same decision to load
+/// the right bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The home page and the survey runner.
+    Respondent,
+    /// Results, and the dashboard to come.
+    Staff,
+    /// The counter kiosk, `/kiosk/{survey_id}`.
+    Kiosk,
+}
+
+impl Bundle {
+    pub fn of(path: &str) -> Bundle {
+        let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
+        if under("/results") || under("/admin") {
+            Bundle::Staff
+        } else if under("/kiosk") {
+            Bundle::Kiosk
+        } else {
+            Bundle::Respondent
+        }
+    }
 }

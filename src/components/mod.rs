@@ -1,6 +1,7 @@
 //! The interface, one component per file, grouped by screen.
 
 pub mod home;
+pub mod kiosk;
 pub mod results;
 pub mod runner;
 mod storage_alert;

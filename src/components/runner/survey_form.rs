@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+use leptos::context::Provider;
 use leptos::html;
 use leptos::prelude::*;
 use manyi_core::validate::is_answered;
@@ -13,7 +14,7 @@ use super::thank_you::ThankYou;
 use crate::components::StorageAlert;
 use crate::download::json_blob_url;
 use crate::i18n::{Lang, Msg};
-use crate::locale::{StorageProblem, SurveyText, provide_ui_lang};
+use crate::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
 use crate::nav::Location;
 use crate::outbox::{self, OutboxEntry};
 use crate::storage::Store;
@@ -29,23 +30,39 @@ struct Completion {
     download: Option<String>,
 }
 
+/// What a kiosk changes about a run: no draft is kept or resumed (the next customer must find
+/// nothing), the counter's tags go into every response's `meta`, no link leads away, and the
+/// kiosk learns when the customer is done and can end the run early with the answers so far.
+#[derive(Debug, Clone)]
+pub struct KioskRun {
+    pub meta: BTreeMap<String, String>,
+    pub on_complete: Callback<()>,
+    /// Filled in by the form: stores the answers given so far as a partial response, if any.
+    pub submit_partial: StoredValue<Option<Callback<()>>>,
+}
+
 /// Runs one survey: pages, live visibility, validation, autosaved draft and submission.
 #[component]
-pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
+pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>) -> impl IntoView {
+    let in_kiosk = kiosk.is_some();
     let offered: Vec<Lang> = survey
         .locales_or_default()
         .iter()
         .filter_map(|tag| Lang::from_tag(tag))
         .collect();
     let fallback = Lang::from_tag(&survey.default_locale).unwrap_or(Lang::ZhCn);
-    let lang = provide_ui_lang(offered, fallback);
+    // The survey's language and texts are provided to the form's own subtree only (see the
+    // view's `Provider`s): a context provided in the enclosing owner would outlive the form
+    // there, and whatever is rendered in its place (a kiosk's welcome screen) would find it.
+    let lang = ui_lang(offered, fallback);
+    follow_document_lang(lang);
     let text = SurveyText::new(lang, survey.default_locale.clone());
-    provide_context(text);
     let problem = expect_context::<StorageProblem>();
     let location = Location::current();
 
     // Resume the draft if this device has one for this version of the survey.
     let saved = match Store::open().and_then(|store| draft::load(&store, &survey.id)) {
+        _ if in_kiosk => None,
         Ok(saved) => saved.filter(|d| d.survey_version == survey.version),
         Err(error) => {
             problem.report(error);
@@ -80,7 +97,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
                 page: page.get(),
                 answers: answers.get(),
             };
-            if completion.with(Option::is_some) {
+            if in_kiosk || completion.with(Option::is_some) {
                 return;
             }
             let result = Store::open().and_then(|store| {
@@ -164,15 +181,18 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
         }
     };
 
+    let extra_meta = kiosk.as_ref().map(|k| k.meta.clone()).unwrap_or_default();
+    let on_complete = kiosk.as_ref().map(|k| k.on_complete);
     let submit = {
         let survey = survey.clone();
-        move || {
+        move |partial: bool| {
             let now = clock::now();
             let hidden = hidden.get_untracked();
             let meta: BTreeMap<String, String> = location
                 .query_pairs_untracked()
                 .into_iter()
                 .filter(|(k, _)| k != "lang")
+                .chain(extra_meta.clone())
                 .collect();
             let response = Response {
                 id: uuid::Uuid::new_v4().to_string(),
@@ -187,7 +207,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
                     .filter(|(id, a)| !hidden.contains(id) && is_answered(a))
                     .collect(),
                 meta,
-                partial: false,
+                partial,
             };
             let scores = score_response(&survey, &response);
             let entry = OutboxEntry {
@@ -221,8 +241,23 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
                 }
             };
             completion.set(Some(Completion { scores, download }));
+            if let Some(done) = on_complete.filter(|_| !partial) {
+                done.run(());
+            }
         }
     };
+    if let Some(kiosk) = &kiosk {
+        let submit = submit.clone();
+        kiosk
+            .submit_partial
+            .set_value(Some(Callback::new(move |()| {
+                if completion.with_untracked(Option::is_none)
+                    && answers.with_untracked(|a| !a.is_empty())
+                {
+                    submit(true);
+                }
+            })));
+    }
 
     let on_submit = {
         let next_page = next_page.clone();
@@ -234,7 +269,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
             }
             match next_page(page.get_untracked()) {
                 Some(next) => page.set(next),
-                None => submit(),
+                None => submit(false),
             }
         }
     };
@@ -345,7 +380,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
         let (page_title, title, is_last) = (page_title.clone(), title.clone(), is_last.clone());
         let description = description.clone();
         view! {
-            <form class="runner" novalidate on:submit=on_submit.clone() data-testid="runner">
+            <form class="runner" novalidate autocomplete="off" on:submit=on_submit.clone() data-testid="runner">
                 <h2 class="page-heading" tabindex="-1" node_ref=heading data-testid="page-heading">
                     {move || page_title().unwrap_or_else(&title)}
                 </h2>
@@ -384,6 +419,7 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
             completion.get().map(|done| {
                 view! {
                     <ThankYou
+                        in_kiosk
                         survey=survey.clone()
                         scores=done.scores
                         download=done.download
@@ -394,23 +430,27 @@ pub fn SurveyForm(survey: Arc<Survey>) -> impl IntoView {
     };
 
     view! {
-        <header class="top-bar">
-            <p class="survey-title" data-testid="survey-title">{header_title}</p>
-            <nav class="top-links">
-                <a href=home_href>{lang.t(Msg::HomeLink)}</a>
-                <Show when=move || {
-                    completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
-                }>
-                    <button type="button" class="button small" on:click=start_over data-testid="start-over">
-                        {lang.t(Msg::StartOver)}
-                    </button>
+        <Provider value=lang>
+            <Provider value=text>
+                <header class="top-bar">
+                    <p class="survey-title" data-testid="survey-title">{header_title}</p>
+                    <nav class="top-links" hidden=in_kiosk>
+                        <a href=home_href>{lang.t(Msg::HomeLink)}</a>
+                        <Show when=move || {
+                            completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
+                        }>
+                            <button type="button" class="button small" on:click=start_over data-testid="start-over">
+                                {lang.t(Msg::StartOver)}
+                            </button>
+                        </Show>
+                    </nav>
+                </header>
+                <StorageAlert />
+                <Show when=move || completion.with(Option::is_none) fallback=thank_you>
+                    {form.clone()}
                 </Show>
-            </nav>
-        </header>
-        <StorageAlert />
-        <Show when=move || completion.with(Option::is_none) fallback=thank_you>
-            {form.clone()}
-        </Show>
+            </Provider>
+        </Provider>
     }
 }
 

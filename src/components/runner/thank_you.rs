@@ -15,6 +15,9 @@ pub fn ThankYou(
     survey: Arc<Survey>,
     scores: ResponseScores,
     download: Option<String>,
+    /// A kiosk offers no way off the survey.
+    #[prop(optional)]
+    in_kiosk: bool,
 ) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let text = expect_context::<SurveyText>();
@@ -102,7 +105,7 @@ pub fn ThankYou(
             <p data-testid="thank-you-text">{message}</p>
             {stored}
             {score_list}
-            <p>
+            <p hidden=in_kiosk>
                 <a href=move || format!("/?lang={}", lang.get().tag())>{lang.t(Msg::HomeLink)}</a>
             </p>
         </section>

@@ -1,0 +1,12 @@
+//! The counter kiosk: welcome, survey, thank-you and reset, over and over, with idle handling
+//! and staff settings behind a PIN.
+
+mod idle_overlay;
+mod kiosk_flow;
+mod kiosk_page;
+mod kiosk_setup;
+mod pin_prompt;
+mod staff_corner;
+mod welcome;
+
+pub use kiosk_page::KioskPage;

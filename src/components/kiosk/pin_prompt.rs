@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+
+use crate::i18n::Msg;
+use crate::locale::UiLang;
+
+/// Asks for the staff PIN before the settings open.
+#[component]
+pub fn PinPrompt(pin: String, on_unlock: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+    let lang = expect_context::<UiLang>();
+    let typed = RwSignal::new(String::new());
+    let wrong = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if typed.get_untracked() == pin {
+            on_unlock.run(());
+        } else {
+            wrong.set(true);
+            typed.set(String::new());
+        }
+    };
+    view! {
+        <form class="kiosk-pin" autocomplete="off" on:submit=submit data-testid="kiosk-pin">
+            <label for="kiosk-pin-input" class="field-label">{lang.t(Msg::KioskPinLabel)}</label>
+            <input
+                id="kiosk-pin-input"
+                type="password"
+                inputmode="numeric"
+                autocomplete="off"
+                autofocus
+                aria-describedby="kiosk-pin-error"
+                aria-invalid=move || wrong.get().to_string()
+                prop:value=typed
+                on:input=move |ev| typed.set(event_target_value(&ev))
+                data-testid="kiosk-pin-input"
+            />
+            <p id="kiosk-pin-error" class="field-error" data-testid="kiosk-pin-error">
+                {move || wrong.get().then(|| lang.t(Msg::KioskPinWrong)())}
+            </p>
+            <div class="nav-buttons">
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                    {lang.t(Msg::KioskCancel)}
+                </button>
+                <button type="submit" class="button primary" data-testid="kiosk-unlock">
+                    {lang.t(Msg::KioskUnlock)}
+                </button>
+            </div>
+        </form>
+    }
+}

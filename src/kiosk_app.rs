@@ -1,0 +1,46 @@
+use leptos::prelude::*;
+
+use crate::components::kiosk::KioskPage;
+use crate::locale::StorageProblem;
+use crate::nav::{Bundle, Location};
+use crate::storage::Store;
+use crate::sync::Sync;
+use crate::{api, kiosk, outbox};
+
+/// The counter kiosk's app, a bundle of its own: `/kiosk/{survey_id}`.
+#[component]
+pub fn KioskApp() -> impl IntoView {
+    let location = Location::provide(|path| Bundle::of(path) == Bundle::Kiosk);
+    let problem = RwSignal::new(None);
+    provide_context(StorageProblem(problem));
+    let settings = match Store::open() {
+        Ok(store) => {
+            if let Err(error) = outbox::load(&store) {
+                problem.set(Some(error));
+            }
+            kiosk::load(&store).unwrap_or_else(|error| {
+                problem.set(Some(error));
+                None
+            })
+        }
+        Err(error) => {
+            problem.set(Some(error));
+            None
+        }
+    };
+    if let Some(endpoint) = settings.as_ref().and_then(|s| s.endpoint.clone()) {
+        api::use_endpoint(endpoint);
+    }
+    Sync::provide();
+    let id = location
+        .path_untracked()
+        .trim_start_matches("/kiosk")
+        .trim_matches('/')
+        .to_owned();
+
+    view! {
+        <main class="app kiosk" id="main">
+            <KioskPage id settings />
+        </main>
+    }
+}
