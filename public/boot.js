@@ -11,3 +11,10 @@ const name = under("/results") || under("/admin")
     : "manyi-app";
 const { default: init } = await import(`/${name}.js`);
 init({ module_or_path: `/${name}_bg.wasm` });
+
+// A kiosk must start with the server out of reach, so its pages install the service worker
+// (dist/sw.js, written by scripts/build-sw.mjs). Other pages do without: a respondent on the
+// web is online when following a survey link.
+if (name === "manyi-kiosk" && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("no offline start:", error));
+}

@@ -16,3 +16,9 @@ for bundle in staff kiosk; do
     trunk build "$bundle.html" --dist "$out" "$@"
     cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/
 done
+
+# The kiosk's service worker precaches the finished dist/, so it is written last.
+if [ ! -d node_modules/workbox-build ]; then
+    npm ci --no-audit --no-fund
+fi
+node scripts/build-sw.mjs

@@ -95,7 +95,7 @@ fi
 if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     say "node_modules up to date, skipping"
 else
-    say "installing playwright-core and axe-core with npm ci"
+    say "installing the npm packages (playwright-core, axe-core, workbox-build) with npm ci"
     npm ci --no-audit --no-fund
 fi
 

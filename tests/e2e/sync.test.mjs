@@ -4,50 +4,10 @@
 // arrives as 1,000 rows. The server is the real `manyi serve` binary with a fresh SQLite file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { ROOT, DIST, launch, byTestId } from "./harness.mjs";
-
-// Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
-const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
-
-/** Starts `manyi serve` on `port` (0 = any) with the database in `dir`; resolves when listening. */
-function startServer(dir, port = 0) {
-  const child = spawn(MANYI, [
-    "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
-    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
-    // The URL line on stdout is the readiness signal.
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
-      if (!match) return reject(new Error(`unexpected output: ${line}`));
-      resolve({ child, base: match[1], port: Number(new URL(match[1]).port) });
-    });
-  });
-}
-
-function kill(server) {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners("exit");
-    server.child.once("exit", resolve);
-    server.child.kill("SIGKILL");
-  });
-}
-
-/** Rows and distinct ids in the server's database, read straight from the SQLite file. */
-function rows(dir) {
-  const out = execFileSync("python3", [
-    "-c",
-    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute('select count(*), count(distinct id) from responses').fetchone())",
-    join(dir, "manyi.db"),
-  ]).toString().trim().split(" ").map(Number);
-  return { rows: out[0], distinct: out[1] };
-}
+import { launch, byTestId, startManyi, stopManyi, storedRows, staffToken } from "./harness.mjs";
 
 /** Answers the csat template, starting from the home page or from the previous thank-you
  * screen. Navigation is client-side, so it works with the network off. */
@@ -77,7 +37,7 @@ async function waitDelivered(page) {
  */
 async function scenario(name, body) {
   const dir = mkdtempSync(join(tmpdir(), `manyi-${name}-`));
-  const env = { dir, server: await startServer(dir) };
+  const env = { dir, server: await startManyi(dir) };
   const browser = await launch();
   try {
     env.context = await browser.newContext();
@@ -87,7 +47,7 @@ async function scenario(name, body) {
     await body(env);
   } finally {
     await browser.close();
-    await kill(env.server);
+    await stopManyi(env.server);
   }
 }
 
@@ -105,12 +65,12 @@ test("answers given offline arrive exactly once after reconnecting and reloading
     await page.click('[data-testid="thank-you"] a');
     await page.waitForSelector(byTestId("sync-pending"));
     assert.equal(await pendingCount(page), 3);
-    assert.equal(rows(dir).rows, 0, "nothing reached the server while offline");
+    assert.equal(storedRows(dir).rows, 0, "nothing reached the server while offline");
 
     await context.setOffline(false);
     await page.reload();
     await waitDelivered(page);
-    assert.deepEqual(rows(dir), { rows: 3, distinct: 3 });
+    assert.deepEqual(storedRows(dir), { rows: 3, distinct: 3 });
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
     assert.deepEqual(outbox, [], "delivered responses left the outbox");
   }));
@@ -130,11 +90,11 @@ test("a server killed mid-batch and restarted ends with exactly one row per resp
     await page.click('[data-testid="thank-you"] a');
     await context.setOffline(false);
     await batchSent;
-    await kill(env.server);
+    await stopManyi(env.server);
     // Whatever the dead server committed, the restarted one on the same port gets the rest.
-    env.server = await startServer(dir, env.server.port);
+    env.server = await startManyi(dir, env.server.port);
     await waitDelivered(page);
-    assert.deepEqual(rows(dir), { rows: 5, distinct: 5 });
+    assert.deepEqual(storedRows(dir), { rows: 5, distinct: 5 });
   }));
 
 test("a burst of 1,000 queued responses arrives as 1,000 rows", () =>
@@ -150,7 +110,7 @@ test("a burst of 1,000 queued responses arrives as 1,000 rows", () =>
     })));
     await page.reload();
     await waitDelivered(page);
-    assert.deepEqual(rows(dir), { rows: 1000, distinct: 1000 });
+    assert.deepEqual(storedRows(dir), { rows: 1000, distinct: 1000 });
   }));
 
 test("a response the server refuses stays on the device with the reason", () =>
@@ -172,16 +132,8 @@ test("a response the server refuses stays on the device with the reason", () =>
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
     assert.equal(outbox.length, 1, "kept on the device");
     assert.equal(outbox[0].refused.code, "unknown_survey");
-    assert.equal(rows(dir).rows, 0);
+    assert.equal(storedRows(dir).rows, 0);
   }));
-
-/** Creates a staff token in the server's database with the CLI, as staff would. */
-function staffToken(dir) {
-  const out = execFileSync(MANYI, [
-    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ]).toString();
-  return out.match(/^manyi_\w+$/m)[0];
-}
 
 test("a survey published on the server runs in the browser, and offline from the kept copy", () =>
   scenario("published", async ({ dir, context, page, server }) => {
@@ -205,7 +157,7 @@ test("a survey published on the server runs in the browser, and offline from the
     await page.waitForSelector(byTestId("thank-you"));
     await page.click('[data-testid="thank-you"] a');
     await waitDelivered(page);
-    assert.deepEqual(rows(dir), { rows: 1, distinct: 1 });
+    assert.deepEqual(storedRows(dir), { rows: 1, distinct: 1 });
 
     // With the server out of reach, the definition fetched last time still runs.
     await context.setOffline(true);

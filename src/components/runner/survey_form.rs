@@ -181,6 +181,9 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
         }
     };
 
+    // Read now: a kiosk's idle timer submits from outside any reactive owner, where context
+    // cannot be looked up.
+    let sync = use_context::<Sync>();
     let extra_meta = kiosk.as_ref().map(|k| k.meta.clone()).unwrap_or_default();
     let on_complete = kiosk.as_ref().map(|k| k.on_complete);
     let submit = {
@@ -228,7 +231,7 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
             let download = match stored {
                 Ok(()) => {
                     // Send it now if a server is there; otherwise it waits in the outbox.
-                    if let Some(sync) = use_context::<Sync>() {
+                    if let Some(sync) = sync {
                         sync.kick();
                     }
                     None
