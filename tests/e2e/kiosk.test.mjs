@@ -72,6 +72,8 @@ test("a finished session resets after the delay and leaves nothing for the next 
   // No link leads away from the survey on a kiosk.
   assert.equal(await page.isVisible('[data-testid="thank-you"] a'), false);
   await page.waitForSelector(byTestId("kiosk-next"));
+  // The customer chose 简体中文; the countdown starts at the full delay.
+  assert.equal(await page.textContent(byTestId("kiosk-next")), "5 秒后为下一位客户准备。");
   // The kiosk's clock ticks every second, so the reset comes within a second after the delay.
   await page.clock.runFor(4_000);
   assert.equal(await page.isVisible(byTestId("thank-you")), true, "still thanking");

@@ -107,7 +107,10 @@ pub fn KioskFlow(survey: Arc<Survey>, settings: RwSignal<KioskSettings>) -> impl
         phase.set(Phase::Answering);
     });
     let on_complete = Callback::new(move |()| {
-        done_at.set_value(js_sys::Date::now());
+        let t = js_sys::Date::now();
+        // The countdown starts from the full delay, not from the clock's last tick.
+        now.set(t);
+        done_at.set_value(t);
         phase.set(Phase::Done);
     });
     let unlocked = Callback::new(move |()| phase.set(Phase::Setup));
