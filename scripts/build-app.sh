@@ -19,6 +19,6 @@ done
 
 # The kiosk's service worker precaches the finished dist/, so it is written last.
 if [ ! -d node_modules/workbox-build ]; then
-    npm ci --no-audit --no-fund
+    npm install --no-save --no-audit --no-fund
 fi
 node scripts/build-sw.mjs

@@ -95,8 +95,11 @@ fi
 if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     say "node_modules up to date, skipping"
 else
-    say "installing the npm packages (playwright-core, axe-core, workbox-build) with npm ci"
-    npm ci --no-audit --no-fund
+    say "installing the npm packages (playwright-core, axe-core, workbox-build) from package-lock.json"
+    # Not `npm ci`: the lockfile cannot list rollup's builds for other platforms, which the
+    # registry reachable here does not serve, and `npm ci` refuses a lockfile without them.
+    # `npm install --no-save` installs the locked versions and leaves the lockfile as it is.
+    npm install --no-save --no-audit --no-fund
 fi
 
 say "fetching crates so Trunk's offline build finds them"

@@ -9,8 +9,8 @@ cd "$ROOT"
 export TRUNK_SKIP_VERSION_CHECK=true
 
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
-    echo "test-app: node_modules missing; running npm ci"
-    npm ci --no-audit --no-fund
+    echo "test-app: node_modules missing; installing (see scripts/setup.sh)"
+    npm install --no-save --no-audit --no-fund
 fi
 
 echo "test-app: building the browser bundles"
