@@ -476,7 +476,7 @@ impl Parser {
 
     fn factor(&mut self) -> Option<Expr> {
         let start = self.pos;
-        if self.eat("(", false, "`(`") {
+        if self.eat("(", false, "a value") {
             if let Some(e) = self.expression() {
                 self.eat(")", false, "`)`");
                 return Some(e);
