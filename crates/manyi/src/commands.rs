@@ -38,6 +38,9 @@ pub enum Command {
     Score(ScoreArgs),
     /// Print the JSON Schema of the survey definition format.
     Schema,
+    /// Parse a condition and evaluate it on given answers: prints the parse tree, the value
+    /// and whether it holds as a condition, or the syntax error with its position.
+    CheckExpr(CheckExprArgs),
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
     /// Staff tokens for the server's staff endpoints.
@@ -48,6 +51,24 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
         database: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckExprArgs {
+    /// The expression, such as `{nps} <= 6 and {channel} = 'web'`.
+    pub expr: String,
+    /// The answers as a JSON object of question id → value.
+    #[arg(long, default_value = "{}")]
+    pub values: String,
+    /// The condition language: SurveyJS expressions or manyi's own `visible_if` language.
+    #[arg(long, value_enum, default_value_t = Syntax::Surveyjs)]
+    pub syntax: Syntax,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Syntax {
+    Surveyjs,
+    Manyi,
 }
 
 /// The embedded database `manyi serve` uses unless told otherwise.
@@ -205,6 +226,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_json(&definition_schema())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::CheckExpr(args) => check_expr(args),
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
     }
@@ -346,4 +368,97 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let report = build_report_from_table(&plan, &loaded.table, &options);
     print_json(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {
+    let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&args.values)
+        .with_context(|| format!("--values must be a JSON object, not {:?}", args.values))?;
+    let show_error = |e: manyi_core::condition::ParseError| {
+        // The expression, then a caret under the character the error is at.
+        let indent: String = args
+            .expr
+            .chars()
+            .take(e.position)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        eprintln!("{}\n{indent}^ syntax error: {e}", args.expr);
+        Ok(ExitCode::from(1))
+    };
+    match args.syntax {
+        Syntax::Surveyjs => {
+            let expr = match manyi_core::surveyjs::Expr::parse(&args.expr) {
+                Ok(expr) => expr,
+                Err(e) => return show_error(e),
+            };
+            println!("parsed:    {expr}");
+            println!("tree:");
+            print_tree(&expr, 1);
+            let value = expr.evaluate(&values);
+            println!("value:     {}", show_value(&value));
+            println!("condition: {}", expr.holds(&values));
+            let unknown: Vec<&str> = expr
+                .functions()
+                .into_iter()
+                .filter(|f| !manyi_core::surveyjs::FUNCTIONS.contains(f))
+                .collect();
+            if !unknown.is_empty() {
+                eprintln!(
+                    "note: manyi does not implement {}; an unknown function gives null",
+                    unknown.join(", ")
+                );
+            }
+        }
+        Syntax::Manyi => {
+            let condition = match manyi_core::condition::Condition::parse(&args.expr) {
+                Ok(condition) => condition,
+                Err(e) => return show_error(e),
+            };
+            let answers: std::collections::BTreeMap<String, manyi_core::Answer> =
+                serde_json::from_value(serde_json::Value::Object(values))
+                    .context("--values must map question ids to answers")?;
+            println!("parsed:    {condition}");
+            println!("tree:      {condition:?}");
+            println!("condition: {}", condition.eval(&answers));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A value as JavaScript would write it (`undefined` and `NaN` have no JSON form).
+fn show_value(value: &manyi_core::surveyjs::Value) -> String {
+    match value.to_json() {
+        Some(json) => json.to_string(),
+        None if *value == manyi_core::surveyjs::Value::Undefined => "undefined".into(),
+        None => format!("{value:?}"),
+    }
+}
+
+/// One node per line, children indented under their operator.
+fn print_tree(expr: &manyi_core::surveyjs::Expr, depth: usize) {
+    use manyi_core::surveyjs::Expr;
+    let pad = "  ".repeat(depth);
+    match expr {
+        Expr::Binary { op, left, right } => {
+            println!("{pad}{}", op.symbol());
+            print_tree(left, depth + 1);
+            print_tree(right, depth + 1);
+        }
+        Expr::Not(inner) => {
+            println!("{pad}!");
+            print_tree(inner, depth + 1);
+        }
+        Expr::Empty { operand, negated } => {
+            println!("{pad}{}", if *negated { "notempty" } else { "empty" });
+            print_tree(operand, depth + 1);
+        }
+        Expr::Call { name, args } => {
+            println!("{pad}{name}()");
+            args.iter().for_each(|a| print_tree(a, depth + 1));
+        }
+        Expr::Array(items) => {
+            println!("{pad}[]");
+            items.iter().for_each(|a| print_tree(a, depth + 1));
+        }
+        leaf => println!("{pad}{leaf}"),
+    }
 }

@@ -292,3 +292,62 @@ fn published_schema_is_up_to_date() {
     // The schema describes the real format.
     assert_eq!(generated["properties"]["pages"]["type"], "array");
 }
+
+#[test]
+fn check_expr_prints_the_tree_and_the_result_of_reference_cases() {
+    // Cases from survey-core's own tests (see crates/manyi-core/tests/data/README.md): the
+    // printed value must be the expected one.
+    let cases: Value = serde_json::from_str(include_str!(
+        "../../manyi-core/tests/data/surveyjs/expressions.json"
+    ))
+    .unwrap();
+    let picked: Vec<&Value> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            let expr = c["expr"].as_str().unwrap();
+            c["kind"] == "expression"
+                && !c["values"].as_object().unwrap().is_empty()
+                && (expr.starts_with("iif(") || expr.contains("contains"))
+                || expr == "{a} + {b}"
+        })
+        .collect();
+    assert!(picked.len() >= 5, "{}", picked.len());
+    for case in picked {
+        let expr = case["expr"].as_str().unwrap();
+        let out = manyi(&["check-expr", expr, "--values", &case["values"].to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{expr}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("tree:\n"), "{stdout}");
+        let value = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("value:"))
+            .unwrap_or_else(|| panic!("{expr}: no value in {stdout}"));
+        let got: Value = serde_json::from_str(value.trim()).unwrap();
+        assert_eq!(got, case["expected"], "{expr} with {}", case["values"]);
+    }
+}
+
+#[test]
+fn check_expr_points_at_a_syntax_error() {
+    let out = manyi(&["check-expr", "{nps} <= 6 and"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    let mut lines = err.lines();
+    assert_eq!(lines.next(), Some("{nps} <= 6 and"));
+    // The caret sits under the end of the text, where the right operand is missing.
+    let caret = lines.next().unwrap();
+    assert_eq!(caret.find('^'), Some("{nps} <= 6 and".len()), "{err}");
+    assert!(caret.contains("expected a value"), "{err}");
+    let out = manyi(&[
+        "check-expr",
+        "nps <= 6",
+        "--syntax",
+        "manyi",
+        "--values",
+        "{\"nps\": 3}",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("condition: true"));
+}

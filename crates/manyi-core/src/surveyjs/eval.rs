@@ -79,6 +79,10 @@ impl Value {
             Value::Undefined => return None,
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
+            // Whole numbers are written as integers, as JavaScript writes them.
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+                J::from(*n as i64)
+            }
             Value::Number(n) => J::Number(serde_json::Number::from_f64(*n)?),
             Value::Text(s) => J::String(s.clone()),
             Value::Array(items) => J::Array(
