@@ -41,6 +41,16 @@ pub enum Command {
     /// Parse a condition and evaluate it on given answers: prints the parse tree, the value
     /// and whether it holds as a condition, or the syntax error with its position.
     CheckExpr(CheckExprArgs),
+    /// Convert a definition from another format into manyi's.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Convert a manyi definition into another format.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
     /// Staff tokens for the server's staff endpoints.
@@ -50,6 +60,43 @@ pub enum Command {
         /// `sqlite:PATH` or `postgres://…` (the server's database).
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
         database: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFormat {
+    /// A SurveyJS JSON definition. Prints the manyi definition, and on stderr everything that
+    /// was not imported as it was (exit 1 with --strict when there is any).
+    Surveyjs(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The SurveyJS JSON file.
+    pub file: PathBuf,
+    /// Write the definition here instead of to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1, nothing written) when anything is reported.
+    #[arg(long)]
+    pub strict: bool,
+    /// The survey id (default: made from the title).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The survey version (default: 1).
+    #[arg(long)]
+    pub version: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// SurveyJS JSON, for SurveyJS Creator; manyi-only settings go into `manyi` properties.
+    Surveyjs {
+        /// A definition file, or template:NAME.
+        definition: String,
+        /// Write the SurveyJS JSON here instead of to stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -227,6 +274,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckExpr(args) => check_expr(args),
+        Command::Import {
+            format: ImportFormat::Surveyjs(args),
+        } => import_surveyjs(args),
+        Command::Export {
+            format: ExportFormat::Surveyjs { definition, output },
+        } => {
+            let survey = load_survey(&definition)?;
+            write_json(output.as_deref(), &manyi_core::surveyjs::export(&survey))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
     }
@@ -368,6 +425,67 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let report = build_report_from_table(&plan, &loaded.table, &options);
     print_json(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON to a file, or to stdout.
+fn write_json(path: Option<&std::path::Path>, value: &impl serde::Serialize) -> Result<()> {
+    match path {
+        Some(path) => {
+            let mut text = serde_json::to_string_pretty(value)?;
+            text.push('\n');
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => print_json(value),
+    }
+}
+
+fn import_surveyjs(args: ImportArgs) -> Result<ExitCode> {
+    let source = args.file.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {source}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{source} is not JSON"))?;
+    let options = manyi_core::surveyjs::Options {
+        id: args.id,
+        version: args.version,
+    };
+    let print_reports = |reports: &[manyi_core::surveyjs::Report]| {
+        for r in reports {
+            eprintln!("{source}: {r}");
+        }
+    };
+    match manyi_core::surveyjs::import_with(&json, &options) {
+        Ok(import) => {
+            print_reports(&import.reports);
+            if args.strict && !import.reports.is_empty() {
+                eprintln!(
+                    "{source}: {} report(s); --strict writes nothing",
+                    import.reports.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            write_json(args.output.as_deref(), &import.survey)?;
+            let s = &import.survey;
+            eprintln!(
+                "{source}: imported as {} v{} ({} questions, {} report(s))",
+                s.id,
+                s.version,
+                s.questions().count(),
+                import.reports.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            print_reports(error.reports());
+            eprintln!("{source}: {error}");
+            if let manyi_core::surveyjs::ImportError::Invalid { problems, .. } = &error {
+                for p in problems {
+                    eprintln!("  {p}");
+                }
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {

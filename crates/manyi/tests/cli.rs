@@ -351,3 +351,92 @@ fn check_expr_points_at_a_syntax_error() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("condition: true"));
 }
+
+#[test]
+fn import_surveyjs_writes_a_definition_and_reports_what_it_could_not_import() {
+    let surveyjs = serde_json::json!({
+        "title": "Visit",
+        "pages": [{"name": "p1", "elements": [
+            {"type": "rating", "name": "nps", "rateMin": 0, "rateMax": 10},
+            {"type": "comment", "name": "why", "visibleIf": "{nps} <= 6"},
+            {"type": "file", "name": "photo"}
+        ]}]
+    });
+    let input = temp_file("import", "visit.surveyjs.json", &surveyjs.to_string());
+    let output = input.with_file_name("visit.json");
+    let _ = std::fs::remove_file(&output);
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("$.pages[0].elements[2]: file element \"photo\" not imported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("imported as visit v1 (2 questions, 1 report(s))"),
+        "{err}"
+    );
+    let definition = std::fs::read_to_string(&output).unwrap();
+    let survey = manyi_core::parse_survey(&definition).expect("a valid definition");
+    assert_eq!(survey.questions().count(), 2);
+    // `manyi validate` accepts it too.
+    let out = manyi(&["validate", output.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // --strict: the report fails the import, and nothing is written.
+    std::fs::remove_file(&output).unwrap();
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        "--strict",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("1 report(s); --strict writes nothing"));
+    assert!(!output.exists());
+
+    // An id manyi cannot use is a problem of the result.
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        input.to_str().unwrap(),
+        "--id",
+        "Bad Id",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("$.id: survey id \"Bad Id\""),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn export_surveyjs_round_trips_a_template_through_the_cli() {
+    let exported = temp_file("export", "rq.surveyjs.json", "");
+    let out = manyi(&[
+        "export",
+        "surveyjs",
+        "template:rq",
+        "-o",
+        exported.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    assert_eq!(json["pages"][0]["elements"][0]["type"], "rating");
+    let out = manyi(&["import", "surveyjs", "--strict", exported.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let original: Value = serde_json::from_str(manyi_core::templates::json("rq").unwrap()).unwrap();
+    let back: manyi_core::Survey = serde_json::from_value(back).unwrap();
+    let original: manyi_core::Survey = serde_json::from_value(original).unwrap();
+    assert_eq!(back, original);
+}

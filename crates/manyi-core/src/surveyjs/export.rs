@@ -121,15 +121,7 @@ fn question(q: &Question) -> Json {
         }
         QuestionKind::Matrix => {
             let scale = scale.expect("a matrix has a scale");
-            let columns: Vec<Json> = scale
-                .points()
-                .into_iter()
-                .map(|p| match scale.labels.iter().find(|l| l.value == p) {
-                    Some(l) => json!({"value": p, "text": text(&l.label)}),
-                    None => json!(p),
-                })
-                .collect();
-            e.insert("columns".into(), columns.into());
+            e.insert("columns".into(), points(&scale).into());
             let rows: Vec<Json> = q
                 .rows
                 .iter()
@@ -187,18 +179,10 @@ fn rating(e: &mut Map<String, Json>, scale: &Scale) {
         .iter()
         .any(|l| l.value != scale.min && l.value != scale.max);
     if inner_labels {
-        let values: Vec<Json> = scale
-            .points()
-            .into_iter()
-            .map(|p| match scale.labels.iter().find(|l| l.value == p) {
-                Some(l) => json!({"value": p, "text": text(&l.label)}),
-                None => json!(p),
-            })
-            .collect();
-        e.insert("rateValues".into(), values.into());
+        e.insert("rateValues".into(), points(scale).into());
     } else {
-        e.insert("rateMin".into(), scale.min.into());
-        e.insert("rateMax".into(), scale.max.into());
+        e.insert("rateMin".into(), number(scale.min));
+        e.insert("rateMax".into(), number(scale.max));
         for label in &scale.labels {
             let key = if label.value == scale.min {
                 "minRateDescription"
@@ -209,7 +193,28 @@ fn rating(e: &mut Map<String, Json>, scale: &Scale) {
         }
     }
     if let Some(step) = scale.step {
-        e.insert("rateStep".into(), step.into());
+        e.insert("rateStep".into(), number(step));
+    }
+}
+
+/// A scale's points as SurveyJS items: the number, or `{value, text}` when it has a label.
+fn points(scale: &Scale) -> Vec<Json> {
+    scale
+        .points()
+        .into_iter()
+        .map(|p| match scale.labels.iter().find(|l| l.value == p) {
+            Some(l) => json!({"value": number(p), "text": text(&l.label)}),
+            None => number(p),
+        })
+        .collect()
+}
+
+/// A number as JSON, whole numbers without a decimal point as SurveyJS writes them.
+fn number(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        (n as i64).into()
+    } else {
+        n.into()
     }
 }
 
