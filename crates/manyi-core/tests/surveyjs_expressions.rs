@@ -171,3 +171,12 @@ fn syntax_errors_say_where() {
         assert!(error.message.contains("expected"), "{text}: {error}");
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let error = Expr::parse(&deep).expect_err("too deep");
+    assert!(error.message.contains("less deeply nested"), "{error}");
+    let fine = format!("{}1{}", "(".repeat(20), ")".repeat(20));
+    assert_eq!(Expr::parse(&fine), Ok(Expr::Number(1.0)));
+}

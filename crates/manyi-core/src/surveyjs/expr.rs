@@ -144,6 +144,7 @@ impl Expr {
             pos: 0,
             far: 0,
             expected: Vec::new(),
+            depth: 0,
         };
         match p.expression() {
             Some(e) if p.pos == p.chars.len() => Ok(e),
@@ -299,7 +300,13 @@ struct Parser {
     /// parser's best guess at where the error is.
     far: usize,
     expected: Vec<&'static str>,
+    /// How many factors are open: each nests the whole grammar once more, so the depth is
+    /// capped to keep the recursion from exhausting the stack.
+    depth: usize,
 }
+
+/// The most factors (parentheses, `!`, function calls, arrays) one may nest.
+const MAX_DEPTH: usize = 64;
 
 type Rule = fn(&mut Parser) -> Option<Expr>;
 type OpRule = fn(&mut Parser) -> Option<BinOp>;
@@ -475,6 +482,17 @@ impl Parser {
     }
 
     fn factor(&mut self) -> Option<Expr> {
+        if self.depth >= MAX_DEPTH {
+            self.fail("a less deeply nested expression");
+            return None;
+        }
+        self.depth += 1;
+        let e = self.factor_inner();
+        self.depth -= 1;
+        e
+    }
+
+    fn factor_inner(&mut self) -> Option<Expr> {
         let start = self.pos;
         if self.eat("(", false, "a value") {
             if let Some(e) = self.expression() {

@@ -1221,6 +1221,14 @@ impl Importer {
                     .collect()
             }
         };
+        if points.len() < 2 {
+            let message = format!(
+                "{} element {:?} not imported: its scale has fewer than two points",
+                el.kind, el.name
+            );
+            self.report(el.path, ReportKind::Element, message);
+            return false;
+        }
         let numbers: Option<Vec<f64>> = points.iter().map(|(v, _)| v.as_f64()).collect();
         let Some((min, max, step)) = numbers.and_then(|n| arithmetic(&n)) else {
             self.rating_as_choice(el, q, points);
