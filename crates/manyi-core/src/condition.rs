@@ -260,7 +260,7 @@ impl Scope for AnswerScope<'_> {
         let answer = self
             .0
             .answer(name)
-            .or_else(|| self.0.answer(&name.to_lowercase()))?;
+            .or_else(|| self.0.answer(&name.to_ascii_lowercase()))?;
         Some(match answer {
             Answer::Number(n) => surveyjs::Value::Number(*n),
             Answer::Text(s) => surveyjs::Value::Text(s.clone()),

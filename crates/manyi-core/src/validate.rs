@@ -646,7 +646,7 @@ pub fn variable_question(path: &str) -> String {
         Some(i) if first.ends_with(']') => &first[..i],
         _ => first,
     };
-    first.to_lowercase()
+    first.to_ascii_lowercase()
 }
 
 /// Whether a variable is SurveyJS's JSON object literal (`{"key": 1}`), not a name.

@@ -32,10 +32,37 @@ pub trait Scope {
 
 impl Scope for serde_json::Map<String, serde_json::Value> {
     fn get(&self, name: &str) -> Option<Value> {
-        let lower = name.to_lowercase();
+        let lower = name.to_js_lower();
         self.iter()
-            .find(|(k, _)| k.to_lowercase() == lower)
+            .find(|(k, _)| k.to_js_lower() == lower)
             .map(|(_, v)| Value::from(v))
+    }
+}
+
+/// JavaScript's `toLowerCase`, for the scripts survey texts use: ASCII, Latin-1, Greek and
+/// Cyrillic capitals become small letters, and characters of other scripts stay as they are.
+/// std's `to_lowercase` would bring its whole Unicode table into the browser bundle.
+pub(crate) trait JsLower {
+    fn to_js_lower(&self) -> String;
+}
+
+impl JsLower for str {
+    fn to_js_lower(&self) -> String {
+        self.chars()
+            .map(|c| {
+                let offset = match c as u32 {
+                    0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => 32,
+                    0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => 32,
+                    0x400..=0x40F => 80,
+                    0x386 => 38,
+                    0x388..=0x38A => 37,
+                    0x38C => 64,
+                    0x38E | 0x38F => 63,
+                    _ => 0,
+                };
+                char::from_u32(c as u32 + offset).unwrap_or(c)
+            })
+            .collect()
     }
 }
 
@@ -373,12 +400,14 @@ pub(crate) fn number_to_string(n: f64) -> String {
     if n < 0.0 {
         return format!("-{}", number_to_string(-n));
     }
-    // `{:e}` gives the shortest digits as d.ddde±x.
-    let sci = format!("{n:e}");
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // Rust's `{}` writes the same shortest digits, without an exponent: n = 0.digits × 10^point.
+    let plain = format!("{n}");
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let all = format!("{int}{frac}");
+    let significant = all.trim_start_matches('0');
+    let point = int.len() as i32 - (all.len() - significant.len()) as i32;
+    let digits = significant.trim_end_matches('0').to_owned();
     let k = digits.len() as i32;
-    let point = exp.parse::<i32>().expect("the exponent is an integer") + 1;
     if k <= point && point <= 21 {
         digits + &"0".repeat((point - k) as usize)
     } else if 0 < point && point <= 21 {
@@ -596,7 +625,7 @@ fn correct_value(v: Value) -> Value {
     if s.is_empty() {
         return v;
     }
-    let lower = s.to_lowercase();
+    let lower = s.to_js_lower();
     if lower == "true" || lower == "false" {
         return Value::Bool(lower == "true");
     }
@@ -704,9 +733,9 @@ fn member(obj: &Value, name: &str) -> Option<Value> {
             .filter(|i| i.to_string() == name)
             .and_then(|i| items.get(i).cloned()),
         Value::Object(map) => {
-            let lower = name.to_lowercase();
+            let lower = name.to_js_lower();
             map.iter()
-                .find(|(k, _)| k.to_lowercase() == lower)
+                .find(|(k, _)| k.to_js_lower() == lower)
                 .map(|(_, v)| v.clone())
         }
         _ => None,
@@ -755,7 +784,7 @@ fn values_equal(x: &Value, y: &Value) -> bool {
     match (x, y) {
         (Array(a), Undefined) | (Undefined, Array(a)) if a.is_empty() => return true,
         (Undefined | Null, Text(s)) | (Text(s), Undefined | Null) if s.is_empty() => return true,
-        (Text(a), Text(b)) => return js_trim(a).to_lowercase() == js_trim(b).to_lowercase(),
+        (Text(a), Text(b)) => return js_trim(a).to_js_lower() == js_trim(b).to_js_lower(),
         _ => {}
     }
     let convertible =
@@ -770,7 +799,7 @@ fn values_equal(x: &Value, y: &Value) -> bool {
         return false;
     }
     match (x, y) {
-        (Bool(b), Text(s)) | (Text(s), Bool(b)) => return b.to_string() == s.to_lowercase(),
+        (Bool(b), Text(s)) | (Text(s), Bool(b)) => return b.to_string() == s.to_js_lower(),
         _ => {}
     }
     if !x.is_compound() && !y.is_compound() {
@@ -846,8 +875,8 @@ fn contains(left: &Value, right: &Value, want: bool) -> bool {
             if !right.truthy() {
                 return false;
             }
-            let hay = to_js_string(other).to_lowercase();
-            let found = hay.contains(&to_js_string(right).to_lowercase());
+            let hay = to_js_string(other).to_js_lower();
+            let found = hay.contains(&to_js_string(right).to_js_lower());
             found == want
         }
     }
@@ -1018,6 +1047,20 @@ mod tests {
             (-2.5, "-2.5"),
         ] {
             assert_eq!(number_to_string(n), text);
+        }
+    }
+
+    #[test]
+    fn lower_case_follows_javascript_for_common_scripts() {
+        // The pairs are String.prototype.toLowerCase's results.
+        for (upper, lower) in [
+            ("ABC xyz", "abc xyz"),
+            ("ÀÉÎÕÜ ×", "àéîõü ×"),
+            ("ΆΈΉΊΌΎΏ ΑΣΩ", "άέήίόύώ ασω"),
+            ("ЀЁЯ Ж", "ѐёя ж"),
+            ("满意 OK", "满意 ok"),
+        ] {
+            assert_eq!(upper.to_js_lower(), lower);
         }
     }
 

@@ -23,7 +23,10 @@ pub fn export(survey: &Survey) -> Json {
         root.insert("description".into(), text(description));
     }
     if survey.default_locale != "en" {
-        root.insert("locale".into(), survey.default_locale.to_lowercase().into());
+        root.insert(
+            "locale".into(),
+            survey.default_locale.to_ascii_lowercase().into(),
+        );
     }
     let pages: Vec<Json> = survey
         .pages
@@ -233,7 +236,7 @@ fn map_text(t: &LocalizedText, f: fn(&str) -> String) -> Json {
                     let key = if locale.eq_ignore_ascii_case("en") {
                         "default".to_owned()
                     } else {
-                        locale.to_lowercase()
+                        locale.to_ascii_lowercase()
                     };
                     (key, f(s).into())
                 })

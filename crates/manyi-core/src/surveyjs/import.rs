@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use super::eval::number_to_string;
+use super::eval::{JsLower, number_to_string};
 use super::expr::{BinOp, Expr};
 use super::{FUNCTIONS, QuestionExt, SurveyExt};
 use crate::model::{
@@ -568,7 +568,7 @@ impl Importer {
     fn claim_id(&mut self, id: &str, name: &str, path: &str) {
         self.ids.insert(id.to_owned());
         if id != name {
-            let why = if self.names.contains_key(&name.to_lowercase()) {
+            let why = if self.names.contains_key(&name.to_js_lower()) {
                 "the name is already used by another element (SurveyJS would share one answer)"
             } else {
                 "manyi ids use only a–z, 0–9 and _"
@@ -696,7 +696,7 @@ impl Importer {
             .get("type")
             .and_then(Json::as_str)
             .unwrap_or("")
-            .to_lowercase();
+            .to_js_lower();
         let name = obj
             .get("name")
             .map(|n| match n {
@@ -766,7 +766,7 @@ impl Importer {
                         // reported as reading something not imported.
                         if !name.is_empty() {
                             self.names
-                                .entry(name.to_lowercase())
+                                .entry(name.to_js_lower())
                                 .or_insert(Target::Dropped(path.to_owned()));
                         }
                         debug_assert!(self.reports.len() > before, "a dropped element is reported");
@@ -903,7 +903,7 @@ impl Importer {
         self.comment_box(&mut el, &id);
         self.leftovers(obj, &el.handled, path);
         self.claim_id(&id, name, path);
-        let key = name.to_lowercase();
+        let key = name.to_js_lower();
         // With two elements of one name, conditions keep reading the first.
         if !matches!(self.names.get(&key), Some(Target::Question { .. })) {
             let target = Target::Question {
@@ -932,7 +932,7 @@ impl Importer {
                 rows: HashMap::new(),
                 renumbered: false,
             };
-            self.names.insert(name.to_lowercase(), target);
+            self.names.insert(name.to_js_lower(), target);
         }
     }
 
@@ -1361,7 +1361,7 @@ impl Importer {
                 self.report(row_path, ReportKind::Changed, message);
             }
             let text = text.unwrap_or_else(|| LocalizedText::Plain(value.clone()));
-            el.rows.insert(value.to_lowercase(), row_id.clone());
+            el.rows.insert(value.to_js_lower(), row_id.clone());
             let row_ext = ext.rows.get(&row_id).cloned().unwrap_or_default();
             q.rows.push(MatrixRow {
                 id: row_id,
@@ -1491,7 +1491,7 @@ impl Importer {
         self.add_names(el.extra_names);
         // The whole value (an object of item answers) no longer exists.
         self.names
-            .insert(el.name.to_lowercase(), Target::Dropped(el.path.to_owned()));
+            .insert(el.name.to_js_lower(), Target::Dropped(el.path.to_owned()));
         (!parts.is_empty()).then_some(parts)
     }
 
@@ -1860,7 +1860,7 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
             Some(i) if prefix.ends_with(']') => (&prefix[..i], &prefix[i..]),
             _ => (prefix.as_str(), ""),
         };
-        match names.get(&base.to_lowercase()) {
+        match names.get(&base.to_js_lower()) {
             Some(Target::Question {
                 id,
                 rows,
@@ -1874,7 +1874,7 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
                 let mut rest: Vec<String> = segments[k..].iter().map(|s| s.to_string()).collect();
                 if let Some(first) = rest.first_mut()
                     && index.is_empty()
-                    && let Some(row) = rows.get(&first.to_lowercase())
+                    && let Some(row) = rows.get(&first.to_js_lower())
                 {
                     *first = row.clone();
                 }
