@@ -267,10 +267,9 @@ impl Scope for AnswerScope<'_> {
             Answer::Choices(list) => {
                 surveyjs::Value::Array(list.iter().cloned().map(surveyjs::Value::Text).collect())
             }
-            Answer::Matrix(rows) => surveyjs::Value::Object(
+            Answer::Matrix(rows) => surveyjs::object(
                 rows.iter()
-                    .map(|(k, v)| (k.clone(), surveyjs::Value::Number(*v)))
-                    .collect(),
+                    .map(|(k, v)| (k.clone(), surveyjs::Value::Number(*v))),
             ),
         })
     }

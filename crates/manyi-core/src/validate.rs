@@ -640,7 +640,7 @@ fn check_surveyjs(c: &mut Checker, survey: &Survey, at: String, text: &str) {
 
 /// The question a SurveyJS variable path reads: its first segment, lower-cased (SurveyJS
 /// names are case-insensitive and manyi ids are lower case), without `[index]`.
-pub fn variable_question(path: &str) -> String {
+pub(crate) fn variable_question(path: &str) -> String {
     let first = path.split('.').next().unwrap_or_default();
     let first = match first.rfind('[') {
         Some(i) if first.ends_with(']') => &first[..i],

@@ -89,13 +89,19 @@ impl From<&serde_json::Value> for Value {
             J::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             J::String(s) => Value::Text(s.clone()),
             J::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
-            J::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from(v)))
-                    .collect(),
-            ),
+            J::Object(map) => object(map.iter().map(|(k, v)| (k.clone(), Value::from(v)))),
         }
     }
+}
+
+/// An object from its entries. Inserted one by one: collecting into a `BTreeMap` sorts with
+/// std's generic stable sort, a large function to carry in the browser bundle.
+pub(crate) fn object(entries: impl Iterator<Item = (String, Value)>) -> Value {
+    let mut map = BTreeMap::new();
+    for (key, value) in entries {
+        map.insert(key, value);
+    }
+    Value::Object(map)
 }
 
 impl Value {
@@ -118,11 +124,15 @@ impl Value {
                     .map(|v| v.to_json().unwrap_or(J::Null))
                     .collect(),
             ),
-            Value::Object(map) => J::Object(
-                map.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.to_json()?)))
-                    .collect(),
-            ),
+            Value::Object(map) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    if let Some(v) = v.to_json() {
+                        out.insert(k.clone(), v);
+                    }
+                }
+                J::Object(out)
+            }
         })
     }
 
@@ -813,36 +823,47 @@ fn values_equal(x: &Value, y: &Value) -> bool {
             return false;
         }
         // Order is ignored by sorting both copies as JavaScript's default sort does: by
-        // string form, undefined last.
+        // string form, undefined last, equal keys keeping their order. Arrays of answers are
+        // short, and an insertion sort keeps std's large generic sort out of the browser
+        // bundle.
         fn sorted(items: &[Value]) -> Vec<&Value> {
-            let mut v: Vec<&Value> = items.iter().collect();
-            v.sort_by(|p, q| match (p, q) {
-                (Undefined, Undefined) => Ordering::Equal,
-                (Undefined, _) => Ordering::Greater,
-                (_, Undefined) => Ordering::Less,
-                _ => to_js_string(p)
-                    .encode_utf16()
-                    .cmp(to_js_string(q).encode_utf16()),
-            });
-            v
+            let key = |v: &Value| match v {
+                Undefined => None,
+                v => Some(to_js_string(v).encode_utf16().collect::<Vec<u16>>()),
+            };
+            let before = |a: &Option<Vec<u16>>, b: &Option<Vec<u16>>| match (a, b) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => a < b,
+            };
+            let mut out: Vec<(Option<Vec<u16>>, &Value)> = Vec::with_capacity(items.len());
+            for item in items {
+                let k = key(item);
+                let at = out
+                    .iter()
+                    .rposition(|(other, _)| !before(&k, other))
+                    .map_or(0, |i| i + 1);
+                out.insert(at, (k, item));
+            }
+            out.into_iter().map(|(_, v)| v).collect()
         }
         return sorted(a)
             .iter()
             .zip(sorted(b))
             .all(|(p, q)| values_equal(p, q));
     }
-    let entries = |v: &Value| -> BTreeMap<String, Value> {
-        match v {
-            Array(items) => items
+    let entries = |v: &Value| match v {
+        Array(items) => object(
+            items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (i.to_string(), v.clone()))
-                .collect(),
-            Object(map) => map.clone(),
-            _ => BTreeMap::new(),
-        }
+                .map(|(i, v)| (i.to_string(), v.clone())),
+        ),
+        other => other.clone(),
     };
-    let (a, b) = (entries(x), entries(y));
+    let (Object(a), Object(b)) = (entries(x), entries(y)) else {
+        return false;
+    };
     a.len() == b.len()
         && a.iter()
             .all(|(k, v)| b.get(k).is_some_and(|w| values_equal(v, w)))

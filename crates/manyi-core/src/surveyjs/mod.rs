@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use eval::object;
 pub use eval::{FUNCTIONS, Scope, Value};
 pub use export::{export, manyi_condition_to_surveyjs};
 pub use expr::{BinOp, Expr};
