@@ -16,12 +16,16 @@
 //! then true (an unanswered question differs from every value). Numbers compare numerically; a
 //! number and a numeric string compare as numbers; other strings compare exactly. `contains`
 //! tests membership in a multiple-choice answer or a substring of a text answer.
+//!
+//! A definition may also give a condition as a SurveyJS expression (see
+//! [`crate::model::ConditionText`]); [`Rule`] is a parsed condition in either language.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Answer;
+use crate::model::{Answer, ConditionText};
+use crate::surveyjs::{self, Expr, Scope};
 
 /// A reference to an answer: a question, or one row of a matrix question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,6 +215,63 @@ impl Condition {
                 None => false,
             },
         }
+    }
+}
+
+/// A parsed condition in either of the languages a definition may use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Manyi(Condition),
+    SurveyJs(Expr),
+}
+
+impl Rule {
+    /// Parses a condition in the language it is written in.
+    pub fn parse(text: &ConditionText) -> Result<Rule, ParseError> {
+        match text {
+            ConditionText::Manyi(text) => Condition::parse(text).map(Rule::Manyi),
+            ConditionText::SurveyJs(e) => Expr::parse(&e.surveyjs).map(Rule::SurveyJs),
+        }
+    }
+
+    /// Evaluates the condition on the given answers, each language with its own semantics.
+    pub fn eval(&self, answers: &dyn Answers) -> bool {
+        match self {
+            Rule::Manyi(condition) => condition.eval(answers),
+            Rule::SurveyJs(expr) => expr.holds(&AnswerScope(answers)),
+        }
+    }
+}
+
+/// Answers as SurveyJS expressions see them: a number, a string, a list of strings, or a
+/// matrix as an object of row → number. Names match case-insensitively, as in SurveyJS; question
+/// ids are lower case, so the lower-cased name is tried after the exact one.
+#[derive(Clone, Copy)]
+pub struct AnswerScope<'a>(pub &'a dyn Answers);
+
+impl std::fmt::Debug for AnswerScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AnswerScope")
+    }
+}
+
+impl Scope for AnswerScope<'_> {
+    fn get(&self, name: &str) -> Option<surveyjs::Value> {
+        let answer = self
+            .0
+            .answer(name)
+            .or_else(|| self.0.answer(&name.to_ascii_lowercase()))?;
+        Some(match answer {
+            Answer::Number(n) => surveyjs::Value::Number(*n),
+            Answer::Text(s) => surveyjs::Value::Text(s.clone()),
+            Answer::Choices(list) => {
+                surveyjs::Value::Array(list.iter().cloned().map(surveyjs::Value::Text).collect())
+            }
+            Answer::Matrix(rows) => surveyjs::object(
+                rows.iter()
+                    .map(|(k, v)| (k.clone(), surveyjs::Value::Number(*v))),
+            ),
+        })
     }
 }
 

@@ -15,6 +15,7 @@ pub mod reliability;
 pub mod report;
 pub mod score;
 pub mod stats;
+pub mod surveyjs;
 pub mod table;
 pub mod templates;
 pub mod validate;

@@ -350,9 +350,19 @@ pub struct Question {
     /// Marks the question as the survey's standard NPS, CSAT or CES item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<Metric>,
-    /// Show the question only when this condition on earlier answers holds.
+    /// Show the question only when this condition holds. In manyi's language it may use
+    /// earlier answers only; a SurveyJS expression may use any question's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visible_if: Option<String>,
+    pub visible_if: Option<ConditionText>,
+    /// The question can be answered only while this condition holds (SurveyJS's `enableIf`;
+    /// `readOnly` is the condition `false`). Otherwise it is shown read-only: an answer it
+    /// already has is kept, and it is not required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_if: Option<ConditionText>,
+    /// The question is required while this condition holds (SurveyJS's `requiredIf`), as if
+    /// `required` were set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_if: Option<ConditionText>,
     /// Maximum characters of a text answer (default [`DEFAULT_TEXT_MAX_LENGTH`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
@@ -362,6 +372,50 @@ pub struct Question {
     /// Rating display hint: stars instead of numbers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stars: bool,
+}
+
+/// A condition on answers: text in manyi's condition language, or `{"surveyjs": "…"}`, an
+/// expression in SurveyJS's language, evaluated with SurveyJS's semantics so that an imported
+/// survey behaves as it did there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum ConditionText {
+    /// manyi's condition language, such as `nps <= 6 and channel == "web"`.
+    Manyi(String),
+    /// A SurveyJS expression, such as `{"surveyjs": "{nps} <= 6 and {channel} = 'web'"}`.
+    SurveyJs(SurveyJsExpression),
+}
+
+/// A SurveyJS expression, marked as such by its one key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyJsExpression {
+    pub surveyjs: String,
+}
+
+impl ConditionText {
+    /// A SurveyJS expression.
+    pub fn surveyjs(text: impl Into<String>) -> ConditionText {
+        ConditionText::SurveyJs(SurveyJsExpression {
+            surveyjs: text.into(),
+        })
+    }
+
+    /// The condition's text, whichever its language.
+    pub fn text(&self) -> &str {
+        match self {
+            ConditionText::Manyi(text) => text,
+            ConditionText::SurveyJs(e) => &e.surveyjs,
+        }
+    }
+}
+
+impl From<&str> for ConditionText {
+    fn from(text: &str) -> Self {
+        ConditionText::Manyi(text.to_owned())
+    }
 }
 
 /// The character limit of a text answer when the definition gives none.

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::condition::{Condition, Operand};
+use crate::model::ConditionText;
 use crate::model::{Answer, Question, QuestionKind, Response, Survey};
+use crate::surveyjs::{Expr, FUNCTIONS};
 use crate::table::AnswerSet;
 use crate::visibility::Visibility;
 
@@ -500,22 +502,47 @@ fn check_question(
         );
     }
 
-    if let Some(text) = &q.visible_if {
-        let at = format!("{path}.visible_if");
-        match Condition::parse(text) {
-            Err(e) => c.push(at, format!("syntax error: {e}")),
-            Ok(condition) => {
-                for var in condition.variables() {
-                    if var.question == q.id {
-                        c.push(
-                            at.clone(),
-                            format!("the condition refers to its own question {:?}", q.id),
-                        );
-                        continue;
-                    }
-                    let Some((_, target)) = earlier.get(var.question.as_str()) else {
-                        let later = survey.question(&var.question).is_some();
-                        c.push(
+    for (name, condition) in [
+        ("visible_if", &q.visible_if),
+        ("enable_if", &q.enable_if),
+        ("required_if", &q.required_if),
+    ] {
+        if let Some(condition) = condition {
+            check_condition(c, survey, q, format!("{path}.{name}"), condition, earlier);
+        }
+    }
+}
+
+/// Checks one condition: its syntax, and that what it reads exists. A manyi condition may use
+/// earlier answers only, and its string literals must be options of the choice questions they
+/// are compared with. A SurveyJS expression may use any question (SurveyJS re-evaluates
+/// conditions whenever any answer changes) and only the functions manyi implements.
+fn check_condition(
+    c: &mut Checker,
+    survey: &Survey,
+    q: &Question,
+    at: String,
+    condition: &ConditionText,
+    earlier: &HashMap<&str, (usize, &Question)>,
+) {
+    let text = match condition {
+        ConditionText::Manyi(text) => text,
+        ConditionText::SurveyJs(e) => return check_surveyjs(c, survey, at, &e.surveyjs),
+    };
+    match Condition::parse(text) {
+        Err(e) => c.push(at, format!("syntax error: {e}")),
+        Ok(condition) => {
+            for var in condition.variables() {
+                if var.question == q.id {
+                    c.push(
+                        at.clone(),
+                        format!("the condition refers to its own question {:?}", q.id),
+                    );
+                    continue;
+                }
+                let Some((_, target)) = earlier.get(var.question.as_str()) else {
+                    let later = survey.question(&var.question).is_some();
+                    c.push(
                             at.clone(),
                             if later {
                                 format!(
@@ -529,55 +556,102 @@ fn check_question(
                                 )
                             },
                         );
-                        continue;
-                    };
-                    match (&var.row, target.kind) {
-                        (Some(row), QuestionKind::Matrix)
-                            if !target.rows.iter().any(|r| &r.id == row) =>
-                        {
-                            c.push(
-                                at.clone(),
-                                format!("question {:?} has no row {row:?}", var.question),
-                            );
-                        }
-                        (Some(_), QuestionKind::Matrix) => {}
-                        (Some(_), _) => c.push(
-                            at.clone(),
-                            format!(
-                                "{var} names a row, but {:?} is not a matrix question",
-                                var.question
-                            ),
-                        ),
-                        (None, QuestionKind::Matrix) => c.push(
-                            at.clone(),
-                            format!(
-                                "compare a matrix row ({}.ROW), not the whole matrix",
-                                var.question
-                            ),
-                        ),
-                        _ => {}
-                    }
-                }
-                for (var, literal) in condition.literal_comparisons() {
-                    let Some((_, target)) = earlier.get(var.question.as_str()) else {
-                        continue;
-                    };
-                    if let Operand::Text(value) = literal
-                        && matches!(
-                            target.kind,
-                            QuestionKind::SingleChoice | QuestionKind::MultiChoice
-                        )
-                        && !target.options.iter().any(|o| &o.value == value)
+                    continue;
+                };
+                match (&var.row, target.kind) {
+                    (Some(row), QuestionKind::Matrix)
+                        if !target.rows.iter().any(|r| &r.id == row) =>
                     {
                         c.push(
                             at.clone(),
-                            format!("{value:?} is not an option of {:?}", var.question),
+                            format!("question {:?} has no row {row:?}", var.question),
                         );
                     }
+                    (Some(_), QuestionKind::Matrix) => {}
+                    (Some(_), _) => c.push(
+                        at.clone(),
+                        format!(
+                            "{var} names a row, but {:?} is not a matrix question",
+                            var.question
+                        ),
+                    ),
+                    (None, QuestionKind::Matrix) => c.push(
+                        at.clone(),
+                        format!(
+                            "compare a matrix row ({}.ROW), not the whole matrix",
+                            var.question
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+            for (var, literal) in condition.literal_comparisons() {
+                let Some((_, target)) = earlier.get(var.question.as_str()) else {
+                    continue;
+                };
+                if let Operand::Text(value) = literal
+                    && matches!(
+                        target.kind,
+                        QuestionKind::SingleChoice | QuestionKind::MultiChoice
+                    )
+                    && !target.options.iter().any(|o| &o.value == value)
+                {
+                    c.push(
+                        at.clone(),
+                        format!("{value:?} is not an option of {:?}", var.question),
+                    );
                 }
             }
         }
     }
+}
+
+fn check_surveyjs(c: &mut Checker, survey: &Survey, at: String, text: &str) {
+    let expr = match Expr::parse(text) {
+        Ok(expr) => expr,
+        Err(e) => return c.push(at, format!("syntax error: {e}")),
+    };
+    for name in expr.functions() {
+        if !FUNCTIONS.contains(&name) {
+            c.push(
+                at.clone(),
+                format!(
+                    "unknown function {name:?}; manyi evaluates {}",
+                    FUNCTIONS.join(", ")
+                ),
+            );
+        }
+    }
+    for var in expr.variables() {
+        if is_json_literal(var) {
+            continue;
+        }
+        let question = variable_question(var);
+        if survey.question(&question).is_none() {
+            c.push(
+                at.clone(),
+                format!(
+                    "the expression refers to {{{var}}}, but there is no question {question:?}"
+                ),
+            );
+        }
+    }
+}
+
+/// The question a SurveyJS variable path reads: its first segment, lower-cased (SurveyJS
+/// names are case-insensitive and manyi ids are lower case), without `[index]`.
+pub(crate) fn variable_question(path: &str) -> String {
+    let first = path.split('.').next().unwrap_or_default();
+    let first = match first.rfind('[') {
+        Some(i) if first.ends_with(']') => &first[..i],
+        _ => first,
+    };
+    first.to_ascii_lowercase()
+}
+
+/// Whether a variable is SurveyJS's JSON object literal (`{"key": 1}`), not a name.
+fn is_json_literal(name: &str) -> bool {
+    name.contains(':') && serde_json::from_str::<serde_json::Value>(&format!("{{{name}}}")).is_ok()
 }
 
 fn metric_name(metric: crate::model::Metric) -> &'static str {
@@ -866,10 +940,22 @@ impl<'s> Validator<'s> {
         } else {
             HashSet::new()
         };
+        let (disabled, required_now) = if self.visibility.has_answer_conditions() {
+            (
+                self.visibility.disabled(answers, &hidden),
+                self.visibility.required(answers, &hidden),
+            )
+        } else {
+            (HashSet::new(), HashSet::new())
+        };
         for (index, q) in self.survey.questions().enumerate() {
             let answer = answers.answer_at(index, &q.id).filter(|a| is_answered(a));
             let shown = !hidden.contains(&q.id);
-            let required = shown && q.required && !partial;
+            // A read-only question is not required: SurveyJS does not validate one.
+            let required = shown
+                && (q.required || required_now.contains(&q.id))
+                && !disabled.contains(&q.id)
+                && !partial;
             match answer {
                 Some(_) if !shown => errors.push(ResponseError::AnsweredHidden {
                     question: q.id.clone(),

@@ -1,12 +1,16 @@
-//! Which questions are shown, given the answers so far.
+//! Which questions are shown, given the answers so far, and which of them are read-only or
+//! required by a condition.
 //!
 //! Conditions are parsed once per survey ([`Visibility::new`]) and evaluated in page order. An
 //! answer to a question that is hidden counts as absent for the conditions after it, so hiding
 //! a question also hides everything that depends only on it, exactly as the runner shows it.
+//! This holds for SurveyJS expressions too: their operators keep SurveyJS's semantics, but the
+//! cascade is manyi's (SurveyJS keeps a hidden question's value until the survey completes).
 
 use std::collections::HashSet;
 
-use crate::condition::{Answers, Condition};
+use crate::condition::{Answers, Rule};
+use crate::model::ConditionText;
 use crate::model::{Answer, Survey};
 
 /// The parsed `visible_if` conditions of a survey, in question order.
@@ -15,7 +19,11 @@ pub struct Visibility {
     /// (question id, condition); `None` means always visible. A condition that does not parse
     /// also counts as always visible: validation reports it, and showing a question is the
     /// choice that loses no answers.
-    conditions: Vec<(String, Option<Condition>)>,
+    conditions: Vec<(String, Option<Rule>)>,
+    /// `enable_if` and `required_if` conditions, only of the questions that have one. One that
+    /// does not parse is left out, which leaves the question enabled and not required.
+    enable: Vec<(String, Rule)>,
+    require: Vec<(String, Rule)>,
 }
 
 struct Filtered<'a> {
@@ -35,17 +43,20 @@ impl Answers for Filtered<'_> {
 
 impl Visibility {
     pub fn new(survey: &Survey) -> Visibility {
+        let parse = |c: &Option<ConditionText>| c.as_ref().and_then(|c| Rule::parse(c).ok());
+        let listed = |pick: fn(&crate::model::Question) -> &Option<ConditionText>| {
+            survey
+                .questions()
+                .filter_map(|q| Some((q.id.clone(), parse(pick(q))?)))
+                .collect()
+        };
         Visibility {
             conditions: survey
                 .questions()
-                .map(|q| {
-                    let condition = q
-                        .visible_if
-                        .as_deref()
-                        .and_then(|text| Condition::parse(text).ok());
-                    (q.id.clone(), condition)
-                })
+                .map(|q| (q.id.clone(), parse(&q.visible_if)))
                 .collect(),
+            enable: listed(|q| &q.enable_if),
+            require: listed(|q| &q.required_if),
         }
     }
 
@@ -66,9 +77,40 @@ impl Visibility {
         hidden
     }
 
-    /// Whether any question has a condition (so callers can skip the work when none does).
+    /// Whether any question has a `visible_if` condition (so callers can skip the work when
+    /// none does).
     pub fn has_conditions(&self) -> bool {
         self.conditions.iter().any(|(_, c)| c.is_some())
+    }
+
+    /// Whether any question has an `enable_if` or `required_if` condition.
+    pub fn has_answer_conditions(&self) -> bool {
+        !self.enable.is_empty() || !self.require.is_empty()
+    }
+
+    /// The ids of the questions whose `enable_if` does not hold, given the hidden ones
+    /// (whose answers count as absent).
+    pub fn disabled(&self, answers: &dyn Answers, hidden: &HashSet<String>) -> HashSet<String> {
+        Self::matching(&self.enable, answers, hidden, false)
+    }
+
+    /// The ids of the questions whose `required_if` holds, given the hidden ones.
+    pub fn required(&self, answers: &dyn Answers, hidden: &HashSet<String>) -> HashSet<String> {
+        Self::matching(&self.require, answers, hidden, true)
+    }
+
+    fn matching(
+        rules: &[(String, Rule)],
+        answers: &dyn Answers,
+        hidden: &HashSet<String>,
+        want: bool,
+    ) -> HashSet<String> {
+        let view = Filtered { answers, hidden };
+        rules
+            .iter()
+            .filter(|(_, rule)| rule.eval(&view) == want)
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 }
 

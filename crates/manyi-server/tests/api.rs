@@ -702,3 +702,154 @@ async fn unreadable_paths_and_queries_get_the_error_shape() {
         b.finish().await;
     }
 }
+
+/// A SurveyJS definition as `POST /api/v1/surveys?format=surveyjs` takes it: a rating, a text
+/// question shown by a SurveyJS condition, a name compared case-insensitively, and a file
+/// upload manyi cannot import.
+fn surveyjs_visit() -> Value {
+    json!({
+        "title": {"default": "After your visit", "zh-cn": "到访之后"},
+        "pages": [{"name": "p1", "elements": [
+            {"type": "rating", "name": "NPS", "rateMin": 0, "rateMax": 10, "isRequired": true},
+            {"type": "text", "name": "who"},
+            {"type": "comment", "name": "why", "visibleIf": "{nps} <= 6 or {who} = 'bob'"},
+            {"type": "file", "name": "photo"}
+        ]}]
+    })
+}
+
+#[tokio::test]
+async fn surveyjs_definitions_are_imported_published_and_evaluated_with_surveyjs_semantics() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let body = Some(surveyjs_visit().to_string());
+        let uri = "/api/v1/surveys?format=surveyjs&id=visit&version=3";
+        let (status, reply) = staff_call(&b.router, &token, "POST", uri, body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+        assert_eq!(
+            (&reply["id"], &reply["version"]),
+            (&json!("visit"), &json!(3))
+        );
+        let reports = reply["reports"].as_array().unwrap();
+        let paths: Vec<&str> = reports
+            .iter()
+            .map(|r| r["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            ["$.pages[0].elements[0].name", "$.pages[0].elements[3]"],
+            "{reply}"
+        );
+        assert_eq!(reports[1]["kind"], "element");
+        assert!(
+            reports[1]["message"]
+                .as_str()
+                .unwrap()
+                .contains("file element \"photo\"")
+        );
+        // Publishing the same document again changes nothing.
+        let (status, _) = staff_call(&b.router, &token, "POST", uri, body).await;
+        assert_eq!(status, StatusCode::OK, "{}", b.name);
+
+        // The definition keeps the condition in SurveyJS's language, renamed to the new id.
+        let (_, survey) = call(&b.router, "GET", "/api/v1/surveys/visit", None).await;
+        assert_eq!(survey["title"]["zh-CN"], "到访之后");
+        assert_eq!(
+            survey["pages"][0]["questions"][2]["visible_if"],
+            json!({"surveyjs": "{nps} <= 6 or {who} = 'bob'"})
+        );
+        // Responses are checked with SurveyJS's semantics: 'BOB ' equals 'bob', so `why` is
+        // shown and may be answered; with a 9 and another name it is hidden.
+        let response = |n: u32, nps: u8, who: &str| {
+            json!({"id": uuid(n), "survey_id": "visit", "survey_version": 3,
+                   "answers": {"nps": nps, "who": who, "why": "slow"}})
+        };
+        let batch = json!([response(500, 9, "BOB "), response(501, 9, "ann")]);
+        let (status, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(batch.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
+        assert_eq!(
+            reply["results"][0]["status"], "accepted",
+            "{}: {reply}",
+            b.name
+        );
+        assert_eq!(
+            reply["results"][1]["status"], "rejected",
+            "{}: {reply}",
+            b.name
+        );
+        assert!(
+            reply["results"][1]["error"]
+                .to_string()
+                .contains("answered_hidden"),
+            "{reply}"
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn surveyjs_imports_that_lose_something_can_be_refused() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let body = Some(surveyjs_visit().to_string());
+        // strict: every report is a reason to refuse, and nothing is published.
+        let uri = "/api/v1/surveys?format=surveyjs&id=visit_strict&strict=true";
+        let (status, error) = staff_call(&b.router, &token, "POST", uri, body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {error}",
+            b.name
+        );
+        assert_eq!(error["error"]["code"], "import_reported");
+        assert_eq!(
+            error["error"]["details"][1]["path"],
+            "$.pages[0].elements[3]"
+        );
+        let (status, _) = call(&b.router, "GET", "/api/v1/surveys/visit_strict", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // Nothing to answer: refused with every element reported.
+        let files = json!({"elements": [{"type": "file", "name": "a"}, {"type": "signaturepad", "name": "b"}]});
+        let (status, error) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys?format=surveyjs",
+            Some(files.to_string()),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {error}",
+            b.name
+        );
+        assert_eq!(error["error"]["code"], "nothing_imported");
+        assert_eq!(error["error"]["details"].as_array().unwrap().len(), 2);
+        // A SurveyJS document sent as a manyi definition: refused, with a hint.
+        let (status, error) =
+            staff_call(&b.router, &token, "POST", "/api/v1/surveys", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}: {error}", b.name);
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("?format=surveyjs"),
+            "{error}"
+        );
+        // The import's options belong to format=surveyjs.
+        let (status, error) =
+            staff_call(&b.router, &token, "POST", "/api/v1/surveys?id=x", body).await;
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("invalid_query"))
+        );
+        b.finish().await;
+    }
+}

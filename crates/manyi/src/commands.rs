@@ -38,6 +38,19 @@ pub enum Command {
     Score(ScoreArgs),
     /// Print the JSON Schema of the survey definition format.
     Schema,
+    /// Parse a condition and evaluate it on given answers: prints the parse tree, the value
+    /// and whether it holds as a condition, or the syntax error with its position.
+    CheckExpr(CheckExprArgs),
+    /// Convert a definition from another format into manyi's.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Convert a manyi definition into another format.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
     /// Staff tokens for the server's staff endpoints.
@@ -48,6 +61,61 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
         database: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFormat {
+    /// A SurveyJS JSON definition. Prints the manyi definition, and on stderr everything that
+    /// was not imported as it was (exit 1 with --strict when there is any).
+    Surveyjs(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The SurveyJS JSON file.
+    pub file: PathBuf,
+    /// Write the definition here instead of to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1, nothing written) when anything is reported.
+    #[arg(long)]
+    pub strict: bool,
+    /// The survey id (default: made from the title).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The survey version (default: 1).
+    #[arg(long)]
+    pub version: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// SurveyJS JSON, for SurveyJS Creator; manyi-only settings go into `manyi` properties.
+    Surveyjs {
+        /// A definition file, or template:NAME.
+        definition: String,
+        /// Write the SurveyJS JSON here instead of to stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckExprArgs {
+    /// The expression, such as `{nps} <= 6 and {channel} = 'web'`.
+    pub expr: String,
+    /// The answers as a JSON object of question id → value.
+    #[arg(long, default_value = "{}")]
+    pub values: String,
+    /// The condition language: SurveyJS expressions or manyi's own `visible_if` language.
+    #[arg(long, value_enum, default_value_t = Syntax::Surveyjs)]
+    pub syntax: Syntax,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Syntax {
+    Surveyjs,
+    Manyi,
 }
 
 /// The embedded database `manyi serve` uses unless told otherwise.
@@ -205,6 +273,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_json(&definition_schema())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::CheckExpr(args) => check_expr(args),
+        Command::Import {
+            format: ImportFormat::Surveyjs(args),
+        } => import_surveyjs(args),
+        Command::Export {
+            format: ExportFormat::Surveyjs { definition, output },
+        } => {
+            let survey = load_survey(&definition)?;
+            write_json(output.as_deref(), &manyi_core::surveyjs::export(&survey))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
     }
@@ -346,4 +425,158 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let report = build_report_from_table(&plan, &loaded.table, &options);
     print_json(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON to a file, or to stdout.
+fn write_json(path: Option<&std::path::Path>, value: &impl serde::Serialize) -> Result<()> {
+    match path {
+        Some(path) => {
+            let mut text = serde_json::to_string_pretty(value)?;
+            text.push('\n');
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => print_json(value),
+    }
+}
+
+fn import_surveyjs(args: ImportArgs) -> Result<ExitCode> {
+    let source = args.file.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {source}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{source} is not JSON"))?;
+    let options = manyi_core::surveyjs::Options {
+        id: args.id,
+        version: args.version,
+    };
+    let print_reports = |reports: &[manyi_core::surveyjs::Report]| {
+        for r in reports {
+            eprintln!("{source}: {r}");
+        }
+    };
+    match manyi_core::surveyjs::import_with(&json, &options) {
+        Ok(import) => {
+            print_reports(&import.reports);
+            if args.strict && !import.reports.is_empty() {
+                eprintln!(
+                    "{source}: {} report(s); --strict writes nothing",
+                    import.reports.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            write_json(args.output.as_deref(), &import.survey)?;
+            let s = &import.survey;
+            eprintln!(
+                "{source}: imported as {} v{} ({} questions, {} report(s))",
+                s.id,
+                s.version,
+                s.questions().count(),
+                import.reports.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            print_reports(error.reports());
+            eprintln!("{source}: {error}");
+            if let manyi_core::surveyjs::ImportError::Invalid { problems, .. } = &error {
+                for p in problems {
+                    eprintln!("  {p}");
+                }
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {
+    let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&args.values)
+        .with_context(|| format!("--values must be a JSON object, not {:?}", args.values))?;
+    let show_error = |e: manyi_core::condition::ParseError| {
+        // The expression, then a caret under the character the error is at.
+        let indent: String = args
+            .expr
+            .chars()
+            .take(e.position)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        eprintln!("{}\n{indent}^ syntax error: {e}", args.expr);
+        Ok(ExitCode::from(1))
+    };
+    match args.syntax {
+        Syntax::Surveyjs => {
+            let expr = match manyi_core::surveyjs::Expr::parse(&args.expr) {
+                Ok(expr) => expr,
+                Err(e) => return show_error(e),
+            };
+            println!("parsed:    {expr}");
+            println!("tree:");
+            print_tree(&expr, 1);
+            let value = expr.evaluate(&values);
+            println!("value:     {}", show_value(&value));
+            println!("condition: {}", expr.holds(&values));
+            let unknown: Vec<&str> = expr
+                .functions()
+                .into_iter()
+                .filter(|f| !manyi_core::surveyjs::FUNCTIONS.contains(f))
+                .collect();
+            if !unknown.is_empty() {
+                eprintln!(
+                    "note: manyi does not implement {}; an unknown function gives null",
+                    unknown.join(", ")
+                );
+            }
+        }
+        Syntax::Manyi => {
+            let condition = match manyi_core::condition::Condition::parse(&args.expr) {
+                Ok(condition) => condition,
+                Err(e) => return show_error(e),
+            };
+            let answers: std::collections::BTreeMap<String, manyi_core::Answer> =
+                serde_json::from_value(serde_json::Value::Object(values))
+                    .context("--values must map question ids to answers")?;
+            println!("parsed:    {condition}");
+            println!("tree:      {condition:?}");
+            println!("condition: {}", condition.eval(&answers));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A value as JavaScript would write it (`undefined` and `NaN` have no JSON form).
+fn show_value(value: &manyi_core::surveyjs::Value) -> String {
+    match value.to_json() {
+        Some(json) => json.to_string(),
+        None if *value == manyi_core::surveyjs::Value::Undefined => "undefined".into(),
+        None => format!("{value:?}"),
+    }
+}
+
+/// One node per line, children indented under their operator.
+fn print_tree(expr: &manyi_core::surveyjs::Expr, depth: usize) {
+    use manyi_core::surveyjs::Expr;
+    let pad = "  ".repeat(depth);
+    match expr {
+        Expr::Binary { op, left, right } => {
+            println!("{pad}{}", op.symbol());
+            print_tree(left, depth + 1);
+            print_tree(right, depth + 1);
+        }
+        Expr::Not(inner) => {
+            println!("{pad}!");
+            print_tree(inner, depth + 1);
+        }
+        Expr::Empty { operand, negated } => {
+            println!("{pad}{}", if *negated { "notempty" } else { "empty" });
+            print_tree(operand, depth + 1);
+        }
+        Expr::Call { name, args } => {
+            println!("{pad}{name}()");
+            args.iter().for_each(|a| print_tree(a, depth + 1));
+        }
+        Expr::Array(items) => {
+            println!("{pad}[]");
+            items.iter().for_each(|a| print_tree(a, depth + 1));
+        }
+        leaf => println!("{pad}{leaf}"),
+    }
 }

@@ -292,3 +292,151 @@ fn published_schema_is_up_to_date() {
     // The schema describes the real format.
     assert_eq!(generated["properties"]["pages"]["type"], "array");
 }
+
+#[test]
+fn check_expr_prints_the_tree_and_the_result_of_reference_cases() {
+    // Cases from survey-core's own tests (see crates/manyi-core/tests/data/README.md): the
+    // printed value must be the expected one.
+    let cases: Value = serde_json::from_str(include_str!(
+        "../../manyi-core/tests/data/surveyjs/expressions.json"
+    ))
+    .unwrap();
+    let picked: Vec<&Value> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            let expr = c["expr"].as_str().unwrap();
+            c["kind"] == "expression"
+                && !c["values"].as_object().unwrap().is_empty()
+                && (expr.starts_with("iif(") || expr.contains("contains"))
+                || expr == "{a} + {b}"
+        })
+        .collect();
+    assert!(picked.len() >= 5, "{}", picked.len());
+    for case in picked {
+        let expr = case["expr"].as_str().unwrap();
+        let out = manyi(&["check-expr", expr, "--values", &case["values"].to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{expr}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("tree:\n"), "{stdout}");
+        let value = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("value:"))
+            .unwrap_or_else(|| panic!("{expr}: no value in {stdout}"));
+        let got: Value = serde_json::from_str(value.trim()).unwrap();
+        assert_eq!(got, case["expected"], "{expr} with {}", case["values"]);
+    }
+}
+
+#[test]
+fn check_expr_points_at_a_syntax_error() {
+    let out = manyi(&["check-expr", "{nps} <= 6 and"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    let mut lines = err.lines();
+    assert_eq!(lines.next(), Some("{nps} <= 6 and"));
+    // The caret sits under the end of the text, where the right operand is missing.
+    let caret = lines.next().unwrap();
+    assert_eq!(caret.find('^'), Some("{nps} <= 6 and".len()), "{err}");
+    assert!(caret.contains("expected a value"), "{err}");
+    let out = manyi(&[
+        "check-expr",
+        "nps <= 6",
+        "--syntax",
+        "manyi",
+        "--values",
+        "{\"nps\": 3}",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("condition: true"));
+}
+
+#[test]
+fn import_surveyjs_writes_a_definition_and_reports_what_it_could_not_import() {
+    let surveyjs = serde_json::json!({
+        "title": "Visit",
+        "pages": [{"name": "p1", "elements": [
+            {"type": "rating", "name": "nps", "rateMin": 0, "rateMax": 10},
+            {"type": "comment", "name": "why", "visibleIf": "{nps} <= 6"},
+            {"type": "file", "name": "photo"}
+        ]}]
+    });
+    let input = temp_file("import", "visit.surveyjs.json", &surveyjs.to_string());
+    let output = input.with_file_name("visit.json");
+    let _ = std::fs::remove_file(&output);
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("$.pages[0].elements[2]: file element \"photo\" not imported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("imported as visit v1 (2 questions, 1 report(s))"),
+        "{err}"
+    );
+    let definition = std::fs::read_to_string(&output).unwrap();
+    let survey = manyi_core::parse_survey(&definition).expect("a valid definition");
+    assert_eq!(survey.questions().count(), 2);
+    // `manyi validate` accepts it too.
+    let out = manyi(&["validate", output.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // --strict: the report fails the import, and nothing is written.
+    std::fs::remove_file(&output).unwrap();
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        "--strict",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("1 report(s); --strict writes nothing"));
+    assert!(!output.exists());
+
+    // An id manyi cannot use is a problem of the result.
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        input.to_str().unwrap(),
+        "--id",
+        "Bad Id",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("$.id: survey id \"Bad Id\""),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn export_surveyjs_round_trips_a_template_through_the_cli() {
+    let exported = temp_file("export", "rq.surveyjs.json", "");
+    let out = manyi(&[
+        "export",
+        "surveyjs",
+        "template:rq",
+        "-o",
+        exported.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    assert_eq!(json["pages"][0]["elements"][0]["type"], "rating");
+    let out = manyi(&["import", "surveyjs", "--strict", exported.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let original: Value = serde_json::from_str(manyi_core::templates::json("rq").unwrap()).unwrap();
+    let back: manyi_core::Survey = serde_json::from_value(back).unwrap();
+    let original: manyi_core::Survey = serde_json::from_value(original).unwrap();
+    assert_eq!(back, original);
+}

@@ -1,0 +1,299 @@
+//! Export of manyi definitions as SurveyJS JSON, for editing in SurveyJS Creator.
+//!
+//! Every question kind has a SurveyJS type: NPS, rating and Likert questions become `rating`,
+//! choices `radiogroup` and `checkbox`, text `text` or `comment`, a matrix `matrix`. What
+//! SurveyJS has no property for goes into `manyi` properties (see the module above), which an
+//! import reads back. manyi's own conditions are translated into SurveyJS expressions and also
+//! kept as written in `manyi`, so that an unedited round trip gives them back exactly.
+
+use serde_json::{Map, Value as Json, json};
+
+use super::expr::{BinOp, Expr};
+use super::{QuestionExt, RowExt, SurveyExt};
+use crate::condition::{CompareOp, Condition, Operand};
+use crate::model::{
+    ConditionText, LocalizedText, Question, QuestionKind, Scale, ScoringSettings, Survey,
+};
+
+/// The survey as a SurveyJS JSON definition.
+pub fn export(survey: &Survey) -> Json {
+    let mut root = Map::new();
+    root.insert("title".into(), text(&survey.title));
+    if let Some(description) = &survey.description {
+        root.insert("description".into(), text(description));
+    }
+    if survey.default_locale != "en" {
+        root.insert(
+            "locale".into(),
+            survey.default_locale.to_ascii_lowercase().into(),
+        );
+    }
+    let pages: Vec<Json> = survey
+        .pages
+        .iter()
+        .map(|page| {
+            let mut p = Map::new();
+            p.insert("name".into(), page.id.clone().into());
+            if let Some(title) = &page.title {
+                p.insert("title".into(), text(title));
+            }
+            p.insert(
+                "elements".into(),
+                page.questions.iter().map(question).collect(),
+            );
+            Json::Object(p)
+        })
+        .collect();
+    root.insert("pages".into(), pages.into());
+    if let Some(thank_you) = &survey.thank_you {
+        root.insert("completedHtml".into(), map_text(thank_you, escape_html));
+    }
+    let ext = SurveyExt {
+        id: Some(survey.id.clone()),
+        version: Some(survey.version),
+        default_locale: Some(survey.default_locale.clone()),
+        locales: survey.locales.clone(),
+        dimensions: survey.dimensions.clone(),
+        scoring: (survey.scoring != ScoringSettings::default()).then(|| survey.scoring.clone()),
+        show_scores: survey.show_scores,
+    };
+    root.insert(
+        "manyi".into(),
+        serde_json::to_value(ext).expect("the extension serialises"),
+    );
+    Json::Object(root)
+}
+
+fn question(q: &Question) -> Json {
+    let mut e = Map::new();
+    let mut ext = QuestionExt {
+        dimension: q.dimension.clone(),
+        reverse: q.reverse,
+        weight: q.weight,
+        metric: q.metric,
+        ..QuestionExt::default()
+    };
+    let kind = match q.kind {
+        QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert => "rating",
+        QuestionKind::SingleChoice => "radiogroup",
+        QuestionKind::MultiChoice => "checkbox",
+        QuestionKind::Text if q.multiline => "comment",
+        QuestionKind::Text => "text",
+        QuestionKind::Matrix => "matrix",
+    };
+    e.insert("type".into(), kind.into());
+    e.insert("name".into(), q.id.clone().into());
+    e.insert("title".into(), text(&q.text));
+    if let Some(help) = &q.help {
+        e.insert("description".into(), text(help));
+    }
+    if q.required {
+        e.insert("isRequired".into(), true.into());
+    }
+    let scale = q.effective_scale();
+    match q.kind {
+        QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert => {
+            let scale = scale.expect("scaled kinds have a scale");
+            rating(&mut e, &scale);
+            if q.stars {
+                e.insert("rateType".into(), "stars".into());
+            }
+            // An import reads 0–10 as NPS and any other scale as a rating.
+            let nps_shape = scale.min == 0.0 && scale.max == 10.0 && scale.step() == 1.0;
+            ext.kind = match q.kind {
+                QuestionKind::Likert => Some(QuestionKind::Likert),
+                QuestionKind::Rating if nps_shape => Some(QuestionKind::Rating),
+                _ => None,
+            };
+        }
+        QuestionKind::SingleChoice | QuestionKind::MultiChoice => {
+            let choices: Vec<Json> = q
+                .options
+                .iter()
+                .map(|o| match &o.label {
+                    LocalizedText::Plain(label) if *label == o.value => o.value.clone().into(),
+                    label => json!({"value": o.value, "text": text(label)}),
+                })
+                .collect();
+            e.insert("choices".into(), choices.into());
+        }
+        QuestionKind::Text => {
+            if let Some(max) = q.max_length {
+                e.insert("maxLength".into(), max.into());
+            }
+        }
+        QuestionKind::Matrix => {
+            let scale = scale.expect("a matrix has a scale");
+            e.insert("columns".into(), points(&scale).into());
+            let rows: Vec<Json> = q
+                .rows
+                .iter()
+                .map(|r| json!({"value": r.id, "text": text(&r.text)}))
+                .collect();
+            e.insert("rows".into(), rows.into());
+            if q.required {
+                e.insert("eachRowRequired".into(), true.into());
+            }
+            for r in &q.rows {
+                if r.dimension.is_some() || r.reverse || r.weight.is_some() {
+                    ext.rows.insert(
+                        r.id.clone(),
+                        RowExt {
+                            dimension: r.dimension.clone(),
+                            reverse: r.reverse,
+                            weight: r.weight,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    for (key, condition, keep) in [
+        ("visibleIf", &q.visible_if, &mut ext.visible_if),
+        ("enableIf", &q.enable_if, &mut ext.enable_if),
+        ("requiredIf", &q.required_if, &mut ext.required_if),
+    ] {
+        let translated = match condition {
+            None => continue,
+            Some(ConditionText::SurveyJs(e)) => Some(e.surveyjs.clone()),
+            Some(ConditionText::Manyi(text)) => {
+                *keep = Some(text.clone());
+                manyi_condition_to_surveyjs(text)
+            }
+        };
+        if let Some(translated) = translated {
+            e.insert(key.into(), translated.into());
+        }
+    }
+    if !ext.is_empty() {
+        e.insert(
+            "manyi".into(),
+            serde_json::to_value(ext).expect("the extension serialises"),
+        );
+    }
+    Json::Object(e)
+}
+
+/// A scale as rateMin/rateMax/rateStep with end descriptions, or as rateValues when points
+/// between the ends have labels.
+fn rating(e: &mut Map<String, Json>, scale: &Scale) {
+    let inner_labels = scale
+        .labels
+        .iter()
+        .any(|l| l.value != scale.min && l.value != scale.max);
+    if inner_labels {
+        e.insert("rateValues".into(), points(scale).into());
+    } else {
+        e.insert("rateMin".into(), number(scale.min));
+        e.insert("rateMax".into(), number(scale.max));
+        for label in &scale.labels {
+            let key = if label.value == scale.min {
+                "minRateDescription"
+            } else {
+                "maxRateDescription"
+            };
+            e.insert(key.into(), text(&label.label));
+        }
+    }
+    if let Some(step) = scale.step {
+        e.insert("rateStep".into(), number(step));
+    }
+}
+
+/// A scale's points as SurveyJS items: the number, or `{value, text}` when it has a label.
+fn points(scale: &Scale) -> Vec<Json> {
+    scale
+        .points()
+        .into_iter()
+        .map(|p| match scale.labels.iter().find(|l| l.value == p) {
+            Some(l) => json!({"value": number(p), "text": text(&l.label)}),
+            None => number(p),
+        })
+        .collect()
+}
+
+/// A number as JSON, whole numbers without a decimal point as SurveyJS writes them.
+fn number(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        (n as i64).into()
+    } else {
+        n.into()
+    }
+}
+
+/// A localised string as SurveyJS writes one: a plain string, or locale → text with English
+/// under `default` (SurveyJS's default locale) and lower-case locale tags.
+fn text(t: &LocalizedText) -> Json {
+    map_text(t, str::to_owned)
+}
+
+fn map_text(t: &LocalizedText, f: fn(&str) -> String) -> Json {
+    match t {
+        LocalizedText::Plain(s) => f(s).into(),
+        LocalizedText::PerLocale(map) => Json::Object(
+            map.iter()
+                .map(|(locale, s)| {
+                    let key = if locale.eq_ignore_ascii_case("en") {
+                        "default".to_owned()
+                    } else {
+                        locale.to_ascii_lowercase()
+                    };
+                    (key, f(s).into())
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\n', "<br>")
+}
+
+/// A condition in manyi's language as a SurveyJS expression, or None when it does not parse.
+///
+/// The translation keeps the meaning for answers a respondent can give, with two differences
+/// of SurveyJS's semantics: strings compare case-insensitively and trimmed, and two unanswered
+/// questions compare equal.
+pub fn manyi_condition_to_surveyjs(text: &str) -> Option<String> {
+    Condition::parse(text).ok().map(|c| convert(&c).to_string())
+}
+
+fn convert(c: &Condition) -> Expr {
+    let operand = |o: &Operand| match o {
+        Operand::Var(v) => Expr::Var {
+            name: v.to_string(),
+            raw: false,
+        },
+        Operand::Number(n) => Expr::Number(*n),
+        Operand::Text(s) => Expr::Text(s.clone()),
+        Operand::Bool(b) => Expr::Bool(*b),
+    };
+    match c {
+        Condition::Or(a, b) => Expr::binary(BinOp::Or, convert(a), convert(b)),
+        Condition::And(a, b) => Expr::binary(BinOp::And, convert(a), convert(b)),
+        Condition::Not(inner) => Expr::Not(Box::new(convert(inner))),
+        Condition::Compare { left, op, right } => {
+            let op = match op {
+                CompareOp::Eq => BinOp::Eq,
+                CompareOp::Ne => BinOp::Ne,
+                CompareOp::Lt => BinOp::Lt,
+                CompareOp::Le => BinOp::Le,
+                CompareOp::Gt => BinOp::Gt,
+                CompareOp::Ge => BinOp::Ge,
+                CompareOp::Contains => BinOp::Contains,
+            };
+            Expr::binary(op, operand(left), operand(right))
+        }
+        // `q in [a, b]` as `q = a or q = b`: SurveyJS's anyof would also match a list answer
+        // holding either, where manyi's `in` compares one value.
+        Condition::In { var, values } => values
+            .iter()
+            .map(|v| Expr::binary(BinOp::Eq, operand(&Operand::Var(var.clone())), operand(v)))
+            .reduce(|a, b| Expr::binary(BinOp::Or, a, b))
+            .unwrap_or(Expr::Bool(false)),
+    }
+}
