@@ -24,10 +24,14 @@ impl FieldError {
 }
 
 /// The problem with `answer` to `question`, if any. A blank answer only matters when the
-/// question is required.
-pub fn field_error(question: &Question, answer: Option<&Answer>) -> Option<FieldError> {
+/// question is `required`: always, or by its `required_if` condition at the moment.
+pub fn field_error(
+    question: &Question,
+    answer: Option<&Answer>,
+    required: bool,
+) -> Option<FieldError> {
     match answer.filter(|a| is_answered(a)) {
-        None => question.required.then_some(FieldError::Required),
+        None => required.then_some(FieldError::Required),
         Some(answer) => match check_answer(question, answer) {
             Ok(()) => None,
             Err(ResponseError::TooLong { max, .. }) => Some(FieldError::TooLong { max }),

@@ -174,3 +174,36 @@ test("an imported definition runs every question kind and shows the respondent's
   assert.ok(entry.scores.dimensions.service > 0);
   await page.context().close();
 });
+
+test("required_if makes a question required only while its condition holds", async () => {
+  const page = await env.newPage();
+  const definition = {
+    id: "followup", version: 1, title: { en: "Follow-up" }, default_locale: "en", locales: ["en"],
+    pages: [{
+      id: "p",
+      questions: [
+        { id: "nps", kind: "nps", text: { en: "Would you recommend us?" }, required: true },
+        { id: "why", kind: "text", text: { en: "What went wrong?" }, required_if: "nps <= 6" },
+      ],
+    }],
+  };
+  await open(page, env.base, "/?lang=en", byTestId("import-file"));
+  await page.setInputFiles(byTestId("import-file"), {
+    name: "followup.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(definition)),
+  });
+  await page.waitForSelector(byTestId("import-ok"));
+  for (const score of [9, 3]) {
+    await open(page, env.base, "/s/followup?lang=en", byTestId("nps-opt-0"));
+    await page.click(byTestId(`nps-opt-${score}`));
+    await next(page);
+    if (score === 3) {
+      await page.waitForSelector(`${byTestId("error-why")}:has-text("required")`);
+      await page.fill(byTestId("why-input"), "Slow reply");
+      await next(page);
+    }
+    await page.waitForSelector(byTestId("thank-you"));
+  }
+  const answers = (await outbox(page)).map((e) => e.response.answers);
+  assert.deepEqual(answers, [{ nps: 9 }, { nps: 3, why: "Slow reply" }]);
+  await page.context().close();
+});

@@ -84,7 +84,17 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
     let generation = RwSignal::new(0u32);
 
     let visibility = Arc::new(Visibility::new(&survey));
-    let hidden = Memo::new(move |_| answers.with(|a| visibility.hidden(a)));
+    let hidden = {
+        let visibility = visibility.clone();
+        Memo::new(move |_| answers.with(|a| visibility.hidden(a)))
+    };
+    // Questions that a `required_if` condition (from SurveyJS's `requiredIf`) makes required
+    // with the current answers; the server checks the same rule.
+    let required_now =
+        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.required(a, hidden))));
+    let is_required = move |q: &manyi_core::Question| {
+        q.required || required_now.with_untracked(|r| r.contains(&q.id))
+    };
 
     // Autosave: storage is the outside world this effect keeps in step with the answers.
     {
@@ -173,7 +183,9 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
                 .questions
                 .iter()
                 .filter(|q| !hidden.contains(&q.id))
-                .filter_map(|q| field_error(q, current.get(&q.id)).map(|e| (q.id.clone(), e)))
+                .filter_map(|q| {
+                    field_error(q, current.get(&q.id), is_required(q)).map(|e| (q.id.clone(), e))
+                })
                 .collect();
             let ok = found.is_empty();
             errors.set(found);
@@ -307,7 +319,8 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
             let Some(question) = survey.question(&qid) else {
                 return;
             };
-            let now = answers.with_untracked(|all| field_error(question, all.get(&qid)));
+            let now = answers
+                .with_untracked(|all| field_error(question, all.get(&qid), is_required(question)));
             errors.update(|shown| {
                 let live = matches!(now, Some(FieldError::TooLong { .. }));
                 if shown.contains_key(&qid) || live {
