@@ -4,49 +4,15 @@
 // arrives as 1,000 rows. The server is the real `manyi serve` binary with a fresh SQLite file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { ROOT, DIST, launch, byTestId } from "./harness.mjs";
-
-// Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
-const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
-
-/** Starts `manyi serve` on `port` (0 = any) with the database in `dir`; resolves when listening. */
-function startServer(dir, port = 0) {
-  const child = spawn(MANYI, [
-    "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
-    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
-    // The URL line on stdout is the readiness signal.
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
-      if (!match) return reject(new Error(`unexpected output: ${line}`));
-      resolve({ child, base: match[1], port: Number(new URL(match[1]).port) });
-    });
-  });
-}
-
-function kill(server) {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners("exit");
-    server.child.once("exit", resolve);
-    server.child.kill("SIGKILL");
-  });
-}
+import { launch, byTestId, startManyi as startServer, killManyi as kill, staffToken, query } from "./harness.mjs";
 
 /** Rows and distinct ids in the server's database, read straight from the SQLite file. */
 function rows(dir) {
-  const out = execFileSync("python3", [
-    "-c",
-    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute('select count(*), count(distinct id) from responses').fetchone())",
-    join(dir, "manyi.db"),
-  ]).toString().trim().split(" ").map(Number);
-  return { rows: out[0], distinct: out[1] };
+  const [[count, distinct]] = query(dir, "select count(*), count(distinct id) from responses");
+  return { rows: count, distinct };
 }
 
 /** Answers the csat template, starting from the home page or from the previous thank-you
@@ -174,14 +140,6 @@ test("a response the server refuses stays on the device with the reason", () =>
     assert.equal(outbox[0].refused.code, "unknown_survey");
     assert.equal(rows(dir).rows, 0);
   }));
-
-/** Creates a staff token in the server's database with the CLI, as staff would. */
-function staffToken(dir) {
-  const out = execFileSync(MANYI, [
-    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ]).toString();
-  return out.match(/^manyi_\w+$/m)[0];
-}
 
 test("a survey published on the server runs in the browser, and offline from the kept copy", () =>
   scenario("published", async ({ dir, context, page, server }) => {
