@@ -13,4 +13,5 @@ mod text_input;
 mod thank_you;
 
 pub use scale_group::{ScaleGroup, ScaleStyle};
+pub use survey_form::FormEvent;
 pub use survey_page::SurveyPage;
