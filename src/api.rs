@@ -84,6 +84,27 @@ pub async fn survey_json(api: &str, id: &str) -> Result<Option<String>, ApiError
     }
 }
 
+/// The origins allowed to embed survey `id` (empty when it may not be embedded).
+pub async fn allowed_origins(api: &str, id: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Origins {
+        allowed_origins: Vec<String>,
+    }
+    let id = String::from(js_sys::encode_uri_component(id));
+    let response = Request::get(&format!("{api}/surveys/{id}/origins"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    response
+        .json::<Origins>()
+        .await
+        .map(|o| o.allowed_origins)
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 /// The JSON text of a built-in template, served as a file next to the app, or `None` when it
 /// cannot be fetched.
 pub async fn template_json(name: &str) -> Option<String> {

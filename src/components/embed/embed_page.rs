@@ -1,0 +1,83 @@
+use leptos::prelude::*;
+use serde_json::json;
+
+use crate::components::runner::{FormEvent, SurveyPage};
+use crate::embed::{EmbedSettings, HostChannel, connect, forward_escape, watch_height};
+use crate::i18n::{Lang, Msg};
+use crate::locale::{StorageProblem, ui_lang};
+use crate::storage::{self, StorageError};
+use crate::sync::Sync;
+
+/// The `/embed/{survey_id}` route: the survey runner without the app's links, themed as the
+/// host asks, telling the host page (and only it) its height, its pages and its completion.
+#[component]
+pub fn EmbedPage(id: String) -> impl IntoView {
+    let settings = EmbedSettings::from_location();
+    settings.apply();
+    let channel = HostChannel::new(id.clone());
+    // Without storage of its own, the frame keeps its draft and outbox in the host page, which
+    // only the loader (it sets `origin`) can do.
+    let bridge = !storage::local_storage_allowed() && settings.origin.is_some();
+    let storage_ready = RwSignal::new(false);
+    let problem = expect_context::<StorageProblem>();
+    connect(id.clone(), &settings, channel, bridge, move || {
+        if bridge && storage::Store::open().is_ok() {
+            // The start-up check found no storage; there is some now.
+            problem.0.update(|p| {
+                if *p == Some(StorageError::Unavailable) {
+                    *p = None;
+                }
+            });
+            if let Some(sync) = use_context::<Sync>() {
+                sync.kick();
+            }
+        }
+        storage_ready.set(true);
+    });
+    watch_height(move |height| channel.post("resize", json!({ "height": height })));
+    forward_escape(channel);
+
+    let ready = StoredValue::new(false);
+    let on_event = Callback::new(move |event: FormEvent| match event {
+        FormEvent::Page { index, count, id } => {
+            if !ready.get_value() {
+                ready.set_value(true);
+                channel.post("ready", json!({ "pages": count }));
+            }
+            channel.post(
+                "page",
+                json!({ "page": index, "page_id": id, "pages": count }),
+            );
+        }
+        FormEvent::Completed {
+            response_id,
+            survey_version,
+            scores,
+        } => channel.post(
+            "completed",
+            json!({
+                "response_id": response_id,
+                "survey_version": survey_version,
+                "scores": scores,
+            }),
+        ),
+    });
+    let loading = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
+
+    view! {
+        <div class="embedded" data-testid="embed">
+            <Show
+                when=move || storage_ready.get()
+                fallback=move || {
+                    view! {
+                        <p class="loading" role="status" data-testid="loading">
+                            {loading.t(Msg::Loading)}
+                        </p>
+                    }
+                }
+            >
+                <SurveyPage id=id.clone() on_event=on_event embedded=true />
+            </Show>
+        </div>
+    }
+}
