@@ -11,9 +11,8 @@
 //! (see `storage::use_host_storage`).
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::storage;
@@ -151,31 +150,24 @@ pub fn is_font(text: &str) -> bool {
             .any(|c| c.is_control() || ";{}()\\<>!@/:".contains(c))
 }
 
-/// Black or white, whichever reads better on the colour `hex` (WCAG relative luminance).
+/// Black or white, whichever reads better on the colour `hex`, by the YIQ brightness rule
+/// (0.299 R + 0.587 G + 0.114 B on 0–255; black text from 128 up). Integer arithmetic keeps the
+/// bundle free of a floating-point `pow`.
 pub fn contrast_text(hex: &str) -> &'static str {
-    let digits: Vec<u8> = hex
+    let digits: Vec<u32> = hex
         .trim_start_matches('#')
-        .bytes()
-        .filter_map(|b| (b as char).to_digit(16).map(|d| d as u8))
+        .chars()
+        .filter_map(|c| c.to_digit(16))
         .collect();
-    let channels: [f64; 3] = match digits.len() {
-        3 | 4 => [0, 1, 2].map(|i| f64::from(digits[i] * 17) / 255.0),
-        6 | 8 => [0, 2, 4].map(|i| f64::from(digits[i] * 16 + digits[i + 1]) / 255.0),
+    let [r, g, b] = match digits.len() {
+        3 | 4 => [0, 1, 2].map(|i| digits[i] * 17),
+        6 | 8 => [0, 2, 4].map(|i| digits[i] * 16 + digits[i + 1]),
         _ => return "#ffffff",
     };
-    let linear = channels.map(|c| {
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    });
-    let luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
-    // Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05.
-    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 {
-        "#ffffff"
-    } else {
+    if r * 299 + g * 587 + b * 114 >= 128_000 {
         "#000000"
+    } else {
+        "#ffffff"
     }
 }
 
@@ -275,19 +267,21 @@ pub fn connect(
             let first = std::cell::Cell::new(true);
             listen_for_storage(host, move |items| {
                 if first.replace(false) {
-                    let values = items
-                        .into_iter()
-                        .filter_map(|(key, value)| Some((key, value?)))
-                        .collect();
+                    let mut values = std::collections::BTreeMap::new();
+                    for (key, value) in items {
+                        if let Some(value) = value {
+                            values.insert(key, value);
+                        }
+                    }
                     storage::use_host_storage(values, move |key, value| {
-                        channel.post("store", json!({ "key": key, "value": value }));
+                        channel.post("store", &[("key", key.into()), ("value", value.into())]);
                     });
                     ready();
                 } else {
                     storage::host_storage_changed(items);
                 }
             });
-            channel.post("storage", json!({}));
+            channel.post("storage", &[]);
         }
     });
 }
@@ -300,16 +294,10 @@ fn listen_for_storage(origin: String, on_items: impl Fn(Vec<(String, Option<Stri
             (Some(source), Ok(Some(parent))) => js_sys::Object::is(&source, &parent),
             _ => false,
         };
-        if !from_parent || event.origin() != origin {
-            return;
-        }
-        let Some(text) = js_sys::JSON::stringify(&event.data())
-            .ok()
-            .and_then(|text| text.as_string())
-        else {
-            return;
-        };
-        if let Some(items) = storage_items(&text) {
+        if from_parent
+            && event.origin() == origin
+            && let Some(items) = storage_items(&event.data())
+        {
             on_items(items);
         }
     });
@@ -317,27 +305,37 @@ fn listen_for_storage(origin: String, on_items: impl Fn(Vec<(String, Option<Stri
     std::mem::forget(handle);
 }
 
-/// The items of a `storage` message in JSON, or `None` when it is not one.
-pub fn storage_items(json: &str) -> Option<Vec<(String, Option<String>)>> {
-    let message: Value = serde_json::from_str(json).ok()?;
-    if message.get("manyi") != Some(&json!(1)) || message.get("type") != Some(&json!("storage")) {
+/// The items of a `storage` message, or `None` when `data` is not one. Read straight from the
+/// JavaScript value: the messages never go through serde, which keeps the bundle smaller.
+fn storage_items(data: &JsValue) -> Option<Vec<(String, Option<String>)>> {
+    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into()).ok();
+    if get(data, "manyi")?.as_f64() != Some(1.0)
+        || get(data, "type")?.as_string().as_deref() != Some("storage")
+    {
         return None;
     }
-    let items = message.get("items")?.as_object()?;
-    items
+    let items = get(data, "items")?;
+    if !items.is_object() {
+        return None;
+    }
+    js_sys::Object::entries(items.unchecked_ref())
         .iter()
-        .map(|(key, value)| match value {
-            Value::String(text) => Some((key.clone(), Some(text.clone()))),
-            Value::Null => Some((key.clone(), None)),
-            _ => None,
+        .map(|entry| {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let value = pair.get(1);
+            let value = match value.is_null() {
+                true => None,
+                false => Some(value.as_string()?),
+            };
+            Some((pair.get(0).as_string()?, value))
         })
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 enum Channel {
     /// The host's origin is being checked; messages wait in order.
-    Waiting(Vec<Value>),
+    Waiting(Vec<JsValue>),
     /// Confirmed: messages go to this origin.
     Open(String),
     /// Not framed, or the origin is not confirmed: nothing is ever sent.
@@ -349,27 +347,30 @@ enum Channel {
 #[derive(Debug, Clone, Copy)]
 pub struct HostChannel {
     survey_id: StoredValue<String>,
-    state: StoredValue<Channel>,
+    state: StoredValue<Channel, LocalStorage>,
 }
 
 impl HostChannel {
     pub fn new(survey_id: String) -> HostChannel {
         HostChannel {
             survey_id: StoredValue::new(survey_id),
-            state: StoredValue::new(Channel::Waiting(Vec::new())),
+            state: StoredValue::new_local(Channel::Waiting(Vec::new())),
         }
     }
 
-    /// Sends message `kind` with the fields of `body` (an object), now or once confirmed.
-    pub fn post(self, kind: &str, body: Value) {
-        let mut message = json!({
-            "manyi": 1,
-            "type": kind,
-            "survey_id": self.survey_id.get_value(),
-        });
-        if let (Some(all), Value::Object(fields)) = (message.as_object_mut(), body) {
-            all.extend(fields);
+    /// Sends message `kind` with `fields`, now or once the host is confirmed.
+    pub fn post(self, kind: &str, fields: &[(&str, JsValue)]) {
+        let message = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = js_sys::Reflect::set(&message, &key.into(), value);
+        };
+        set("manyi", &1.into());
+        set("type", &kind.into());
+        set("survey_id", &self.survey_id.with_value(|id| id.into()));
+        for (key, value) in fields {
+            set(key, value);
         }
+        let message = JsValue::from(message);
         self.state.update_value(|state| match state {
             Channel::Waiting(queue) => queue.push(message),
             Channel::Open(origin) => send(origin, &message),
@@ -395,13 +396,20 @@ impl HostChannel {
     }
 }
 
-fn send(origin: &str, message: &Value) {
-    let Ok(Some(parent)) = window().parent() else {
-        return;
-    };
-    if let Ok(value) = js_sys::JSON::parse(&message.to_string()) {
-        let _ = parent.post_message(&value, origin);
+fn send(origin: &str, message: &JsValue) {
+    if let Ok(Some(parent)) = window().parent() {
+        let _ = parent.post_message(message, origin);
     }
+}
+
+/// `value` (plain data) as a JavaScript value for a message, or `null` if it cannot be.
+pub fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    // Through serde_json's `Value` and its text, which the bundle has for the outbox anyway.
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| serde_json::to_string(&value).ok())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
 }
 
 /// Tells the host page when Escape is pressed in the frame, so a popup closes as it does when
@@ -409,7 +417,7 @@ fn send(origin: &str, message: &Value) {
 pub fn forward_escape(channel: HostChannel) {
     let handle = window_event_listener(leptos::ev::keydown, move |event| {
         if event.key() == "Escape" && !event.default_prevented() {
-            channel.post("escape", json!({}));
+            channel.post("escape", &[]);
         }
     });
     std::mem::forget(handle);
@@ -499,6 +507,7 @@ mod tests {
         assert_eq!(contrast_text("#ffd200"), "#000000");
         assert_eq!(contrast_text("#fff"), "#000000");
         assert_eq!(contrast_text("#7fb0ffcc"), "#000000");
+        assert_eq!(contrast_text("#e4002b"), "#ffffff");
     }
 
     #[test]
@@ -520,27 +529,6 @@ mod tests {
         );
         assert_eq!(pick_host(None, None, Some("file:///tmp/page.html")), None);
         assert_eq!(pick_host(None, None, None), None);
-    }
-
-    #[test]
-    fn storage_messages_carry_texts_or_nulls() {
-        assert_eq!(
-            storage_items(r#"{"manyi":1,"type":"storage","items":{"a":"1","b":null}}"#),
-            Some(vec![("a".into(), Some("1".into())), ("b".into(), None)])
-        );
-        assert_eq!(
-            storage_items(r#"{"manyi":1,"type":"storage","items":{}}"#),
-            Some(vec![])
-        );
-        for bad in [
-            r#"{"manyi":1,"type":"storage","items":{"a":1}}"#,
-            r#"{"manyi":1,"type":"resize","items":{}}"#,
-            r#"{"type":"storage","items":{}}"#,
-            r#"{"manyi":1,"type":"storage"}"#,
-            "\"storage\"",
-        ] {
-            assert_eq!(storage_items(bad), None, "{bad}");
-        }
     }
 
     #[test]

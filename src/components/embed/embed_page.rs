@@ -1,8 +1,7 @@
 use leptos::prelude::*;
-use serde_json::json;
 
 use crate::components::runner::{FormEvent, SurveyPage};
-use crate::embed::{EmbedSettings, HostChannel, connect, forward_escape, watch_height};
+use crate::embed::{EmbedSettings, HostChannel, connect, forward_escape, to_js, watch_height};
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, ui_lang};
 use crate::storage::{self, StorageError};
@@ -34,7 +33,7 @@ pub fn EmbedPage(id: String) -> impl IntoView {
         }
         storage_ready.set(true);
     });
-    watch_height(move |height| channel.post("resize", json!({ "height": height })));
+    watch_height(move |height| channel.post("resize", &[("height", height.into())]));
     forward_escape(channel);
 
     let ready = StoredValue::new(false);
@@ -42,11 +41,15 @@ pub fn EmbedPage(id: String) -> impl IntoView {
         FormEvent::Page { index, count, id } => {
             if !ready.get_value() {
                 ready.set_value(true);
-                channel.post("ready", json!({ "pages": count }));
+                channel.post("ready", &[("pages", count.into())]);
             }
             channel.post(
                 "page",
-                json!({ "page": index, "page_id": id, "pages": count }),
+                &[
+                    ("page", index.into()),
+                    ("page_id", id.into()),
+                    ("pages", count.into()),
+                ],
             );
         }
         FormEvent::Completed {
@@ -55,11 +58,11 @@ pub fn EmbedPage(id: String) -> impl IntoView {
             scores,
         } => channel.post(
             "completed",
-            json!({
-                "response_id": response_id,
-                "survey_version": survey_version,
-                "scores": scores,
-            }),
+            &[
+                ("response_id", response_id.into()),
+                ("survey_version", survey_version.into()),
+                ("scores", to_js(&scores)),
+            ],
         ),
     });
     let loading = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
