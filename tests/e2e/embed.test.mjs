@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, startManyi, killManyi, staffToken, query } from "./harness.mjs";
+import { ROOT, launch, byTestId, startManyi, killManyi, staffToken, query } from "./harness.mjs";
 import { buildLoader, LOADER_DIST, LOADER_GZIP_BUDGET } from "../../scripts/build-loader.mjs";
 
 /** A two-page survey: one question, then three, so the frame's height has to change. */
@@ -54,14 +54,16 @@ async function startHost() {
     close: () => server.close(),
     /** Serves `html` at `path` under `csp`. */
     page(path, html, csp) {
-      routes.set(path, {
-        body: html,
-        headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": csp },
-      });
+      const headers = { "content-type": "text/html; charset=utf-8" };
+      if (csp) headers["content-security-policy"] = csp;
+      routes.set(path, { body: html, headers });
       return origin + path;
     },
     script(path, js) {
       routes.set(path, { body: js, headers: { "content-type": "text/javascript" } });
+    },
+    style(path, css) {
+      routes.set(path, { body: css, headers: { "content-type": "text/css" } });
     },
   };
   // The host's own script, allowed by script-src 'self': it records the widget's events.
@@ -497,3 +499,35 @@ for (const { where, bridge, browserArgs } of STORAGE_CASES) {
       assert.deepEqual(rows[0].body.answers, { nps: 3, csat: 2, channel: "phone", comment: "late delivery" });
     }, { browserArgs }));
 }
+
+test("examples/portal.html shows every mode under its own policy", () =>
+  scenario("example", async ({ manyi, host, page, allow }) => {
+    for (const survey of ["csat", "nps", "ces", "rq"]) await allow(survey, [host.origin]);
+    // The example names the server of scripts/run.sh; here it is this test's.
+    const example = (file) =>
+      readFileSync(join(ROOT, "examples", file), "utf8").replaceAll("http://127.0.0.1:8080", manyi);
+    host.script("/portal.js", example("portal.js"));
+    host.style("/portal.css", example("portal.css"));
+    // Its policy is in a <meta> tag, so the page is served without one.
+    await page.goto(host.page("/portal.html", example("portal.html")));
+    const logged = (text) => page.waitForFunction((text) =>
+      [...document.querySelectorAll("#event-log li")].some((li) => li.textContent.startsWith(text)), text);
+    await logged("csat ready");
+    assert.equal(await page.$eval("#order-survey iframe", (f) => f.title), "问卷");
+
+    await page.click("#rate-support");
+    await logged("nps opened");
+    await logged("nps ready");
+    await page.click('[role="dialog"][aria-modal="true"] button');
+    await logged("nps closed");
+
+    const button = await page.waitForSelector('button:text-is("意见反馈")');
+    const tab = await page.waitForSelector('button:text-is("会员调查")');
+    await button.click();
+    await logged("ces ready");
+    await button.click();
+    await tab.click();
+    await logged("rq ready");
+    const rq = await (await page.$('iframe[src*="/embed/rq"]')).contentFrame();
+    assert.equal(await rq.evaluate(() => document.documentElement.dataset.theme), "dark");
+  }));
