@@ -2,8 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::runner::{FormEvent, SurveyPage};
 use crate::embed::{EmbedSettings, HostChannel, connect, forward_escape, to_js, watch_height};
-use crate::i18n::{Lang, Msg};
-use crate::locale::{StorageProblem, ui_lang};
+use crate::locale::StorageProblem;
 use crate::storage::{self, StorageError};
 use crate::sync::Sync;
 
@@ -65,22 +64,16 @@ pub fn EmbedPage(id: String) -> impl IntoView {
             ],
         ),
     });
-    let loading = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
 
+    // Until storage is settled (a message to the host page and back, when it keeps it) the
+    // frame stays empty rather than showing a survey that would not resume its draft.
     view! {
         <div class="embedded" data-testid="embed">
-            <Show
-                when=move || storage_ready.get()
-                fallback=move || {
-                    view! {
-                        <p class="loading" role="status" data-testid="loading">
-                            {loading.t(Msg::Loading)}
-                        </p>
-                    }
-                }
-            >
-                <SurveyPage id=id.clone() on_event=on_event embedded=true />
-            </Show>
+            {move || {
+                storage_ready
+                    .get()
+                    .then(|| view! { <SurveyPage id=id.clone() on_event=on_event embedded=true /> })
+            }}
         </div>
     }
 }
