@@ -240,6 +240,7 @@ test("inline: a survey completes and the host gets ready, page and completed wit
     assert.equal(rows.length, 1);
     assert.equal(completed.response_id, rows[0].id, "the host learns the stored response's id");
     assert.equal(completed.survey_version, 1);
+    assert.equal(completed.stored, true, "queued in the outbox");
     assert.deepEqual(completed.scores, rows[0].scores, "the scores are the server's");
     assert.equal(completed.scores.nps.value, 9);
     assert.deepEqual(completed.scores.csat, { value: 5, top2: true });

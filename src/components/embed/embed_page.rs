@@ -55,12 +55,14 @@ pub fn EmbedPage(id: String) -> impl IntoView {
             response_id,
             survey_version,
             scores,
+            stored,
         } => channel.post(
             "completed",
             &[
                 ("response_id", response_id.into()),
                 ("survey_version", survey_version.into()),
                 ("scores", to_js(&scores)),
+                ("stored", stored.into()),
             ],
         ),
     });

@@ -38,11 +38,13 @@ pub enum FormEvent {
         count: usize,
         id: String,
     },
-    /// The response is complete and stored (or offered as a download).
+    /// The response is complete: in the outbox (`stored`), or, when it could not be stored,
+    /// offered as a download.
     Completed {
         response_id: String,
         survey_version: u32,
         scores: ResponseScores,
+        stored: bool,
     },
 }
 
@@ -265,6 +267,7 @@ pub fn SurveyForm(
                     response_id: entry.response.id.clone(),
                     survey_version: survey.version,
                     scores: scores.clone(),
+                    stored: download.is_none(),
                 });
             }
             completion.set(Some(Completion { scores, download }));
