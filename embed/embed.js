@@ -64,14 +64,15 @@
     // When the browser refuses the frame its own storage (third-party storage blocked), the
     // frame keeps its draft and outbox here, under keys prefixed with the server's origin: it
     // asks for them ("storage") and sends each change ("store"). tell() sends the frame its
-    // values: all of them, or those under `keys` after a change in another tab or frame.
+    // values: all of them (`all`, the answer to its request), or those under `keys` after a
+    // change in another tab or frame.
     const prefix = server + " ";
-    const tell = (keys) => {
+    const tell = (keys, all) => {
       const items = {};
       for (const key of keys) {
         if (key.startsWith(prefix)) items[key.slice(prefix.length)] = storage((s) => s.getItem(key));
       }
-      frame.contentWindow?.postMessage({ manyi: 1, type: "storage", items }, server);
+      frame.contentWindow?.postMessage({ manyi: 1, type: "storage", items, all }, server);
     };
     W.addEventListener("storage", ({ key }) => key && tell([key]));
 
@@ -86,7 +87,7 @@
       if (origin != server || source != frame.contentWindow || data?.manyi != 1) return;
       const { type, value, height } = data;
       const key = prefix + data.key;
-      if (type == "storage") return tell(storage(Object.keys) || []);
+      if (type == "storage") return tell(storage(Object.keys) || [], 1);
       // Escape pressed inside the frame closes a popup or panel as it does outside.
       if (type == "escape") return widget.close?.();
       if (type == "store") {
@@ -111,8 +112,9 @@
     }
 
     // Popup, button, tab: a panel with a close button; the panel scrolls when the survey is
-    // taller than the window. The popup's panel sits on a backdrop; the button and tab toggle
-    // theirs.
+    // taller than the window. The popup's panel sits on a backdrop, near the top so that it
+    // does not move as the frame's height follows the pages; the button's and tab's panels
+    // have a fixed height for the same reason.
     const popup = mode == "popup";
     const fixed = { position: "fixed", zIndex: 2147483000 };
     const panel = make("div", {
@@ -120,7 +122,7 @@
       display: "flex",
       flexDirection: "column",
       width: `min(${popup ? 40 : 24}rem,calc(100% - 2rem))`,
-      maxHeight: popup ? "calc(100% - 2rem)" : "min(40rem,calc(100% - 6rem))",
+      [popup ? "maxHeight" : "height"]: popup ? "90vh" : "min(40rem,calc(100vh - 6rem))",
       background: dark ? "#11151b" : "#f6f7f9",
       borderRadius: radius,
       boxShadow: "0 8px 32px #0006",
@@ -147,7 +149,7 @@
     let before;
     if (popup) {
       panel.setAttribute("aria-modal", true);
-      Object.assign(panel.style, { position: "relative", margin: "auto" });
+      Object.assign(panel.style, { position: "relative", margin: "5vh auto auto" });
       root = make("div", { ...fixed, inset: 0, background: "#0008" });
       root.append(panel);
       root.onclick = (event) => event.target == root && widget.close();

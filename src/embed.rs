@@ -264,9 +264,14 @@ pub fn connect(
         }
         channel.open(host.clone());
         if bridge {
+            // Changes the loader passes on before its answer are in the answer already.
             let first = std::cell::Cell::new(true);
-            listen_for_storage(host, move |items| {
-                if first.replace(false) {
+            listen_for_storage(host, move |items, all| {
+                if first.get() {
+                    if !all {
+                        return;
+                    }
+                    first.set(false);
                     let mut values = std::collections::BTreeMap::new();
                     for (key, value) in items {
                         if let Some(value) = value {
@@ -286,9 +291,13 @@ pub fn connect(
     });
 }
 
+/// The items of a `storage` message: key, and text or `None` for removed.
+type StorageItems = Vec<(String, Option<String>)>;
+
 /// Calls `on_items` with the items of every `storage` message the parent window at `origin`
-/// sends: `{"manyi": 1, "type": "storage", "items": {key: text or null}}`.
-fn listen_for_storage(origin: String, on_items: impl Fn(Vec<(String, Option<String>)>) + 'static) {
+/// sends, and whether they are all the values the host keeps (the answer to the frame's
+/// request) or changes: `{"manyi": 1, "type": "storage", "items": {key: text or null}, "all": 1}`.
+fn listen_for_storage(origin: String, on_items: impl Fn(StorageItems, bool) + 'static) {
     let handle = window_event_listener(leptos::ev::message, move |event| {
         let from_parent = match (event.source(), window().parent()) {
             (Some(source), Ok(Some(parent))) => js_sys::Object::is(&source, &parent),
@@ -296,18 +305,19 @@ fn listen_for_storage(origin: String, on_items: impl Fn(Vec<(String, Option<Stri
         };
         if from_parent
             && event.origin() == origin
-            && let Some(items) = storage_items(&event.data())
+            && let Some((items, all)) = storage_items(&event.data())
         {
-            on_items(items);
+            on_items(items, all);
         }
     });
     // The host page talks to the frame for the page's life.
     std::mem::forget(handle);
 }
 
-/// The items of a `storage` message, or `None` when `data` is not one. Read straight from the
-/// JavaScript value: the messages never go through serde, which keeps the bundle smaller.
-fn storage_items(data: &JsValue) -> Option<Vec<(String, Option<String>)>> {
+/// The items of a `storage` message and its `all` flag, or `None` when `data` is not one. Read
+/// straight from the JavaScript value: the messages never go through serde, which keeps the
+/// bundle smaller.
+fn storage_items(data: &JsValue) -> Option<(StorageItems, bool)> {
     let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into()).ok();
     if get(data, "manyi")?.as_f64() != Some(1.0)
         || get(data, "type")?.as_string().as_deref() != Some("storage")
@@ -318,7 +328,8 @@ fn storage_items(data: &JsValue) -> Option<Vec<(String, Option<String>)>> {
     if !items.is_object() {
         return None;
     }
-    js_sys::Object::entries(items.unchecked_ref())
+    let all = get(data, "all").is_some_and(|all| all.is_truthy());
+    let items = js_sys::Object::entries(items.unchecked_ref())
         .iter()
         .map(|entry| {
             let pair: js_sys::Array = entry.unchecked_into();
@@ -329,7 +340,8 @@ fn storage_items(data: &JsValue) -> Option<Vec<(String, Option<String>)>> {
             };
             Some((pair.get(0).as_string()?, value))
         })
-        .collect()
+        .collect::<Option<Vec<_>>>()?;
+    Some((items, all))
 }
 
 #[derive(Debug, Clone)]
