@@ -187,11 +187,25 @@ async function fittedHeight(page, frame) {
   }, "the iframe to fit its content");
 }
 
-/** Answers page one (NPS `nps`) and moves on. */
+/**
+ * The survey's frame once the loader has sized it to its content: the layout of the host page
+ * follows the frame's height a message later than the frame's own, so clicks wait for it.
+ */
+async function readyFrame(page) {
+  const frame = await surveyFrame(page);
+  await fittedHeight(page, frame);
+  return frame;
+}
+
+/** Answers page one (NPS `nps`) and moves on, once the frame has the second page's height. */
 async function answerFirstPage(frame, nps) {
   await frame.click(byTestId(`nps-opt-${nps}`));
+  // The first answer adds "start over" to the top bar, so the frame grows once more.
+  await frame.waitForSelector(byTestId("start-over"));
+  await fittedHeight(frame.page(), frame);
   await frame.click(byTestId("next"));
   await frame.waitForSelector(byTestId("csat-opt-1"));
+  await fittedHeight(frame.page(), frame);
 }
 
 /** Rows in the server's database: id, body and scores (parsed). */
@@ -220,7 +234,7 @@ test("inline: a survey completes and the host gets ready, page and completed wit
     assert.deepEqual(ready, { manyi: 1, type: "ready", survey_id: SURVEY.id, pages: 2 });
     assert.deepEqual(await event(page, "page"),
       { manyi: 1, type: "page", survey_id: SURVEY.id, page: 0, page_id: "first", pages: 2 });
-    const frame = await surveyFrame(page);
+    const frame = await readyFrame(page);
     assert.equal(await page.$eval("iframe", (f) => f.parentElement.id), "survey", "mounted in the target");
     // Inside another site the app's links to its home page are left out.
     assert.equal(await frame.$$eval("a", (links) => links.length), 0);
@@ -293,7 +307,7 @@ test("popup through manyi.open() under a nonce-only policy: themed, completed, c
     await page.waitForSelector('[role="dialog"][aria-modal="true"]');
     assert.equal(await page.textContent('[role="dialog"] button'), "Close");
     await event(page, "ready");
-    const frame = await surveyFrame(page);
+    const frame = await readyFrame(page);
     const theme = await frame.evaluate(() => {
       const style = getComputedStyle(document.documentElement);
       return {
@@ -339,7 +353,7 @@ test("floating button and side tab open a panel that Escape closes, also from in
       await event(page, "ready");
       assert.equal(await toggle.getAttribute("aria-expanded"), "true");
       assert.equal(await page.textContent('[role="dialog"] button'), "關閉");
-      const frame = await surveyFrame(page);
+      const frame = await readyFrame(page);
       await frame.waitForSelector(byTestId("page-heading"));
       // The loader's labels follow data-lang; the survey offers English only, so the frame
       // falls back to it.
@@ -375,7 +389,7 @@ test("display rules: a delayed popup shown once, and never again after a submit"
       `data-survey="${SURVEY.id}" data-mode="popup" data-lang="en" data-hide-after-submit`), strictCsp(manyi));
     await page.goto(after);
     await event(page, "ready");
-    const frame = await surveyFrame(page);
+    const frame = await readyFrame(page);
     await answerFirstPage(frame, 8);
     await frame.click(byTestId("csat-opt-3"));
     await frame.click(byTestId("next"));
@@ -440,7 +454,7 @@ for (const { where, bridge, browserArgs } of STORAGE_CASES) {
       await page.goto(host.page("/order", hostPage(manyi, `data-survey="${SURVEY.id}" data-target="#survey" data-lang="en"`),
         strictCsp(manyi)));
       await event(page, "ready");
-      let frame = await surveyFrame(page);
+      let frame = await readyFrame(page);
       const draftKey = `manyi.draft.v1.${SURVEY.id}`;
       const storageOf = async (key) => ({
         host: await page.evaluate((key) => localStorage.getItem(key), `${manyi} ${key}`),
@@ -471,7 +485,7 @@ for (const { where, bridge, browserArgs } of STORAGE_CASES) {
       await page.reload();
       await event(page, "ready");
       assert.equal((await event(page, "page")).page_id, "second", "the draft's page");
-      frame = await surveyFrame(page);
+      frame = await readyFrame(page);
       await frame.waitForSelector(byTestId("resumed"));
       assert.equal(await frame.getAttribute(byTestId("csat-opt-2"), "aria-checked"), "true");
       assert.equal(await frame.inputValue(byTestId("comment-input")), "late delivery");
@@ -488,7 +502,7 @@ for (const { where, bridge, browserArgs } of STORAGE_CASES) {
 
       await page.reload();
       await event(page, "ready");
-      frame = await surveyFrame(page);
+      frame = await readyFrame(page);
       await frame.waitForSelector(byTestId("nps-opt-0"));
       assert.equal(await frame.$(byTestId("resumed")), null, "the draft is gone after the submit");
       const outbox = await storageOf("manyi.outbox.v1");
