@@ -2,7 +2,8 @@
 # Builds the three browser bundles into dist/: the respondent's (index.html), the staff's
 # (staff.html) and the counter kiosk's (kiosk.html). Trunk allows one app per page, so each
 # extra bundle is built on its own and copied next to the respondent's; public/boot.js picks
-# the bundle by path.
+# the bundle by path. Then the embed loader (dist/embed.js, checked against its size budget)
+# and the kiosk's service worker.
 # Usage: scripts/build-app.sh [--release]
 set -euo pipefail
 
@@ -16,6 +17,7 @@ for bundle in staff kiosk; do
     trunk build "$bundle.html" --dist "$out" "$@"
     cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/
 done
+node scripts/build-loader.mjs
 
 # The kiosk's service worker precaches the finished dist/, so it is written last.
 if [ ! -d node_modules/workbox-build ]; then

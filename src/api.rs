@@ -90,6 +90,31 @@ pub async fn survey_json(api: &str, id: &str) -> Result<Option<String>, ApiError
     }
 }
 
+/// The origins allowed to embed survey `id` (empty when it may not be embedded).
+pub async fn allowed_origins(api: &str, id: &str) -> Result<Vec<String>, ApiError> {
+    let id = String::from(js_sys::encode_uri_component(id));
+    let response = Request::get(&format!("{api}/surveys/{id}/origins"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    // Read as a plain JSON value, which the bundle decodes anyway, rather than with a struct of
+    // its own: the embed screen is in every respondent's bundle.
+    let body = response
+        .json::<serde_json::Value>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let list = body["allowed_origins"]
+        .as_array()
+        .ok_or_else(|| ApiError::Decode("no allowed_origins list".to_owned()))?;
+    Ok(list
+        .iter()
+        .filter_map(|origin| origin.as_str().map(str::to_owned))
+        .collect())
+}
+
 /// The JSON text of a built-in template, served as a file next to the app, or `None` when it
 /// cannot be fetched.
 pub async fn template_json(name: &str) -> Option<String> {

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::embed::EmbedPage;
 use crate::components::home::HomePage;
 use crate::components::runner::SurveyPage;
 use crate::locale::StorageProblem;
@@ -13,10 +14,15 @@ use crate::sync::Sync;
 enum Screen {
     Home,
     Survey(String),
+    Embed(String),
 }
 
 impl Screen {
     fn of(path: &str) -> Screen {
+        let embed = path.strip_prefix("/embed/");
+        if let Some(id) = embed.filter(|id| !id.is_empty() && !id.contains('/')) {
+            return Screen::Embed(id.to_owned());
+        }
         match path.strip_prefix("/s/") {
             Some(id) if !id.is_empty() && !id.contains('/') => Screen::Survey(id.to_owned()),
             // Unknown paths show the home page, as a first-time visitor would expect.
@@ -50,6 +56,7 @@ pub fn App() -> impl IntoView {
             {move || match screen.get() {
                 Screen::Home => view! { <HomePage /> }.into_any(),
                 Screen::Survey(id) => view! { <SurveyPage id=id /> }.into_any(),
+                Screen::Embed(id) => view! { <EmbedPage id=id /> }.into_any(),
             }}
         </main>
     }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod components;
 pub mod download;
 pub mod draft;
+pub mod embed;
 pub mod format;
 pub mod i18n;
 pub mod kiosk;

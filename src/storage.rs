@@ -5,6 +5,14 @@
 //! stop a respondent: every operation returns a [`StorageError`] that the interface shows, and
 //! unreadable values are moved aside under a `manyi.corrupt.<timestamp>` key instead of being
 //! deleted, so nobody's answers are thrown away by the app.
+//!
+//! Inside another site's page, browsers that block third-party storage refuse the frame its
+//! own local storage. The embed screen then keeps the values in the host page's storage,
+//! through the loader: [`use_host_storage`] switches every [`Store`] to a copy held here, whose
+//! every change is passed to the host page.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -44,31 +52,101 @@ impl StorageError {
     }
 }
 
-/// The origin's local storage.
+/// Passes a change (key, new text or `None` for removed) to the host page.
+type HostWrite = Box<dyn Fn(&str, Option<&str>)>;
+
+/// Values kept in the host page's storage: a copy of them, and where each change goes.
+struct HostStorage {
+    values: BTreeMap<String, String>,
+    write: HostWrite,
+}
+
+thread_local! {
+    static HOST: RefCell<Option<HostStorage>> = const { RefCell::new(None) };
+}
+
+/// From now on, every [`Store`] holds `values` (what the host page keeps for this app) and hands
+/// each change to `write` (key, new value or `None` for removed), which passes it to the host.
+pub fn use_host_storage(
+    values: BTreeMap<String, String>,
+    write: impl Fn(&str, Option<&str>) + 'static,
+) {
+    HOST.with(|host| {
+        *host.borrow_mut() = Some(HostStorage {
+            values,
+            write: Box::new(write),
+        });
+    });
+}
+
+/// Takes in changes the host page reports (made by this app in another of its tabs).
+pub fn host_storage_changed(changes: impl IntoIterator<Item = (String, Option<String>)>) {
+    HOST.with(|host| {
+        if let Some(host) = host.borrow_mut().as_mut() {
+            for (key, value) in changes {
+                match value {
+                    Some(value) => host.values.insert(key, value),
+                    None => host.values.remove(&key),
+                };
+            }
+        }
+    });
+}
+
+/// Whether the browser lets this page use its own local storage.
+pub fn local_storage_allowed() -> bool {
+    web_sys::window().is_some_and(|w| matches!(w.local_storage(), Ok(Some(_))))
+}
+
+/// Where a [`Store`]'s values are.
 #[derive(Debug, Clone)]
-pub struct Store(web_sys::Storage);
+enum Backend {
+    Local(web_sys::Storage),
+    /// The host page's, through [`use_host_storage`].
+    Host,
+}
+
+/// The origin's local storage (or, once [`use_host_storage`] was called, the host page's).
+#[derive(Debug, Clone)]
+pub struct Store(Backend);
 
 impl Store {
     /// Opens local storage; reading the property itself throws when the browser blocks it.
     pub fn open() -> Result<Store, StorageError> {
+        if HOST.with(|host| host.borrow().is_some()) {
+            return Ok(Store(Backend::Host));
+        }
         let window = web_sys::window().ok_or(StorageError::Unavailable)?;
         match window.local_storage() {
-            Ok(Some(storage)) => Ok(Store(storage)),
+            Ok(Some(storage)) => Ok(Store(Backend::Local(storage))),
             Ok(None) | Err(_) => Err(StorageError::Unavailable),
         }
     }
 
     /// The raw text under `key`.
     pub fn get_raw(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.0.get_item(key).map_err(StorageError::from_js)
+        match &self.0 {
+            Backend::Local(storage) => storage.get_item(key).map_err(StorageError::from_js),
+            Backend::Host => Ok(HOST.with(|host| {
+                host.borrow()
+                    .as_ref()
+                    .and_then(|host| host.values.get(key).cloned())
+            })),
+        }
     }
 
     pub fn set_raw(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        self.0.set_item(key, value).map_err(StorageError::from_js)
+        match &self.0 {
+            Backend::Local(storage) => storage.set_item(key, value).map_err(StorageError::from_js),
+            Backend::Host => host_write(key, Some(value)),
+        }
     }
 
     pub fn remove(&self, key: &str) -> Result<(), StorageError> {
-        self.0.remove_item(key).map_err(StorageError::from_js)
+        match &self.0 {
+            Backend::Local(storage) => storage.remove_item(key).map_err(StorageError::from_js),
+            Backend::Host => host_write(key, None),
+        }
     }
 
     /// The value under `key`, or `None` when there is none.
@@ -109,4 +187,18 @@ impl Store {
         self.remove(key)?;
         Ok(moved_to)
     }
+}
+
+/// Changes the copy, then tells the host page.
+fn host_write(key: &str, value: Option<&str>) -> Result<(), StorageError> {
+    HOST.with(|host| {
+        let mut host = host.borrow_mut();
+        let host = host.as_mut().ok_or(StorageError::Unavailable)?;
+        match value {
+            Some(value) => host.values.insert(key.to_owned(), value.to_owned()),
+            None => host.values.remove(key),
+        };
+        (host.write)(key, value);
+        Ok(())
+    })
 }

@@ -57,6 +57,14 @@ for (const { name, viewport } of SIZES) {
       await page.waitForSelector(byTestId("thank-you"));
       await shot("thank-you");
 
+      // The embed screen as a host page themes it: the opposite palette forced, a brand colour.
+      const theme = scheme === "light" ? "dark" : "light";
+      await open(page, env.base, `/embed/csat?lang=en#theme=${theme}&brand=%23b3005e&radius=4px`, byTestId("runner"));
+      assert.equal(await page.getAttribute("html", "data-theme"), theme);
+      await page.click(byTestId("csat-opt-2"));
+      await page.waitForSelector(byTestId("question-comment"));
+      await shot("embed-csat");
+
       await open(page, env.base, "/results?lang=en", byTestId("report-csat"));
       await shot("results");
       assert.deepEqual(page.errors, []);

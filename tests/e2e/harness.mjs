@@ -1,10 +1,10 @@
-// Shared set-up for the end-to-end tests: a tiny static server for dist/ and a headless
-// Chromium driven through playwright-core. Tests wait for selectors and conditions, never for
-// fixed amounts of time.
+// Shared set-up for the end-to-end tests: a tiny static server for dist/, the real `manyi serve`
+// with a fresh SQLite database, and a headless Chromium driven through playwright-core. Tests
+// wait for selectors and conditions, never for fixed amounts of time.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 import { ROOT, DIST, startServer } from "../../scripts/serve.mjs";
 
@@ -22,9 +22,12 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-/** Launches Debian's Chromium; Playwright gives every launch a fresh temporary profile. */
-export async function launch() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+/**
+ * Launches Debian's Chromium, with `extraArgs` after the usual ones; Playwright gives every
+ * launch a fresh temporary profile.
+ */
+export async function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**
@@ -66,6 +69,58 @@ export async function open(page, base, path, selector) {
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
+// Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
+export const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
+
+/**
+ * Starts `manyi serve` on `port` (0 = any) with the SQLite database in `dir`, serving dist/;
+ * resolves to `{ child, base, port }` once it listens.
+ */
+export function startManyi(dir, port = 0) {
+  const child = spawn(MANYI, [
+    "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
+    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
+  return new Promise((resolve, reject) => {
+    child.once("error", (error) => reject(new Error(`cannot start ${MANYI}: ${error.message}`)));
+    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
+    // The URL line on stdout is the readiness signal.
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
+      if (!match) return reject(new Error(`unexpected output: ${line}`));
+      resolve({ child, base: match[1], port: Number(new URL(match[1]).port) });
+    });
+  });
+}
+
+/** Stops a server started by `startManyi` with SIGKILL; resolves once it has exited. */
+export function killManyi(server) {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners("exit");
+    server.child.once("exit", resolve);
+    server.child.kill("SIGKILL");
+  });
+}
+
+/** Creates a staff token in the database in `dir` with the CLI, as staff would. */
+export function staffToken(dir) {
+  const out = execFileSync(MANYI, [
+    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+  ]).toString();
+  return out.match(/^manyi_\w+$/m)[0];
+}
+
+/** Runs `sql` on the SQLite database in `dir` and returns the rows (arrays of values). */
+export function query(dir, sql) {
+  const out = execFileSync("python3", [
+    "-c",
+    "import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))",
+    join(dir, "manyi.db"),
+    sql,
+  ]).toString();
+  return JSON.parse(out);
+}
+
 /** The outbox as stored by the app. */
 export async function outbox(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1") ?? "[]"));
@@ -89,52 +144,3 @@ export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
-
-// The real server: `manyi serve` with its own SQLite file.
-
-// Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
-const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
-
-/** Starts `manyi serve` on `port` (0 = any) with the database in `dir`; resolves when listening. */
-export function startManyi(dir, port = 0) {
-  const child = spawn(MANYI, [
-    "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
-    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
-    // The URL line on stdout is the readiness signal.
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
-      if (!match) return reject(new Error(`unexpected output: ${line}`));
-      resolve({ child, base: match[1], port: Number(new URL(match[1]).port) });
-    });
-  });
-}
-
-export function stopManyi(server) {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners("exit");
-    server.child.once("exit", resolve);
-    server.child.kill("SIGKILL");
-  });
-}
-
-/** Rows and distinct ids in the server's database, read straight from the SQLite file. */
-export function storedRows(dir) {
-  const out = execFileSync("python3", [
-    "-c",
-    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute('select count(*), count(distinct id) from responses').fetchone())",
-    join(dir, "manyi.db"),
-  ]).toString().trim().split(" ").map(Number);
-  return { rows: out[0], distinct: out[1] };
-}
-
-/** Creates a staff token in the server's database with the CLI, as staff would. */
-export function staffToken(dir) {
-  const out = execFileSync(MANYI, [
-    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ]).toString();
-  return out.match(/^manyi_\w+$/m)[0];
-}
-

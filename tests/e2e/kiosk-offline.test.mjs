@@ -4,12 +4,11 @@
 // responses arrive once, tagged with the counter. Time is Playwright's fake clock.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, byTestId, startManyi, stopManyi, storedRows } from "./harness.mjs";
+import { CHROMIUM_ARGS, byTestId, startManyi, killManyi, query } from "./harness.mjs";
 
 async function openKiosk(profile) {
   const context = await chromium.launchPersistentContext(profile, {
@@ -41,15 +40,18 @@ async function session(page, score, walkAway) {
   await page.waitForSelector(byTestId("kiosk-welcome"));
 }
 
+/** Rows and distinct ids stored by the server. */
+function storedRows(dir) {
+  const [[rows, distinct]] = query(dir, "select count(*), count(distinct id) from responses");
+  return { rows, distinct };
+}
+
 /** Stored responses whose meta carries this kiosk's tags, and how many of them are partial. */
 function tagged(dir) {
-  const sql = `select count(*), sum(json_extract(body, '$.partial') = 1) from responses
-    where json_extract(body, '$.meta.counter') = 'C-21' and json_extract(body, '$.meta.location') = 'Hall A'`;
-  const out = execFileSync("python3", [
-    "-c", "import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())",
-    join(dir, "manyi.db"), sql,
-  ]).toString().trim().split(" ").map(Number);
-  return { tagged: out[0], partial: out[1] };
+  const [[count, partial]] = query(dir, `select count(*), sum(json_extract(body, '$.partial') = 1)
+    from responses where json_extract(body, '$.meta.counter') = 'C-21'
+    and json_extract(body, '$.meta.location') = 'Hall A'`);
+  return { tagged: count, partial };
 }
 
 test("an offline kiosk keeps every response through a browser restart and delivers each once", async () => {
@@ -94,7 +96,7 @@ test("an offline kiosk keeps every response through a browser restart and delive
 
     // The browser closes and the server goes down; the kiosk starts again without it.
     await context.close();
-    await stopManyi(server);
+    await killManyi(server);
     server = null;
     ({ context, page } = await openKiosk(profile));
     await page.goto(`${base}/kiosk/nps`);
@@ -109,6 +111,6 @@ test("an offline kiosk keeps every response through a browser restart and delive
     assert.deepEqual(tagged(dir), { tagged: 45, partial: 5 });
   } finally {
     await context.close();
-    if (server) await stopManyi(server);
+    if (server) await killManyi(server);
   }
 });

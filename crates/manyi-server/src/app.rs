@@ -117,11 +117,13 @@ pub fn app(state: AppState) -> Router {
     let router = router.layer(Extension(OpenApiJson::new(&doc)));
     let router = match state.dist.clone() {
         // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.
-        // Embed pages are the app too, with a policy that depends on the survey.
+        // Embed pages are the app too, with a policy that depends on the survey; the loader
+        // that host pages include gets headers of its own.
         Some(dist) => {
             let index = dist.join("index.html");
             router
                 .route("/embed/{survey_id}", get(embed::embed_page))
+                .route("/embed.js", get(embed::loader))
                 .fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
         }
         None => router.fallback(|| async { AppError::not_found("no such endpoint") }),

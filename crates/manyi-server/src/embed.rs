@@ -3,6 +3,8 @@
 //! those sites can show it in a frame. A survey that may not be embedded gets a small
 //! server-rendered refusal instead of the app, framable anywhere so the host site's visitors
 //! see why the frame is empty.
+//!
+//! Also the loader, `/embed.js`, which host pages include to show the embed page in a frame.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,6 +18,47 @@ use crate::error::AppError;
 
 /// The refusal page's policy: nothing loads, no script runs, and any site may frame it.
 pub const REFUSAL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *";
+
+/// How long browsers and proxies may reuse the loader before asking again: its URL is fixed (host
+/// pages link to it), so a new version must reach them within minutes.
+pub const LOADER_CACHE_CONTROL: &str = "public, max-age=600";
+
+/// `GET /embed.js` (only when the app is served): the loader, `dist/embed.js`. Any site may
+/// load it, also with Subresource Integrity (`crossorigin`) or under
+/// `Cross-Origin-Embedder-Policy: require-corp`.
+pub async fn loader(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+    let Some(dist) = state.dist.as_ref() else {
+        return Err(AppError::not_found("no such endpoint"));
+    };
+    let Ok(file) = ServeFile::new(dist.join("embed.js")).oneshot(request).await;
+    if file.status() == StatusCode::NOT_FOUND {
+        return Err(AppError::not_found(
+            "the embed loader is not in the built app (scripts/build-app.sh builds it)",
+        ));
+    }
+    let mut response = file.map(Body::new);
+    let ok = response.status() == StatusCode::OK;
+    let headers = response.headers_mut();
+    if ok {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(LOADER_CACHE_CONTROL),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
+    );
+    Ok(response)
+}
 
 /// `GET /embed/{survey_id}` (only when the app is served).
 pub async fn embed_page(

@@ -553,3 +553,44 @@ async fn embed_pages_may_be_framed_by_exactly_the_listed_origins() {
     }
     std::fs::remove_dir_all(&dist).unwrap();
 }
+
+#[tokio::test]
+async fn the_loader_is_served_to_any_site_with_short_caching() {
+    let dist = temp_dist();
+    let b = sqlite().await;
+    let router = router_with_app(&b, &dist);
+    // Not built: a JSON 404 that says so, not the app's page.
+    let missing = request(&router, "GET", "/embed.js", &[], None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json()["error"]["code"], "not_found");
+
+    std::fs::write(dist.join("embed.js"), "(() => {})();\n").unwrap();
+    let loader = request(&router, "GET", "/embed.js", &[("origin", PORTAL)], None).await;
+    assert_eq!(loader.status, StatusCode::OK);
+    assert_eq!(loader.text, "(() => {})();\n");
+    assert_eq!(
+        loader.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(loader.header("cache-control"), Some("public, max-age=600"));
+    assert_eq!(loader.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        loader.header("cross-origin-resource-policy"),
+        Some("cross-origin")
+    );
+    assert_eq!(loader.header("x-content-type-options"), Some("nosniff"));
+    // Revalidation answers 304 with the same caching.
+    let modified = loader.header("last-modified").unwrap().to_owned();
+    let again = request(
+        &router,
+        "GET",
+        "/embed.js",
+        &[("if-modified-since", &modified)],
+        None,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.header("cache-control"), Some("public, max-age=600"));
+    b.finish().await;
+    std::fs::remove_dir_all(&dist).unwrap();
+}

@@ -13,6 +13,6 @@ mod text_input;
 mod thank_you;
 
 pub use scale_group::{ScaleGroup, ScaleStyle};
-pub use survey_form::{KioskRun, SurveyForm};
+pub use survey_form::{FormEvent, KioskRun, SurveyForm};
 pub use survey_not_found::SurveyNotFound;
 pub use survey_page::SurveyPage;

@@ -41,9 +41,40 @@ pub struct KioskRun {
     pub submit_partial: StoredValue<Option<Callback<()>>>,
 }
 
+/// What the form tells an `on_event` listener (the embed screen passes it on to the host page).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormEvent {
+    /// A page is showing: the first one on load (or the draft's), then after every move.
+    Page {
+        index: usize,
+        count: usize,
+        id: String,
+    },
+    /// The response is complete: in the outbox (`stored`), or, when it could not be stored,
+    /// offered as a download.
+    Completed {
+        response_id: String,
+        survey_version: u32,
+        scores: ResponseScores,
+        stored: bool,
+    },
+}
+
 /// Runs one survey: pages, live visibility, validation, autosaved draft and submission.
 #[component]
-pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>) -> impl IntoView {
+pub fn SurveyForm(
+    survey: Arc<Survey>,
+    /// Told of page changes and of completion.
+    #[prop(optional_no_strip)]
+    on_event: Option<Callback<FormEvent>>,
+    /// Shown inside another site: no links to the app's home page, and focus stays put on
+    /// load so the host page does not scroll to the frame.
+    #[prop(optional)]
+    embedded: bool,
+    /// Run by a counter kiosk.
+    #[prop(optional)]
+    kiosk: Option<KioskRun>,
+) -> impl IntoView {
     let in_kiosk = kiosk.is_some();
     let offered: Vec<Lang> = survey
         .locales_or_default()
@@ -126,13 +157,27 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
     // Move focus to the page heading on every page change so keyboard and screen reader users
     // start at the top of the new page.
     let heading = NodeRef::<html::H2>::new();
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         page.track();
         generation.track();
+        if embedded && first.is_none() {
+            return;
+        }
         if let Some(el) = heading.get() {
             let _ = el.focus();
         }
     });
+    if let Some(on_event) = on_event {
+        let survey = survey.clone();
+        Effect::new(move |_| {
+            let index = page.get();
+            on_event.run(FormEvent::Page {
+                index,
+                count: page_count,
+                id: survey.pages[index].id.clone(),
+            });
+        });
+    }
 
     let page_visible = {
         let survey = survey.clone();
@@ -255,6 +300,14 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
                         .and_then(|json| json_blob_url(&json))
                 }
             };
+            if let Some(on_event) = on_event {
+                on_event.run(FormEvent::Completed {
+                    response_id: entry.response.id.clone(),
+                    survey_version: survey.version,
+                    scores: scores.clone(),
+                    stored: download.is_none(),
+                });
+            }
             completion.set(Some(Completion { scores, download }));
             if let Some(done) = on_complete.filter(|_| !partial) {
                 done.run(());
@@ -435,10 +488,10 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
             completion.get().map(|done| {
                 view! {
                     <ThankYou
-                        in_kiosk
                         survey=survey.clone()
                         scores=done.scores
                         download=done.download
+                        home_link=!embedded && !in_kiosk
                     />
                 }
             })
@@ -451,7 +504,7 @@ pub fn SurveyForm(survey: Arc<Survey>, #[prop(optional)] kiosk: Option<KioskRun>
                 <header class="top-bar">
                     <p class="survey-title" data-testid="survey-title">{header_title}</p>
                     <nav class="top-links" hidden=in_kiosk>
-                        <a href=home_href>{lang.t(Msg::HomeLink)}</a>
+                        {(!embedded).then(|| view! { <a href=home_href>{lang.t(Msg::HomeLink)}</a> })}
                         <Show when=move || {
                             completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
                         }>

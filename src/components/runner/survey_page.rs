@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::survey_form::SurveyForm;
+use super::survey_form::{FormEvent, SurveyForm};
 use super::survey_not_found::SurveyNotFound;
 use crate::catalog;
 use crate::i18n::{Lang, Msg};
@@ -12,7 +12,15 @@ use crate::storage::Store;
 /// The `/s/{survey_id}` route: finds the survey (on this device, on the server or among the
 /// templates) and runs it.
 #[component]
-pub fn SurveyPage(id: String) -> impl IntoView {
+pub fn SurveyPage(
+    id: String,
+    /// Passed on to [`SurveyForm`].
+    #[prop(optional)]
+    on_event: Option<Callback<FormEvent>>,
+    /// Passed on to [`SurveyForm`].
+    #[prop(optional)]
+    embedded: bool,
+) -> impl IntoView {
     let problem = expect_context::<StorageProblem>();
     let found = LocalResource::new(move || {
         let id = id.clone();
@@ -38,7 +46,7 @@ pub fn SurveyPage(id: String) -> impl IntoView {
                 found
                     .get()
                     .map(|survey| match survey {
-                        Some(survey) => view! { <SurveyForm survey /> }.into_any(),
+                        Some(survey) => view! { <SurveyForm survey on_event embedded /> }.into_any(),
                         None => view! { <SurveyNotFound /> }.into_any(),
                     })
             }}

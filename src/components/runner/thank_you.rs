@@ -15,9 +15,9 @@ pub fn ThankYou(
     survey: Arc<Survey>,
     scores: ResponseScores,
     download: Option<String>,
-    /// A kiosk offers no way off the survey.
-    #[prop(optional)]
-    in_kiosk: bool,
+    /// The link back to the app's home page (left out inside another site).
+    #[prop(default = true)]
+    home_link: bool,
 ) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let text = expect_context::<SurveyText>();
@@ -105,9 +105,16 @@ pub fn ThankYou(
             <p data-testid="thank-you-text">{message}</p>
             {stored}
             {score_list}
-            <p hidden=in_kiosk>
-                <a href=move || format!("/?lang={}", lang.get().tag())>{lang.t(Msg::HomeLink)}</a>
-            </p>
+            {home_link
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href=move || {
+                                format!("/?lang={}", lang.get().tag())
+                            }>{lang.t(Msg::HomeLink)}</a>
+                        </p>
+                    }
+                })}
         </section>
     }
 }
