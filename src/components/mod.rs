@@ -3,10 +3,12 @@
 pub mod embed;
 pub mod home;
 pub mod kiosk;
+mod loading;
 pub mod results;
 pub mod runner;
 mod storage_alert;
 mod sync_status;
 
+pub use loading::Loading;
 pub use storage_alert::StorageAlert;
 pub use sync_status::SyncStatusLine;

@@ -4,7 +4,7 @@ use super::import_definition::ImportDefinition;
 use super::language_switch::LanguageSwitch;
 use super::survey_list::SurveyList;
 use crate::catalog;
-use crate::components::{StorageAlert, SyncStatusLine};
+use crate::components::{Loading, StorageAlert, SyncStatusLine};
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, provide_ui_lang};
 use crate::storage::Store;
@@ -35,13 +35,7 @@ pub fn HomePage() -> impl IntoView {
         <StorageAlert />
         <SyncStatusLine />
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <Suspense fallback=move || {
-            view! {
-                <p class="loading" role="status" data-testid="loading">
-                    {lang.t(Msg::Loading)}
-                </p>
-            }
-        }>
+        <Suspense fallback=move || view! { <Loading lang=lang /> }>
             <SurveyList surveys=surveys />
         </Suspense>
         <ImportDefinition on_imported=on_imported />

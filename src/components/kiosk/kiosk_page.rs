@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use super::kiosk_flow::KioskFlow;
 use super::kiosk_setup::KioskSetup;
 use crate::catalog;
+use crate::components::Loading;
 use crate::components::runner::SurveyNotFound;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Lang;
 use crate::kiosk::{self, KioskSettings};
 use crate::locale::{StorageProblem, provide_ui_lang};
 use crate::storage::Store;
@@ -48,12 +49,7 @@ pub fn KioskPage(id: String, settings: Option<KioskSettings>) -> impl IntoView {
         (None, _) => {
             view! { <KioskSetup initial=KioskSettings::default() on_save=first_save /> }.into_any()
         }
-        (Some(_), None) => view! {
-            <p class="loading" role="status" data-testid="loading">
-                {lang.t(Msg::Loading)}
-            </p>
-        }
-        .into_any(),
+        (Some(_), None) => view! { <Loading lang /> }.into_any(),
         (Some(_), Some(None)) => view! { <SurveyNotFound /> }.into_any(),
         (Some(current), Some(Some(survey))) => {
             let settings = RwSignal::new(current);

@@ -3,7 +3,7 @@ use manyi_core::Response;
 
 use super::survey_report::SurveyReport;
 use crate::catalog;
-use crate::components::StorageAlert;
+use crate::components::{Loading, StorageAlert};
 use crate::i18n::{self, Lang, Msg};
 use crate::locale::{StorageProblem, provide_ui_lang};
 use crate::outbox;
@@ -80,13 +80,7 @@ pub fn ResultsPage() -> impl IntoView {
                     </p>
                 }
             })}
-        <Suspense fallback=move || {
-            view! {
-                <p class="loading" role="status" data-testid="loading">
-                    {lang.t(Msg::Loading)}
-                </p>
-            }
-        }>
+        <Suspense fallback=move || view! { <Loading lang=lang /> }>
             {move || {
                 reports
                     .get()

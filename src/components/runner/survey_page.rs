@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use super::survey_form::{FormEvent, SurveyForm};
 use super::survey_not_found::SurveyNotFound;
 use crate::catalog;
-use crate::i18n::{Lang, Msg};
+use crate::components::Loading;
+use crate::i18n::Lang;
 use crate::locale::{StorageProblem, ui_lang};
 use crate::storage::Store;
 
@@ -35,13 +36,7 @@ pub fn SurveyPage(
     let loading = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
 
     view! {
-        <Suspense fallback=move || {
-            view! {
-                <p class="loading" role="status" data-testid="loading">
-                    {loading.t(Msg::Loading)}
-                </p>
-            }
-        }>
+        <Suspense fallback=move || view! { <Loading lang=loading /> }>
             {move || {
                 found
                     .get()
