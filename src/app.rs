@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use crate::components::embed::EmbedPage;
@@ -5,7 +7,7 @@ use crate::components::home::HomePage;
 use crate::components::runner::SurveyPage;
 use crate::locale::StorageProblem;
 use crate::nav::{Bundle, Location};
-use crate::outbox;
+use crate::outbox::{self, LocalOutbox};
 use crate::storage::Store;
 use crate::sync::Sync;
 
@@ -47,7 +49,7 @@ pub fn App() -> impl IntoView {
         }
         Err(error) => problem.set(Some(error)),
     }
-    Sync::provide();
+    Sync::provide(Rc::new(LocalOutbox));
 
     // A change of query only (such as the language) keeps the screen and its state.
     let screen = Memo::new(move |_| Screen::of(&location.path()));

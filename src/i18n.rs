@@ -483,6 +483,22 @@ pub fn kiosk_idle_in(lang: Lang, seconds: u32) -> String {
     }
 }
 
+/// The staff's warning that the kiosk's storage is filling up: how many more responses fit and
+/// what to do about it.
+pub fn kiosk_storage_low(lang: Lang, room: u64, used_percent: u64) -> String {
+    match lang {
+        Lang::ZhCn => {
+            format!("存储空间已用 {used_percent}%，约还能保存 {room} 份回答。请连接网络以便发送。")
+        }
+        Lang::ZhTw => {
+            format!("儲存空間已用 {used_percent}%，約還能保存 {room} 份回覆。請連接網路以便傳送。")
+        }
+        Lang::En => format!(
+            "Storage {used_percent}% used: room for about {room} more responses. Connect the kiosk to the network so they can be sent."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

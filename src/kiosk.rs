@@ -113,3 +113,79 @@ pub fn load(store: &Store) -> Result<Option<KioskSettings>, StorageError> {
 pub fn save(store: &Store, settings: &KioskSettings) -> Result<(), StorageError> {
     store.set_json(SETTINGS_KEY, settings)
 }
+
+/// What one queued response takes in the browser's storage, rounded up from the measurement in
+/// `docs/PERFORMANCE.md` (IndexedDB with its indexes and overhead), to turn free space into a
+/// number of responses.
+pub const BYTES_PER_RESPONSE: u64 = 2_000;
+/// Staff are warned while this many responses still fit: days of a busy counter, time enough to
+/// bring the kiosk back online.
+pub const LOW_ROOM: u64 = 5_000;
+/// Below this the warning becomes urgent.
+pub const CRITICAL_ROOM: u64 = 500;
+
+/// How full the kiosk's storage is, for the staff's warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageLevel {
+    Fine,
+    Low,
+    Critical,
+}
+
+impl StorageLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageLevel::Fine => "fine",
+            StorageLevel::Low => "low",
+            StorageLevel::Critical => "critical",
+        }
+    }
+}
+
+/// The level for `usage` bytes of a `quota`, with the number of responses that still fit and
+/// the share used in percent. Either measure raises the level: little room left, or a high
+/// share of a quota the browser may also fill with other data.
+pub fn storage_level(usage: u64, quota: u64) -> (StorageLevel, u64, u64) {
+    let room = quota.saturating_sub(usage) / BYTES_PER_RESPONSE;
+    let used_percent = if quota == 0 {
+        100
+    } else {
+        (u128::from(usage) * 100 / u128::from(quota)).min(100) as u64
+    };
+    let level = if room < CRITICAL_ROOM || used_percent >= 95 {
+        StorageLevel::Critical
+    } else if room < LOW_ROOM || used_percent >= 80 {
+        StorageLevel::Low
+    } else {
+        StorageLevel::Fine
+    };
+    (level, room, used_percent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_level_warns_on_little_room_or_a_high_share() {
+        let cases = [
+            // (usage, quota, level, room, percent)
+            (0, 10_000_000_000, StorageLevel::Fine, 5_000_000, 0),
+            (1_000_000, 100_000_000, StorageLevel::Fine, 49_500, 1),
+            (80_000_000, 100_000_000, StorageLevel::Low, 10_000, 80),
+            (0, 9_999_999, StorageLevel::Low, 4_999, 0),
+            (0, 10_000_000, StorageLevel::Fine, 5_000, 0),
+            (95_000_000, 100_000_000, StorageLevel::Critical, 2_500, 95),
+            (0, 999_999, StorageLevel::Critical, 499, 0),
+            (5, 0, StorageLevel::Critical, 0, 100),
+            (u64::MAX, u64::MAX, StorageLevel::Critical, 0, 100),
+        ];
+        for (usage, quota, level, room, percent) in cases {
+            assert_eq!(
+                storage_level(usage, quota),
+                (level, room, percent),
+                "usage {usage} of {quota}"
+            );
+        }
+    }
+}

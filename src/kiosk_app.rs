@@ -1,11 +1,14 @@
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use crate::components::kiosk::KioskPage;
 use crate::locale::StorageProblem;
 use crate::nav::{Bundle, Location};
+use crate::outbox_idb::IndexedOutbox;
 use crate::storage::Store;
 use crate::sync::Sync;
-use crate::{api, kiosk, outbox};
+use crate::{api, kiosk, outbox, quota};
 
 /// The counter kiosk's app, a bundle of its own: `/kiosk/{survey_id}`.
 #[component]
@@ -31,7 +34,10 @@ pub fn KioskApp() -> impl IntoView {
     if let Some(endpoint) = settings.as_ref().and_then(|s| s.endpoint.clone()) {
         api::use_endpoint(endpoint);
     }
-    Sync::provide();
+    // Responses wait in IndexedDB, which holds weeks of a busy counter's responses offline.
+    Sync::provide(Rc::new(IndexedOutbox::new()));
+    // Asked once per start: a browser may grant it later (Chromium decides by engagement).
+    quota::request_persistence();
     let id = location
         .path_untracked()
         .trim_start_matches("/kiosk")

@@ -20,6 +20,8 @@ mod kiosk_app;
 pub mod locale;
 pub mod nav;
 pub mod outbox;
+pub mod outbox_idb;
+pub mod quota;
 mod staff_app;
 pub mod storage;
 pub mod sync;

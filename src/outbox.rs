@@ -1,8 +1,19 @@
 //! The local outbox of completed responses, waiting for a later sync to send them.
 //!
-//! The outbox is a JSON array under [`OUTBOX_KEY`]. Entries are handled as raw JSON values when
-//! appending, so an entry this version cannot read (written by a newer one, say) is kept as it
-//! is rather than dropped.
+//! [`OutboxStore`] is what the runner and the sync engine see: add an entry, read the next
+//! batch, settle a batch with the server's reply, count what waits. Two places keep entries:
+//! [`LocalOutbox`], a JSON array in local storage under [`OUTBOX_KEY`] (the respondent's and
+//! the embed screen's), and the kiosk's IndexedDB outbox (`outbox_idb`), which holds tens of
+//! thousands of responses where local storage's few megabytes hold a few thousand. Each bundle
+//! picks its store when it starts the sync engine, so respondents never download the other.
+//!
+//! Local entries are handled as raw JSON values when appending, so an entry this version cannot
+//! read (written by a newer one, say) is kept as it is rather than dropped.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use manyi_core::outbox::{Applied, IngestReply, apply_reply, next_batch};
 
 use crate::storage::{StorageError, Store};
 
@@ -12,29 +23,102 @@ pub const OUTBOX_KEY: &str = "manyi.outbox.v1";
 /// is decided by `manyi_core::outbox`.
 pub type OutboxEntry = manyi_core::outbox::OutboxItem;
 
+/// An outbox operation under way. Local storage answers at once, IndexedDB later; both look
+/// the same to the caller.
+pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T, StorageError>>>>;
+
+/// An entry read for sending, with the key it is kept under where the store has keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub key: Option<u64>,
+    pub entry: OutboxEntry,
+}
+
+/// How the outbox stands, for the sending status.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Entries waiting to be sent.
+    pub waiting: usize,
+    /// Entries the server refused, kept on the device: (response id, the server's reason).
+    pub refused: Vec<(String, String)>,
+    /// Entries this version cannot read, kept as they are.
+    pub unreadable: usize,
+}
+
+/// Where completed responses wait for the server.
+pub trait OutboxStore {
+    /// Adds `entry`. The answer is a problem met on the way that did not stop the entry being
+    /// kept (an unreadable outbox set aside), for the interface to mention.
+    fn push(&self, entry: OutboxEntry) -> Pending<Option<StorageError>>;
+
+    /// How many entries wait, and which were refused.
+    fn summary(&self) -> Pending<Summary>;
+
+    /// At most `max` entries to send next, oldest first, never a refused one.
+    fn batch(&self, max: usize) -> Pending<Vec<Queued>>;
+
+    /// Applies the server's reply to a batch that was sent: acknowledged entries leave, refused
+    /// ones stay marked with the reason (`manyi_core::outbox::apply_reply` decides).
+    fn settle(&self, sent: Vec<Queued>, reply: IngestReply) -> Pending<Applied>;
+}
+
+/// The outbox in local storage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalOutbox;
+
+impl OutboxStore for LocalOutbox {
+    fn push(&self, entry: OutboxEntry) -> Pending<Option<StorageError>> {
+        Box::pin(std::future::ready(
+            Store::open().and_then(|store| push(&store, &entry)),
+        ))
+    }
+
+    fn summary(&self) -> Pending<Summary> {
+        Box::pin(std::future::ready(
+            Store::open().and_then(|store| summary(&store)),
+        ))
+    }
+
+    fn batch(&self, max: usize) -> Pending<Vec<Queued>> {
+        let batch = Store::open().and_then(|store| {
+            let (entries, _) = load(&store)?;
+            Ok(next_batch(&entries, max)
+                .into_iter()
+                .map(|i| Queued {
+                    key: None,
+                    entry: entries[i].clone(),
+                })
+                .collect())
+        });
+        Box::pin(std::future::ready(batch))
+    }
+
+    fn settle(&self, sent: Vec<Queued>, reply: IngestReply) -> Pending<Applied> {
+        let ids: Vec<String> = sent.into_iter().map(|q| q.entry.response.id).collect();
+        Box::pin(std::future::ready(Store::open().and_then(|store| {
+            update(&store, |items| apply_reply(items, &ids, &reply))
+        })))
+    }
+}
+
 /// The outbox's raw entries. A corrupt outbox has already been moved aside when this reports
 /// it, so the caller may start a new one.
 fn raw_entries(store: &Store) -> Result<Vec<serde_json::Value>, StorageError> {
     Ok(store.get_json(OUTBOX_KEY)?.unwrap_or_default())
 }
 
-/// Appends `entry`. A corrupt outbox is set aside and reported through `notify`, and the entry
-/// starts a new outbox; any other failure is returned so the caller can offer a download.
-pub fn push(
-    store: &Store,
-    entry: &OutboxEntry,
-    notify: &dyn Fn(StorageError),
-) -> Result<(), StorageError> {
-    let mut entries = match raw_entries(store) {
-        Ok(entries) => entries,
-        Err(error @ StorageError::Corrupt { .. }) => {
-            notify(error);
-            Vec::new()
-        }
+/// Appends `entry`. A corrupt outbox is set aside and returned as the problem met on the way,
+/// and the entry starts a new outbox; any other failure is returned as the error, so the
+/// caller can offer a download.
+pub fn push(store: &Store, entry: &OutboxEntry) -> Result<Option<StorageError>, StorageError> {
+    let (mut entries, problem) = match raw_entries(store) {
+        Ok(entries) => (entries, None),
+        Err(error @ StorageError::Corrupt { .. }) => (Vec::new(), Some(error)),
         Err(error) => return Err(error),
     };
     entries.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
-    store.set_json(OUTBOX_KEY, &entries)
+    store.set_json(OUTBOX_KEY, &entries)?;
+    Ok(problem)
 }
 
 /// The readable entries and how many could not be read.
@@ -47,6 +131,26 @@ pub fn load(store: &Store) -> Result<(Vec<OutboxEntry>, usize), StorageError> {
         .collect();
     let skipped = total - entries.len();
     Ok((entries, skipped))
+}
+
+/// What waits in the local outbox.
+pub fn summary(store: &Store) -> Result<Summary, StorageError> {
+    let (entries, unreadable) = load(store)?;
+    let refused: Vec<(String, String)> = entries
+        .iter()
+        .filter_map(|e| {
+            let refusal = e.refused.as_ref()?;
+            Some((
+                e.response.id.clone(),
+                format!("{}: {}", refusal.code, refusal.message),
+            ))
+        })
+        .collect();
+    Ok(Summary {
+        waiting: entries.len() - refused.len(),
+        refused,
+        unreadable,
+    })
 }
 
 /// Changes the readable entries with `change` and writes the outbox back. Entries this version

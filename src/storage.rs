@@ -35,7 +35,7 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    fn from_js(error: JsValue) -> StorageError {
+    pub(crate) fn from_js(error: JsValue) -> StorageError {
         match error.dyn_ref::<web_sys::DomException>() {
             // Code 22 is the legacy number of QuotaExceededError that some engines still use.
             Some(e) if e.name() == "QuotaExceededError" || e.code() == 22 => {

@@ -7,14 +7,14 @@
 //! the status the interface shows. Everything runs on the page's single thread, so a flag is
 //! enough to keep two runs from overlapping.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use leptos::prelude::*;
-use manyi_core::outbox::{apply_reply, backoff_ms, next_batch};
+use manyi_core::outbox::backoff_ms;
 
-use crate::outbox;
-use crate::storage::Store;
+use crate::outbox::OutboxStore;
 use crate::{api, clock};
 
 /// The largest batch the server accepts.
@@ -37,9 +37,11 @@ pub struct SyncStatus {
 }
 
 /// The sync engine, shared through context.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Sync {
     pub status: RwSignal<SyncStatus>,
+    /// Where completed responses wait: the bundle decides (local storage or IndexedDB).
+    outbox: StoredValue<Rc<dyn OutboxStore>, LocalStorage>,
     api: RwSignal<Option<String>>,
     running: StoredValue<bool>,
     /// Failed attempts in a row, for the backoff.
@@ -48,11 +50,22 @@ pub struct Sync {
     retry_set: StoredValue<bool>,
 }
 
+impl std::fmt::Debug for Sync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The outbox is a trait object; its status says what there is to say about it.
+        f.debug_struct("Sync")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Sync {
-    /// Creates the engine, provides it as context, finds the server and starts the first run.
-    pub fn provide() -> Sync {
+    /// Creates the engine over `outbox`, provides it as context, finds the server and starts
+    /// the first run.
+    pub fn provide(outbox: Rc<dyn OutboxStore>) -> Sync {
         let sync = Sync {
             status: RwSignal::new(SyncStatus::default()),
+            outbox: StoredValue::new_local(outbox),
             api: RwSignal::new(None),
             running: StoredValue::new(false),
             failures: StoredValue::new(0),
@@ -88,36 +101,37 @@ impl Sync {
         });
     }
 
-    fn refresh_counts(self) {
-        let Ok(store) = Store::open() else { return };
-        if let Ok((entries, _)) = outbox::load(&store) {
-            let refused: Vec<(String, String)> = entries
-                .iter()
-                .filter_map(|e| {
-                    let refusal = e.refused.as_ref()?;
-                    Some((
-                        e.response.id.clone(),
-                        format!("{}: {}", refusal.code, refusal.message),
-                    ))
-                })
-                .collect();
-            self.status.update(|s| {
-                s.pending = entries.len() - refused.len();
-                s.refused = refused;
-            });
-        }
+    /// Where completed responses wait, for the runner to add to.
+    pub fn outbox(self) -> Rc<dyn OutboxStore> {
+        self.outbox.get_value()
+    }
+
+    /// Reads the outbox's counts again, for the status.
+    pub fn refresh_counts(self) {
+        let outbox = self.outbox();
+        leptos::task::spawn_local(async move {
+            if let Ok(summary) = outbox.summary().await {
+                self.status.update(|s| {
+                    s.pending = summary.waiting;
+                    s.refused = summary.refused;
+                });
+            }
+        });
     }
 
     async fn run(self) {
         let Some(api) = self.api.get_untracked() else {
             return;
         };
+        let outbox = self.outbox();
         loop {
-            let Ok(store) = Store::open() else { return };
-            let Ok((entries, _)) = outbox::load(&store) else {
-                return;
+            let batch = match outbox.batch(BATCH).await {
+                Ok(batch) => batch,
+                Err(error) => {
+                    self.fail(error.to_string());
+                    return;
+                }
             };
-            let batch = next_batch(&entries, BATCH);
             if batch.is_empty() {
                 return;
             }
@@ -126,13 +140,11 @@ impl Sync {
                 return;
             }
             let responses: Vec<&manyi_core::Response> =
-                batch.iter().map(|&i| &entries[i].response).collect();
-            let sent: Vec<String> = responses.iter().map(|r| r.id.clone()).collect();
+                batch.iter().map(|q| &q.entry.response).collect();
             match api::post_responses(&api, &responses).await {
                 Ok(reply) => {
-                    // Applied to the outbox as it is now: a response queued meanwhile stays.
-                    let applied = outbox::update(&store, |items| apply_reply(items, &sent, &reply));
-                    if let Err(error) = applied {
+                    // Settled by id: a response queued meanwhile stays.
+                    if let Err(error) = outbox.settle(batch, reply).await {
                         self.fail(error.to_string());
                         return;
                     }

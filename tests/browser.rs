@@ -1,6 +1,6 @@
 //! Browser-level unit tests, run in headless Chromium by wasm-bindgen-test
 //! (`cargo test -p manyi-app --target wasm32-unknown-unknown`): the storage layer against the
-//! real `localStorage`, and the scale control's keyboard behaviour in a real DOM. Everything
+//! real `localStorage` and IndexedDB, and the scale control's keyboard behaviour in a real DOM. Everything
 //! else is covered end to end in `tests/e2e/`.
 
 #![cfg(target_arch = "wasm32")]
@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use manyi_app::components::runner::{ScaleGroup, ScaleStyle};
 use manyi_app::i18n::Lang;
 use manyi_app::locale::{SurveyText, UiLang};
-use manyi_app::outbox::{self, OUTBOX_KEY, OutboxEntry};
+use manyi_app::outbox::{self, OUTBOX_KEY, OutboxEntry, OutboxStore};
+use manyi_app::outbox_idb::{self, IndexedOutbox};
 use manyi_app::storage::{CORRUPT_PREFIX, StorageError, Store};
+use manyi_core::outbox::IngestReply;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -76,19 +78,12 @@ fn unreadable_values_are_moved_aside_not_deleted() {
 #[wasm_bindgen_test]
 fn the_outbox_keeps_every_entry_and_survives_corruption() {
     let store = store();
-    let noop = |_: StorageError| {};
-    outbox::push(
-        &store,
-        &entry("00000000-0000-4000-8000-000000000001"),
-        &noop,
-    )
-    .unwrap();
-    outbox::push(
-        &store,
-        &entry("00000000-0000-4000-8000-000000000002"),
-        &noop,
-    )
-    .unwrap();
+    for id in [
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+    ] {
+        assert_eq!(outbox::push(&store, &entry(id)), Ok(None));
+    }
     let (entries, skipped) = outbox::load(&store).unwrap();
     assert_eq!((entries.len(), skipped), (2, 0));
     assert_eq!(
@@ -99,20 +94,9 @@ fn the_outbox_keeps_every_entry_and_survives_corruption() {
 
     // A corrupted outbox is set aside (reported, not lost) and the next response starts a new one.
     store.set_raw(OUTBOX_KEY, "[{\"truncated\":").unwrap();
-    let reported = std::cell::RefCell::new(Vec::new());
-    outbox::push(
-        &store,
-        &entry("00000000-0000-4000-8000-000000000003"),
-        &|e| reported.borrow_mut().push(e),
-    )
-    .unwrap();
-    let reported = reported.into_inner();
-    assert!(
-        matches!(reported.as_slice(), [StorageError::Corrupt { .. }]),
-        "{reported:?}"
-    );
-    let StorageError::Corrupt { moved_to, .. } = &reported[0] else {
-        unreachable!()
+    let reported = outbox::push(&store, &entry("00000000-0000-4000-8000-000000000003"));
+    let Ok(Some(StorageError::Corrupt { moved_to, .. })) = &reported else {
+        panic!("expected the corrupt outbox to be reported, got {reported:?}");
     };
     assert_eq!(
         store.get_raw(moved_to).unwrap().as_deref(),
@@ -120,6 +104,130 @@ fn the_outbox_keeps_every_entry_and_survives_corruption() {
     );
     let (entries, _) = outbox::load(&store).unwrap();
     assert_eq!(entries.len(), 1);
+}
+
+/// The kiosk's IndexedDB outbox, emptied: created through the app (so it has its store and
+/// index), then cleared directly.
+async fn indexed_outbox() -> IndexedOutbox {
+    let outbox = IndexedOutbox::new();
+    outbox
+        .summary()
+        .await
+        .expect("IndexedDB opens in the test browser");
+    let db = idb::Factory::new()
+        .unwrap()
+        .open("manyi", None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&["outbox"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.object_store("outbox").unwrap().clear().unwrap();
+    tx.await.unwrap();
+    db.close();
+    outbox
+}
+
+fn id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+#[wasm_bindgen_test]
+async fn the_indexeddb_outbox_sends_oldest_first_and_settles_by_the_reply() {
+    store();
+    let outbox = indexed_outbox().await;
+    for n in 1..=3 {
+        assert_eq!(outbox.push(entry(&id(n))).await, Ok(None));
+    }
+    assert_eq!(outbox.summary().await.unwrap().waiting, 3);
+
+    let batch = outbox.batch(2).await.unwrap();
+    let sent: Vec<&str> = batch.iter().map(|q| q.entry.response.id.as_str()).collect();
+    assert_eq!(sent, [id(1), id(2)]);
+    assert!(batch.iter().all(|q| q.key.is_some()));
+    assert_eq!(batch[0].entry, entry(&id(1)), "read back as written");
+
+    let reply: IngestReply = serde_json::from_value(serde_json::json!({"results": [
+        {"id": id(1), "status": "accepted"},
+        {"id": id(2), "status": "rejected",
+         "error": {"code": "invalid_response", "message": "nps: 12 is out of range"}},
+    ]}))
+    .unwrap();
+    let applied = outbox.settle(batch, reply).await.unwrap();
+    assert_eq!((applied.delivered, applied.refused), (1, 1));
+
+    let summary = outbox.summary().await.unwrap();
+    assert_eq!(summary.waiting, 1);
+    assert_eq!(
+        summary.refused,
+        [(
+            id(2),
+            "invalid_response: nps: 12 is out of range".to_owned()
+        )]
+    );
+    // The refused entry is kept but never sent again; the acknowledged one is gone.
+    let next = outbox.batch(10).await.unwrap();
+    let next: Vec<&str> = next.iter().map(|q| q.entry.response.id.as_str()).collect();
+    assert_eq!(next, [id(3)]);
+    let kept: Vec<String> = outbox_idb::all_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.response.id)
+        .collect();
+    assert_eq!(kept, [id(2), id(3)]);
+}
+
+#[wasm_bindgen_test]
+async fn responses_left_in_local_storage_move_into_indexeddb() {
+    let store = store();
+    let outbox = indexed_outbox().await;
+    // Where a push goes when the database is full or missing.
+    for n in 11..=12 {
+        outbox::push(&store, &entry(&id(n))).unwrap();
+    }
+    assert_eq!(outbox.summary().await.unwrap().waiting, 2);
+    assert_eq!(outbox::load(&store).unwrap().0, [], "moved, not copied");
+    let batch = outbox.batch(10).await.unwrap();
+    let sent: Vec<&str> = batch.iter().map(|q| q.entry.response.id.as_str()).collect();
+    assert_eq!(sent, [id(11), id(12)]);
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_record_is_set_aside_and_does_not_block_the_queue() {
+    store();
+    let outbox = indexed_outbox().await;
+    let db = idb::Factory::new()
+        .unwrap()
+        .open("manyi", None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&["outbox"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let record =
+        js_sys::JSON::parse(r#"{"state": 0, "json": "{\"from\": \"a newer version\"}"}"#).unwrap();
+    tx.object_store("outbox")
+        .unwrap()
+        .add(&record, None)
+        .unwrap();
+    tx.await.unwrap();
+    db.close();
+    outbox.push(entry(&id(21))).await.unwrap();
+
+    // The unreadable record comes first; the batch of one is read again past it.
+    let batch = outbox.batch(1).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].entry.response.id, id(21));
+    let summary = outbox.summary().await.unwrap();
+    assert_eq!((summary.waiting, summary.unreadable), (1, 1));
+    assert_eq!(
+        outbox_idb::all_entries().await.unwrap().len(),
+        1,
+        "only the readable one is listed"
+    );
 }
 
 fn key(target: &web_sys::Element, name: &str) {

@@ -126,6 +126,33 @@ export async function outbox(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1") ?? "[]"));
 }
 
+/**
+ * A kiosk's outbox, kept in IndexedDB (database `manyi`, store `outbox`, one record per entry
+ * with the entry as JSON text), oldest first. Never creates the database: an open that would
+ * is aborted and reads as empty, so the app still creates it with its store later.
+ */
+export async function kioskOutbox(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("manyi");
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => resolve([]);
+    open.onsuccess = () => {
+      const db = open.result;
+      const request = db.transaction("outbox").objectStore("outbox").getAll();
+      request.onsuccess = () => {
+        db.close();
+        resolve(request.result.map((record) => JSON.parse(record.json)));
+      };
+      request.onerror = () => reject(request.error);
+    };
+  }));
+}
+
+/** Waits until a kiosk's welcome screen counts `n` responses waiting to be sent. */
+export async function waitPending(page, n) {
+  await page.waitForSelector(`[data-testid="kiosk-status"][data-pending="${n}"]`);
+}
+
 /** Clicks the "Next"/"Submit" button. */
 export async function next(page) {
   await page.click(byTestId("next"));

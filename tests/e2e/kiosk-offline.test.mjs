@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, byTestId, startManyi, killManyi, query } from "./harness.mjs";
+import { CHROMIUM_ARGS, byTestId, startManyi, killManyi, query, waitPending } from "./harness.mjs";
 
 async function openKiosk(profile) {
   const context = await chromium.launchPersistentContext(profile, {
@@ -81,7 +81,7 @@ test("an offline kiosk keeps every response through a browser restart and delive
     await context.setOffline(true);
     for (let i = 0; i < 40; i++) await session(page, i % 11, false);
     for (let i = 0; i < 5; i++) await session(page, 5, true);
-    assert.equal(await pending(page), 40);
+    await waitPending(page, 40);
     // …then staff switch to submitting unfinished answers (a reload, served offline), and 5
     // more walk away.
     await page.evaluate(() => {
@@ -91,7 +91,7 @@ test("an offline kiosk keeps every response through a browser restart and delive
     await page.reload();
     await page.waitForSelector(byTestId("kiosk-welcome"));
     for (let i = 0; i < 5; i++) await session(page, 7, true);
-    assert.equal(await pending(page), 45);
+    await waitPending(page, 45);
     assert.equal(storedRows(dir).rows, 0, "nothing reached the server");
 
     // The browser closes and the server goes down; the kiosk starts again without it.
@@ -101,7 +101,7 @@ test("an offline kiosk keeps every response through a browser restart and delive
     ({ context, page } = await openKiosk(profile));
     await page.goto(`${base}/kiosk/nps`);
     await page.waitForSelector(byTestId("kiosk-welcome"));
-    assert.equal(await pending(page), 45);
+    await waitPending(page, 45);
 
     // The server comes back on the same address; retries deliver everything, once.
     server = await startManyi(dir, port);

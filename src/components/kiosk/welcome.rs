@@ -5,12 +5,15 @@ use manyi_core::Survey;
 
 use super::staff_corner::StaffCorner;
 use crate::i18n::{self, Lang, Msg};
+use crate::kiosk::{StorageLevel, storage_level};
 use crate::locale::UiLang;
 use crate::nav::Location;
+use crate::quota;
 use crate::sync::Sync;
 
 /// The screen between customers: the survey's title, a large start button, the languages, the
-/// staff corner and a discreet sending status for staff.
+/// staff corner, a discreet sending status for staff and, when storage is filling up, a warning
+/// for them.
 #[component]
 pub fn Welcome(
     survey: Arc<Survey>,
@@ -48,6 +51,24 @@ pub fn Welcome(
             .last_success
             .map(|at| i18n::sync_last_success(lang.get(), &at.format("%H:%M").to_string()));
         (status.pending, last)
+    };
+
+    // Read again whenever the number of waiting responses changes (and on every return to this
+    // screen, which is made anew for each customer).
+    let storage = LocalResource::new(move || {
+        sync.status.with(|s| s.pending);
+        quota::estimate()
+    });
+    let storage_warning = move || {
+        let used = storage.get().flatten()?;
+        let (level, room, percent) = storage_level(used.usage, used.quota);
+        (level != StorageLevel::Fine).then(|| {
+            view! {
+                <p class="kiosk-storage-warning" role="status" data-testid="kiosk-storage-warning" data-level=level.name()>
+                    {i18n::kiosk_storage_low(lang.get(), room, percent)}
+                </p>
+            }
+        })
     };
 
     view! {
@@ -91,6 +112,7 @@ pub fn Welcome(
                     text
                 }}
             </p>
+            {storage_warning}
         </section>
     }
 }

@@ -7,7 +7,8 @@ use crate::components::{Loading, StorageAlert};
 use crate::i18n::{self, Lang, Msg};
 use crate::locale::{StorageProblem, provide_ui_lang};
 use crate::outbox;
-use crate::storage::Store;
+use crate::outbox_idb;
+use crate::storage::{StorageError, Store};
 
 /// One report per survey that has responses on this device.
 #[component]
@@ -15,7 +16,7 @@ pub fn ResultsPage() -> impl IntoView {
     let lang = provide_ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
     let problem = expect_context::<StorageProblem>();
     let store = Store::open().ok();
-    let (entries, skipped) = match store.as_ref().map(outbox::load) {
+    let (local, skipped) = match store.as_ref().map(outbox::load) {
         Some(Ok(loaded)) => loaded,
         Some(Err(error)) => {
             problem.report(error);
@@ -23,17 +24,23 @@ pub fn ResultsPage() -> impl IntoView {
         }
         None => (Vec::new(), 0),
     };
-    // One report per survey, in the order their first responses arrived.
-    let mut ids: Vec<String> = Vec::new();
-    for entry in &entries {
-        if !ids.contains(&entry.response.survey_id) {
-            ids.push(entry.response.survey_id.clone());
-        }
-    }
-    let empty = ids.is_empty();
     let reports = LocalResource::new(move || {
-        let (ids, entries) = (ids.clone(), entries.clone());
+        let local = local.clone();
         async move {
+            // A kiosk keeps its responses in IndexedDB; a device that never ran one has none.
+            let mut entries = local;
+            match outbox_idb::all_entries().await {
+                Ok(kept) => entries.extend(kept),
+                Err(StorageError::Unavailable) => {}
+                Err(error) => problem.report(error),
+            }
+            // One report per survey, in the order their first responses arrived.
+            let mut ids: Vec<String> = Vec::new();
+            for entry in &entries {
+                if !ids.contains(&entry.response.survey_id) {
+                    ids.push(entry.response.survey_id.clone());
+                }
+            }
             let store = Store::open().ok();
             let mut reports = Vec::new();
             for id in ids {
@@ -72,23 +79,24 @@ pub fn ResultsPage() -> impl IntoView {
                     </p>
                 }
             })}
-        {empty
-            .then(|| {
-                view! {
-                    <p class="lead" data-testid="results-empty">
-                        {lang.t(Msg::ResultsEmpty)}
-                    </p>
-                }
-            })}
         <Suspense fallback=move || view! { <Loading lang=lang /> }>
             {move || {
                 reports
                     .get()
                     .map(|reports| {
+                        if reports.is_empty() {
+                            return view! {
+                                <p class="lead" data-testid="results-empty">
+                                    {lang.t(Msg::ResultsEmpty)}
+                                </p>
+                            }
+                                .into_any();
+                        }
                         reports
                             .into_iter()
                             .map(|(survey, responses)| view! { <SurveyReport survey responses /> })
                             .collect_view()
+                            .into_any()
                     })
             }}
         </Suspense>

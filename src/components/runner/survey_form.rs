@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::context::Provider;
@@ -16,7 +17,7 @@ use crate::download::json_blob_url;
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
 use crate::nav::Location;
-use crate::outbox::{self, OutboxEntry};
+use crate::outbox::{LocalOutbox, OutboxEntry, OutboxStore};
 use crate::storage::Store;
 use crate::sync::Sync;
 use crate::validation::{FieldError, field_error};
@@ -276,42 +277,52 @@ pub fn SurveyForm(
                 queued_at: now,
                 refused: None,
             };
-            let stored = Store::open().and_then(|store| {
-                outbox::push(&store, &entry, &|error| problem.report(error))?;
-                // The response is safe in the outbox; a draft left behind would only be
-                // resumed by mistake, so a failure to clear it is reported but harmless.
-                if let Err(error) = draft::clear(&store, &survey.id) {
-                    problem.report(error);
-                }
-                Ok(())
-            });
-            let download = match stored {
-                Ok(()) => {
-                    // Send it now if a server is there; otherwise it waits in the outbox.
-                    if let Some(sync) = sync {
-                        sync.kick();
+            let outbox =
+                sync.map_or_else(|| Rc::new(LocalOutbox) as Rc<dyn OutboxStore>, Sync::outbox);
+            let survey = survey.clone();
+            leptos::task::spawn_local(async move {
+                let stored = outbox.push(entry.clone()).await.map(|set_aside| {
+                    if let Some(error) = set_aside {
+                        problem.report(error);
                     }
-                    None
-                }
-                Err(error) => {
-                    problem.report(error);
-                    serde_json::to_string_pretty(&entry)
-                        .ok()
-                        .and_then(|json| json_blob_url(&json))
-                }
-            };
-            if let Some(on_event) = on_event {
-                on_event.run(FormEvent::Completed {
-                    response_id: entry.response.id.clone(),
-                    survey_version: survey.version,
-                    scores: scores.clone(),
-                    stored: download.is_none(),
+                    // The response is safe in the outbox; a draft left behind would only be
+                    // resumed by mistake, so a failure to clear it is reported but harmless.
+                    if let Err(error) =
+                        Store::open().and_then(|store| draft::clear(&store, &survey.id))
+                    {
+                        problem.report(error);
+                    }
                 });
-            }
-            completion.set(Some(Completion { scores, download }));
-            if let Some(done) = on_complete.filter(|_| !partial) {
-                done.run(());
-            }
+                let download = match stored {
+                    Ok(()) => {
+                        // Send it now if a server is there; otherwise it waits in the outbox.
+                        if let Some(sync) = sync {
+                            sync.kick();
+                        }
+                        None
+                    }
+                    Err(error) => {
+                        problem.report(error);
+                        serde_json::to_string_pretty(&entry)
+                            .ok()
+                            .and_then(|json| json_blob_url(&json))
+                    }
+                };
+                if let Some(on_event) = on_event {
+                    on_event.run(FormEvent::Completed {
+                        response_id: entry.response.id.clone(),
+                        survey_version: survey.version,
+                        scores: scores.clone(),
+                        stored: download.is_none(),
+                    });
+                }
+                // A kiosk may have moved on (an idle timeout ends the run as it stores it), so
+                // the form may be gone by now.
+                completion.try_set(Some(Completion { scores, download }));
+                if let Some(done) = on_complete.filter(|_| !partial) {
+                    done.run(());
+                }
+            });
         }
     };
     if let Some(kiosk) = &kiosk {
