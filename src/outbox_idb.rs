@@ -352,10 +352,17 @@ async fn finish(store: &ObjectStore, tx: idb::Transaction) -> Result<(), Storage
     }
 }
 
+/// The storage error behind a database error: a full quota or a refused database is named as
+/// such (from the browser's exception), anything else keeps the database's message.
 fn storage_error(error: IdbError) -> StorageError {
     match error {
         IdbError::DomException(e) => StorageError::from_js(e.into()),
         IdbError::IndexedDbNotFound(_) => StorageError::Unavailable,
+        IdbError::AddFailed(e)
+        | IdbError::UpdateFailed(e)
+        | IdbError::DeleteFailed(e)
+        | IdbError::TransactionOpenFailed(e)
+        | IdbError::IndexedDbOpenFailed(e) => StorageError::from_js(e),
         other => StorageError::Failed(other.to_string()),
     }
 }

@@ -4,8 +4,11 @@
 //
 // The first response is a real kiosk session; the other 19,999 are copies of its record with
 // fresh ids, written straight into the kiosk's database, because 20,000 sessions through the
-// interface would take hours. Quotas are set through the DevTools protocol
-// (`Storage.overrideQuotaForOrigin`), which the browser's storage enforces.
+// interface would take hours. A test cannot shrink the browser's real quota (the DevTools
+// protocol's quota override changes neither `navigator.storage.estimate()` nor what IndexedDB
+// accepts in this Chromium), so a tight quota is simulated at the browser API the app reads:
+// `estimate()` answers the test's figures, and a full database refuses writes with the
+// `QuotaExceededError` the browser would raise.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -59,6 +62,20 @@ function copyRecords(count) {
   });
 }
 
+/** Lets the test set the storage figures the page sees and make IndexedDB refuse writes. */
+const SIMULATION = `
+  window.__estimate = null;
+  window.__databaseFull = false;
+  const estimate = StorageManager.prototype.estimate;
+  StorageManager.prototype.estimate = function () {
+    return window.__estimate ? Promise.resolve({ ...window.__estimate }) : estimate.call(this);
+  };
+  const add = IDBObjectStore.prototype.add;
+  IDBObjectStore.prototype.add = function (...args) {
+    if (window.__databaseFull) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    return add.apply(this, args);
+  };`;
+
 const usage = (page) => page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
 const localOutbox = (page) =>
   page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1") ?? "[]"));
@@ -71,16 +88,17 @@ test("a kiosk queues 20,000 responses offline, warns staff as storage fills, and
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     await context.addInitScript(`if (!localStorage.getItem("manyi.kiosk.v1"))
       localStorage.setItem("manyi.kiosk.v1", ${JSON.stringify(JSON.stringify(SETTINGS))})`);
+    await context.addInitScript(SIMULATION);
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    const quota = (quotaSize) =>
-      cdp.send("Storage.overrideQuotaForOrigin", { origin: server.base, ...(quotaSize === undefined ? {} : { quotaSize }) });
+    const simulate = (figures, databaseFull = false) => page.evaluate(([figures, databaseFull]) => {
+      window.__estimate = figures;
+      window.__databaseFull = databaseFull;
+    }, [figures, databaseFull]);
     await page.goto(`${server.base}/kiosk/nps`);
     await page.waitForSelector(byTestId("kiosk-welcome"));
     await context.setOffline(true);
 
-    // Plenty of room: no warning.
-    await quota(1_000_000_000);
+    // The browser's real figures (gigabytes of quota here): no warning.
     await session(page, 9);
     await waitPending(page, 1);
     const empty = await usage(page);
@@ -94,21 +112,23 @@ test("a kiosk queues 20,000 responses offline, warns staff as storage fills, and
       `${perResponse.toFixed(0)} B per response (estimate() after ${QUEUED} records)`);
     assert.ok(perResponse < 2_000, `${perResponse} B per response is over kiosk::BYTES_PER_RESPONSE`);
 
-    // Room for 2,500 more (5 MB at 2,000 B each): staff are warned.
-    await quota((await usage(page)) + 5_000_000);
+    // 5 MB left of 25 MB, room for 2,500 more at 2,000 B each: staff are warned.
+    await simulate({ usage: 20_000_000, quota: 25_000_000 });
     await session(page, 8);
     await waitPending(page, QUEUED + 2);
     await page.waitForSelector(`${byTestId("kiosk-storage-warning")}[data-level="low"]`);
-    assert.match(await page.textContent(byTestId("kiosk-storage-warning")), /room for about 2[45]\d\d more responses/);
+    assert.equal(await page.textContent(byTestId("kiosk-storage-warning")),
+      "Storage 80% used: room for about 2500 more responses. Connect the kiosk to the network so they can be sent.");
 
-    // Room for about 250: urgent.
-    await quota((await usage(page)) + 500_000);
+    // Room for 250: urgent.
+    await simulate({ usage: 24_500_000, quota: 25_000_000 });
     await session(page, 7);
     await waitPending(page, QUEUED + 3);
     await page.waitForSelector(`${byTestId("kiosk-storage-warning")}[data-level="critical"]`);
+    assert.match(await page.textContent(byTestId("kiosk-storage-warning")), /98% used: room for about 250 more/);
 
     // Full: the database refuses the write, local storage keeps the response.
-    await quota(await usage(page));
+    await simulate({ usage: 25_000_000, quota: 25_000_000 }, true);
     await session(page, 6);
     await waitPending(page, QUEUED + 4);
     const spilled = await localOutbox(page);
@@ -116,8 +136,8 @@ test("a kiosk queues 20,000 responses offline, warns staff as storage fills, and
     assert.equal(spilled[0].response.answers.nps, 6);
     assert.equal(query(dir, "select count(*) from responses")[0][0], 0, "nothing sent while offline");
 
-    // Back online with the quota restored: everything arrives, once.
-    await quota();
+    // Back online with room again: everything arrives, once.
+    await simulate(null);
     const started = Date.now();
     await context.setOffline(false);
     await page.waitForSelector('[data-testid="kiosk-status"][data-pending="0"]', { timeout: 600_000 });
