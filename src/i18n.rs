@@ -499,6 +499,33 @@ pub fn kiosk_storage_low(lang: Lang, room: u64, used_percent: u64) -> String {
     }
 }
 
+/// The kiosk's storage as staff see it in the settings: use, quota, room left and whether the
+/// browser keeps it under disk pressure.
+pub fn kiosk_storage(lang: Lang, usage: u64, quota: u64, room: u64, persisted: bool) -> String {
+    let mb = |bytes: u64| crate::format::fixed(bytes as f64 / 1_000_000.0, 1);
+    let (usage, quota) = (mb(usage), mb(quota));
+    match (lang, persisted) {
+        (Lang::ZhCn, true) => format!(
+            "存储：已用 {usage} MB，共 {quota} MB，约还能保存 {room} 份回答；浏览器会持久保留这些数据。"
+        ),
+        (Lang::ZhCn, false) => format!(
+            "存储：已用 {usage} MB，共 {quota} MB，约还能保存 {room} 份回答；浏览器未承诺持久保留，磁盘紧张时可能清除。"
+        ),
+        (Lang::ZhTw, true) => format!(
+            "儲存：已用 {usage} MB，共 {quota} MB，約還能保存 {room} 份回覆；瀏覽器會持久保留這些資料。"
+        ),
+        (Lang::ZhTw, false) => format!(
+            "儲存：已用 {usage} MB，共 {quota} MB，約還能保存 {room} 份回覆；瀏覽器未承諾持久保留，磁碟緊張時可能清除。"
+        ),
+        (Lang::En, true) => format!(
+            "Storage: {usage} MB of {quota} MB used, room for about {room} more responses; the browser keeps it persistently."
+        ),
+        (Lang::En, false) => format!(
+            "Storage: {usage} MB of {quota} MB used, room for about {room} more responses; the browser has not promised to keep it and may clear it when the disk is short."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

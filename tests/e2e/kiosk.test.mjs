@@ -38,6 +38,10 @@ async function submit(page) {
 test("the first start asks staff for the settings and checks them", async () => {
   const page = await kiosk();
   await open(page, env.base, "/kiosk/nps", byTestId("kiosk-setup"));
+  // Staff see how much the kiosk can keep while offline.
+  await page.waitForSelector(byTestId("kiosk-storage"));
+  assert.match(await page.textContent(byTestId("kiosk-storage")),
+    /^Storage: \d+\.\d MB of \d+\.\d MB used, room for about \d+ more responses; the browser /);
   await page.fill(byTestId("kiosk-new-pin"), "12");
   await page.fill(byTestId("kiosk-idle"), "10");
   await page.click(byTestId("kiosk-save"));

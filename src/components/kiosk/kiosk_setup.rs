@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, Msg};
-use crate::kiosk::{IdleAction, KioskSettings, SettingsError};
+use crate::i18n::{self, Lang, Msg};
+use crate::kiosk::{IdleAction, KioskSettings, SettingsError, storage_level};
 use crate::locale::UiLang;
+use crate::quota;
 
 /// The staff settings of a kiosk. On the first start there is nothing to cancel to, and a PIN
 /// must be chosen; later an empty PIN field keeps the current PIN.
@@ -23,6 +24,17 @@ pub fn KioskSetup(
     let idle_secs = RwSignal::new(initial.idle_secs.to_string());
     let on_idle = RwSignal::new(initial.on_idle);
     let problems = RwSignal::new(Vec::<SettingsError>::new());
+    // What staff need to judge how long the kiosk can stay offline.
+    let storage = LocalResource::new(quota::estimate);
+    let storage_line = move || {
+        let used = storage.get().flatten()?;
+        let (_, room, _) = storage_level(used.usage, used.quota);
+        Some(view! {
+            <p class="hint" data-testid="kiosk-storage">
+                {i18n::kiosk_storage(lang.get(), used.usage, used.quota, room, used.persisted)}
+            </p>
+        })
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -135,6 +147,7 @@ pub fn KioskSetup(
                     })
                     .collect_view()}
             </fieldset>
+            {storage_line}
             <div class="nav-buttons">
                 {on_cancel
                     .map(|cancel| {
