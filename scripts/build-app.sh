@@ -2,8 +2,8 @@
 # Builds the three browser bundles into dist/: the respondent's (index.html), the staff's
 # (staff.html) and the counter kiosk's (kiosk.html). Trunk allows one app per page, so each
 # extra bundle is built on its own and copied next to the respondent's; public/boot.js picks
-# the bundle by path. Then the embed loader (dist/embed.js, checked against its size budget)
-# and the kiosk's service worker.
+# the bundle by path. Then the embed loader (dist/embed.js, checked against its size budget),
+# the kiosk's service worker, and brotli and gzip copies of every file for `manyi serve`.
 # Usage: scripts/build-app.sh [--release]
 set -euo pipefail
 
@@ -24,3 +24,5 @@ if [ ! -d node_modules/workbox-build ]; then
     npm install --no-save --no-audit --no-fund
 fi
 node scripts/build-sw.mjs
+# Compressed copies for `manyi serve`, written after the service worker so it does not list them.
+node scripts/precompress.mjs

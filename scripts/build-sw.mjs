@@ -12,7 +12,8 @@ import { DIST } from "./serve.mjs";
 const { count, size, warnings } = await generateSW({
   globDirectory: DIST,
   globPatterns: ["**/*.{html,js,css,wasm,json,svg}"],
-  globIgnores: ["sw.js", "workbox-*.js"],
+  // The compressed copies are the same files in another encoding, sent by the server itself.
+  globIgnores: ["sw.js", "workbox-*.js", "**/*.br", "**/*.gz"],
   swDest: join(DIST, "sw.js"),
   inlineWorkboxRuntime: true,
   mode: "production",

@@ -30,7 +30,13 @@ pub async fn loader(State(state): State<AppState>, request: Request) -> Result<R
     let Some(dist) = state.dist.as_ref() else {
         return Err(AppError::not_found("no such endpoint"));
     };
-    let Ok(file) = ServeFile::new(dist.join("embed.js")).oneshot(request).await;
+    // Host pages are many and the loader is on every one of their pages: its compressed copies
+    // (scripts/precompress.mjs) go to every browser that accepts them.
+    let Ok(file) = ServeFile::new(dist.join("embed.js"))
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(request)
+        .await;
     if file.status() == StatusCode::NOT_FOUND {
         return Err(AppError::not_found(
             "the embed loader is not in the built app (scripts/build-app.sh builds it)",

@@ -320,6 +320,72 @@ async fn the_app_is_served_with_client_routes_and_the_api_keeps_its_errors() {
 }
 
 #[tokio::test]
+async fn app_files_are_served_from_their_precompressed_copies_when_the_browser_accepts_them() {
+    let dist = temp_dist();
+    let wasm: Vec<u8> = (0..4096u32).flat_map(|i| (i % 7).to_le_bytes()).collect();
+    std::fs::write(dist.join("app_bg.wasm"), &wasm).unwrap();
+    std::fs::write(dist.join("app_bg.wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(dist.join("app_bg.wasm.gz"), b"gzip copy").unwrap();
+    let b = sqlite().await;
+    let router = router_with_app(&b, &dist);
+    let get = |accept: Option<&'static str>| {
+        let router = router.clone();
+        async move {
+            let mut request = Request::get("/app_bg.wasm");
+            if let Some(accept) = accept {
+                request = request.header(header::ACCEPT_ENCODING, accept);
+            }
+            let response = router
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let headers = response.headers().clone();
+            assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+            // Caches must keep one copy per encoding.
+            assert_eq!(headers[header::VARY], "accept-encoding");
+            let encoding = headers
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap().to_owned());
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (encoding, body.to_vec())
+        }
+    };
+    assert_eq!(
+        get(Some("gzip, deflate, br")).await,
+        (Some("br".to_owned()), b"brotli copy".to_vec())
+    );
+    assert_eq!(
+        get(Some("gzip")).await,
+        (Some("gzip".to_owned()), b"gzip copy".to_vec())
+    );
+    assert_eq!(get(None).await, (None, wasm.clone()));
+    // A file without copies is served as it is, whatever the browser accepts.
+    let (status, kind, encoding) = {
+        let response = router
+            .clone()
+            .oneshot(
+                Request::get("/main.css")
+                    .header(header::ACCEPT_ENCODING, "br")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        (
+            response.status(),
+            response.headers()[header::CONTENT_TYPE].clone(),
+            response.headers().get(header::CONTENT_ENCODING).cloned(),
+        )
+    };
+    assert_eq!(
+        (status, kind.to_str().unwrap(), encoding),
+        (StatusCode::OK, "text/css", None)
+    );
+    std::fs::remove_dir_all(&dist).unwrap();
+}
+
+#[tokio::test]
 async fn staff_endpoints_need_a_live_token() {
     for b in backends().await {
         let (status, error) = call(&b.router, "GET", "/api/v1/surveys", None).await;
