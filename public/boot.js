@@ -1,14 +1,15 @@
 // Starts the app from an external module rather than an inline script, so a strict
 // Content-Security-Policy without 'unsafe-inline' can serve it.
 //
-// The staff's pages (results, dashboard) and the counter kiosk are bundles of their own, so a
-// respondent downloads only the survey runner. The paths must match `nav::Bundle::of`.
+// A respondent follows a survey's link (/s/{id}, or /embed/{id} in another site's frame) and
+// downloads only the survey runner; the device's home page, results and dashboard are the
+// staff's bundle, the counter kiosk a bundle of its own. The paths must match `nav::Bundle::of`.
 const under = (root) => location.pathname === root || location.pathname.startsWith(`${root}/`);
-const name = under("/results") || under("/admin")
-  ? "manyi-staff"
+const name = under("/s") || under("/embed")
+  ? "manyi-app"
   : under("/kiosk")
     ? "manyi-kiosk"
-    : "manyi-app";
+    : "manyi-staff";
 const { default: init } = await import(`/${name}.js`);
 init({ module_or_path: `/${name}_bg.wasm` });
 

@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::embed::EmbedPage;
-use crate::components::home::HomePage;
-use crate::components::runner::SurveyPage;
+use crate::components::runner::{SurveyNotFound, SurveyPage};
 use crate::locale::StorageProblem;
 use crate::nav::{Bundle, Location};
 use crate::outbox;
@@ -12,9 +11,10 @@ use crate::sync::Sync;
 /// A screen of the respondent's bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Screen {
-    Home,
     Survey(String),
     Embed(String),
+    /// A path of this bundle without a survey id, such as `/s/`.
+    NotFound,
 }
 
 impl Screen {
@@ -25,13 +25,13 @@ impl Screen {
         }
         match path.strip_prefix("/s/") {
             Some(id) if !id.is_empty() && !id.contains('/') => Screen::Survey(id.to_owned()),
-            // Unknown paths show the home page, as a first-time visitor would expect.
-            _ => Screen::Home,
+            _ => Screen::NotFound,
         }
     }
 }
 
-/// The respondent's app: the home page and the survey runner, with shared state.
+/// The respondent's app: the survey runner, on its own or embedded, with shared state. The home
+/// page is the staff's bundle: respondents arrive by a survey's link.
 #[component]
 pub fn App() -> impl IntoView {
     let location = Location::provide(|path| Bundle::of(path) == Bundle::Respondent);
@@ -54,9 +54,9 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app" id="main">
             {move || match screen.get() {
-                Screen::Home => view! { <HomePage /> }.into_any(),
                 Screen::Survey(id) => view! { <SurveyPage id=id /> }.into_any(),
                 Screen::Embed(id) => view! { <EmbedPage id=id /> }.into_any(),
+                Screen::NotFound => view! { <SurveyNotFound /> }.into_any(),
             }}
         </main>
     }
