@@ -1,15 +1,18 @@
 // Starts the app from an external module rather than an inline script, so a strict
 // Content-Security-Policy without 'unsafe-inline' can serve it.
 //
-// A respondent follows a survey's link (/s/{id}, or /embed/{id} in another site's frame) and
-// downloads only the survey runner; the device's home page, results and dashboard are the
-// staff's bundle, the counter kiosk a bundle of its own. The paths must match `nav::Bundle::of`.
+// A respondent follows a survey's link (/s/{id}) and downloads only the survey runner; the
+// embed screen in another site's frame (/embed/{id}) and the counter kiosk are bundles of their
+// own, and the device's home page, results and dashboard are the staff's. The paths must match
+// `nav::Bundle::of`.
 const under = (root) => location.pathname === root || location.pathname.startsWith(`${root}/`);
-const name = under("/s") || under("/embed")
+const name = under("/s")
   ? "manyi-app"
-  : under("/kiosk")
-    ? "manyi-kiosk"
-    : "manyi-staff";
+  : under("/embed")
+    ? "manyi-embed"
+    : under("/kiosk")
+      ? "manyi-kiosk"
+      : "manyi-staff";
 const { default: init } = await import(`/${name}.js`);
 init({ module_or_path: `/${name}_bg.wasm` });
 

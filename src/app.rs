@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use crate::components::embed::EmbedPage;
 use crate::components::runner::{SurveyNotFound, SurveyPage};
 use crate::locale::StorageProblem;
 use crate::nav::{Bundle, Location};
@@ -8,33 +7,28 @@ use crate::outbox;
 use crate::storage::Store;
 use crate::sync::Sync;
 
-/// A screen of the respondent's bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Screen {
-    Survey(String),
-    Embed(String),
-    /// A path of this bundle without a survey id, such as `/s/`.
-    NotFound,
-}
-
-impl Screen {
-    fn of(path: &str) -> Screen {
-        let embed = path.strip_prefix("/embed/");
-        if let Some(id) = embed.filter(|id| !id.is_empty() && !id.contains('/')) {
-            return Screen::Embed(id.to_owned());
-        }
-        match path.strip_prefix("/s/") {
-            Some(id) if !id.is_empty() && !id.contains('/') => Screen::Survey(id.to_owned()),
-            _ => Screen::NotFound,
-        }
-    }
-}
-
-/// The respondent's app: the survey runner, on its own or embedded, with shared state. The home
-/// page is the staff's bundle: respondents arrive by a survey's link.
+/// The respondent's app: the survey runner at `/s/{survey_id}`, with shared state. The home
+/// page is the staff's bundle and the embed screen a bundle of its own: respondents arrive by a
+/// survey's link.
 #[component]
 pub fn App() -> impl IntoView {
     let location = Location::provide(|path| Bundle::of(path) == Bundle::Respondent);
+    start_respondent_services();
+    // A change of query only (such as the language) keeps the survey and its state.
+    let id = Memo::new(move |_| survey_id(&location.path(), "/s/"));
+    view! {
+        <main class="app" id="main">
+            {move || match id.get() {
+                Some(id) => view! { <SurveyPage id=id /> }.into_any(),
+                None => view! { <SurveyNotFound /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// What a bundle that respondents answer in starts with: the storage problem as context, an
+/// early read of the outbox, and the sync engine.
+pub(crate) fn start_respondent_services() {
     let problem = RwSignal::new(None);
     provide_context(StorageProblem(problem));
     // Reading the outbox once at start-up finds an unreadable one early, sets it aside and tells
@@ -48,16 +42,12 @@ pub fn App() -> impl IntoView {
         Err(error) => problem.set(Some(error)),
     }
     Sync::provide();
+}
 
-    // A change of query only (such as the language) keeps the screen and its state.
-    let screen = Memo::new(move |_| Screen::of(&location.path()));
-    view! {
-        <main class="app" id="main">
-            {move || match screen.get() {
-                Screen::Survey(id) => view! { <SurveyPage id=id /> }.into_any(),
-                Screen::Embed(id) => view! { <EmbedPage id=id /> }.into_any(),
-                Screen::NotFound => view! { <SurveyNotFound /> }.into_any(),
-            }}
-        </main>
-    }
+/// The survey id in `path` below `prefix` (`/s/nps` gives `nps`); `None` when there is none, or
+/// when more segments follow.
+pub(crate) fn survey_id(path: &str, prefix: &str) -> Option<String> {
+    path.strip_prefix(prefix)
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+        .map(str::to_owned)
 }

@@ -155,9 +155,10 @@ fn in_app_link(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
 /// the right bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// The survey runner, `/s/{survey_id}`, and the embed screen, `/embed/{survey_id}`: all a
-    /// respondent following a link downloads.
+    /// The survey runner, `/s/{survey_id}`: all a respondent following a link downloads.
     Respondent,
+    /// The survey runner in another site's frame, `/embed/{survey_id}`.
+    Embed,
     /// The home page (`/` and any path no other bundle claims), results, and the dashboard to
     /// come.
     Staff,
@@ -167,8 +168,10 @@ pub enum Bundle {
 
 impl Bundle {
     pub fn of(path: &str) -> Bundle {
-        if under(path, "/s") || under(path, "/embed") {
+        if under(path, "/s") {
             Bundle::Respondent
+        } else if under(path, "/embed") {
+            Bundle::Embed
         } else if under(path, "/kiosk") {
             Bundle::Kiosk
         } else {
