@@ -1,8 +1,12 @@
 //! The local outbox of completed responses, waiting for a later sync to send them.
 //!
-//! The outbox is a JSON array under [`OUTBOX_KEY`]. Entries are handled as raw JSON values when
+//! The outbox is a JSON array under [`OUTBOX_KEY`]. Entries are handled as their JSON text when
 //! appending, so an entry this version cannot read (written by a newer one, say) is kept as it
-//! is rather than dropped.
+//! is rather than dropped. Text rather than `serde_json::Value`s: reading an entry from a value
+//! and writing one into a value would each be another copy of the entry's whole (de)serializer in
+//! the respondent's bundle.
+
+use serde_json::value::RawValue;
 
 use crate::storage::{StorageError, Store};
 
@@ -14,8 +18,16 @@ pub type OutboxEntry = manyi_core::outbox::OutboxItem;
 
 /// The outbox's raw entries. A corrupt outbox has already been moved aside when this reports
 /// it, so the caller may start a new one.
-fn raw_entries(store: &Store) -> Result<Vec<serde_json::Value>, StorageError> {
+fn raw_entries(store: &Store) -> Result<Vec<Box<RawValue>>, StorageError> {
     Ok(store.get_json(OUTBOX_KEY)?.unwrap_or_default())
+}
+
+fn to_raw(entry: &OutboxEntry) -> Result<Box<RawValue>, StorageError> {
+    serde_json::value::to_raw_value(entry).map_err(|e| StorageError::Failed(e.to_string()))
+}
+
+fn read(raw: &RawValue) -> Option<OutboxEntry> {
+    serde_json::from_str(raw.get()).ok()
 }
 
 /// Appends `entry`. A corrupt outbox is set aside and reported through `notify`, and the entry
@@ -33,7 +45,7 @@ pub fn push(
         }
         Err(error) => return Err(error),
     };
-    entries.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
+    entries.push(to_raw(entry)?);
     store.set_json(OUTBOX_KEY, &entries)
 }
 
@@ -41,10 +53,7 @@ pub fn push(
 pub fn load(store: &Store) -> Result<(Vec<OutboxEntry>, usize), StorageError> {
     let raw = raw_entries(store)?;
     let total = raw.len();
-    let entries: Vec<OutboxEntry> = raw
-        .into_iter()
-        .filter_map(|value| serde_json::from_value(value).ok())
-        .collect();
+    let entries: Vec<OutboxEntry> = raw.iter().filter_map(|value| read(value)).collect();
     let skipped = total - entries.len();
     Ok((entries, skipped))
 }
@@ -59,15 +68,15 @@ pub fn update<T>(
     let mut entries = Vec::with_capacity(raw.len());
     let mut unreadable = Vec::new();
     for value in raw {
-        match serde_json::from_value::<OutboxEntry>(value.clone()) {
-            Ok(entry) => entries.push(entry),
-            Err(_) => unreadable.push(value),
+        match read(&value) {
+            Some(entry) => entries.push(entry),
+            None => unreadable.push(value),
         }
     }
     let result = change(&mut entries);
     let mut out = Vec::with_capacity(entries.len() + unreadable.len());
     for entry in &entries {
-        out.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
+        out.push(to_raw(entry)?);
     }
     out.extend(unreadable);
     store.set_json(OUTBOX_KEY, &out)?;

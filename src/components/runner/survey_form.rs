@@ -295,7 +295,7 @@ pub fn SurveyForm(
                 }
                 Err(error) => {
                     problem.report(error);
-                    serde_json::to_string_pretty(&entry)
+                    serde_json::to_string(&entry)
                         .ok()
                         .and_then(|json| json_blob_url(&json))
                 }
