@@ -25,6 +25,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Answer, ConditionText};
+use crate::number::parse_f64;
 use crate::surveyjs::{self, Expr, Scope};
 
 /// A reference to an answer: a question, or one row of a matrix question.
@@ -358,7 +359,7 @@ fn resolve(operand: &Operand, answers: &dyn Answers) -> Option<Value> {
 fn as_number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => Some(*n),
-        Value::Text(s) => s.trim().parse::<f64>().ok(),
+        Value::Text(s) => parse_f64(s.trim()),
         _ => None,
     }
 }
@@ -536,9 +537,8 @@ fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                     end += 1;
                 }
                 let literal: String = chars[i..end].iter().collect();
-                let value = literal
-                    .parse::<f64>()
-                    .map_err(|_| err(start, format!("`{literal}` is not a number")))?;
+                let value = parse_f64(&literal)
+                    .ok_or_else(|| err(start, format!("`{literal}` is not a number")))?;
                 i = end - 1;
                 TokenKind::Number(value)
             }
