@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the three browser bundles into dist/: the respondent's (index.html), the staff's
-# (staff.html) and the counter kiosk's (kiosk.html). Trunk allows one app per page, so each
-# extra bundle is built on its own and copied next to the respondent's; public/boot.js picks
-# the bundle by path. Then the embed loader (dist/embed.js, checked against its size budget),
-# the kiosk's service worker, and brotli and gzip copies of every file for `manyi serve`.
+# Builds the four browser bundles into dist/: the respondent's (index.html), the staff's
+# (staff.html), the counter kiosk's (kiosk.html) and the embed screen's (embed.html). Trunk
+# allows one app per page, so each extra bundle is built on its own and copied next to the
+# respondent's; public/boot.js picks the bundle by path. Then the embed loader (dist/embed.js,
+# checked against its size budget), the kiosk's service worker, and brotli and gzip copies of
+# every file for `manyi serve`.
 # Usage: scripts/build-app.sh [--release]
 set -euo pipefail
 
@@ -12,7 +13,7 @@ cd "$ROOT"
 export TRUNK_SKIP_VERSION_CHECK=true
 
 trunk build "$@"
-for bundle in staff kiosk; do
+for bundle in staff kiosk embed; do
     out="target/dist-$bundle"
     trunk build "$bundle.html" --dist "$out" "$@"
     cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/

@@ -2,41 +2,35 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::components::embed::EmbedPage;
-use crate::components::home::HomePage;
-use crate::components::runner::SurveyPage;
+use crate::components::runner::{SurveyNotFound, SurveyPage};
 use crate::locale::StorageProblem;
 use crate::nav::{Bundle, Location};
 use crate::outbox::{self, LocalOutbox};
 use crate::storage::Store;
 use crate::sync::Sync;
 
-/// A screen of the respondent's bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Screen {
-    Home,
-    Survey(String),
-    Embed(String),
-}
-
-impl Screen {
-    fn of(path: &str) -> Screen {
-        let embed = path.strip_prefix("/embed/");
-        if let Some(id) = embed.filter(|id| !id.is_empty() && !id.contains('/')) {
-            return Screen::Embed(id.to_owned());
-        }
-        match path.strip_prefix("/s/") {
-            Some(id) if !id.is_empty() && !id.contains('/') => Screen::Survey(id.to_owned()),
-            // Unknown paths show the home page, as a first-time visitor would expect.
-            _ => Screen::Home,
-        }
-    }
-}
-
-/// The respondent's app: the home page and the survey runner, with shared state.
+/// The respondent's app: the survey runner at `/s/{survey_id}`, with shared state. The home
+/// page is the staff's bundle and the embed screen a bundle of its own: respondents arrive by a
+/// survey's link.
 #[component]
 pub fn App() -> impl IntoView {
     let location = Location::provide(|path| Bundle::of(path) == Bundle::Respondent);
+    start_respondent_services();
+    // A change of query only (such as the language) keeps the survey and its state.
+    let id = Memo::new(move |_| survey_id(&location.path(), "/s/"));
+    view! {
+        <main class="app" id="main">
+            {move || match id.get() {
+                Some(id) => view! { <SurveyPage id=id /> }.into_any(),
+                None => view! { <SurveyNotFound /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// What a bundle that respondents answer in starts with: the storage problem as context, an
+/// early read of the outbox, and the sync engine.
+pub(crate) fn start_respondent_services() {
     let problem = RwSignal::new(None);
     provide_context(StorageProblem(problem));
     // Reading the outbox once at start-up finds an unreadable one early, sets it aside and tells
@@ -50,16 +44,12 @@ pub fn App() -> impl IntoView {
         Err(error) => problem.set(Some(error)),
     }
     Sync::provide(Rc::new(LocalOutbox));
+}
 
-    // A change of query only (such as the language) keeps the screen and its state.
-    let screen = Memo::new(move |_| Screen::of(&location.path()));
-    view! {
-        <main class="app" id="main">
-            {move || match screen.get() {
-                Screen::Home => view! { <HomePage /> }.into_any(),
-                Screen::Survey(id) => view! { <SurveyPage id=id /> }.into_any(),
-                Screen::Embed(id) => view! { <EmbedPage id=id /> }.into_any(),
-            }}
-        </main>
-    }
+/// The survey id in `path` below `prefix` (`/s/nps` gives `nps`); `None` when there is none, or
+/// when more segments follow.
+pub(crate) fn survey_id(path: &str, prefix: &str) -> Option<String> {
+    path.strip_prefix(prefix)
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+        .map(str::to_owned)
 }

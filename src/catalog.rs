@@ -2,8 +2,11 @@
 //! the server (remembered for use offline), and the built-in templates, which are served as
 //! files next to the app so the bundle carries none of them.
 
-use manyi_core::validate::Problem;
+use std::collections::BTreeMap;
+
+use manyi_core::validate::{Problem, validate_survey};
 use manyi_core::{Survey, parse_survey, templates};
+use serde_json::value::RawValue;
 
 use crate::api;
 use crate::storage::{StorageError, Store};
@@ -20,22 +23,32 @@ pub enum Source {
     Imported,
 }
 
+/// The survey `json` defines, when it parses and validates: what [`parse_survey`] accepts. Only
+/// an import reports why a definition is unusable; reading one without tracking where a
+/// malformed value is keeps that tracking, a second parser for every type of the definition,
+/// out of the respondent's bundle.
+fn usable(json: &str) -> Option<Survey> {
+    let survey: Survey = serde_json::from_str(json).ok()?;
+    validate_survey(&survey).is_empty().then_some(survey)
+}
+
 /// Imported definitions as stored. Each was validated on import, but one that no longer
-/// validates (after a core upgrade) is skipped rather than breaking the list.
+/// validates (after a core upgrade) is skipped rather than breaking the list. Each is kept as
+/// its JSON text until it is read as a survey.
 fn imported(store: Option<&Store>) -> Result<Vec<Survey>, StorageError> {
     let Some(store) = store else {
         return Ok(Vec::new());
     };
-    let values: Vec<serde_json::Value> = store.get_json(IMPORTED_KEY)?.unwrap_or_default();
+    let values: Vec<Box<RawValue>> = store.get_json(IMPORTED_KEY)?.unwrap_or_default();
     Ok(values
         .iter()
-        .filter_map(|value| parse_survey(&value.to_string()).ok())
+        .filter_map(|value| usable(value.get()))
         .collect())
 }
 
 /// A built-in template, fetched and validated.
 async fn template(name: &str) -> Option<Survey> {
-    parse_survey(&api::template_json(name).await?).ok()
+    usable(&api::template_json(name).await?)
 }
 
 /// Every survey to list on the home page: the templates, then the imported definitions; an
@@ -69,9 +82,7 @@ pub async fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<St
     }
     if let Some(api) = api::discover().await {
         let published = match api::survey_json(&api, id).await {
-            Ok(Some(json)) => parse_survey(&json)
-                .ok()
-                .inspect(|_| remember(store, id, &json)),
+            Ok(Some(json)) => usable(&json).inspect(|_| remember(store, id, json)),
             Ok(None) => None,
             Err(_) => remembered(store, id),
         };
@@ -86,13 +97,13 @@ pub async fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<St
     (template, problem)
 }
 
-/// Keeps a published definition for use offline. This is a cache: failing to write it loses
-/// nothing, so a failure is not reported.
-fn remember(store: Option<&Store>, id: &str, json: &str) {
-    let (Some(store), Ok(value)) = (store, serde_json::from_str::<serde_json::Value>(json)) else {
+/// Keeps a published definition (its JSON text, which parsed) for use offline. This is a cache:
+/// failing to write it loses nothing, so a failure is not reported.
+fn remember(store: Option<&Store>, id: &str, json: String) {
+    let (Some(store), Ok(value)) = (store, RawValue::from_string(json)) else {
         return;
     };
-    let mut all: serde_json::Map<String, serde_json::Value> = store
+    let mut all: BTreeMap<String, Box<RawValue>> = store
         .get_json(PUBLISHED_KEY)
         .ok()
         .flatten()
@@ -103,9 +114,8 @@ fn remember(store: Option<&Store>, id: &str, json: &str) {
 
 /// The definition the server published last time it was reachable.
 fn remembered(store: Option<&Store>, id: &str) -> Option<Survey> {
-    let all: serde_json::Map<String, serde_json::Value> =
-        store?.get_json(PUBLISHED_KEY).ok().flatten()?;
-    parse_survey(&all.get(id)?.to_string()).ok()
+    let all: BTreeMap<String, Box<RawValue>> = store?.get_json(PUBLISHED_KEY).ok().flatten()?;
+    usable(all.get(id)?.get())
 }
 
 /// Why a definition could not be imported.

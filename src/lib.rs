@@ -13,6 +13,7 @@ pub mod components;
 pub mod download;
 pub mod draft;
 pub mod embed;
+mod embed_app;
 pub mod format;
 pub mod i18n;
 pub mod kiosk;
@@ -28,5 +29,6 @@ pub mod sync;
 pub mod validation;
 
 pub use app::App;
+pub use embed_app::EmbedApp;
 pub use kiosk_app::KioskApp;
 pub use staff_app::StaffApp;

@@ -15,6 +15,8 @@ use wasm_bindgen::JsCast;
 pub struct Location {
     path: RwSignal<String>,
     search: RwSignal<String>,
+    /// The paths this bundle renders; any other is a page load.
+    owns: fn(&str) -> bool,
 }
 
 impl Location {
@@ -27,6 +29,7 @@ impl Location {
         let location = Location {
             path: RwSignal::new(path),
             search: RwSignal::new(search),
+            owns,
         };
         provide_context(location);
         // Back and forward.
@@ -77,8 +80,14 @@ impl Location {
         })
     }
 
-    /// Shows `href` (a path with an optional query) without loading a page.
+    /// Shows `href` (a path with an optional query) without loading a page when this bundle
+    /// renders its path, and loads it as a page otherwise (another bundle renders it).
     pub fn go(self, href: &str) {
+        let path = href.split('?').next().unwrap_or_default();
+        if !(self.owns)(path) {
+            let _ = window().location().assign(href);
+            return;
+        }
         if let Ok(history) = window().history() {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
         }
@@ -146,9 +155,12 @@ fn in_app_link(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
 /// the right bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// The home page and the survey runner.
+    /// The survey runner, `/s/{survey_id}`: all a respondent following a link downloads.
     Respondent,
-    /// Results, and the dashboard to come.
+    /// The survey runner in another site's frame, `/embed/{survey_id}`.
+    Embed,
+    /// The home page (`/` and any path no other bundle claims), results, and the dashboard to
+    /// come.
     Staff,
     /// The counter kiosk, `/kiosk/{survey_id}`.
     Kiosk,
@@ -156,13 +168,20 @@ pub enum Bundle {
 
 impl Bundle {
     pub fn of(path: &str) -> Bundle {
-        let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
-        if under("/results") || under("/admin") {
-            Bundle::Staff
-        } else if under("/kiosk") {
+        if under(path, "/s") {
+            Bundle::Respondent
+        } else if under(path, "/embed") {
+            Bundle::Embed
+        } else if under(path, "/kiosk") {
             Bundle::Kiosk
         } else {
-            Bundle::Respondent
+            Bundle::Staff
         }
     }
+}
+
+/// Whether `path` is `root` or below it: `/kiosk` and `/kiosk/nps`, not `/kiosks`.
+pub fn under(path: &str, root: &str) -> bool {
+    path.strip_prefix(root)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

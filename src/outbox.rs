@@ -7,13 +7,16 @@
 //! thousands of responses where local storage's few megabytes hold a few thousand. Each bundle
 //! picks its store when it starts the sync engine, so respondents never download the other.
 //!
-//! Local entries are handled as raw JSON values when appending, so an entry this version cannot
-//! read (written by a newer one, say) is kept as it is rather than dropped.
+//! Local entries are handled as their JSON text when appending, so an entry this version cannot
+//! read (written by a newer one, say) is kept as it is rather than dropped. Text rather than
+//! `serde_json::Value`s: reading an entry from a value and writing one into a value would each
+//! be another copy of the entry's whole (de)serializer in the respondent's bundle.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use manyi_core::outbox::{Applied, IngestReply, apply_reply, next_batch};
+use serde_json::value::RawValue;
 
 use crate::storage::{StorageError, Store};
 
@@ -103,8 +106,16 @@ impl OutboxStore for LocalOutbox {
 
 /// The outbox's raw entries. A corrupt outbox has already been moved aside when this reports
 /// it, so the caller may start a new one.
-fn raw_entries(store: &Store) -> Result<Vec<serde_json::Value>, StorageError> {
+fn raw_entries(store: &Store) -> Result<Vec<Box<RawValue>>, StorageError> {
     Ok(store.get_json(OUTBOX_KEY)?.unwrap_or_default())
+}
+
+fn to_raw(entry: &OutboxEntry) -> Result<Box<RawValue>, StorageError> {
+    serde_json::value::to_raw_value(entry).map_err(|e| StorageError::Failed(e.to_string()))
+}
+
+fn read(raw: &RawValue) -> Option<OutboxEntry> {
+    serde_json::from_str(raw.get()).ok()
 }
 
 /// Appends `entry`. A corrupt outbox is set aside and returned as the problem met on the way,
@@ -116,7 +127,7 @@ pub fn push(store: &Store, entry: &OutboxEntry) -> Result<Option<StorageError>, 
         Err(error @ StorageError::Corrupt { .. }) => (Vec::new(), Some(error)),
         Err(error) => return Err(error),
     };
-    entries.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
+    entries.push(to_raw(entry)?);
     store.set_json(OUTBOX_KEY, &entries)?;
     Ok(problem)
 }
@@ -125,10 +136,7 @@ pub fn push(store: &Store, entry: &OutboxEntry) -> Result<Option<StorageError>, 
 pub fn load(store: &Store) -> Result<(Vec<OutboxEntry>, usize), StorageError> {
     let raw = raw_entries(store)?;
     let total = raw.len();
-    let entries: Vec<OutboxEntry> = raw
-        .into_iter()
-        .filter_map(|value| serde_json::from_value(value).ok())
-        .collect();
+    let entries: Vec<OutboxEntry> = raw.iter().filter_map(|value| read(value)).collect();
     let skipped = total - entries.len();
     Ok((entries, skipped))
 }
@@ -163,15 +171,15 @@ pub fn update<T>(
     let mut entries = Vec::with_capacity(raw.len());
     let mut unreadable = Vec::new();
     for value in raw {
-        match serde_json::from_value::<OutboxEntry>(value.clone()) {
-            Ok(entry) => entries.push(entry),
-            Err(_) => unreadable.push(value),
+        match read(&value) {
+            Some(entry) => entries.push(entry),
+            None => unreadable.push(value),
         }
     }
     let result = change(&mut entries);
     let mut out = Vec::with_capacity(entries.len() + unreadable.len());
     for entry in &entries {
-        out.push(serde_json::to_value(entry).map_err(|e| StorageError::Failed(e.to_string()))?);
+        out.push(to_raw(entry)?);
     }
     out.extend(unreadable);
     store.set_json(OUTBOX_KEY, &out)?;

@@ -7,7 +7,7 @@
 
 use chrono::{FixedOffset, TimeZone};
 use leptos::prelude::*;
-use manyi_app::components::runner::{ScaleGroup, ScaleStyle};
+use manyi_app::components::runner::{GroupOption, GroupStyle, OptionGroup};
 use manyi_app::i18n::Lang;
 use manyi_app::locale::{SurveyText, UiLang};
 use manyi_app::outbox::{self, OUTBOX_KEY, OutboxEntry, OutboxStore};
@@ -245,18 +245,20 @@ async fn the_nps_scale_is_a_radio_group_with_one_tab_stop() {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let value = RwSignal::new(None::<f64>);
+    let value = RwSignal::new(None::<usize>);
     let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         let lang = UiLang(Memo::new(|_| Lang::En));
         provide_context(lang);
         provide_context(SurveyText::new(lang, "en".into()));
         view! {
-            <ScaleGroup
+            <OptionGroup
                 qid="nps".into()
-                points=(0..=10).map(|x| (f64::from(x), None)).collect()
-                style=ScaleStyle::Nps
-                value=value
-                on_select=Callback::new(move |x| value.set(Some(x)))
+                options=(0..=10)
+                    .map(|x| GroupOption { key: x.to_string(), label: None })
+                    .collect()
+                style=GroupStyle::Nps
+                selected=value
+                on_select=Callback::new(move |index| value.set(Some(index)))
                 labelledby="q-nps".into()
                 describedby="".into()
                 invalid=false
@@ -292,7 +294,7 @@ async fn the_nps_scale_is_a_radio_group_with_one_tab_stop() {
     let first: web_sys::Element = radios.item(0).unwrap().unchecked_into();
     key(&first, "End");
     leptos::task::tick().await;
-    assert_eq!(value.get_untracked(), Some(10.0));
+    assert_eq!(value.get_untracked(), Some(10));
     assert_eq!(
         tab_stops(&host),
         ["nps-opt-10"],
@@ -302,7 +304,7 @@ async fn the_nps_scale_is_a_radio_group_with_one_tab_stop() {
     let last: web_sys::Element = radios.item(10).unwrap().unchecked_into();
     key(&last, "ArrowRight");
     leptos::task::tick().await;
-    assert_eq!(value.get_untracked(), Some(0.0), "arrow keys wrap around");
+    assert_eq!(value.get_untracked(), Some(0), "arrow keys wrap around");
     let checked: web_sys::Element = radios.item(0).unwrap().unchecked_into();
     assert_eq!(
         checked.get_attribute("aria-checked").as_deref(),

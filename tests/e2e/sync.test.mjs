@@ -15,16 +15,31 @@ function rows(dir) {
   return { rows: count, distinct };
 }
 
-/** Answers the csat template, starting from the home page or from the previous thank-you
- * screen. Navigation is client-side, so it works with the network off. */
-async function answerCsat(page) {
-  if (await page.$(byTestId("thank-you"))) await page.click('[data-testid="thank-you"] a');
-  await page.click(byTestId("start-csat"));
+/**
+ * Answers the csat template with the browser offline. A survey is a page of the respondent's
+ * bundle (the home page is the staff's), so it is loaded first, online; the test keeps the
+ * server's API out of reach meanwhile (see `apiOutOfReach`) so that nothing is sent.
+ */
+async function answerCsatOffline({ context, page, server }) {
+  await page.goto(`${server.base}/s/csat?lang=en`);
   await page.waitForSelector(byTestId("csat-opt-4"));
+  await context.setOffline(true);
   await page.click(byTestId("csat-opt-4"));
   await page.click(byTestId("channel-opt-store"));
   await page.click(byTestId("next"));
   await page.waitForSelector(byTestId("thank-you"));
+  await context.setOffline(false);
+}
+
+/**
+ * Makes every request to the server's API fail as an unreachable server's would, while the
+ * app's own files still load; resolves to a function that makes the API reachable again.
+ */
+async function apiOutOfReach(context) {
+  const api = (url) => url.pathname.startsWith("/api/");
+  const refuse = (route) => route.abort("internetdisconnected");
+  await context.route(api, refuse);
+  return () => context.unroute(api, refuse);
 }
 
 async function pendingCount(page) {
@@ -65,15 +80,16 @@ async function queue(page, entries) {
 const NO_SCORES = { items: {}, nps: null, csat: null, ces: null, dimensions: {}, composite: null, coverage: 0 };
 
 test("answers given offline arrive exactly once after reconnecting and reloading", () =>
-  scenario("offline", async ({ dir, context, page }) => {
-    await context.setOffline(true);
-    for (let i = 0; i < 3; i++) await answerCsat(page);
+  scenario("offline", async (env) => {
+    const { dir, page } = env;
+    const reachable = await apiOutOfReach(env.context);
+    for (let i = 0; i < 3; i++) await answerCsatOffline(env);
     await page.click('[data-testid="thank-you"] a');
     await page.waitForSelector(byTestId("sync-pending"));
     assert.equal(await pendingCount(page), 3);
     assert.equal(rows(dir).rows, 0, "nothing reached the server while offline");
 
-    await context.setOffline(false);
+    await reachable();
     await page.reload();
     await waitDelivered(page);
     assert.deepEqual(rows(dir), { rows: 3, distinct: 3 });
@@ -83,18 +99,20 @@ test("answers given offline arrive exactly once after reconnecting and reloading
 
 test("a server killed mid-batch and restarted ends with exactly one row per response", () =>
   scenario("kill", async (env) => {
-    const { dir, context, page } = env;
+    const { dir, page } = env;
+    // Responses are queued offline, so the first send is one batch of all five.
+    const reachable = await apiOutOfReach(env.context);
+    for (let i = 0; i < 5; i++) await answerCsatOffline(env);
+    await page.click('[data-testid="thank-you"] a');
+    await page.waitForSelector(byTestId("sync-pending"));
     // The server is killed the moment the browser sends its first batch.
+    await reachable();
     let posted;
     const batchSent = new Promise((resolve) => (posted = resolve));
     page.on("request", (request) => {
       if (request.method() === "POST" && request.url().endsWith("/api/v1/responses")) posted();
     });
-    // Responses are queued offline, so the first send is one batch of all five.
-    await context.setOffline(true);
-    for (let i = 0; i < 5; i++) await answerCsat(page);
-    await page.click('[data-testid="thank-you"] a');
-    await context.setOffline(false);
+    await page.reload();
     await batchSent;
     await kill(env.server);
     // Whatever the dead server committed, the restarted one on the same port gets the rest.
@@ -166,15 +184,8 @@ test("a survey published on the server runs in the browser, and offline from the
     assert.deepEqual(rows(dir), { rows: 1, distinct: 1 });
 
     // With the server out of reach, the definition fetched last time still runs.
-    await context.setOffline(true);
-    await page.evaluate(() => {
-      const link = document.createElement("a");
-      link.href = "/s/counter-visit?lang=en";
-      link.dataset.testid = "offline-link";
-      link.textContent = "again";
-      document.body.append(link);
-    });
-    await page.click(byTestId("offline-link"));
+    await apiOutOfReach(context);
+    await page.goto(`${server.base}/s/counter-visit?lang=en`);
     await page.waitForSelector(byTestId("nps-opt-3"));
     await page.click(byTestId("nps-opt-3"));
     await page.click(byTestId("next"));

@@ -25,6 +25,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Answer, ConditionText};
+use crate::number::parse_f64;
 use crate::surveyjs::{self, Expr, Scope};
 
 /// A reference to an answer: a question, or one row of a matrix question.
@@ -358,7 +359,7 @@ fn resolve(operand: &Operand, answers: &dyn Answers) -> Option<Value> {
 fn as_number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => Some(*n),
-        Value::Text(s) => s.trim().parse::<f64>().ok(),
+        Value::Text(s) => parse_f64(s.trim()),
         _ => None,
     }
 }
@@ -376,10 +377,11 @@ fn compare(left: &Value, op: CompareOp, right: &Value) -> bool {
         (Value::Text(a), Value::Text(b)) => Some(a.cmp(b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::List(a), Value::List(b)) if matches!(op, CompareOp::Eq | CompareOp::Ne) => {
-            let (mut a, mut b) = (a.clone(), b.clone());
-            a.sort();
-            b.sort();
-            Some(if a == b {
+            // The same items in any order, each as often: counted rather than sorted, which
+            // spares the browser's bundle a sort for these short lists.
+            let count = |list: &[String], item: &String| list.iter().filter(|i| *i == item).count();
+            let same = a.len() == b.len() && a.iter().all(|item| count(a, item) == count(b, item));
+            Some(if same {
                 Ordering::Equal
             } else {
                 Ordering::Less
@@ -535,9 +537,8 @@ fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                     end += 1;
                 }
                 let literal: String = chars[i..end].iter().collect();
-                let value = literal
-                    .parse::<f64>()
-                    .map_err(|_| err(start, format!("`{literal}` is not a number")))?;
+                let value = parse_f64(&literal)
+                    .ok_or_else(|| err(start, format!("`{literal}` is not a number")))?;
                 i = end - 1;
                 TokenKind::Number(value)
             }

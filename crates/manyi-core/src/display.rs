@@ -10,7 +10,7 @@ pub fn round_half_away(x: f64, decimals: u32) -> f64 {
     if !x.is_finite() {
         return x;
     }
-    format_fixed(x, decimals).parse().unwrap_or(x)
+    crate::number::parse_f64(&format_fixed(x, decimals)).unwrap_or(x)
 }
 
 /// `x` rounded half away from zero and printed with exactly `decimals` places.

@@ -9,6 +9,7 @@ pub mod condition;
 pub mod crm;
 pub mod display;
 pub mod model;
+mod number;
 pub mod ordered;
 pub mod outbox;
 pub mod reliability;

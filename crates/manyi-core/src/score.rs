@@ -14,7 +14,7 @@
 //! 6. NPS: 9–10 promoter, 7–8 passive, 0–6 detractor. CSAT: top-2-box is one of the two highest
 //!    points of the scale. CES: agreement is a point above the scale's midpoint (5–7 on 1–7).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -177,7 +177,7 @@ impl<'s> Plan<'s> {
     /// without hashing: this is the inner loop of a report over a million responses.
     pub fn for_each_answer<'r>(
         &self,
-        answers: &'r std::collections::BTreeMap<String, Answer>,
+        answers: &'r BTreeMap<String, Answer>,
         mut f: impl FnMut(usize, &'r str, &'r Answer),
     ) {
         let mut questions = self.sorted_questions.iter().peekable();
@@ -303,12 +303,12 @@ pub struct CesScore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseScores {
     /// Item key → 0–100 after reverse coding.
-    pub items: std::collections::BTreeMap<String, f64>,
+    pub items: BTreeMap<String, f64>,
     pub nps: Option<NpsScore>,
     pub csat: Option<CsatScore>,
     pub ces: Option<CesScore>,
     /// Dimension id → 0–100; absent when none of its items was answered.
-    pub dimensions: std::collections::BTreeMap<String, f64>,
+    pub dimensions: BTreeMap<String, f64>,
     /// The weighted 0–100 index; `None` below the coverage threshold or without dimensions.
     pub composite: Option<f64>,
     /// Share of the total composite weight carried by answered items (0–1).
@@ -391,14 +391,22 @@ impl Plan<'_> {
             .filter(|(_, x)| !x.is_nan())
             .map(|(i, _)| i.composite_weight)
             .sum();
+        // The maps are filled by inserts: `collect` into a map sorts first, which costs the
+        // browser's bundle a sort of its own.
+        let mut items = BTreeMap::new();
+        for (item, &x) in self.items.iter().zip(&values) {
+            if !x.is_nan() {
+                items.insert(item.key.clone(), item.scale.to_percent(item.code(x)));
+            }
+        }
+        let mut dimensions = BTreeMap::new();
+        for (d, &s) in self.dimensions.iter().zip(&dims) {
+            if !s.is_nan() {
+                dimensions.insert(d.clone(), s);
+            }
+        }
         ResponseScores {
-            items: self
-                .items
-                .iter()
-                .zip(&values)
-                .filter(|(_, x)| !x.is_nan())
-                .map(|(item, &x)| (item.key.clone(), item.scale.to_percent(item.code(x))))
-                .collect(),
+            items,
             nps: value_of(self.nps_question).and_then(|(x, _)| {
                 NpsCategory::of(x).map(|category| NpsScore { value: x, category })
             }),
@@ -410,13 +418,7 @@ impl Plan<'_> {
                 value: x,
                 agree: is_agree(scale, x),
             }),
-            dimensions: self
-                .dimensions
-                .iter()
-                .zip(&dims)
-                .filter(|(_, s)| !s.is_nan())
-                .map(|(d, &s)| (d.clone(), s))
-                .collect(),
+            dimensions,
             composite: (!row.composite.is_nan()).then_some(row.composite),
             coverage: if self.total_weight > 0.0 {
                 answered_weight / self.total_weight

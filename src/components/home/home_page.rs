@@ -7,6 +7,7 @@ use crate::catalog;
 use crate::components::{Loading, StorageAlert, SyncStatusLine};
 use crate::i18n::{Lang, Msg};
 use crate::locale::{StorageProblem, provide_ui_lang};
+use crate::outbox;
 use crate::storage::Store;
 
 /// The list of surveys available on this device.
@@ -14,6 +15,11 @@ use crate::storage::Store;
 pub fn HomePage() -> impl IntoView {
     let lang = provide_ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
     let problem = expect_context::<StorageProblem>();
+    // Reading the outbox first finds an unreadable one, sets it aside and says so before
+    // anything else is stored; a browser without storage is reported here too.
+    if let Err(error) = Store::open().and_then(|store| outbox::load(&store)) {
+        problem.report(error);
+    }
     let listed = LocalResource::new(move || async move {
         let (list, issue) = catalog::all(Store::open().ok().as_ref()).await;
         if let Some(error) = issue {

@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use manyi_core::model::{MatrixRow, Scale};
+use manyi_core::LocalizedText;
+use manyi_core::model::MatrixRow;
 
 use crate::format;
 use crate::locale::SurveyText;
@@ -13,25 +14,15 @@ use crate::locale::SurveyText;
 pub fn MatrixInput(
     qid: String,
     rows: Vec<MatrixRow>,
-    scale: Scale,
+    /// The scale's points with their labels, if they have one.
+    points: Vec<(f64, Option<LocalizedText>)>,
     #[prop(into)] value: Signal<BTreeMap<String, f64>>,
     on_change: Callback<BTreeMap<String, f64>>,
+    labelledby: String,
     describedby: String,
     #[prop(into)] invalid: Signal<bool>,
 ) -> impl IntoView {
     let text = expect_context::<SurveyText>();
-    let points: Vec<(f64, Option<manyi_core::LocalizedText>)> = scale
-        .points()
-        .into_iter()
-        .map(|x| {
-            let label = scale
-                .labels
-                .iter()
-                .find(|l| (l.value - x).abs() < 1e-9)
-                .map(|l| l.label.clone());
-            (x, label)
-        })
-        .collect();
     let count = points.len();
     let head = points
         .iter()
@@ -100,7 +91,12 @@ pub fn MatrixInput(
             })
             .collect_view();
     view! {
-        <div class="matrix" style=format!("--points: {count}")>
+        <div
+            class="matrix"
+            role="group"
+            aria-labelledby=labelledby
+            style=format!("--points: {count}")
+        >
             <div class="matrix-head" aria-hidden="true">
                 <span></span>
                 {head}

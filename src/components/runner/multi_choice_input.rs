@@ -26,12 +26,18 @@ pub fn MultiChoiceInput(
             let toggled = option.value.clone();
             let on_toggle = move |ev: leptos::ev::Event| {
                 let on = event_target_checked(&ev);
-                let mut chosen = value.get_untracked();
-                chosen.retain(|v| *v != toggled);
-                if on {
-                    chosen.push(toggled.clone());
-                }
-                chosen.sort_by_key(|v| order.iter().position(|o| o == v));
+                let before = value.get_untracked();
+                // Values no option has (none, unless the definition changed) stay first, then
+                // the chosen options in their order; built in order rather than sorted.
+                let chosen = before
+                    .iter()
+                    .filter(|v| !order.contains(v))
+                    .chain(order.iter().filter(|o| match **o == toggled {
+                        true => on,
+                        false => before.contains(o),
+                    }))
+                    .cloned()
+                    .collect();
                 on_change.run(chosen);
             };
             view! {

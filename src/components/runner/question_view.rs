@@ -3,11 +3,14 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use manyi_core::{Answer, Question, QuestionKind};
 
-use super::choice_input::ChoiceInput;
+use manyi_core::LocalizedText;
+use manyi_core::model::Scale;
+
 use super::matrix_input::MatrixInput;
 use super::multi_choice_input::MultiChoiceInput;
-use super::scale_group::{ScaleGroup, ScaleStyle};
+use super::option_group::{GroupOption, GroupStyle, OptionGroup};
 use super::text_input::TextInput;
+use crate::format;
 use crate::i18n::Msg;
 use crate::locale::{SurveyText, UiLang};
 use crate::validation::FieldError;
@@ -54,74 +57,72 @@ pub fn QuestionView(
         </p>
     };
 
-    let number = Signal::derive(move || match answer.get() {
-        Some(Answer::Number(x)) => Some(x),
-        _ => None,
-    });
-    let scale_points = |q: &Question| {
-        let scale = q
+    let scale = || {
+        question
             .effective_scale()
-            .unwrap_or_else(|| manyi_core::model::Scale::new(1.0, 5.0));
-        scale
-            .points()
-            .into_iter()
-            .map(|x| {
-                let label = scale
-                    .labels
-                    .iter()
-                    .find(|l| (l.value - x).abs() < 1e-9)
-                    .map(|l| l.label.clone());
-                (x, label)
-            })
-            .collect::<Vec<_>>()
+            .unwrap_or_else(|| Scale::new(1.0, 5.0))
     };
-    let on_number = Callback::new(move |x: f64| on_change.run(Some(Answer::Number(x))));
 
-    let (input, frame) = match question.kind {
-        QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert => {
+    // The input, and the id of the text field its label is for (the other inputs are groups,
+    // named by the label through aria-labelledby).
+    let (input, label_for) = match question.kind {
+        QuestionKind::Nps
+        | QuestionKind::Rating
+        | QuestionKind::Likert
+        | QuestionKind::SingleChoice => {
             let style = match question.kind {
-                QuestionKind::Nps => ScaleStyle::Nps,
-                QuestionKind::Likert => ScaleStyle::Likert,
-                _ if question.stars => ScaleStyle::Stars,
-                _ => ScaleStyle::Numbers,
+                QuestionKind::Nps => GroupStyle::Nps,
+                QuestionKind::Likert => GroupStyle::Likert,
+                QuestionKind::SingleChoice => GroupStyle::Choice,
+                _ if question.stars => GroupStyle::Stars,
+                _ => GroupStyle::Numbers,
             };
+            // Each option with the answer it gives.
+            let (options, answers): (Vec<GroupOption>, Vec<Answer>) = match question.kind {
+                QuestionKind::SingleChoice => question
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let option = GroupOption {
+                            key: o.value.clone(),
+                            label: Some(o.label.clone()),
+                        };
+                        (option, Answer::Text(o.value.clone()))
+                    })
+                    .unzip(),
+                _ => scale_points(&scale())
+                    .into_iter()
+                    .map(|(x, label)| {
+                        let option = GroupOption {
+                            key: format::point(x),
+                            label,
+                        };
+                        (option, Answer::Number(x))
+                    })
+                    .unzip(),
+            };
+            let answers = StoredValue::new(answers);
+            let selected = Signal::derive(move || {
+                let current = answer.get()?;
+                answers.with_value(|all| all.iter().position(|a| same_answer(a, &current)))
+            });
+            let on_select = Callback::new(move |index: usize| {
+                on_change.run(answers.with_value(|all| all.get(index).cloned()))
+            });
             let input = view! {
-                <ScaleGroup
+                <OptionGroup
                     qid=qid.clone()
-                    points=scale_points(&question)
+                    options=options
                     style=style
-                    value=number
-                    on_select=on_number
+                    selected=selected
+                    on_select=on_select
                     labelledby=label_id.clone()
                     describedby=describedby
                     invalid=invalid
                     required=required
                 />
             };
-            (input.into_any(), Frame::Plain)
-        }
-        QuestionKind::SingleChoice => {
-            let value = Signal::derive(move || match answer.get() {
-                Some(Answer::Text(v)) => Some(v),
-                _ => None,
-            });
-            let on_select = Callback::new(move |v: String| on_change.run(Some(Answer::Text(v))));
-            (
-                view! {
-                    <div class="choices">
-                        <ChoiceInput
-                            qid=qid.clone()
-                            options=question.options.clone()
-                            value=value
-                            on_select=on_select
-                            describedby=describedby.clone()
-                            invalid=invalid
-                        />
-                    </div>
-                }
-                .into_any(),
-                Frame::Fieldset,
-            )
+            (input.into_any(), None)
         }
         QuestionKind::MultiChoice => {
             let value = Signal::derive(move || match answer.get() {
@@ -134,7 +135,7 @@ pub fn QuestionView(
             (
                 view! {
                     <p class="hint">{lang.t(Msg::MultiHint)}</p>
-                    <div class="choices">
+                    <div class="choices" role="group" aria-labelledby=label_id.clone()>
                         <MultiChoiceInput
                             qid=qid.clone()
                             options=question.options.clone()
@@ -146,7 +147,7 @@ pub fn QuestionView(
                     </div>
                 }
                 .into_any(),
-                Frame::Fieldset,
+                None,
             )
         }
         QuestionKind::Matrix => {
@@ -162,17 +163,16 @@ pub fn QuestionView(
                     <MatrixInput
                         qid=qid.clone()
                         rows=question.rows.clone()
-                        scale=question
-                            .effective_scale()
-                            .unwrap_or_else(|| manyi_core::model::Scale::new(1.0, 5.0))
+                        points=scale_points(&scale())
                         value=value
                         on_change=on_rows
+                        labelledby=label_id.clone()
                         describedby=describedby.clone()
                         invalid=invalid
                     />
                 }
                 .into_any(),
-                Frame::Fieldset,
+                None,
             )
         }
         QuestionKind::Text => {
@@ -197,57 +197,45 @@ pub fn QuestionView(
                     required=required
                 />
             };
-            (input.into_any(), Frame::Label(input_id))
+            (input.into_any(), Some(input_id))
         }
     };
 
-    let testid = format!("question-{qid}");
-    match frame {
-        Frame::Fieldset => view! {
-            <fieldset class="question" data-testid=testid>
-                <legend id=label_id class="question-text">
-                    {question_text}
-                    {required_mark}
-                </legend>
-                {help}
-                {input}
-                {error_view}
-            </fieldset>
-        }
-        .into_any(),
-        Frame::Plain => view! {
-            <div class="question" data-testid=testid>
-                <p id=label_id class="question-text">
-                    {question_text}
-                    {required_mark}
-                </p>
-                {help}
-                {input}
-                {error_view}
-            </div>
-        }
-        .into_any(),
-        Frame::Label(input_id) => view! {
-            <div class="question" data-testid=testid>
-                <label id=label_id for=input_id class="question-text">
-                    {question_text}
-                    {required_mark}
-                </label>
-                {help}
-                {input}
-                {error_view}
-            </div>
-        }
-        .into_any(),
+    // One frame for every kind: a label that is `for` the text field, or that names a group of
+    // inputs (which refer to it with aria-labelledby).
+    view! {
+        <div class="question" data-testid=format!("question-{qid}")>
+            <label id=label_id for=label_for class="question-text">
+                {question_text}
+                {required_mark}
+            </label>
+            {help}
+            {input}
+            {error_view}
+        </div>
     }
 }
 
-/// The element that names a question's input.
-enum Frame {
-    /// A fieldset whose legend names a group of native inputs.
-    Fieldset,
-    /// A paragraph that names an ARIA radio group through aria-labelledby.
-    Plain,
-    /// A label for the one text field with this id.
-    Label(String),
+/// The points of `scale` with their labels, if they have one.
+fn scale_points(scale: &Scale) -> Vec<(f64, Option<LocalizedText>)> {
+    scale
+        .points()
+        .into_iter()
+        .map(|x| {
+            let label = scale
+                .labels
+                .iter()
+                .find(|l| (l.value - x).abs() < 1e-9)
+                .map(|l| l.label.clone());
+            (x, label)
+        })
+        .collect()
+}
+
+/// Whether two answers are the same option: numbers as equal as scale points are compared.
+fn same_answer(a: &Answer, b: &Answer) -> bool {
+    match (a, b) {
+        (Answer::Number(x), Answer::Number(y)) => (x - y).abs() < 1e-9,
+        _ => a == b,
+    }
 }

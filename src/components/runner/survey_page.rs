@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use manyi_core::Survey;
 
 use super::survey_form::{FormEvent, SurveyForm};
 use super::survey_not_found::SurveyNotFound;
@@ -23,28 +25,23 @@ pub fn SurveyPage(
     embedded: bool,
 ) -> impl IntoView {
     let problem = expect_context::<StorageProblem>();
-    let found = LocalResource::new(move || {
-        let id = id.clone();
-        async move {
-            let (survey, issue) = catalog::find(Store::open().ok().as_ref(), &id).await;
-            if let Some(error) = issue {
-                problem.report(error);
-            }
-            survey.map(Arc::new)
+    // `None` while the survey is looked for. A signal set by a task rather than a resource under
+    // `Suspense`: the one thing to wait for needs none of their machinery, which would weigh on
+    // the respondent's bundle.
+    let found = RwSignal::new(None::<Option<Arc<Survey>>>);
+    spawn_local(async move {
+        let (survey, issue) = catalog::find(Store::open().ok().as_ref(), &id).await;
+        if let Some(error) = issue {
+            problem.report(error);
         }
+        // Setting a signal that was disposed (the screen is gone) does nothing.
+        found.set(Some(survey.map(Arc::new)));
     });
     let loading = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
 
-    view! {
-        <Suspense fallback=move || view! { <Loading lang=loading /> }>
-            {move || {
-                found
-                    .get()
-                    .map(|survey| match survey {
-                        Some(survey) => view! { <SurveyForm survey on_event embedded /> }.into_any(),
-                        None => view! { <SurveyNotFound /> }.into_any(),
-                    })
-            }}
-        </Suspense>
+    move || match found.get() {
+        None => view! { <Loading lang=loading /> }.into_any(),
+        Some(Some(survey)) => view! { <SurveyForm survey on_event embedded /> }.into_any(),
+        Some(None) => view! { <SurveyNotFound /> }.into_any(),
     }
 }

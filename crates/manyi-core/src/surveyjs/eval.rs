@@ -12,6 +12,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::expr::{BinOp, Expr};
+use crate::number::parse_f64;
 
 /// A JavaScript value, as expressions see answers and compute results.
 #[derive(Debug, Clone, PartialEq)]
@@ -340,7 +341,7 @@ fn round_to_decimals(x: f64, digits: usize) -> f64 {
     if digits == 0 || !x.is_finite() || x.abs() >= 1e21 {
         return x;
     }
-    format!("{:.*}", digits.min(100), x).parse().unwrap_or(x)
+    parse_f64(&format!("{:.*}", digits.min(100), x)).unwrap_or(x)
 }
 
 fn js_pow(a: f64, b: f64) -> f64 {
@@ -482,7 +483,7 @@ fn string_to_number(s: &str) -> f64 {
         };
     }
     if decimal_prefix(s) == s.len() {
-        s.parse().unwrap_or(f64::NAN)
+        parse_f64(s).unwrap_or(f64::NAN)
     } else {
         f64::NAN
     }
@@ -543,7 +544,7 @@ fn parse_float(s: &str) -> f64 {
     }
     match decimal_prefix(s) {
         0 => f64::NAN,
-        n => s[..n].parse().unwrap_or(f64::NAN),
+        n => parse_f64(&s[..n]).unwrap_or(f64::NAN),
     }
 }
 

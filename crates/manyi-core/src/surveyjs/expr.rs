@@ -26,6 +26,7 @@
 use std::fmt;
 
 use crate::condition::ParseError;
+use crate::number::parse_f64;
 
 /// A parsed SurveyJS expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -708,12 +709,12 @@ impl Parser {
             self.pos += 1;
             let frac = self.digits();
             if !frac.is_empty() {
-                return format!("{int}.{frac}").parse().ok();
+                return parse_f64(&format!("{int}.{frac}"));
             }
         }
         self.pos = start;
         if matches!(self.peek(), Some('1'..='9')) {
-            return self.digits().parse().ok();
+            return parse_f64(&self.digits());
         }
         if self.peek() == Some('0') {
             self.pos += 1;
