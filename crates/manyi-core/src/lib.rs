@@ -17,6 +17,7 @@ pub mod score;
 pub mod stats;
 pub mod surveyjs;
 pub mod table;
+pub mod targets;
 pub mod templates;
 pub mod validate;
 pub mod visibility;

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use chrono::FixedOffset;
 use manyi_core::model::{Answer, Response};
 use manyi_core::report::{
-    BucketSpec, BucketUnit, NpsStats, ReportOptions, build_report, compare_nps,
+    BucketSpec, BucketUnit, MetaFilter, NpsStats, ReportOptions, build_report, compare_nps,
+    compare_proportions,
 };
 use serde_json::{Value, json};
 
@@ -324,6 +325,73 @@ fn a_period_is_compared_with_the_one_before_by_a_z_test() {
         .unwrap(),
         nps
     );
+}
+
+#[test]
+fn a_filter_keeps_one_segment_in_both_periods() {
+    let survey = common::base_survey();
+    let at = |month: u32| format!("2026-{month:02}-10T10:00:00+08:00");
+    // (month, channel, nps, csat): two web and one store response in each month.
+    let rows = [
+        (2, "web", 10, 5),
+        (2, "web", 9, 4),
+        (2, "store", 0, 1),
+        (1, "web", 3, 2),
+        (1, "web", 9, 5),
+        (1, "store", 10, 5),
+    ];
+    let mut responses: Vec<Response> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (month, channel, nps, csat))| {
+            resp(
+                i,
+                json!({"nps": nps, "csat": csat}),
+                Some(&at(*month)),
+                &[("channel", channel)],
+            )
+        })
+        .collect();
+    responses.push(resp(
+        9,
+        json!({"nps": 10}),
+        Some(&at(2)),
+        &[("counter", "7")],
+    ));
+    let options = ReportOptions {
+        from: Some("2026-02-01T00:00:00+08:00".parse().unwrap()),
+        to: Some("2026-03-01T00:00:00+08:00".parse().unwrap()),
+        filter: Some(MetaFilter {
+            key: "channel".into(),
+            value: "web".into(),
+        }),
+        ..Default::default()
+    };
+    let report = build_report(&survey, &responses, &options);
+    // February on the web: 10 and 9 (NPS 100, CSAT 2 of 2); January on the web: 3 and 9.
+    assert_eq!(report.n, 2);
+    assert_eq!(report.nps.as_ref().unwrap().score, Some(100.0));
+    assert_eq!(report.csat.as_ref().unwrap().top2, 2);
+    let cmp = report.comparison.unwrap();
+    assert_eq!(cmp.previous.n, 2);
+    assert_eq!(cmp.previous.nps.as_ref().unwrap().score, Some(0.0));
+    // CSAT 2 of 2 against 1 of 2, through the same test as the public helper.
+    assert_eq!(cmp.csat, compare_proportions(2, 2, 1, 2));
+    assert!(common::close(cmp.csat.unwrap().difference, 50.0, 1e-12));
+    // The keys are those of every response, whatever the filter keeps.
+    assert_eq!(report.meta_keys, ["channel", "counter"]);
+
+    // A value nobody has selects nothing; so does a key nobody has.
+    for (key, value) in [("channel", "phone"), ("branch", "web")] {
+        let options = ReportOptions {
+            filter: Some(MetaFilter {
+                key: key.into(),
+                value: value.into(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(build_report(&survey, &responses, &options).n, 0, "{key}");
+    }
 }
 
 #[test]

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_from_table};
+use manyi_core::report::{
+    BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report_from_table,
+};
 use manyi_core::score::Plan;
 use manyi_core::surveyjs;
 use manyi_core::validate::{DefinitionError, parse_survey};
@@ -277,6 +279,23 @@ pub struct ReportQuery {
     /// The offset that dates and buckets are taken in, such as `+08:00` or `Z`; default UTC.
     #[param(example = "+08:00")]
     utc_offset: Option<String>,
+    /// Only responses with this `meta` value, written `key:value` (split at the first colon);
+    /// the previous period of a comparison is filtered the same way.
+    #[param(example = "channel:web")]
+    filter: Option<String>,
+}
+
+/// `key:value` as a filter; the key must not be empty.
+fn parse_filter(text: &str) -> Result<MetaFilter, AppError> {
+    match text.split_once(':') {
+        Some((key, value)) if !key.is_empty() => Ok(MetaFilter {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        }),
+        _ => Err(invalid_query(format!(
+            "filter {text:?} is not a key:value pair such as channel:web"
+        ))),
+    }
 }
 
 fn invalid_query(message: String) -> AppError {
@@ -357,6 +376,7 @@ pub async fn report(
                 unit,
                 utc_offset: offset,
             }),
+        filter: query.filter.as_deref().map(parse_filter).transpose()?,
     };
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
