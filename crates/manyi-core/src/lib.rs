@@ -8,6 +8,7 @@
 pub mod condition;
 pub mod crm;
 pub mod display;
+pub mod export;
 pub mod model;
 pub mod ordered;
 pub mod outbox;

@@ -6,13 +6,14 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use manyi_core::export::{self, Cell, ExportTable};
 use manyi_core::report::{
     BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report_from_table,
 };
 use manyi_core::score::Plan;
 use manyi_core::surveyjs;
 use manyi_core::validate::{DefinitionError, parse_survey};
-use manyi_core::{Answer, ResponseTable, Survey};
+use manyi_core::{ResponseTable, Survey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -467,102 +468,17 @@ pub async fn export_responses(
         ExportFormat::Csv => Ok(attachment(
             "text/csv; charset=utf-8",
             "csv",
-            to_csv(&export_table(&survey, &responses))?,
+            export::csv(&export::table(&survey, &responses)).into_bytes(),
         )),
         ExportFormat::Xlsx => Ok(attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            to_xlsx(&export_table(&survey, &responses))?,
+            to_xlsx(&export::table(&survey, &responses))?,
         )),
     }
 }
 
-/// One exported cell.
-enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-}
-
-/// The export as a header and rows: id, times, locale, every `meta` key, then one column per
-/// question (per row for a matrix; multiple choices joined with `;`).
-fn export_table(
-    survey: &Survey,
-    responses: &[manyi_core::Response],
-) -> (Vec<String>, Vec<Vec<Cell>>) {
-    let meta_keys: std::collections::BTreeSet<&str> = responses
-        .iter()
-        .flat_map(|r| r.meta.keys().map(String::as_str))
-        .collect();
-    let mut columns: Vec<(String, &str, Option<&str>)> = Vec::new();
-    for q in survey.questions() {
-        if q.rows.is_empty() {
-            columns.push((q.id.clone(), &q.id, None));
-        } else {
-            for row in &q.rows {
-                columns.push((format!("{}.{}", q.id, row.id), &q.id, Some(&row.id)));
-            }
-        }
-    }
-    let mut header: Vec<String> = ["id", "submitted_at", "started_at", "locale"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
-    header.extend(columns.iter().map(|(name, _, _)| name.clone()));
-    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
-    let rows = responses
-        .iter()
-        .map(|r| {
-            let mut record = vec![
-                Cell::Text(r.id.clone()),
-                text(r.submitted_at.map(|t| t.to_rfc3339())),
-                text(r.started_at.map(|t| t.to_rfc3339())),
-                text(r.locale.clone()),
-            ];
-            record.extend(meta_keys.iter().map(|k| text(r.meta.get(*k).cloned())));
-            for (_, question, row) in &columns {
-                record.push(match (r.answers.get(*question), row) {
-                    (Some(Answer::Matrix(rows)), Some(row)) => {
-                        rows.get(*row).map_or(Cell::Empty, |x| Cell::Number(*x))
-                    }
-                    (Some(Answer::Number(x)), None) => Cell::Number(*x),
-                    (Some(Answer::Text(t)), None) => Cell::Text(t.clone()),
-                    (Some(Answer::Choices(list)), None) => Cell::Text(list.join(";")),
-                    _ => Cell::Empty,
-                });
-            }
-            record
-        })
-        .collect();
-    (header, rows)
-}
-
-fn to_csv((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(header).map_err(csv_error)?;
-        for row in rows {
-            let record = row.iter().map(|cell| match cell {
-                Cell::Empty => String::new(),
-                Cell::Text(t) => t.clone(),
-                Cell::Number(x) => x.to_string(),
-            });
-            writer.write_record(record).map_err(csv_error)?;
-        }
-        writer
-            .flush()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    }
-    Ok(out)
-}
-
-fn csv_error(error: csv::Error) -> AppError {
-    AppError::Internal(format!("csv: {error}"))
-}
-
-fn to_xlsx((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
+fn to_xlsx(ExportTable { header, rows }: &ExportTable) -> Result<Vec<u8>, AppError> {
     let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
