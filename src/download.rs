@@ -33,7 +33,12 @@ pub fn save(blob: &Blob, name: &str) -> Option<()> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    // The download has started from the link; the URL is no longer needed.
-    let _ = Url::revoke_object_url(&url);
+    // Some browsers read the URL after the click returns, so it is released a minute later.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Some(())
 }
