@@ -953,3 +953,74 @@ fn question_reports(
     }
     out
 }
+
+/// One open-text answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswer {
+    /// The question's id.
+    pub question: String,
+    pub text: String,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+}
+
+/// The open-text answers that match a search, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswers {
+    /// How many answers match (all of them, not only those listed).
+    pub total: usize,
+    /// At most the requested number of them, newest first (undated ones last).
+    pub answers: Vec<TextAnswer>,
+}
+
+/// The answers to text questions of the responses `options` selects (period and filter; its
+/// segment and buckets do not apply) that contain `search`, compared case-insensitively (an
+/// empty search matches every answer); at most `limit` are listed.
+pub fn text_answers(
+    plan: &Plan<'_>,
+    table: &ResponseTable,
+    options: &ReportOptions,
+    search: &str,
+    limit: usize,
+) -> TextAnswers {
+    let selected = select_rows(table, options.from, options.to, options.filter.as_ref());
+    let mask: Option<Vec<bool>> = selected.map(|list| {
+        let mut mask = vec![false; table.len()];
+        list.iter().for_each(|&r| mask[r] = true);
+        mask
+    });
+    let needle = search.trim().to_lowercase();
+    let mut found: Vec<(u32, &str, &str)> = Vec::new();
+    for (qi, q) in plan.questions.iter().enumerate() {
+        if q.kind != QuestionKind::Text {
+            continue;
+        }
+        for (row, answer) in &table.others[qi] {
+            let crate::model::Answer::Text(text) = answer else {
+                continue;
+            };
+            if mask.as_ref().is_some_and(|m| !m[*row as usize]) {
+                continue;
+            }
+            if needle.is_empty() || text.to_lowercase().contains(&needle) {
+                found.push((*row, q.id.as_str(), text.as_str()));
+            }
+        }
+    }
+    // Newest first; undated rows last, each group in the order the rows came.
+    found.sort_by(|a, b| {
+        let (ta, tb) = (table.submitted_at[a.0 as usize], table.submitted_at[b.0 as usize]);
+        tb.is_some().cmp(&ta.is_some()).then(tb.cmp(&ta)).then(a.0.cmp(&b.0))
+    });
+    TextAnswers {
+        total: found.len(),
+        answers: found
+            .into_iter()
+            .take(limit)
+            .map(|(row, question, text)| TextAnswer {
+                question: question.to_owned(),
+                text: text.to_owned(),
+                submitted_at: table.submitted_at[row as usize],
+            })
+            .collect(),
+    }
+}

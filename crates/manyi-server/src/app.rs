@@ -95,6 +95,7 @@ pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(origins::get_origins, origins::put_origins))
         .routes(routes!(targets::get_targets, targets::put_targets))
         .routes(routes!(staff::report))
+        .routes(routes!(staff::texts))
         .routes(routes!(staff::export_responses))
         // The CORS layer wraps the rate limit, so a listed site can read a 429 too.
         .routes(

@@ -334,6 +334,21 @@ fn parse_instant(
         })
 }
 
+/// The options that select responses: a period and a `meta` filter.
+fn selection(
+    from: Option<&str>,
+    to: Option<&str>,
+    filter: Option<&str>,
+    offset: FixedOffset,
+) -> Result<ReportOptions, AppError> {
+    Ok(ReportOptions {
+        from: from.map(|t| parse_instant("from", t, offset)).transpose()?,
+        to: to.map(|t| parse_instant("to", t, offset)).transpose()?,
+        filter: filter.map(parse_filter).transpose()?,
+        ..ReportOptions::default()
+    })
+}
+
 /// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
 /// against the latest version (answers that no longer fit count as invalid).
 #[utoipa::path(
@@ -357,16 +372,6 @@ pub async fn report(
 ) -> Result<Json<manyi_core::Report>, AppError> {
     let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
     let options = ReportOptions {
-        from: query
-            .from
-            .as_deref()
-            .map(|t| parse_instant("from", t, offset))
-            .transpose()?,
-        to: query
-            .to
-            .as_deref()
-            .map(|t| parse_instant("to", t, offset))
-            .transpose()?,
         segment: query.segment,
         bucket: query
             .bucket
@@ -377,13 +382,99 @@ pub async fn report(
                 unit,
                 utc_offset: offset,
             }),
-        filter: query.filter.as_deref().map(parse_filter).transpose()?,
+        ..selection(
+            query.from.as_deref(),
+            query.to.as_deref(),
+            query.filter.as_deref(),
+            offset,
+        )?
     };
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
     let plan = Plan::new(&survey);
     let table = ResponseTable::from_responses(&plan, &responses);
     Ok(Json(build_report_from_table(&plan, &table, &options)))
+}
+
+/// Which open-text answers to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TextsQuery {
+    /// Only answers containing this text, compared case-insensitively; all when absent.
+    q: Option<String>,
+    /// How many answers to list (1–1000; default 100). `total` counts them all.
+    limit: Option<usize>,
+    /// As for the report.
+    from: Option<String>,
+    /// As for the report.
+    to: Option<String>,
+    /// As for the report.
+    utc_offset: Option<String>,
+    /// As for the report: `key:value`.
+    filter: Option<String>,
+}
+
+/// The most open-text answers one request lists.
+pub const MAX_TEXTS: usize = 1000;
+
+/// The reply: how many answers match and the newest of them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TextsReply {
+    pub total: usize,
+    /// `{"question", "text", "submitted_at"}`, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Vec<manyi_core::report::TextAnswer>,
+}
+
+/// `GET /api/v1/surveys/{id}/texts`: the answers to the survey's text questions, searched,
+/// over the responses a period and a filter select.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/texts",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id"), TextsQuery),
+    responses(
+        (status = 200, description = "The matching answers, newest first", body = TextsReply),
+        (status = 400, description = "`invalid_query`: an option that does not read, or a limit outside 1–1000", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
+pub async fn texts(
+    _staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<TextsQuery>,
+) -> Result<Json<TextsReply>, AppError> {
+    let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
+    let options = selection(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        query.filter.as_deref(),
+        offset,
+    )?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=MAX_TEXTS).contains(&limit) {
+        return Err(invalid_query(format!(
+            "limit {limit} is outside 1–{MAX_TEXTS}"
+        )));
+    }
+    let survey = latest(&state, &id).await?;
+    let responses = state.db.responses(&id).await?;
+    let plan = Plan::new(&survey);
+    let table = ResponseTable::from_responses(&plan, &responses);
+    let found = manyi_core::report::text_answers(
+        &plan,
+        &table,
+        &options,
+        query.q.as_deref().unwrap_or(""),
+        limit,
+    );
+    Ok(Json(TextsReply {
+        total: found.total,
+        answers: found.answers,
+    }))
 }
 
 /// The export formats.

@@ -185,3 +185,56 @@ async fn the_report_filters_by_a_meta_value_in_both_periods() {
         b.finish().await;
     }
 }
+
+fn nps(n: u32, day: u32, channel: &str, reason: &str) -> Value {
+    json!({
+        "id": uuid(100 + n),
+        "survey_id": "nps",
+        "survey_version": 1,
+        "submitted_at": format!("2026-03-{day:02}T12:00:00Z"),
+        "answers": {"nps": 8, "reason": reason},
+        "meta": {"channel": channel}
+    })
+}
+
+#[tokio::test]
+async fn open_text_answers_are_searched_newest_first() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let batch = json!([
+            nps(1, 3, "web", "Queue was short"),
+            nps(2, 9, "web", "long queue"),
+            nps(3, 5, "store", "queue at the store"),
+            nps(4, 7, "web", "friendly"),
+        ]);
+        let (status, reply) = call(&b.router, "POST", "/api/v1/responses", Some(batch.to_string())).await;
+        assert_eq!((status, &reply["accepted"]), (StatusCode::OK, &json!(4)), "{reply}");
+        let texts = |query: &'static str| {
+            let router = b.router.clone();
+            let token = token.clone();
+            async move {
+                staff_call(&router, &token, "GET", &format!("/api/v1/surveys/nps/texts?{query}"), None).await
+            }
+        };
+        let (status, found) = texts("q=QUEUE&filter=channel:web").await;
+        assert_eq!(status, StatusCode::OK, "{}: {found}", b.name);
+        // Two web answers mention the queue, the newest first; the store's is left out.
+        assert_eq!(found["total"], 2, "{found}");
+        let listed: Vec<&str> = found["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ["long queue", "Queue was short"]);
+        assert_eq!(found["answers"][0]["question"], "reason");
+        // The limit shortens the list, not the count; a period selects as the report does.
+        let (_, limited) = texts("limit=1").await;
+        assert_eq!((limited["total"].as_u64(), limited["answers"].as_array().unwrap().len()), (Some(4), 1));
+        let (_, early) = texts("to=2026-03-06").await;
+        assert_eq!(early["total"], 2, "{early}");
+        let (status, _) = texts("limit=0").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        b.finish().await;
+    }
+}
