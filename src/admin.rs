@@ -7,11 +7,13 @@
 //! device, so the same data gives the same numbers.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report};
+use manyi_core::report::{
+    BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
+};
 use manyi_core::surveyjs;
 use manyi_core::targets::Target;
 use manyi_core::validate::Problem;
-use manyi_core::{Report, Response, Survey, export, parse_survey};
+use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, ApiError, Detail};
@@ -193,6 +195,25 @@ impl Filters {
         }
     }
 
+    /// The period and filter as the server's query, for the open-text answers.
+    fn selection_query(&self, offset: FixedOffset) -> String {
+        let (from, to) = self.bounds(offset);
+        let mut pairs = vec![format!("utc_offset={}", encode(&offset_text(offset)))];
+        if let Some(from) = from {
+            pairs.push(format!("from={}", encode(&from.to_rfc3339())));
+        }
+        if let Some(to) = to {
+            pairs.push(format!("to={}", encode(&to.to_rfc3339())));
+        }
+        if let Some(filter) = &self.filter {
+            pairs.push(format!(
+                "filter={}",
+                encode(&format!("{}:{}", filter.key, filter.value))
+            ));
+        }
+        pairs.join("&")
+    }
+
     /// The same options as the server's report query.
     fn api_query(&self, offset: FixedOffset) -> String {
         let (from, to) = self.bounds(offset);
@@ -289,6 +310,42 @@ pub async fn overview(
                 report,
                 targets: local_targets(&store, id)?,
             })
+        }
+    }
+}
+
+/// How many open-text answers the overview lists at once.
+pub const TEXT_LIMIT: usize = 50;
+
+/// The open-text answers of the responses `filters` select that contain `search`, newest first.
+pub async fn texts(
+    access: &Access,
+    id: &str,
+    filters: &Filters,
+    search: &str,
+) -> Result<TextAnswers, DashboardError> {
+    let offset = *clock::now().offset();
+    match access {
+        Access::Server { api, token } => {
+            let query = format!(
+                "{}&q={}&limit={TEXT_LIMIT}",
+                filters.selection_query(offset),
+                encode(search)
+            );
+            Ok(api::texts(api, token, id, &query).await?)
+        }
+        Access::Local => {
+            let survey = survey(access, id).await?;
+            let responses = local_responses(&Store::open()?, id)?;
+            let plan = Plan::new(&survey);
+            let table = ResponseTable::from_responses(&plan, &responses);
+            Ok(text_answers(
+                &plan,
+                &table,
+                &filters.options(offset),
+                search,
+                TEXT_LIMIT,
+            ))
         }
     }
 }

@@ -338,3 +338,15 @@ pub fn export_type(format: &str) -> String {
     }
     .to_owned()
 }
+
+/// The open-text answers of survey `id` matching the query `query` (such as `q=queue&limit=50`
+/// with the report's period and filter).
+pub async fn texts(
+    api: &str,
+    token: &str,
+    id: &str,
+    query: &str,
+) -> Result<manyi_core::report::TextAnswers, ApiError> {
+    let url = format!("{}/texts?{query}", survey_path(api, id));
+    fetch_json(staff(Request::get(&url), token).build()).await
+}

@@ -228,6 +228,9 @@ pub enum Msg {
     OpenKiosk,
     Copy,
     Copied,
+    OpenTexts,
+    SearchTexts,
+    Search,
 }
 
 impl Msg {
@@ -635,6 +638,9 @@ impl Msg {
             Msg::OpenKiosk => ("打开自助终端", "開啟自助終端", "Open the kiosk"),
             Msg::Copy => ("复制", "複製", "Copy"),
             Msg::Copied => ("已复制。", "已複製。", "Copied."),
+            Msg::OpenTexts => ("开放式回答", "開放式回覆", "Open-text answers"),
+            Msg::SearchTexts => ("搜索回答内容", "搜尋回覆內容", "Search the answers"),
+            Msg::Search => ("搜索", "搜尋", "Search"),
         };
         match lang {
             Lang::ZhCn => zh_cn,
@@ -888,6 +894,15 @@ pub fn manage_title(lang: Lang, id: &str) -> String {
         Lang::ZhCn => format!("管理问卷 {id}"),
         Lang::ZhTw => format!("管理問卷 {id}"),
         Lang::En => format!("Manage survey {id}"),
+    }
+}
+
+/// How many open-text answers match and how many are listed.
+pub fn texts_found(lang: Lang, total: usize, shown: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("共 {total} 条匹配的回答，显示最新的 {shown} 条。"),
+        Lang::ZhTw => format!("共 {total} 筆相符的回覆，顯示最新的 {shown} 筆。"),
+        Lang::En => format!("{total} matching answers; the newest {shown} are shown."),
     }
 }
 

@@ -1008,8 +1008,14 @@ pub fn text_answers(
     }
     // Newest first; undated rows last, each group in the order the rows came.
     found.sort_by(|a, b| {
-        let (ta, tb) = (table.submitted_at[a.0 as usize], table.submitted_at[b.0 as usize]);
-        tb.is_some().cmp(&ta.is_some()).then(tb.cmp(&ta)).then(a.0.cmp(&b.0))
+        let (ta, tb) = (
+            table.submitted_at[a.0 as usize],
+            table.submitted_at[b.0 as usize],
+        );
+        tb.is_some()
+            .cmp(&ta.is_some())
+            .then(tb.cmp(&ta))
+            .then(a.0.cmp(&b.0))
     });
     TextAnswers {
         total: found.len(),

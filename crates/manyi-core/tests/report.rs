@@ -451,10 +451,30 @@ fn text_answers_are_searched_in_the_selected_responses_newest_first() {
     let plan = manyi_core::Plan::new(&survey);
     let at = |day: u32| format!("2026-02-{day:02}T10:00:00+08:00");
     let responses = vec![
-        resp(1, json!({"nps": 9, "comment": "Fast"}), Some(&at(3)), &[("channel", "web")]),
-        resp(2, json!({"nps": 3, "comment": "too SLOW"}), Some(&at(5)), &[("channel", "web")]),
-        resp(3, json!({"nps": 5, "comment": "slow"}), Some(&at(4)), &[("channel", "store")]),
-        resp(4, json!({"nps": 5, "comment": "slowish"}), None, &[("channel", "web")]),
+        resp(
+            1,
+            json!({"nps": 9, "comment": "Fast"}),
+            Some(&at(3)),
+            &[("channel", "web")],
+        ),
+        resp(
+            2,
+            json!({"nps": 3, "comment": "too SLOW"}),
+            Some(&at(5)),
+            &[("channel", "web")],
+        ),
+        resp(
+            3,
+            json!({"nps": 5, "comment": "slow"}),
+            Some(&at(4)),
+            &[("channel", "store")],
+        ),
+        resp(
+            4,
+            json!({"nps": 5, "comment": "slowish"}),
+            None,
+            &[("channel", "web")],
+        ),
     ];
     let table = manyi_core::ResponseTable::from_responses(&plan, &responses);
     let texts = |options: &ReportOptions, search: &str, limit: usize| {
@@ -467,7 +487,10 @@ fn text_answers_are_searched_in_the_selected_responses_newest_first() {
         texts(&ReportOptions::default(), "slow", 10),
         (3, vec!["too SLOW".into(), "slow".into(), "slowish".into()])
     );
-    assert_eq!(texts(&ReportOptions::default(), "slow", 1), (3, vec!["too SLOW".into()]));
+    assert_eq!(
+        texts(&ReportOptions::default(), "slow", 1),
+        (3, vec!["too SLOW".into()])
+    );
     assert_eq!(texts(&ReportOptions::default(), "", 10).0, 4);
     // The filter and the period select responses as the report does.
     let web = ReportOptions {

@@ -207,13 +207,30 @@ async fn open_text_answers_are_searched_newest_first() {
             nps(3, 5, "store", "queue at the store"),
             nps(4, 7, "web", "friendly"),
         ]);
-        let (status, reply) = call(&b.router, "POST", "/api/v1/responses", Some(batch.to_string())).await;
-        assert_eq!((status, &reply["accepted"]), (StatusCode::OK, &json!(4)), "{reply}");
+        let (status, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(batch.to_string()),
+        )
+        .await;
+        assert_eq!(
+            (status, &reply["accepted"]),
+            (StatusCode::OK, &json!(4)),
+            "{reply}"
+        );
         let texts = |query: &'static str| {
             let router = b.router.clone();
             let token = token.clone();
             async move {
-                staff_call(&router, &token, "GET", &format!("/api/v1/surveys/nps/texts?{query}"), None).await
+                staff_call(
+                    &router,
+                    &token,
+                    "GET",
+                    &format!("/api/v1/surveys/nps/texts?{query}"),
+                    None,
+                )
+                .await
             }
         };
         let (status, found) = texts("q=QUEUE&filter=channel:web").await;
@@ -230,7 +247,13 @@ async fn open_text_answers_are_searched_newest_first() {
         assert_eq!(found["answers"][0]["question"], "reason");
         // The limit shortens the list, not the count; a period selects as the report does.
         let (_, limited) = texts("limit=1").await;
-        assert_eq!((limited["total"].as_u64(), limited["answers"].as_array().unwrap().len()), (Some(4), 1));
+        assert_eq!(
+            (
+                limited["total"].as_u64(),
+                limited["answers"].as_array().unwrap().len()
+            ),
+            (Some(4), 1)
+        );
         let (_, early) = texts("to=2026-03-06").await;
         assert_eq!(early["total"], 2, "{early}");
         let (status, _) = texts("limit=0").await;

@@ -9,6 +9,7 @@ mod headline_cards;
 mod item_table;
 mod manage_page;
 mod nps_chart;
+mod open_texts;
 mod origins_editor;
 mod overview;
 mod problem_list;

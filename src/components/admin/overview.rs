@@ -6,6 +6,7 @@ use super::filter_bar::FilterBar;
 use super::headline_cards::HeadlineCards;
 use super::item_table::ItemTable;
 use super::nps_chart::NpsChart;
+use super::open_texts::OpenTexts;
 use super::segment_table::SegmentTable;
 use super::targets_panel::TargetsPanel;
 use super::trend_chart::TrendChart;
@@ -73,6 +74,7 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
                         <SegmentTable report />
                         <DimensionTable report survey />
                         <ItemTable report survey />
+                        <OpenTexts access=access.clone() id=id.clone() filters=filters.get_untracked() />
                         <TargetsPanel access=access.clone() id=id.clone() report targets=overview.targets on_saved=reload />
                         <ExportButtons access=access.clone() id=id.clone() />
                     </div>
