@@ -181,6 +181,7 @@ async function shown(page) {
       segments: texts('[data-testid="segment-table"] tbody tr'),
       items: texts('[data-testid="item-table"] tbody tr'),
       dimensions: texts('[data-testid="dimension-table"] tbody tr'),
+      answers: texts('[data-testid="text-answer"] blockquote'),
     };
   });
 }
@@ -274,6 +275,17 @@ test("the overview shows the known numbers and the filters change them", async (
   const dimensionRow = await text(page, "dimension-service");
   assert.ok(dimensionRow.includes(fixed(dim.alpha.raw, 3)), dimensionRow);
   assert.equal(await page.$(byTestId("alpha-warning-service")) !== null, dim.alpha.raw < 0.7);
+
+  // The open-text answers of the period, newest first, and a search among them.
+  const notes = feb.filter((r) => r.answers.comment)
+    .sort((a, b) => b.submitted_at.localeCompare(a.submitted_at))
+    .map((r) => r.answers.comment);
+  await page.waitForSelector(byTestId("texts"));
+  assert.deepEqual(await page.$$eval('[data-testid="text-answer"] blockquote', (q) => q.map((e) => e.textContent)), notes);
+  await page.fill(byTestId("text-search"), notes[1].toUpperCase());
+  await page.click(byTestId("search-texts"));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="text-answer"]').length === n, 1);
+  assert.equal(await page.textContent(`${byTestId("text-answer")} blockquote`), notes[1]);
 
   // Segments by channel, each worked out here.
   await page.selectOption(byTestId("segment-key"), "channel");
@@ -380,6 +392,7 @@ test("local-only mode shows the same numbers as the server for the same data", a
   const view = "/admin/s/dash?lang=en&from=2026-02-01&to=2026-02-28&segment=channel";
   await server.goto(env.base + view);
   await server.waitForSelector(byTestId("segment-table"));
+  await server.waitForSelector(byTestId("texts"));
   const fromServer = await shown(server);
   await server.context().close();
 
@@ -399,6 +412,7 @@ test("local-only mode shows the same numbers as the server for the same data", a
   assert.match(await text(page, "survey-row-dash"), new RegExp(`${env.responses.length}`));
   await page.goto(env.base + view);
   await page.waitForSelector(byTestId("segment-table"));
+  await page.waitForSelector(byTestId("texts"));
   assert.match(await text(page, "admin-mode"), /Local-only/);
   const local = await shown(page);
   assert.ok(fromServer.cards.length >= 5 && fromServer.items.length === 3, JSON.stringify(fromServer));
