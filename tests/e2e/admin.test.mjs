@@ -514,6 +514,7 @@ test("management publishes with path errors, imports SurveyJS with its report, s
   const snippet = await page.inputValue(byTestId("embed-snippet"));
   assert.ok(snippet.includes(`src="${env.base}/embed.js"`) && snippet.includes('data-survey="dash"'), snippet);
   assert.equal(await page.inputValue(byTestId("kiosk-link")), `${env.base}/kiosk/dash`);
-  assert.deepEqual(page.errors, []);
+  // The refused publication and origins are the browser's logged 422s, nothing else.
+  assert.deepEqual(page.errors.filter((e) => !e.includes("status of 422")), []);
   await page.context().close();
 });

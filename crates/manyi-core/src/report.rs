@@ -245,7 +245,7 @@ pub struct QuestionReport {
     pub mean: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sd: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<Count>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nps: Option<NpsStats>,

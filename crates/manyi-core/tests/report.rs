@@ -503,3 +503,34 @@ fn text_answers_are_searched_in_the_selected_responses_newest_first() {
     };
     assert_eq!(texts(&web, "slow", 10), (1, vec!["too SLOW".into()]));
 }
+
+#[test]
+fn a_report_reads_back_from_its_json() {
+    // The dashboard reads the server's report as JSON; every part of it must read back,
+    // including questions without a distribution (text questions).
+    let survey = common::base_survey();
+    let responses: Vec<Response> = (0..6)
+        .map(|i| {
+            resp(
+                i,
+                json!({"nps": i + 4, "csat": 1 + i % 5, "comment": "ok", "sat1": 1 + i % 7}),
+                Some(&format!("2026-0{}-10T10:00:00+08:00", 1 + i % 2)),
+                &[("channel", if i % 2 == 0 { "web" } else { "store" })],
+            )
+        })
+        .collect();
+    let options = ReportOptions {
+        from: Some("2026-02-01T00:00:00+08:00".parse().unwrap()),
+        to: Some("2026-03-01T00:00:00+08:00".parse().unwrap()),
+        segment: Some("channel".into()),
+        bucket: Some(BucketSpec {
+            unit: BucketUnit::Week,
+            utc_offset: FixedOffset::east_opt(8 * 3600).unwrap(),
+        }),
+        ..Default::default()
+    };
+    let report = build_report(&survey, &responses, &options);
+    let text = serde_json::to_string(&report).unwrap();
+    let back: manyi_core::Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+}
