@@ -10,6 +10,9 @@ const WIDTH: f64 = 440.0;
 const HEIGHT: f64 = 200.0;
 const PAD: f64 = 28.0;
 
+/// A figure and its 95 % interval, when it has one.
+type Point = (f64, Option<[f64; 2]>);
+
 /// What the trend follows: NPS with its margin of error when the survey asks it, else the
 /// composite index with its t interval, else the CSAT top-2 share (no interval).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +24,7 @@ enum Series {
 
 impl Series {
     /// The value and its 95 % interval in one bucket.
-    fn point(self, s: &Summary) -> Option<(f64, Option<[f64; 2]>)> {
+    fn point(self, s: &Summary) -> Option<Point> {
         match self {
             Series::Nps => s.nps.as_ref().and_then(|n| Some((n.score?, n.ci95))),
             Series::Composite => Some((s.composite.mean?, s.composite.ci95)),
@@ -62,7 +65,7 @@ pub fn TrendChart(report: StoredValue<Report>) -> impl IntoView {
         return ().into_any();
     };
     let buckets = report.buckets.map(|b| b.buckets).unwrap_or_default();
-    let points: Vec<(String, usize, Option<(f64, Option<[f64; 2]>)>)> = buckets
+    let points: Vec<(String, usize, Option<Point>)> = buckets
         .iter()
         .map(|b| (b.key.clone(), b.summary.n, series.point(&b.summary)))
         .collect();
