@@ -105,21 +105,30 @@ const OBSERVE = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
-async function measure(browser, url, init, dataUrls) {
+// `dataPaths` are patterns of the requests that bring the overview's data (matched against
+// path and query); the first request matching each counts, since the overview's open-text
+// answers read the definition again once the overview is shown.
+async function measure(browser, url, init, dataPaths) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(init + OBSERVE);
   const page = await context.newPage();
   await page.goto(url);
   await page.waitForSelector('[data-testid="overview"]', { timeout: 120_000 });
   const timing = await page.evaluate((patterns) => {
-    // The data has arrived when the last of the overview's requests has ended.
-    const ends = performance
-      .getEntriesByType("resource")
-      .filter((e) => patterns.some((p) => e.name.includes(p)))
-      .map((e) => e.responseEnd);
-    return { arrived: ends.length ? Math.max(...ends) : null, rendered: window.__rendered };
-  }, dataUrls);
+    const entries = performance.getEntriesByType("resource");
+    const ends = patterns.map((source) => {
+      const pattern = new RegExp(source);
+      const entry = entries.find((e) => {
+        const u = new URL(e.name);
+        return pattern.test(u.pathname + u.search);
+      });
+      return entry ? entry.responseEnd : NaN;
+    });
+    // The data has arrived when the last of those requests has ended.
+    return { arrived: Math.max(...ends), rendered: window.__rendered };
+  }, dataPaths.map((p) => p.source));
   await context.close();
+  if (Number.isNaN(timing.arrived)) throw new Error(`a data request of ${url} is missing`);
   return timing;
 }
 
@@ -162,7 +171,7 @@ try {
   const serverInit = `sessionStorage.setItem("manyi.staff.session.v1", ${JSON.stringify(session)});`;
   const server = [];
   for (let run = 0; run < RUNS; run++) {
-    const t = await measure(browser, base + view, serverInit, ["/report?", "/targets", "/api/v1/surveys/bench"]);
+    const t = await measure(browser, base + view, serverInit, [/^\/api\/v1\/surveys\/bench$/, /\/report\?/, /\/targets$/]);
     server.push({ render: t.rendered - t.arrived, total: t.rendered });
   }
   const serverRender = median(server.map((t) => t.render));
@@ -183,7 +192,7 @@ try {
   for (let run = 0; run < RUNS; run++) {
     // In local-only mode the data arrives with the definition; reading the outbox and
     // computing the report are part of the measured time.
-    const t = await measure(browser, base + localView, localInit, ["/api/v1/surveys/bench"]);
+    const t = await measure(browser, base + localView, localInit, [/^\/api\/v1\/surveys\/bench$/]);
     local.push(t.rendered - t.arrived);
   }
   const localMs = median(local);
