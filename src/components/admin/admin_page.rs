@@ -6,7 +6,7 @@ use super::overview::SurveyOverview;
 use super::sign_in::SignIn;
 use super::survey_list::SurveyList;
 use crate::admin::Access;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{AdminMsg, Lang};
 use crate::locale::{follow_document_lang, ui_lang};
 use crate::nav::Location;
 
@@ -61,8 +61,8 @@ pub fn AdminPage() -> impl IntoView {
         .into_any(),
         Some(current) => {
             let mode = match current.is_local() {
-                true => Msg::LocalBadge,
-                false => Msg::ServerBadge,
+                true => AdminMsg::LocalBadge,
+                false => AdminMsg::ServerBadge,
             };
             let page = match screen.get() {
                 Screen::List => view! { <SurveyList access=current /> }.into_any(),
@@ -76,7 +76,7 @@ pub fn AdminPage() -> impl IntoView {
                 <div class="admin-mode">
                     <p class="badge" data-testid="admin-mode">{lang.t(mode)}</p>
                     <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>
-                        {lang.t(Msg::SignOut)}
+                        {lang.t(AdminMsg::SignOut)}
                     </button>
                 </div>
                 {page}
@@ -88,7 +88,7 @@ pub fn AdminPage() -> impl IntoView {
         <Provider value=lang>
             <header class="top-bar">
                 <h1 class="app-title">
-                    <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(Msg::AdminTitle)}</a>
+                    <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::AdminTitle)}</a>
                 </h1>
             </header>
             <div class="admin">{body}</div>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
 use crate::format::fixed_or_dash;
-use crate::i18n::Msg;
+use crate::i18n::{AdminMsg, Msg};
 use crate::locale::{SurveyText, UiLang};
 
 /// Below this Cronbach's alpha a scale's items are too loosely related to be read as one
@@ -31,7 +31,7 @@ pub fn DimensionTable(report: StoredValue<Report>, survey: StoredValue<Survey>) 
             let warning = low.then(|| {
                 view! {
                     <span class="warn" data-testid=format!("alpha-warning-{id}")>
-                        {lang.t(Msg::AlphaLow)}
+                        {lang.t(AdminMsg::AlphaLow)}
                     </span>
                 }
             });
@@ -50,7 +50,7 @@ pub fn DimensionTable(report: StoredValue<Report>, survey: StoredValue<Survey>) 
     view! {
         <section class="card" aria-labelledby="dimensions-heading">
             <h3 id="dimensions-heading">{lang.t(Msg::Dimensions)}</h3>
-            <p class="help">{lang.t(Msg::AlphaHelp)}</p>
+            <p class="help">{lang.t(AdminMsg::AlphaHelp)}</p>
             <div class="table-wrap">
                 <table data-testid="dimension-table">
                     <thead>
@@ -59,8 +59,8 @@ pub fn DimensionTable(report: StoredValue<Report>, survey: StoredValue<Survey>) 
                             <th scope="col">{lang.t(Msg::Score)}</th>
                             <th scope="col">{lang.t(Msg::Count)}</th>
                             <th scope="col">{lang.t(Msg::Alpha)}</th>
-                            <th scope="col">{lang.t(Msg::AlphaStd)}</th>
-                            <th scope="col">{lang.t(Msg::Reliability)}</th>
+                            <th scope="col">{lang.t(AdminMsg::AlphaStd)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Reliability)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

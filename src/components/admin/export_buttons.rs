@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 
 use crate::admin::{self, Access};
 use crate::download;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
 /// Downloads of every stored response of the survey: CSV, XLSX (from a server) and JSON.
@@ -29,8 +29,8 @@ pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="export-heading">
-            <h3 id="export-heading">{lang.t(Msg::Export)}</h3>
-            <p class="help">{lang.t(Msg::ExportHelp)}</p>
+            <h3 id="export-heading">{lang.t(AdminMsg::Export)}</h3>
+            <p class="help">{lang.t(AdminMsg::ExportHelp)}</p>
             <div class="button-row">
                 {formats
                     .iter()

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use manyi_core::report::BucketUnit;
 
 use crate::admin::Filters;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 use crate::nav::Location;
 
@@ -41,9 +41,9 @@ pub fn FilterBar(filters: Filters, meta_keys: Vec<String>) -> impl IntoView {
     };
 
     let units = [
-        (BucketUnit::Day, Msg::Day),
-        (BucketUnit::Week, Msg::Week),
-        (BucketUnit::Month, Msg::Month),
+        (BucketUnit::Day, AdminMsg::Day),
+        (BucketUnit::Week, AdminMsg::Week),
+        (BucketUnit::Month, AdminMsg::Month),
     ];
     let unit_name = |unit: BucketUnit| match unit {
         BucketUnit::Day => "day",
@@ -56,26 +56,26 @@ pub fn FilterBar(filters: Filters, meta_keys: Vec<String>) -> impl IntoView {
                 {move || i18n::filtered_by(lang.get(), &f.key, &f.value)}
                 " "
                 <button type="button" class="link-button" data-testid="clear-filter" on:click=clear_filter>
-                    {lang.t(Msg::ClearFilter)}
+                    {lang.t(AdminMsg::ClearFilter)}
                 </button>
             </p>
         }
     });
 
     view! {
-        <form class="filter-bar" on:submit=apply aria-label=lang.t(Msg::FiltersLabel)>
+        <form class="filter-bar" on:submit=apply aria-label=lang.t(AdminMsg::FiltersLabel)>
             <div class="field">
-                <label for="period-from" class="field-label">{lang.t(Msg::PeriodFrom)}</label>
+                <label for="period-from" class="field-label">{lang.t(AdminMsg::PeriodFrom)}</label>
                 <input id="period-from" type="date" data-testid="period-from" prop:value=from
                     on:input=move |ev| from.set(event_target_value(&ev)) />
             </div>
             <div class="field">
-                <label for="period-to" class="field-label">{lang.t(Msg::PeriodTo)}</label>
+                <label for="period-to" class="field-label">{lang.t(AdminMsg::PeriodTo)}</label>
                 <input id="period-to" type="date" data-testid="period-to" prop:value=to
                     on:input=move |ev| to.set(event_target_value(&ev)) />
             </div>
             <div class="field">
-                <label for="bucket-unit" class="field-label">{lang.t(Msg::TrendBy)}</label>
+                <label for="bucket-unit" class="field-label">{lang.t(AdminMsg::TrendBy)}</label>
                 <select id="bucket-unit" data-testid="bucket-unit"
                     on:change=move |ev| {
                         if let Ok(unit) = event_target_value(&ev).parse() {
@@ -95,10 +95,10 @@ pub fn FilterBar(filters: Filters, meta_keys: Vec<String>) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="segment-key" class="field-label">{lang.t(Msg::SegmentBy)}</label>
+                <label for="segment-key" class="field-label">{lang.t(AdminMsg::SegmentBy)}</label>
                 <select id="segment-key" data-testid="segment-key"
                     on:change=move |ev| segment.set(event_target_value(&ev))>
-                    <option value="" selected=move || segment.get().is_empty()>{lang.t(Msg::NoSegment)}</option>
+                    <option value="" selected=move || segment.get().is_empty()>{lang.t(AdminMsg::NoSegment)}</option>
                     {meta_keys
                         .into_iter()
                         .map(|key| {
@@ -110,7 +110,7 @@ pub fn FilterBar(filters: Filters, meta_keys: Vec<String>) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <button type="submit" class="primary" data-testid="apply-filters">{lang.t(Msg::Apply)}</button>
+            <button type="submit" class="primary" data-testid="apply-filters">{lang.t(AdminMsg::Apply)}</button>
         </form>
         {chip}
     }

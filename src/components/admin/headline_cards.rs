@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
 use crate::format::{fixed, fixed_or_dash};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, AnyMsg, Msg};
 use crate::locale::UiLang;
 
 /// A change against the previous period: the difference in the metric's unit, shown with
@@ -28,7 +28,7 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
 
     let mut cards = vec![(
         "n",
-        Msg::Responses,
+        AnyMsg::from(Msg::Responses),
         report.n.to_string(),
         cmp.map(|c| Change {
             difference: report.n as f64 - c.previous.n as f64,
@@ -46,7 +46,7 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
             decimals: 1,
             p_value: n.p_value,
         });
-        cards.push(("nps", Msg::Nps, value, change));
+        cards.push(("nps", Msg::Nps.into(), value, change));
     }
     if let Some(csat) = &report.csat {
         let value = csat
@@ -57,7 +57,7 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
             decimals: 1,
             p_value: c.p_value,
         });
-        cards.push(("csat", Msg::Csat, value, change));
+        cards.push(("csat", Msg::Csat.into(), value, change));
     }
     if let Some(ces) = &report.ces {
         let change = cmp.and_then(|c| c.ces.as_ref()).map(|c| Change {
@@ -65,7 +65,7 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
             decimals: 2,
             p_value: c.p_value,
         });
-        cards.push(("ces", Msg::Ces, fixed_or_dash(ces.mean, 2), change));
+        cards.push(("ces", Msg::Ces.into(), fixed_or_dash(ces.mean, 2), change));
     }
     if has_composite {
         let value = match (report.composite.mean, report.composite.ci95) {
@@ -79,7 +79,7 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
             decimals: 1,
             p_value: c.p_value,
         });
-        cards.push(("composite", Msg::CompositeIndex, value, change));
+        cards.push(("composite", AdminMsg::CompositeIndex.into(), value, change));
     }
     let compared = cmp.is_some();
 
@@ -93,8 +93,8 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
                 let verdict = move || {
                     change.p_value.map(|p| {
                         let msg = match significant {
-                            true => Msg::Significant,
-                            false => Msg::NotSignificant,
+                            true => AdminMsg::Significant,
+                            false => AdminMsg::NotSignificant,
                         };
                         format!("{} (p = {})", msg.text(lang.get()), fixed(p, 3))
                     })
@@ -119,6 +119,6 @@ pub fn HeadlineCards(report: StoredValue<Report>, survey: StoredValue<Survey>) -
         .collect_view();
     view! {
         <dl class="cards" data-testid="cards">{cards}</dl>
-        {(!compared).then(|| view! { <p class="help" data-testid="no-comparison">{lang.t(Msg::NoComparison)}</p> })}
+        {(!compared).then(|| view! { <p class="help" data-testid="no-comparison">{lang.t(AdminMsg::NoComparison)}</p> })}
     }
 }

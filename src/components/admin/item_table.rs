@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
 use crate::format::fixed_or_dash;
-use crate::i18n::Msg;
+use crate::i18n::{AdminMsg, Msg};
 use crate::locale::{SurveyText, UiLang};
 
 /// Every item of every dimension: its mean (after reverse coding), its corrected item–total
@@ -39,7 +39,7 @@ pub fn ItemTable(report: StoredValue<Report>, survey: StoredValue<Survey>) -> im
             d.items.iter().map(move |(key, item)| {
                 let key = key.to_owned();
                 let shown = key.clone();
-                let reverse = item.reverse.then(|| view! { <span class="tag">{lang.t(Msg::Reversed)}</span> });
+                let reverse = item.reverse.then(|| view! { <span class="tag">{lang.t(AdminMsg::Reversed)}</span> });
                 view! {
                     <tr data-testid=format!("item-{key}")>
                         <th scope="row">
@@ -59,17 +59,17 @@ pub fn ItemTable(report: StoredValue<Report>, survey: StoredValue<Survey>) -> im
         .collect_view();
     view! {
         <section class="card" aria-labelledby="items-heading">
-            <h3 id="items-heading">{lang.t(Msg::Items)}</h3>
+            <h3 id="items-heading">{lang.t(AdminMsg::Items)}</h3>
             <div class="table-wrap">
                 <table data-testid="item-table">
                     <thead>
                         <tr>
-                            <th scope="col">{lang.t(Msg::Item)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Item)}</th>
                             <th scope="col">{lang.t(Msg::Dimension)}</th>
                             <th scope="col">{lang.t(Msg::Count)}</th>
                             <th scope="col">{lang.t(Msg::Mean)}</th>
-                            <th scope="col">{lang.t(Msg::ItemTotal)}</th>
-                            <th scope="col">{lang.t(Msg::AlphaIfDeleted)}</th>
+                            <th scope="col">{lang.t(AdminMsg::ItemTotal)}</th>
+                            <th scope="col">{lang.t(AdminMsg::AlphaIfDeleted)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

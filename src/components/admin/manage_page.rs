@@ -8,7 +8,7 @@ use super::problem_list::ProblemList;
 use super::share_links::ShareLinks;
 use crate::admin::{self, Access, Saved};
 use crate::api::Detail;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
 /// What the last publication came to.
@@ -97,7 +97,7 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
                 );
                 let reports = (!saved.reports.is_empty()).then(|| {
                     view! {
-                        <p>{lang.t(Msg::ImportReports)}</p>
+                        <p>{lang.t(AdminMsg::ImportReports)}</p>
                         <ProblemList items=saved.reports.clone() testid="import-reports" />
                     }
                 });
@@ -105,14 +105,14 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
                     <div class="notice success" data-testid="publish-ok">
                         <p>{move || i18n::published(lang.get(), &saved.id, saved.version)}</p>
                         {reports}
-                        <p><a href=href>{lang.t(Msg::OpenOverview)}</a></p>
+                        <p><a href=href>{lang.t(AdminMsg::OpenOverview)}</a></p>
                     </div>
                 }
                 .into_any()
             }
             Outcome::Problems(items) => view! {
                 <div class="notice error" data-testid="publish-errors">
-                    <p>{lang.t(Msg::PublishInvalid)}</p>
+                    <p>{lang.t(AdminMsg::PublishInvalid)}</p>
                     <ProblemList items testid="publish-problems" />
                 </div>
             }
@@ -136,19 +136,19 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
     let heading = id.clone();
     view! {
         <nav class="crumbs">
-            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(Msg::BackToSurveys)}</a>
+            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::BackToSurveys)}</a>
         </nav>
         <section class="card" aria-labelledby="manage-heading">
             <h2 id="manage-heading">
                 {move || match &heading {
                     Some(id) => i18n::manage_title(lang.get(), id),
-                    None => lang.t(Msg::NewSurvey)().to_owned(),
+                    None => lang.t(AdminMsg::NewSurvey)().to_owned(),
                 }}
             </h2>
-            <p class="help">{lang.t(if local { Msg::PublishLocalHelp } else { Msg::PublishHelp })}</p>
+            <p class="help">{lang.t(if local { AdminMsg::PublishLocalHelp } else { AdminMsg::PublishHelp })}</p>
             <form on:submit=publish>
                 <fieldset class="format">
-                    <legend>{lang.t(Msg::DefinitionFormat)}</legend>
+                    <legend>{lang.t(AdminMsg::DefinitionFormat)}</legend>
                     <label>
                         <input type="radio" name="format" value="manyi" data-testid="format-manyi"
                             prop:checked=move || !surveyjs.get() on:change=move |_| surveyjs.set(false) />
@@ -160,15 +160,15 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
                         " SurveyJS JSON"
                     </label>
                 </fieldset>
-                <label for="definition-file" class="field-label">{lang.t(Msg::DefinitionFile)}</label>
+                <label for="definition-file" class="field-label">{lang.t(AdminMsg::DefinitionFile)}</label>
                 <input id="definition-file" type="file" accept="application/json,.json"
                     data-testid="definition-file" on:change=on_file />
-                <label for="definition-text" class="field-label">{lang.t(Msg::DefinitionText)}</label>
+                <label for="definition-text" class="field-label">{lang.t(AdminMsg::DefinitionText)}</label>
                 <textarea id="definition-text" rows="16" class="code" spellcheck="false"
                     data-testid="definition-text" prop:value=text
                     on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 <button type="submit" class="primary" data-testid="publish" disabled=move || busy.get()>
-                    {lang.t(if local { Msg::SaveOnDevice } else { Msg::Publish })}
+                    {lang.t(if local { AdminMsg::SaveOnDevice } else { AdminMsg::Publish })}
                 </button>
             </form>
             <div role="status">{result}</div>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use manyi_core::Report;
 
 use crate::format::fixed_or_dash;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, Msg};
 use crate::locale::UiLang;
 
 /// The chart's drawing box, in SVG units; CSS scales it to the width available.
@@ -11,11 +11,11 @@ const HEIGHT: f64 = 200.0;
 const AXIS: f64 = 24.0;
 
 /// The category of an answer on the 0–10 scale: detractor (0–6), passive (7–8) or promoter.
-fn category(value: i64) -> (&'static str, Msg) {
+fn category(value: i64) -> (&'static str, AdminMsg) {
     match value {
-        9.. => ("promoter", Msg::Promoters),
-        7..=8 => ("passive", Msg::Passives),
-        _ => ("detractor", Msg::Detractors),
+        9.. => ("promoter", AdminMsg::Promoters),
+        7..=8 => ("passive", AdminMsg::Passives),
+        _ => ("detractor", AdminMsg::Detractors),
     }
 }
 
@@ -83,26 +83,26 @@ pub fn NpsChart(report: StoredValue<Report>) -> impl IntoView {
         <figure class="chart card" data-testid="nps-chart">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
                 aria-labelledby="nps-chart-title nps-chart-desc">
-                <title id="nps-chart-title">{lang.t(Msg::NpsDistribution)}</title>
+                <title id="nps-chart-title">{lang.t(AdminMsg::NpsDistribution)}</title>
                 <desc id="nps-chart-desc">{description}</desc>
                 {bars}
             </svg>
             <figcaption>
-                <strong>{lang.t(Msg::NpsDistribution)}</strong>
+                <strong>{lang.t(AdminMsg::NpsDistribution)}</strong>
                 <ul class="legend">
-                    <li class="detractor">{lang.t(Msg::Detractors)}</li>
-                    <li class="passive">{lang.t(Msg::Passives)}</li>
-                    <li class="promoter">{lang.t(Msg::Promoters)}</li>
+                    <li class="detractor">{lang.t(AdminMsg::Detractors)}</li>
+                    <li class="passive">{lang.t(AdminMsg::Passives)}</li>
+                    <li class="promoter">{lang.t(AdminMsg::Promoters)}</li>
                 </ul>
             </figcaption>
             <details>
-                <summary>{lang.t(Msg::TableView)}</summary>
+                <summary>{lang.t(AdminMsg::TableView)}</summary>
                 <table>
-                    <caption>{lang.t(Msg::NpsDistribution)}</caption>
+                    <caption>{lang.t(AdminMsg::NpsDistribution)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{lang.t(Msg::Answer)}</th>
-                            <th scope="col">{lang.t(Msg::Category)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Answer)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Category)}</th>
                             <th scope="col">{lang.t(Msg::Count)}</th>
                             <th scope="col">"%"</th>
                         </tr>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::admin::{self, Access, Filters};
 use crate::components::Loading;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
 /// The open-text answers of the shown responses, newest first, with a search.
@@ -52,14 +52,14 @@ pub fn OpenTexts(access: Access, id: String, filters: Filters) -> impl IntoView 
     };
     view! {
         <section class="card" aria-labelledby="texts-heading">
-            <h3 id="texts-heading">{lang.t(Msg::OpenTexts)}</h3>
+            <h3 id="texts-heading">{lang.t(AdminMsg::OpenTexts)}</h3>
             <form class="inline-form" role="search" on:submit=submit>
                 <div class="field">
-                    <label for="text-search" class="field-label">{lang.t(Msg::SearchTexts)}</label>
+                    <label for="text-search" class="field-label">{lang.t(AdminMsg::SearchTexts)}</label>
                     <input id="text-search" type="search" data-testid="text-search"
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev)) />
                 </div>
-                <button type="submit" data-testid="search-texts">{lang.t(Msg::Search)}</button>
+                <button type="submit" data-testid="search-texts">{lang.t(AdminMsg::Search)}</button>
             </form>
             <Suspense fallback=move || view! { <Loading lang=lang /> }>{list}</Suspense>
         </section>

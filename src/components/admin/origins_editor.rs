@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 
 use super::problem_list::ProblemList;
 use crate::api::{self, ApiError, Detail};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
 /// What the last save came to.
@@ -59,13 +59,13 @@ pub fn OriginsEditor(api: String, token: String, id: String) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="origins-heading">
-            <h3 id="origins-heading">{lang.t(Msg::Origins)}</h3>
-            <label for="origins-text" class="field-label">{lang.t(Msg::OriginsLabel)}</label>
-            <p id="origins-help" class="help">{lang.t(Msg::OriginsHelp)}</p>
+            <h3 id="origins-heading">{lang.t(AdminMsg::Origins)}</h3>
+            <label for="origins-text" class="field-label">{lang.t(AdminMsg::OriginsLabel)}</label>
+            <p id="origins-help" class="help">{lang.t(AdminMsg::OriginsHelp)}</p>
             <textarea id="origins-text" rows="4" class="code" aria-describedby="origins-help"
                 data-testid="origins-text" prop:value=text
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <button type="button" data-testid="save-origins" on:click=save>{lang.t(Msg::SaveOrigins)}</button>
+            <button type="button" data-testid="save-origins" on:click=save>{lang.t(AdminMsg::SaveOrigins)}</button>
             <div role="status">
                 {move || outcome.get().map(|o| match o {
                     Outcome::Saved(list) => view! {

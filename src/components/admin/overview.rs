@@ -12,7 +12,7 @@ use super::targets_panel::TargetsPanel;
 use super::trend_chart::TrendChart;
 use crate::admin::{self, Access, Filters};
 use crate::components::Loading;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::{SurveyText, UiLang};
 use crate::nav::Location;
 
@@ -66,7 +66,7 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
                         </h2>
                         <FilterBar filters=filters.get_untracked() meta_keys />
                         <HeadlineCards report survey />
-                        <p class="note" data-testid="loyalty-note">{lang.t(Msg::LoyaltyNote)}</p>
+                        <p class="note" data-testid="loyalty-note">{lang.t(AdminMsg::LoyaltyNote)}</p>
                         <div class="chart-grid">
                             <NpsChart report />
                             <TrendChart report />
@@ -85,9 +85,9 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
     };
     view! {
         <nav class="crumbs">
-            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(Msg::BackToSurveys)}</a>
+            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::BackToSurveys)}</a>
             " · "
-            <a href=manage data-testid="manage-link">{lang.t(Msg::Manage)}</a>
+            <a href=manage data-testid="manage-link">{lang.t(AdminMsg::Manage)}</a>
         </nav>
         <Suspense fallback=move || view! { <Loading lang=lang /> }>{body}</Suspense>
     }

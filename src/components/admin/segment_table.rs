@@ -4,7 +4,7 @@ use manyi_core::report::MetaFilter;
 
 use crate::admin::Filters;
 use crate::format::{fixed, fixed_or_dash};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, Msg};
 use crate::locale::UiLang;
 use crate::nav::Location;
 
@@ -17,8 +17,8 @@ pub fn SegmentTable(report: StoredValue<Report>) -> impl IntoView {
     let Some(segments) = report.with_value(|r| r.segments.clone()) else {
         return view! {
             <section class="card" aria-labelledby="segments-heading">
-                <h3 id="segments-heading">{lang.t(Msg::Segments)}</h3>
-                <p class="help" data-testid="segments-help">{lang.t(Msg::SegmentsHelp)}</p>
+                <h3 id="segments-heading">{lang.t(AdminMsg::Segments)}</h3>
+                <p class="help" data-testid="segments-help">{lang.t(AdminMsg::SegmentsHelp)}</p>
             </section>
         }
         .into_any();
@@ -58,7 +58,7 @@ pub fn SegmentTable(report: StoredValue<Report>) -> impl IntoView {
             let name = group.value.clone();
             view! {
                 <tr data-testid=format!("segment-{testid}")>
-                    <th scope="row">{move || name.clone().unwrap_or_else(|| lang.t(Msg::NotSet)().to_owned())}</th>
+                    <th scope="row">{move || name.clone().unwrap_or_else(|| lang.t(AdminMsg::NotSet)().to_owned())}</th>
                     <td data-testid=format!("segment-{testid}-n")>{s.n}</td>
                     <td data-testid=format!("segment-{testid}-nps")>{nps.unwrap_or_default()}</td>
                     <td data-testid=format!("segment-{testid}-csat")>{csat.unwrap_or_default()}</td>
@@ -81,8 +81,8 @@ pub fn SegmentTable(report: StoredValue<Report>) -> impl IntoView {
                             <th scope="col">{lang.t(Msg::Nps)}</th>
                             <th scope="col">{lang.t(Msg::Csat)}</th>
                             <th scope="col">{lang.t(Msg::Ces)}</th>
-                            <th scope="col">{lang.t(Msg::CompositeIndex)}</th>
-                            <th scope="col">{lang.t(Msg::Filter)}</th>
+                            <th scope="col">{lang.t(AdminMsg::CompositeIndex)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Filter)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::i18n::Msg;
+use crate::i18n::AdminMsg;
 use crate::locale::UiLang;
 
 /// The embed snippet and the kiosk link of a survey, each with a copy button.
@@ -28,19 +28,19 @@ pub fn ShareLinks(id: String) -> impl IntoView {
     let (snippet_text, kiosk_text) = (snippet.clone(), kiosk.clone());
     view! {
         <section class="card" aria-labelledby="share-heading">
-            <h3 id="share-heading">{lang.t(Msg::Share)}</h3>
-            <label for="embed-snippet" class="field-label">{lang.t(Msg::EmbedSnippet)}</label>
+            <h3 id="share-heading">{lang.t(AdminMsg::Share)}</h3>
+            <label for="embed-snippet" class="field-label">{lang.t(AdminMsg::EmbedSnippet)}</label>
             <textarea id="embed-snippet" readonly rows="3" class="code" data-testid="embed-snippet">{snippet}</textarea>
             <button type="button" data-testid="copy-snippet" on:click=move |_| copy("snippet", snippet_text.clone())>
-                {lang.t(Msg::Copy)}
+                {lang.t(AdminMsg::Copy)}
             </button>
-            <label for="kiosk-link" class="field-label">{lang.t(Msg::KioskLink)}</label>
+            <label for="kiosk-link" class="field-label">{lang.t(AdminMsg::KioskLink)}</label>
             <input id="kiosk-link" readonly class="code" data-testid="kiosk-link" prop:value=kiosk.clone() />
             <button type="button" data-testid="copy-kiosk" on:click=move |_| copy("kiosk", kiosk_text.clone())>
-                {lang.t(Msg::Copy)}
+                {lang.t(AdminMsg::Copy)}
             </button>
-            <p role="status" data-testid="copied">{move || copied.get().map(|_| lang.t(Msg::Copied)())}</p>
-            <p><a href=kiosk target="_blank" rel="noopener">{lang.t(Msg::OpenKiosk)}</a></p>
+            <p role="status" data-testid="copied">{move || copied.get().map(|_| lang.t(AdminMsg::Copied)())}</p>
+            <p><a href=kiosk target="_blank" rel="noopener">{lang.t(AdminMsg::OpenKiosk)}</a></p>
         </section>
     }
 }

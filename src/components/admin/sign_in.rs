@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 
 use crate::admin::Access;
 use crate::api::{self, ApiError};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
 /// Why signing in did not work.
@@ -48,8 +48,8 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
     let message = move || {
         failure.get().map(|f| {
             let text = match f {
-                Failure::NoServer => lang.t(Msg::SignInNoServer)().to_owned(),
-                Failure::WrongToken => lang.t(Msg::SignInWrong)().to_owned(),
+                Failure::NoServer => lang.t(AdminMsg::SignInNoServer)().to_owned(),
+                Failure::WrongToken => lang.t(AdminMsg::SignInWrong)().to_owned(),
                 Failure::Other(error) => i18n::load_failed(lang.get(), &error.to_string()),
             };
             view! { <p class="notice error" role="alert" data-testid="sign-in-error">{text}</p> }
@@ -58,10 +58,10 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
 
     view! {
         <section class="card sign-in" aria-labelledby="sign-in-heading">
-            <h2 id="sign-in-heading">{lang.t(Msg::SignInHeading)}</h2>
+            <h2 id="sign-in-heading">{lang.t(AdminMsg::SignInHeading)}</h2>
             <form on:submit=submit>
-                <label for="staff-token" class="field-label">{lang.t(Msg::TokenLabel)}</label>
-                <p id="staff-token-help" class="help">{lang.t(Msg::TokenHelp)}</p>
+                <label for="staff-token" class="field-label">{lang.t(AdminMsg::TokenLabel)}</label>
+                <p id="staff-token-help" class="help">{lang.t(AdminMsg::TokenHelp)}</p>
                 <input
                     id="staff-token"
                     type="password"
@@ -73,14 +73,14 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
                     on:input=move |ev| token.set(event_target_value(&ev))
                 />
                 <button type="submit" class="primary" data-testid="sign-in" disabled=move || pending.get()>
-                    {lang.t(Msg::SignIn)}
+                    {lang.t(AdminMsg::SignIn)}
                 </button>
             </form>
             <div role="status">{message}</div>
-            <h2>{lang.t(Msg::LocalOnly)}</h2>
-            <p class="help">{lang.t(Msg::LocalOnlyHelp)}</p>
+            <h2>{lang.t(AdminMsg::LocalOnly)}</h2>
+            <p class="help">{lang.t(AdminMsg::LocalOnlyHelp)}</p>
             <button type="button" data-testid="local-only" on:click=move |_| on_access.run(Access::Local)>
-                {lang.t(Msg::OpenLocalOnly)}
+                {lang.t(AdminMsg::OpenLocalOnly)}
             </button>
         </section>
     }

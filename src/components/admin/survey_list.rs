@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::admin::{self, Access};
 use crate::components::Loading;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, Msg};
 use crate::locale::{SurveyText, UiLang};
 
 /// The surveys to report on: the server's, or those with responses on this device.
@@ -32,7 +32,7 @@ pub fn SurveyList(access: Access) -> impl IntoView {
             }
             .into_any(),
             Ok(list) if list.is_empty() => {
-                view! { <p class="lead" data-testid="no-surveys">{lang.t(Msg::NoSurveys)}</p> }.into_any()
+                view! { <p class="lead" data-testid="no-surveys">{lang.t(AdminMsg::NoSurveys)}</p> }.into_any()
             }
             Ok(list) => {
                 let rows = list
@@ -49,7 +49,7 @@ pub fn SurveyList(access: Access) -> impl IntoView {
                                 <td><code>{s.id.clone()}</code></td>
                                 <td>{s.version}</td>
                                 <td>{s.responses}</td>
-                                <td><a href=manage>{lang.t(Msg::Manage)}</a></td>
+                                <td><a href=manage>{lang.t(AdminMsg::Manage)}</a></td>
                             </tr>
                         }
                     })
@@ -59,11 +59,11 @@ pub fn SurveyList(access: Access) -> impl IntoView {
                         <table data-testid="survey-table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{lang.t(Msg::Survey)}</th>
-                                    <th scope="col">{lang.t(Msg::SurveyId)}</th>
-                                    <th scope="col">{lang.t(Msg::Version)}</th>
+                                    <th scope="col">{lang.t(AdminMsg::Survey)}</th>
+                                    <th scope="col">{lang.t(AdminMsg::SurveyId)}</th>
+                                    <th scope="col">{lang.t(AdminMsg::Version)}</th>
                                     <th scope="col">{lang.t(Msg::Responses)}</th>
-                                    <th scope="col">{lang.t(Msg::Manage)}</th>
+                                    <th scope="col">{lang.t(AdminMsg::Manage)}</th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>
@@ -76,10 +76,10 @@ pub fn SurveyList(access: Access) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="surveys-heading">
-            <h2 id="surveys-heading">{lang.t(Msg::SurveysHeading)}</h2>
+            <h2 id="surveys-heading">{lang.t(AdminMsg::SurveysHeading)}</h2>
             <p>
                 <a href=move || format!("/admin/new?lang={}", lang.get().tag()) data-testid="new-survey">
-                    {lang.t(Msg::NewSurvey)}
+                    {lang.t(AdminMsg::NewSurvey)}
                 </a>
             </p>
             <Suspense fallback=move || view! { <Loading lang=lang /> }>{rows}</Suspense>

@@ -8,16 +8,16 @@ use crate::admin::{self, Access, SaveError};
 use crate::api::Detail;
 use crate::clock;
 use crate::format::{fixed, fixed_or_dash};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, AnyMsg, Msg};
 use crate::locale::UiLang;
 
-fn metric_label(metric: TargetMetric) -> Msg {
+fn metric_label(metric: TargetMetric) -> AnyMsg {
     match metric {
-        TargetMetric::Nps => Msg::Nps,
-        TargetMetric::Csat => Msg::Csat,
-        TargetMetric::Ces => Msg::Ces,
-        TargetMetric::Composite => Msg::CompositeIndex,
-        TargetMetric::Responses => Msg::Responses,
+        TargetMetric::Nps => Msg::Nps.into(),
+        TargetMetric::Csat => Msg::Csat.into(),
+        TargetMetric::Ces => Msg::Ces.into(),
+        TargetMetric::Composite => AdminMsg::CompositeIndex.into(),
+        TargetMetric::Responses => Msg::Responses.into(),
     }
 }
 
@@ -76,7 +76,7 @@ pub fn TargetsPanel(
             problems.set(Some(vec![Detail {
                 path: "$".to_owned(),
                 kind: None,
-                message: lang.t(Msg::TargetIncomplete)().to_owned(),
+                message: lang.t(AdminMsg::TargetIncomplete)().to_owned(),
             }]));
             return;
         };
@@ -96,9 +96,9 @@ pub fn TargetsPanel(
             let p = report.with_value(|r| progress(&target, r, today));
             let places = decimals(target.metric);
             let status = match (p.met, p.days_left) {
-                (true, _) => Msg::TargetMet,
-                (false, d) if d < 0 => Msg::TargetMissed,
-                _ => Msg::TargetOpen,
+                (true, _) => AdminMsg::TargetMet,
+                (false, d) if d < 0 => AdminMsg::TargetMissed,
+                _ => AdminMsg::TargetOpen,
             };
             let remove = move |_| {
                 let mut next = list.get_value();
@@ -113,7 +113,7 @@ pub fn TargetsPanel(
                     <td>{target.deadline.to_string()}</td>
                     <td data-testid=format!("target-{i}-current")>{fixed_or_dash(p.current, places)}</td>
                     <td>
-                        <meter min="0" max="1" value=share aria-label=lang.t(Msg::Progress)></meter>
+                        <meter min="0" max="1" value=share aria-label=lang.t(AdminMsg::Progress)></meter>
                         " "
                         {lang.t(status)}
                         " · "
@@ -121,7 +121,7 @@ pub fn TargetsPanel(
                     </td>
                     <td>
                         <button type="button" class="link-button" data-testid=format!("remove-target-{i}") on:click=remove>
-                            {lang.t(Msg::Remove)}
+                            {lang.t(AdminMsg::Remove)}
                         </button>
                     </td>
                 </tr>
@@ -133,19 +133,19 @@ pub fn TargetsPanel(
 
     view! {
         <section class="card" aria-labelledby="targets-heading">
-            <h3 id="targets-heading">{lang.t(Msg::Targets)}</h3>
-            {empty.then(|| view! { <p class="help" data-testid="no-targets">{lang.t(Msg::NoTargets)}</p> })}
+            <h3 id="targets-heading">{lang.t(AdminMsg::Targets)}</h3>
+            {empty.then(|| view! { <p class="help" data-testid="no-targets">{lang.t(AdminMsg::NoTargets)}</p> })}
             {(!empty).then(|| view! {
                 <div class="table-wrap">
                     <table data-testid="target-table">
                         <thead>
                             <tr>
-                                <th scope="col">{lang.t(Msg::Metric)}</th>
-                                <th scope="col">{lang.t(Msg::TargetValue)}</th>
-                                <th scope="col">{lang.t(Msg::Deadline)}</th>
-                                <th scope="col">{lang.t(Msg::Current)}</th>
-                                <th scope="col">{lang.t(Msg::Progress)}</th>
-                                <th scope="col">{lang.t(Msg::Remove)}</th>
+                                <th scope="col">{lang.t(AdminMsg::Metric)}</th>
+                                <th scope="col">{lang.t(AdminMsg::TargetValue)}</th>
+                                <th scope="col">{lang.t(AdminMsg::Deadline)}</th>
+                                <th scope="col">{lang.t(AdminMsg::Current)}</th>
+                                <th scope="col">{lang.t(AdminMsg::Progress)}</th>
+                                <th scope="col">{lang.t(AdminMsg::Remove)}</th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -154,7 +154,7 @@ pub fn TargetsPanel(
             })}
             <form class="inline-form" on:submit=add>
                 <div class="field">
-                    <label for="target-metric" class="field-label">{lang.t(Msg::Metric)}</label>
+                    <label for="target-metric" class="field-label">{lang.t(AdminMsg::Metric)}</label>
                     <select id="target-metric" data-testid="target-metric"
                         on:change=move |ev| {
                             let key = event_target_value(&ev);
@@ -173,16 +173,16 @@ pub fn TargetsPanel(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="target-value" class="field-label">{lang.t(Msg::TargetValue)}</label>
+                    <label for="target-value" class="field-label">{lang.t(AdminMsg::TargetValue)}</label>
                     <input id="target-value" type="number" step="any" required data-testid="target-value"
                         prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="target-deadline" class="field-label">{lang.t(Msg::Deadline)}</label>
+                    <label for="target-deadline" class="field-label">{lang.t(AdminMsg::Deadline)}</label>
                     <input id="target-deadline" type="date" required data-testid="target-deadline"
                         prop:value=deadline on:input=move |ev| deadline.set(event_target_value(&ev)) />
                 </div>
-                <button type="submit" data-testid="add-target">{lang.t(Msg::AddTarget)}</button>
+                <button type="submit" data-testid="add-target">{lang.t(AdminMsg::AddTarget)}</button>
             </form>
             <div role="status">
                 {move || problems.get().map(|items| view! { <ProblemList items testid="target-problems" /> })}

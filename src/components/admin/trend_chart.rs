@@ -3,7 +3,7 @@ use manyi_core::Report;
 use manyi_core::report::Summary;
 
 use crate::format::{fixed, fixed_or_dash};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, AdminMsg, AnyMsg, Msg, Translate};
 use crate::locale::UiLang;
 
 const WIDTH: f64 = 440.0;
@@ -40,11 +40,11 @@ impl Series {
         }
     }
 
-    fn label(self) -> Msg {
+    fn label(self) -> AnyMsg {
         match self {
-            Series::Nps => Msg::Nps,
-            Series::Composite => Msg::CompositeIndex,
-            Series::Csat => Msg::Csat,
+            Series::Nps => Msg::Nps.into(),
+            Series::Composite => AdminMsg::CompositeIndex.into(),
+            Series::Csat => Msg::Csat.into(),
         }
     }
 }
@@ -155,14 +155,14 @@ pub fn TrendChart(report: StoredValue<Report>) -> impl IntoView {
                 <strong>{move || i18n::trend_title(lang.get(), series.label().text(lang.get()))}</strong>
             </figcaption>
             <details>
-                <summary>{lang.t(Msg::TableView)}</summary>
+                <summary>{lang.t(AdminMsg::TableView)}</summary>
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">{lang.t(Msg::PeriodLabel)}</th>
+                            <th scope="col">{lang.t(AdminMsg::PeriodLabel)}</th>
                             <th scope="col">{lang.t(Msg::Count)}</th>
                             <th scope="col">{lang.t(series.label())}</th>
-                            <th scope="col">{lang.t(Msg::Interval)}</th>
+                            <th scope="col">{lang.t(AdminMsg::Interval)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
