@@ -244,9 +244,26 @@ pub async fn staff_surveys(api: &str, token: &str) -> Result<Vec<SurveySummary>,
 
 /// The report on survey `id` with the query `query` (such as `from=2026-01-01&segment=channel`),
 /// computed by the server over every stored response.
+///
+/// Its numbers are read by the browser's `JSON.parse`, which gives back exactly the `f64` the
+/// server wrote, so the dashboard shows the core's numbers to the last bit, as local-only mode
+/// computes them.
 pub async fn report(api: &str, token: &str, id: &str, query: &str) -> Result<Report, ApiError> {
     let url = format!("{}/report?{query}", survey_path(api, id));
-    fetch_json(staff(Request::get(&url), token).build()).await
+    let response = staff(Request::get(&url), token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let value = js_sys::JSON::parse(&text)
+        .map_err(|_| ApiError::Decode("the report is not JSON".to_owned()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 #[derive(Debug, Deserialize, serde::Serialize)]
