@@ -413,7 +413,7 @@ impl SaveError {
                     message: p.message.clone(),
                 })
                 .collect(),
-            SaveError::Api(ApiError::Status { details, .. }) => details.clone(),
+            SaveError::Api(error) => error.problems(),
             _ => Vec::new(),
         }
     }

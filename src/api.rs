@@ -21,9 +21,10 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
-        /// The problems the server listed, each with its JSON path (invalid definitions,
-        /// origins or targets, SurveyJS import reports).
-        details: Vec<Detail>,
+        /// The error's `details` as sent (`null` when none); [`ApiError::problems`] reads the
+        /// problems with paths in it. Kept as JSON here so the respondent's bundle, which never
+        /// shows them, does not carry their decoding.
+        details: serde_json::Value,
     },
     #[error("the server's reply could not be read: {0}")]
     Decode(String),
@@ -58,6 +59,19 @@ pub struct Detail {
 }
 
 impl ApiError {
+    /// The problems the server listed, each with its JSON path (invalid definitions, origins or
+    /// targets, SurveyJS import reports); empty for other errors. Details of another shape (a
+    /// response's validation errors) are not problems with paths, and the message already says
+    /// what they are.
+    pub fn problems(&self) -> Vec<Detail> {
+        match self {
+            ApiError::Status { details, .. } => {
+                serde_json::from_value(details.clone()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the server refused the staff token.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Status { status: 401, .. })
@@ -174,19 +188,13 @@ async fn error_of(response: gloo_net::http::Response) -> ApiError {
             status,
             code: body.error.code,
             message: body.error.message,
-            // Details of another shape (a response's validation errors) are not problems with
-            // paths; the message already says what they are.
-            details: body
-                .error
-                .details
-                .and_then(|d| serde_json::from_value(d).ok())
-                .unwrap_or_default(),
+            details: body.error.details.unwrap_or_default(),
         },
         Err(_) => ApiError::Status {
             status,
             code: "http".to_owned(),
             message: response.status_text(),
-            details: Vec::new(),
+            details: serde_json::Value::Null,
         },
     }
 }

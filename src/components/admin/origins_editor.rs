@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::problem_list::ProblemList;
-use crate::api::{self, ApiError, Detail};
+use crate::api::{self, Detail};
 use crate::i18n::{self, AdminMsg};
 use crate::locale::UiLang;
 
@@ -49,8 +49,8 @@ pub fn OriginsEditor(api: String, token: String, id: String) -> impl IntoView {
                         text.set(list.join("\n"));
                         Outcome::Saved(list)
                     }
-                    Err(ApiError::Status { details, .. }) if !details.is_empty() => {
-                        Outcome::Problems(details)
+                    Err(error) if !error.problems().is_empty() => {
+                        Outcome::Problems(error.problems())
                     }
                     Err(error) => Outcome::Failed(error.to_string()),
                 },
