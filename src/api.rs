@@ -1,13 +1,14 @@
-//! The app's one HTTP client: finding the server, reading survey definitions and sending
-//! responses.
+//! The app's one HTTP client: finding the server, reading survey definitions, sending
+//! responses and, for the staff's dashboard, the calls that need a staff token.
 //!
 //! The app is served either by `manyi serve`, which advertises its API at
 //! `/manyi-config.json`, or as static files with no server at all; in that case discovery finds
 //! nothing and the app works locally only.
 
-use gloo_net::http::Request;
-use manyi_core::Response;
+use gloo_net::http::{Request, RequestBuilder};
 use manyi_core::outbox::IngestReply;
+use manyi_core::targets::Target;
+use manyi_core::{LocalizedText, Report, Response};
 use serde::Deserialize;
 
 /// Why a request to the server failed. Every variant leaves the outbox unchanged.
@@ -20,6 +21,10 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// The error's `details` as sent (`null` when none); [`ApiError::problems`] reads the
+        /// problems with paths in it. Kept as JSON here so the respondent's bundle, which never
+        /// shows them, does not carry their decoding.
+        details: serde_json::Value,
     },
     #[error("the server's reply could not be read: {0}")]
     Decode(String),
@@ -39,6 +44,38 @@ struct ErrorBody {
 struct ErrorDetail {
     code: String,
     message: String,
+    #[serde(default)]
+    details: Option<serde_json::Value>,
+}
+
+/// One problem a server listed: where (a JSON path) and what, with the kind of an import
+/// report (`element`, `property`, `condition`, `changed`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Detail {
+    pub path: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub message: String,
+}
+
+impl ApiError {
+    /// The problems the server listed, each with its JSON path (invalid definitions, origins or
+    /// targets, SurveyJS import reports); empty for other errors. Details of another shape (a
+    /// response's validation errors) are not problems with paths, and the message already says
+    /// what they are.
+    pub fn problems(&self) -> Vec<Detail> {
+        match self {
+            ApiError::Status { details, .. } => {
+                serde_json::from_value(details.clone()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the server refused the staff token.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, .. })
+    }
 }
 
 thread_local! {
@@ -151,11 +188,190 @@ async fn error_of(response: gloo_net::http::Response) -> ApiError {
             status,
             code: body.error.code,
             message: body.error.message,
+            details: body.error.details.unwrap_or_default(),
         },
         Err(_) => ApiError::Status {
             status,
             code: "http".to_owned(),
             message: response.status_text(),
+            details: serde_json::Value::Null,
         },
     }
+}
+
+/// A survey as the server lists it for staff.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SurveySummary {
+    pub id: String,
+    pub version: u32,
+    pub title: LocalizedText,
+    pub responses: i64,
+    pub allowed_origins: Vec<String>,
+}
+
+/// The server's reply to a publication.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Published {
+    pub id: String,
+    pub version: u32,
+    pub created: bool,
+    /// What a SurveyJS import did not carry over as it was.
+    #[serde(default)]
+    pub reports: Vec<Detail>,
+}
+
+/// A request with the staff token as its bearer credential.
+fn staff(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+/// Sends `request` and decodes a successful reply's JSON body.
+async fn fetch_json<T: serde::de::DeserializeOwned>(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let request = request.map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn survey_path(api: &str, id: &str) -> String {
+    let id = String::from(js_sys::encode_uri_component(id));
+    format!("{api}/surveys/{id}")
+}
+
+/// Every survey's latest version; also how a token is checked at sign-in.
+pub async fn staff_surveys(api: &str, token: &str) -> Result<Vec<SurveySummary>, ApiError> {
+    fetch_json(staff(Request::get(&format!("{api}/surveys")), token).build()).await
+}
+
+/// The report on survey `id` with the query `query` (such as `from=2026-01-01&segment=channel`),
+/// computed by the server over every stored response.
+///
+/// Its numbers are read by the browser's `JSON.parse`, which gives back exactly the `f64` the
+/// server wrote, so the dashboard shows the core's numbers to the last bit, as local-only mode
+/// computes them.
+pub async fn report(api: &str, token: &str, id: &str, query: &str) -> Result<Report, ApiError> {
+    let url = format!("{}/report?{query}", survey_path(api, id));
+    let response = staff(Request::get(&url), token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let value = js_sys::JSON::parse(&text)
+        .map_err(|_| ApiError::Decode("the report is not JSON".to_owned()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+struct TargetList {
+    targets: Vec<Target>,
+}
+
+/// The targets staff set for survey `id`.
+pub async fn targets(api: &str, token: &str, id: &str) -> Result<Vec<Target>, ApiError> {
+    let url = format!("{}/targets", survey_path(api, id));
+    let list: TargetList = fetch_json(staff(Request::get(&url), token).build()).await?;
+    Ok(list.targets)
+}
+
+/// Replaces the targets of survey `id`; the reply is the list as stored.
+pub async fn put_targets(
+    api: &str,
+    token: &str,
+    id: &str,
+    targets: Vec<Target>,
+) -> Result<Vec<Target>, ApiError> {
+    let url = format!("{}/targets", survey_path(api, id));
+    let list: TargetList =
+        fetch_json(staff(Request::put(&url), token).json(&TargetList { targets })).await?;
+    Ok(list.targets)
+}
+
+/// Publishes a definition (a SurveyJS one when `surveyjs`) as a new version.
+pub async fn publish(
+    api: &str,
+    token: &str,
+    definition: &serde_json::Value,
+    surveyjs: bool,
+) -> Result<Published, ApiError> {
+    let url = match surveyjs {
+        true => format!("{api}/surveys?format=surveyjs"),
+        false => format!("{api}/surveys"),
+    };
+    fetch_json(staff(Request::post(&url), token).json(definition)).await
+}
+
+/// Replaces the origins allowed to embed survey `id`; the reply is the list as stored,
+/// normalised.
+pub async fn put_origins(
+    api: &str,
+    token: &str,
+    id: &str,
+    origins: &[String],
+) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Reply {
+        allowed_origins: Vec<String>,
+    }
+    let url = format!("{}/origins", survey_path(api, id));
+    let body = serde_json::json!({ "allowed_origins": origins });
+    let reply: Reply = fetch_json(staff(Request::put(&url), token).json(&body)).await?;
+    Ok(reply.allowed_origins)
+}
+
+/// The stored responses of survey `id` as a file in `format` (`csv`, `xlsx` or `json`).
+pub async fn export(
+    api: &str,
+    token: &str,
+    id: &str,
+    format: &str,
+) -> Result<web_sys::Blob, ApiError> {
+    let url = format!("{}/responses?format={format}", survey_path(api, id));
+    let response = staff(Request::get(&url), token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    crate::download::blob(&bytes, &export_type(format))
+        .ok_or_else(|| ApiError::Decode("the file could not be kept".to_owned()))
+}
+
+/// The media type of an export format.
+pub fn export_type(format: &str) -> String {
+    match format {
+        "csv" => "text/csv;charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/json",
+    }
+    .to_owned()
+}
+
+/// The open-text answers of survey `id` matching the query `query` (such as `q=queue&limit=50`
+/// with the report's period and filter).
+pub async fn texts(
+    api: &str,
+    token: &str,
+    id: &str,
+    query: &str,
+) -> Result<manyi_core::report::TextAnswers, ApiError> {
+    let url = format!("{}/texts?{query}", survey_path(api, id));
+    fetch_json(staff(Request::get(&url), token).build()).await
 }

@@ -360,6 +360,362 @@ impl Msg {
     }
 }
 
+/// A fixed string of the staff dashboard. Kept apart from [`Msg`] so the respondent's bundle,
+/// which never shows them, does not carry them: a bundle holds the texts of the enums it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminMsg {
+    AdminTitle,
+    SignInHeading,
+    TokenLabel,
+    TokenHelp,
+    SignIn,
+    SignInWrong,
+    SignInNoServer,
+    LocalOnly,
+    LocalOnlyHelp,
+    OpenLocalOnly,
+    SignOut,
+    LocalBadge,
+    ServerBadge,
+    SurveysHeading,
+    NoSurveys,
+    NewSurvey,
+    Manage,
+    Survey,
+    SurveyId,
+    Version,
+    BackToSurveys,
+    FiltersLabel,
+    PeriodFrom,
+    PeriodTo,
+    TrendBy,
+    Day,
+    Week,
+    Month,
+    SegmentBy,
+    NoSegment,
+    Apply,
+    ClearFilter,
+    CompositeIndex,
+    Significant,
+    NotSignificant,
+    NoComparison,
+    LoyaltyNote,
+    NpsDistribution,
+    Detractors,
+    Passives,
+    Promoters,
+    TableView,
+    Answer,
+    Category,
+    PeriodLabel,
+    Interval,
+    AlphaStd,
+    Reliability,
+    AlphaLow,
+    AlphaHelp,
+    Items,
+    Item,
+    ItemTotal,
+    AlphaIfDeleted,
+    Reversed,
+    Segments,
+    SegmentsHelp,
+    NotSet,
+    Filter,
+    Targets,
+    NoTargets,
+    Metric,
+    TargetValue,
+    Deadline,
+    Current,
+    Progress,
+    Remove,
+    AddTarget,
+    TargetIncomplete,
+    TargetMet,
+    TargetMissed,
+    TargetOpen,
+    Export,
+    ExportHelp,
+    DefinitionFormat,
+    DefinitionFile,
+    DefinitionText,
+    Publish,
+    SaveOnDevice,
+    PublishHelp,
+    PublishLocalHelp,
+    PublishInvalid,
+    ImportReports,
+    OpenOverview,
+    Origins,
+    OriginsLabel,
+    OriginsHelp,
+    SaveOrigins,
+    Share,
+    EmbedSnippet,
+    KioskLink,
+    OpenKiosk,
+    Copy,
+    Copied,
+    OpenTexts,
+    SearchTexts,
+    Search,
+}
+
+impl AdminMsg {
+    /// The text of this string in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (zh_cn, zh_tw, en) = match self {
+            AdminMsg::AdminTitle => (
+                "满意 manyi 管理后台",
+                "滿意 manyi 管理後台",
+                "manyi dashboard",
+            ),
+            AdminMsg::SignInHeading => ("工作人员登录", "工作人員登入", "Staff sign-in"),
+            AdminMsg::TokenLabel => ("工作人员令牌", "工作人員權杖", "Staff token"),
+            AdminMsg::TokenHelp => (
+                "由管理员用 manyi token create 生成。令牌只保存到关闭浏览器为止。",
+                "由管理員以 manyi token create 產生。權杖只保存到關閉瀏覽器為止。",
+                "Made by an administrator with manyi token create. It is kept only until the browser is closed.",
+            ),
+            AdminMsg::SignIn => ("登录", "登入", "Sign in"),
+            AdminMsg::SignInWrong => (
+                "服务器拒绝了这个令牌：令牌不正确或已被吊销。",
+                "伺服器拒絕了這個權杖：權杖不正確或已被撤銷。",
+                "The server refused this token: it is wrong or has been revoked.",
+            ),
+            AdminMsg::SignInNoServer => (
+                "找不到服务器。可以改用仅本机模式。",
+                "找不到伺服器。可以改用僅本機模式。",
+                "No server was found. You can use local-only mode instead.",
+            ),
+            AdminMsg::LocalOnly => ("仅本机模式", "僅本機模式", "Local-only mode"),
+            AdminMsg::LocalOnlyHelp => (
+                "不需要服务器和令牌：在浏览器中统计本设备上保存的回答，结果与服务器对同样数据的统计相同。",
+                "不需要伺服器和權杖：在瀏覽器中統計本裝置上儲存的回覆，結果與伺服器對同樣資料的統計相同。",
+                "No server or token needed: the responses stored on this device are reported on in the browser, with the same numbers a server gives for the same data.",
+            ),
+            AdminMsg::OpenLocalOnly => ("打开仅本机模式", "開啟僅本機模式", "Open local-only mode"),
+            AdminMsg::SignOut => ("退出", "登出", "Sign out"),
+            AdminMsg::LocalBadge => (
+                "仅本机：本设备上的回答",
+                "僅本機：本裝置上的回覆",
+                "Local-only: responses on this device",
+            ),
+            AdminMsg::ServerBadge => ("已登录服务器", "已登入伺服器", "Signed in to the server"),
+            AdminMsg::SurveysHeading => ("问卷", "問卷", "Surveys"),
+            AdminMsg::NoSurveys => (
+                "还没有可统计的问卷。",
+                "尚無可統計的問卷。",
+                "There are no surveys to report on yet.",
+            ),
+            AdminMsg::NewSurvey => ("新建或导入问卷", "新增或匯入問卷", "New or imported survey"),
+            AdminMsg::Manage => ("管理", "管理", "Manage"),
+            AdminMsg::Survey => ("问卷", "問卷", "Survey"),
+            AdminMsg::SurveyId => ("编号", "編號", "Id"),
+            AdminMsg::Version => ("版本", "版本", "Version"),
+            AdminMsg::BackToSurveys => ("全部问卷", "全部問卷", "All surveys"),
+            AdminMsg::FiltersLabel => ("筛选", "篩選", "Filters"),
+            AdminMsg::PeriodFrom => ("开始日期", "開始日期", "From"),
+            AdminMsg::PeriodTo => ("结束日期（含）", "結束日期（含）", "To (included)"),
+            AdminMsg::TrendBy => ("趋势按", "趨勢依", "Trend by"),
+            AdminMsg::Day => ("日", "日", "Day"),
+            AdminMsg::Week => ("周", "週", "Week"),
+            AdminMsg::Month => ("月", "月", "Month"),
+            AdminMsg::SegmentBy => ("按此比较分组", "依此比較分組", "Compare segments by"),
+            AdminMsg::NoSegment => ("（不分组）", "（不分組）", "(none)"),
+            AdminMsg::Apply => ("应用", "套用", "Apply"),
+            AdminMsg::ClearFilter => ("显示全部", "顯示全部", "Show all"),
+            AdminMsg::CompositeIndex => (
+                "关系质量指数（0–100）",
+                "關係品質指數（0–100）",
+                "Relationship-quality index (0–100)",
+            ),
+            AdminMsg::Significant => ("显著", "顯著", "significant"),
+            AdminMsg::NotSignificant => ("不显著", "不顯著", "not significant"),
+            AdminMsg::NoComparison => (
+                "选择起止日期，即可与之前同样长的时段比较。",
+                "選擇起訖日期，即可與之前同樣長的時段比較。",
+                "Choose a period to compare it with the one of equal length before it.",
+            ),
+            AdminMsg::LoyaltyNote => (
+                "满意不等于忠诚：在竞争激烈的市场中，只有“非常满意”（最高一档）的客户才可靠地保持忠诚（Jones 与 Sasser，1995）。请关注最高一档的比例，而不仅是前两档。",
+                "滿意不等於忠誠：在競爭激烈的市場中，只有「非常滿意」（最高一級）的客戶才可靠地保持忠誠（Jones 與 Sasser，1995）。請關注最高一級的比例，而不只是前兩級。",
+                "Satisfied is not loyal: in competitive markets only completely satisfied (top-box) customers are reliably loyal (Jones & Sasser 1995). Watch the top-box share, not only the top two.",
+            ),
+            AdminMsg::NpsDistribution => (
+                "推荐意愿 0–10 分布",
+                "推薦意願 0–10 分布",
+                "Likelihood to recommend, 0–10",
+            ),
+            AdminMsg::Detractors => ("贬损者（0–6）", "批評者（0–6）", "Detractors (0–6)"),
+            AdminMsg::Passives => ("被动者（7–8）", "被動者（7–8）", "Passives (7–8)"),
+            AdminMsg::Promoters => ("推荐者（9–10）", "推薦者（9–10）", "Promoters (9–10)"),
+            AdminMsg::TableView => ("以表格显示", "以表格顯示", "Show as a table"),
+            AdminMsg::Answer => ("答案", "答案", "Answer"),
+            AdminMsg::Category => ("类别", "類別", "Category"),
+            AdminMsg::PeriodLabel => ("时段", "時段", "Period"),
+            AdminMsg::Interval => ("95% 置信区间", "95% 信賴區間", "95% interval"),
+            AdminMsg::AlphaStd => ("标准化 α", "標準化 α", "Standardised α"),
+            AdminMsg::Reliability => ("信度", "信度", "Reliability"),
+            AdminMsg::AlphaLow => (
+                "α 低于 0.7：这些题目可能并未测量同一件事",
+                "α 低於 0.7：這些題目可能並未測量同一件事",
+                "α below 0.7: these items may not measure one thing",
+            ),
+            AdminMsg::AlphaHelp => (
+                "Cronbach's α 衡量同一维度各题目的一致性；低于 0.7 时，该维度得分不宜作为单一指标解读。",
+                "Cronbach's α 衡量同一構面各題目的一致性；低於 0.7 時，該構面分數不宜作為單一指標解讀。",
+                "Cronbach's α measures how consistently a dimension's items agree; below 0.7 its score should not be read as one measure.",
+            ),
+            AdminMsg::Items => ("题目信度", "題目信度", "Item reliability"),
+            AdminMsg::Item => ("题目", "題目", "Item"),
+            AdminMsg::ItemTotal => ("校正题总相关", "校正題總相關", "Corrected item–total r"),
+            AdminMsg::AlphaIfDeleted => ("删除该题后的 α", "刪除該題後的 α", "α if deleted"),
+            AdminMsg::Reversed => ("反向题", "反向題", "reversed"),
+            AdminMsg::Segments => ("分组比较", "分組比較", "Segments"),
+            AdminMsg::SegmentsHelp => (
+                "在上方选择一个元数据键（如渠道、网点、柜台），即可按其取值比较各项指标。",
+                "在上方選擇一個中繼資料鍵（如通路、據點、櫃檯），即可依其值比較各項指標。",
+                "Choose a metadata key above (channel, branch, counter) to compare the figures by its values.",
+            ),
+            AdminMsg::NotSet => ("（未填写）", "（未填寫）", "(not set)"),
+            AdminMsg::Filter => ("筛选", "篩選", "Filter"),
+            AdminMsg::Targets => ("目标", "目標", "Targets"),
+            AdminMsg::NoTargets => ("尚未设定目标。", "尚未設定目標。", "No targets are set."),
+            AdminMsg::Metric => ("指标", "指標", "Metric"),
+            AdminMsg::TargetValue => ("目标值", "目標值", "Target"),
+            AdminMsg::Deadline => ("期限", "期限", "Deadline"),
+            AdminMsg::Current => ("当前", "目前", "Current"),
+            AdminMsg::Progress => ("进度", "進度", "Progress"),
+            AdminMsg::Remove => ("删除", "刪除", "Remove"),
+            AdminMsg::AddTarget => ("添加目标", "新增目標", "Add target"),
+            AdminMsg::TargetIncomplete => (
+                "请填写目标值和期限。",
+                "請填寫目標值和期限。",
+                "Fill in the target value and the deadline.",
+            ),
+            AdminMsg::TargetMet => ("已达成", "已達成", "met"),
+            AdminMsg::TargetMissed => (
+                "未达成，已过期限",
+                "未達成，已過期限",
+                "missed, deadline passed",
+            ),
+            AdminMsg::TargetOpen => ("进行中", "進行中", "in progress"),
+            AdminMsg::Export => ("导出", "匯出", "Export"),
+            AdminMsg::ExportHelp => (
+                "下载本问卷保存的全部回答。",
+                "下載本問卷儲存的全部回覆。",
+                "Download every stored response of this survey.",
+            ),
+            AdminMsg::DefinitionFormat => ("定义格式", "定義格式", "Definition format"),
+            AdminMsg::DefinitionFile => ("从文件载入", "從檔案載入", "Load from a file"),
+            AdminMsg::DefinitionText => {
+                ("问卷定义（JSON）", "問卷定義（JSON）", "Definition (JSON)")
+            }
+            AdminMsg::Publish => ("发布新版本", "發布新版本", "Publish as a new version"),
+            AdminMsg::SaveOnDevice => ("保存到本设备", "儲存到本裝置", "Keep on this device"),
+            AdminMsg::PublishHelp => (
+                "上传或编辑定义后发布；编辑已有问卷时，版本号已自动加一。SurveyJS 定义会先导入，未能原样导入的部分会列出。",
+                "上傳或編輯定義後發布；編輯既有問卷時，版本號已自動加一。SurveyJS 定義會先匯入，未能原樣匯入的部分會列出。",
+                "Upload or edit a definition and publish it; when editing a survey the version is already raised by one. A SurveyJS definition is imported first, and what could not be imported as it was is listed.",
+            ),
+            AdminMsg::PublishLocalHelp => (
+                "仅本机模式：定义经同样的检查后保存在本设备上。SurveyJS 定义在浏览器中导入。",
+                "僅本機模式：定義經同樣的檢查後儲存在本裝置上。SurveyJS 定義在瀏覽器中匯入。",
+                "Local-only mode: the definition is checked the same way and kept on this device. A SurveyJS definition is imported in the browser.",
+            ),
+            AdminMsg::PublishInvalid => (
+                "无法发布，请修正以下问题：",
+                "無法發布，請修正下列問題：",
+                "Not published. Fix these problems:",
+            ),
+            AdminMsg::ImportReports => (
+                "以下部分未能原样导入：",
+                "下列部分未能原樣匯入：",
+                "Not imported as it was:",
+            ),
+            AdminMsg::OpenOverview => ("查看结果", "查看結果", "See the results"),
+            AdminMsg::Origins => (
+                "允许嵌入的网站",
+                "允許嵌入的網站",
+                "Allowed embedding origins",
+            ),
+            AdminMsg::OriginsLabel => (
+                "来源（每行一个）",
+                "來源（每行一個）",
+                "Origins (one per line)",
+            ),
+            AdminMsg::OriginsHelp => (
+                "写成 https://host 或 http://host:port，不含路径。",
+                "寫成 https://host 或 http://host:port，不含路徑。",
+                "Write each as https://host or http://host:port, without a path.",
+            ),
+            AdminMsg::SaveOrigins => ("保存来源", "儲存來源", "Save origins"),
+            AdminMsg::Share => ("嵌入与自助终端", "嵌入與自助終端", "Embed and kiosk"),
+            AdminMsg::EmbedSnippet => ("嵌入代码", "嵌入程式碼", "Embed snippet"),
+            AdminMsg::KioskLink => ("自助终端链接", "自助終端連結", "Kiosk link"),
+            AdminMsg::OpenKiosk => ("打开自助终端", "開啟自助終端", "Open the kiosk"),
+            AdminMsg::Copy => ("复制", "複製", "Copy"),
+            AdminMsg::Copied => ("已复制。", "已複製。", "Copied."),
+            AdminMsg::OpenTexts => ("开放式回答", "開放式回覆", "Open-text answers"),
+            AdminMsg::SearchTexts => ("搜索回答内容", "搜尋回覆內容", "Search the answers"),
+            AdminMsg::Search => ("搜索", "搜尋", "Search"),
+        };
+        match lang {
+            Lang::ZhCn => zh_cn,
+            Lang::ZhTw => zh_tw,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A string of the interface that can be shown in any of the languages.
+pub trait Translate: Copy + Send + Sync + 'static {
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+impl Translate for Msg {
+    fn text(self, lang: Lang) -> &'static str {
+        Msg::text(self, lang)
+    }
+}
+
+impl Translate for AdminMsg {
+    fn text(self, lang: Lang) -> &'static str {
+        AdminMsg::text(self, lang)
+    }
+}
+
+/// A string of either table, for a label that may come from both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyMsg {
+    Core(Msg),
+    Admin(AdminMsg),
+}
+
+impl Translate for AnyMsg {
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            AnyMsg::Core(msg) => msg.text(lang),
+            AnyMsg::Admin(msg) => msg.text(lang),
+        }
+    }
+}
+
+impl From<Msg> for AnyMsg {
+    fn from(msg: Msg) -> AnyMsg {
+        AnyMsg::Core(msg)
+    }
+}
+
+impl From<AdminMsg> for AnyMsg {
+    fn from(msg: AdminMsg) -> AnyMsg {
+        AnyMsg::Admin(msg)
+    }
+}
+
 /// "Page 2 of 4".
 pub fn page_of(lang: Lang, page: usize, pages: usize) -> String {
     match lang {
@@ -480,6 +836,148 @@ pub fn kiosk_idle_in(lang: Lang, seconds: u32) -> String {
         Lang::ZhCn => format!("{seconds} 秒后将结束本次作答。"),
         Lang::ZhTw => format!("{seconds} 秒後將結束本次填答。"),
         Lang::En => format!("This session ends in {seconds} s."),
+    }
+}
+
+/// A failure to load or save, with the reason.
+pub fn load_failed(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("出错了：{reason}"),
+        Lang::ZhTw => format!("發生錯誤：{reason}"),
+        Lang::En => format!("Something went wrong: {reason}"),
+    }
+}
+
+/// A survey's version next to its title.
+pub fn version(lang: Lang, version: u32) -> String {
+    match lang {
+        Lang::ZhCn | Lang::ZhTw => format!("（第 {version} 版）"),
+        Lang::En => format!("(version {version})"),
+    }
+}
+
+/// The filter the overview is restricted to.
+pub fn filtered_by(lang: Lang, key: &str, value: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("只显示 {key} = {value} 的回答。"),
+        Lang::ZhTw => format!("只顯示 {key} = {value} 的回覆。"),
+        Lang::En => format!("Showing only responses with {key} = {value}."),
+    }
+}
+
+/// A change against the previous period, already signed and rounded.
+pub fn vs_previous(lang: Lang, difference: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("较上一时段 {difference}"),
+        Lang::ZhTw => format!("較前一時段 {difference}"),
+        Lang::En => format!("{difference} vs previous period"),
+    }
+}
+
+/// The NPS chart's description for screen readers.
+pub fn nps_description(
+    lang: Lang,
+    n: usize,
+    promoters: usize,
+    passives: usize,
+    detractors: usize,
+) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "共 {n} 个有效回答：推荐者 {promoters}，被动者 {passives}，贬损者 {detractors}。"
+        ),
+        Lang::ZhTw => format!(
+            "共 {n} 個有效回覆：推薦者 {promoters}，被動者 {passives}，批評者 {detractors}。"
+        ),
+        Lang::En => format!(
+            "{n} valid answers: {promoters} promoters, {passives} passives, {detractors} detractors."
+        ),
+    }
+}
+
+/// The trend chart's title.
+pub fn trend_title(lang: Lang, metric: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("趋势：{metric}"),
+        Lang::ZhTw => format!("趨勢：{metric}"),
+        Lang::En => format!("Trend: {metric}"),
+    }
+}
+
+/// The trend chart's description for screen readers.
+pub fn trend_description(lang: Lang, metric: &str, points: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("{metric}在 {points} 个时段的数值，阴影为 95% 置信区间。"),
+        Lang::ZhTw => format!("{metric}在 {points} 個時段的數值，陰影為 95% 信賴區間。"),
+        Lang::En => format!(
+            "{metric} over {points} periods; the shaded band is the 95% confidence interval."
+        ),
+    }
+}
+
+/// The segment table's heading.
+pub fn segments_by(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("按 {key} 分组比较"),
+        Lang::ZhTw => format!("依 {key} 分組比較"),
+        Lang::En => format!("Segments by {key}"),
+    }
+}
+
+/// The button that restricts the overview to one segment.
+pub fn only_this(lang: Lang, value: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("只看 {value}"),
+        Lang::ZhTw => format!("只看 {value}"),
+        Lang::En => format!("Only {value}"),
+    }
+}
+
+/// Days until a target's deadline, or since it passed.
+pub fn days_left(lang: Lang, days: i64) -> String {
+    match (lang, days) {
+        (Lang::ZhCn, d) if d < 0 => format!("已过期 {} 天", -d),
+        (Lang::ZhTw, d) if d < 0 => format!("已逾期 {} 天", -d),
+        (Lang::En, d) if d < 0 => format!("{} days overdue", -d),
+        (Lang::ZhCn | Lang::ZhTw, d) => format!("剩 {d} 天"),
+        (Lang::En, 1) => "1 day left".to_owned(),
+        (Lang::En, d) => format!("{d} days left"),
+    }
+}
+
+/// Confirmation after a definition was published or kept.
+pub fn published(lang: Lang, id: &str, version: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存问卷 {id} 第 {version} 版。"),
+        Lang::ZhTw => format!("已儲存問卷 {id} 第 {version} 版。"),
+        Lang::En => format!("Saved survey {id}, version {version}."),
+    }
+}
+
+/// The management screen's heading.
+pub fn manage_title(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("管理问卷 {id}"),
+        Lang::ZhTw => format!("管理問卷 {id}"),
+        Lang::En => format!("Manage survey {id}"),
+    }
+}
+
+/// How many open-text answers match and how many are listed.
+pub fn texts_found(lang: Lang, total: usize, shown: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("共 {total} 条匹配的回答，显示最新的 {shown} 条。"),
+        Lang::ZhTw => format!("共 {total} 筆相符的回覆，顯示最新的 {shown} 筆。"),
+        Lang::En => format!("{total} matching answers; the newest {shown} are shown."),
+    }
+}
+
+/// Confirmation after the allowed origins were saved.
+pub fn origins_saved(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存 {count} 个来源。"),
+        Lang::ZhTw => format!("已儲存 {count} 個來源。"),
+        Lang::En => format!("Saved {count} origin(s)."),
     }
 }
 

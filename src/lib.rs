@@ -5,6 +5,7 @@
 //! survey logic (validation, visibility, scoring, statistics) comes from `manyi-core`; this
 //! crate only adds the interface, the browser's storage and clock, and the languages of the UI.
 
+pub mod admin;
 pub mod api;
 mod app;
 pub mod catalog;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Translate};
 use crate::nav::Location;
 use crate::storage::StorageError;
 
@@ -12,7 +12,10 @@ pub struct UiLang(pub Memo<Lang>);
 
 impl UiLang {
     /// A reactive translation of `msg`, for use directly in views.
-    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn t(
+        self,
+        msg: impl Translate,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || msg.text(self.0.get())
     }
 

@@ -1,5 +1,6 @@
 //! The interface, one component per file, grouped by screen.
 
+pub mod admin;
 pub mod embed;
 pub mod home;
 pub mod kiosk;

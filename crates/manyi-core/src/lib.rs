@@ -8,6 +8,7 @@
 pub mod condition;
 pub mod crm;
 pub mod display;
+pub mod export;
 pub mod model;
 mod number;
 pub mod ordered;
@@ -18,6 +19,7 @@ pub mod score;
 pub mod stats;
 pub mod surveyjs;
 pub mod table;
+pub mod targets;
 pub mod templates;
 pub mod validate;
 pub mod visibility;

@@ -33,6 +33,16 @@ pub struct ReportOptions {
     pub segment: Option<String>,
     /// Group the headline figures into time buckets.
     pub bucket: Option<BucketSpec>,
+    /// Only responses whose `meta` has this value under this key (the previous period of a
+    /// comparison is filtered the same way).
+    pub filter: Option<MetaFilter>,
+}
+
+/// A `meta` key and the value a response must have under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaFilter {
+    pub key: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +245,7 @@ pub struct QuestionReport {
     pub mean: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sd: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<Count>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nps: Option<NpsStats>,
@@ -345,6 +355,76 @@ pub fn compare_nps(current: &NpsStats, previous: &NpsStats) -> Option<NpsCompari
     })
 }
 
+/// The difference of two proportions with the pooled two-proportion z-test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProportionComparison {
+    /// Current minus previous share, in percentage points.
+    pub difference: f64,
+    pub z: Option<f64>,
+    /// Two-sided p-value of the z-test.
+    pub p_value: Option<f64>,
+}
+
+/// Compares `hits_a` of `n_a` with `hits_b` of `n_b`: `z = (p_a − p_b) / sqrt(p̂ (1 − p̂)
+/// (1/n_a + 1/n_b))` with the pooled share `p̂`, two-sided normal p-value (the usual
+/// two-proportion z-test, as statsmodels' `proportions_ztest`). `None` when either side has no
+/// answers; `z` is `None` when every answer on both sides is a hit, or none is.
+pub fn compare_proportions(
+    hits_a: usize,
+    n_a: usize,
+    hits_b: usize,
+    n_b: usize,
+) -> Option<ProportionComparison> {
+    if n_a == 0 || n_b == 0 {
+        return None;
+    }
+    let (na, nb) = (n_a as f64, n_b as f64);
+    let (pa, pb) = (hits_a as f64 / na, hits_b as f64 / nb);
+    let pooled = (hits_a + hits_b) as f64 / (na + nb);
+    let se = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
+    let z = (se > 0.0).then(|| (pa - pb) / se);
+    Some(ProportionComparison {
+        difference: 100.0 * (pa - pb),
+        z,
+        p_value: z.map(|z| 2.0 * stats::normal_sf(z.abs())),
+    })
+}
+
+/// The difference of two means with Welch's t-test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeanComparison {
+    /// Current minus previous mean.
+    pub difference: f64,
+    /// `sqrt(sd₁²/n₁ + sd₂²/n₂)`.
+    pub se: f64,
+    pub t: Option<f64>,
+    /// Welch–Satterthwaite degrees of freedom.
+    pub df: Option<f64>,
+    /// Two-sided p-value of the t-test.
+    pub p_value: Option<f64>,
+}
+
+/// Compares two means with Welch's unequal-variance t-test (scipy's `ttest_ind(...,
+/// equal_var=False)`). `None` unless both sides have a standard deviation (two answers or
+/// more); `t`, `df` and `p_value` are `None` when both spreads are zero.
+pub fn compare_means(current: &MeanStats, previous: &MeanStats) -> Option<MeanComparison> {
+    let (a, b) = (current.mean?, previous.mean?);
+    let (sa, sb) = (current.sd?, previous.sd?);
+    let (na, nb) = (current.n as f64, previous.n as f64);
+    let (va, vb) = (sa * sa / na, sb * sb / nb);
+    let se = (va + vb).sqrt();
+    let difference = a - b;
+    let t = (se > 0.0).then(|| difference / se);
+    let df = t.map(|_| (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0)));
+    Some(MeanComparison {
+        difference,
+        se,
+        t,
+        df,
+        p_value: t.zip(df).map(|(t, df)| 2.0 * stats::t_cdf(-t.abs(), df)),
+    })
+}
+
 /// A comparison of the selected period with the one of equal length just before it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodComparison {
@@ -352,6 +432,15 @@ pub struct PeriodComparison {
     pub previous_to: DateTime<FixedOffset>,
     pub previous: Summary,
     pub nps: Option<NpsComparison>,
+    /// The CSAT top-2-box shares.
+    #[serde(default)]
+    pub csat: Option<ProportionComparison>,
+    /// The CES means.
+    #[serde(default)]
+    pub ces: Option<MeanComparison>,
+    /// The composite index means.
+    #[serde(default)]
+    pub composite: Option<MeanComparison>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -374,6 +463,10 @@ pub struct Report {
     /// Present when both `from` and `to` are set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<PeriodComparison>,
+    /// Every `meta` key of the responses (before any filter), sorted: what a report can be
+    /// segmented or filtered by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meta_keys: Vec<String>,
 }
 
 /// A subset of row indices, or all rows.
@@ -502,25 +595,39 @@ fn summary(plan: &Plan<'_>, table: &ResponseTable, rows: &Rows) -> Summary {
     }
 }
 
-/// The rows submitted in `[from, to)`; `None` when neither bound is set (every row). Rows
-/// without `submitted_at` are outside every period.
-fn rows_in_period(
+/// The rows submitted in `[from, to)` that pass `filter`; `None` when nothing restricts them
+/// (every row). Rows without `submitted_at` are outside every period; rows without the
+/// filter's key do not pass it.
+fn select_rows(
     table: &ResponseTable,
     from: Option<DateTime<FixedOffset>>,
     to: Option<DateTime<FixedOffset>>,
+    filter: Option<&MetaFilter>,
 ) -> Option<Vec<usize>> {
-    if from.is_none() && to.is_none() {
+    if from.is_none() && to.is_none() && filter.is_none() {
         return None;
     }
+    // The filter's value as the key's dictionary code, so each row costs one integer compare;
+    // `None` when no row has that value.
+    let wanted = filter.map(|f| {
+        table.meta.get(&f.key).and_then(|column| {
+            let code = column.values.iter().position(|v| *v == f.value)?;
+            Some((column, code as u32))
+        })
+    });
+    let in_period = |r: usize| {
+        (from.is_none() && to.is_none())
+            || table.submitted_at[r]
+                .is_some_and(|at| from.is_none_or(|f| at >= f) && to.is_none_or(|t| at < t))
+    };
+    let passes = |r: usize| match wanted {
+        None => true,
+        Some(None) => false,
+        Some(Some((column, code))) => column.codes[r] == code,
+    };
     Some(
-        table
-            .submitted_at
-            .iter()
-            .enumerate()
-            .filter(|(_, at)| {
-                at.is_some_and(|at| from.is_none_or(|f| at >= f) && to.is_none_or(|t| at < t))
-            })
-            .map(|(r, _)| r)
+        (0..table.len())
+            .filter(|&r| passes(r) && in_period(r))
             .collect(),
     )
 }
@@ -564,7 +671,7 @@ pub fn build_report_from_table(
     options: &ReportOptions,
 ) -> Report {
     let survey = plan.survey;
-    let selected = rows_in_period(table, options.from, options.to);
+    let selected = select_rows(table, options.from, options.to, options.filter.as_ref());
     let rows = match &selected {
         Some(list) => Rows::Some(list),
         None => Rows::All(table.len()),
@@ -696,19 +803,43 @@ pub fn build_report_from_table(
     let comparison = match (options.from, options.to) {
         (Some(from), Some(to)) if to > from => {
             let previous_from = from - (to - from);
-            let previous_rows = rows_in_period(table, Some(previous_from), Some(from))
-                .expect("both bounds are set");
-            let previous = summary(plan, table, &Rows::Some(&previous_rows));
+            let previous_rows = select_rows(
+                table,
+                Some(previous_from),
+                Some(from),
+                options.filter.as_ref(),
+            )
+            .expect("both bounds are set");
+            let previous_rows = Rows::Some(&previous_rows);
+            let previous = summary(plan, table, &previous_rows);
             let nps = overall
                 .nps
                 .as_ref()
                 .zip(previous.nps.as_ref())
                 .and_then(|(a, b)| compare_nps(a, b));
+            let csat = overall
+                .csat
+                .as_ref()
+                .zip(previous.csat.as_ref())
+                .and_then(|(a, b)| compare_proportions(a.top2, a.n, b.top2, b.n));
+            // The CES summary keeps no spread, so the test reads the column itself.
+            let ces = plan.ces_question.and_then(|qi| {
+                let ii = *plan.question_items[qi].first()?;
+                let column = &table.items[ii];
+                compare_means(
+                    &column_stats(column, &rows),
+                    &column_stats(column, &previous_rows),
+                )
+            });
+            let composite = compare_means(&overall.composite, &previous.composite);
             Some(PeriodComparison {
                 previous_from,
                 previous_to: from,
                 previous,
                 nps,
+                csat,
+                ces,
+                composite,
             })
         }
         _ => None,
@@ -727,6 +858,7 @@ pub fn build_report_from_table(
         segments,
         buckets,
         comparison,
+        meta_keys: table.meta.keys().cloned().collect(),
     }
 }
 
@@ -820,4 +952,81 @@ fn question_reports(
         out.insert(q.id.clone(), report);
     }
     out
+}
+
+/// One open-text answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswer {
+    /// The question's id.
+    pub question: String,
+    pub text: String,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+}
+
+/// The open-text answers that match a search, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswers {
+    /// How many answers match (all of them, not only those listed).
+    pub total: usize,
+    /// At most the requested number of them, newest first (undated ones last).
+    pub answers: Vec<TextAnswer>,
+}
+
+/// The answers to text questions of the responses `options` selects (period and filter; its
+/// segment and buckets do not apply) that contain `search`, compared case-insensitively (an
+/// empty search matches every answer); at most `limit` are listed.
+pub fn text_answers(
+    plan: &Plan<'_>,
+    table: &ResponseTable,
+    options: &ReportOptions,
+    search: &str,
+    limit: usize,
+) -> TextAnswers {
+    let selected = select_rows(table, options.from, options.to, options.filter.as_ref());
+    let mask: Option<Vec<bool>> = selected.map(|list| {
+        let mut mask = vec![false; table.len()];
+        list.iter().for_each(|&r| mask[r] = true);
+        mask
+    });
+    let needle = search.trim().to_lowercase();
+    let mut found: Vec<(u32, &str, &str)> = Vec::new();
+    for (qi, q) in plan.questions.iter().enumerate() {
+        if q.kind != QuestionKind::Text {
+            continue;
+        }
+        for (row, answer) in &table.others[qi] {
+            let crate::model::Answer::Text(text) = answer else {
+                continue;
+            };
+            if mask.as_ref().is_some_and(|m| !m[*row as usize]) {
+                continue;
+            }
+            if needle.is_empty() || text.to_lowercase().contains(&needle) {
+                found.push((*row, q.id.as_str(), text.as_str()));
+            }
+        }
+    }
+    // Newest first; undated rows last, each group in the order the rows came.
+    found.sort_by(|a, b| {
+        let (ta, tb) = (
+            table.submitted_at[a.0 as usize],
+            table.submitted_at[b.0 as usize],
+        );
+        tb.is_some()
+            .cmp(&ta.is_some())
+            .then(tb.cmp(&ta))
+            .then(a.0.cmp(&b.0))
+    });
+    TextAnswers {
+        total: found.len(),
+        answers: found
+            .into_iter()
+            .take(limit)
+            .map(|(row, question, text)| TextAnswer {
+                question: question.to_owned(),
+                text: text.to_owned(),
+                submitted_at: table.submitted_at[row as usize],
+            })
+            .collect(),
+    }
 }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use chrono::FixedOffset;
 use manyi_core::model::{Answer, Response};
 use manyi_core::report::{
-    BucketSpec, BucketUnit, NpsStats, ReportOptions, build_report, compare_nps,
+    BucketSpec, BucketUnit, MetaFilter, NpsStats, ReportOptions, build_report, compare_nps,
+    compare_proportions,
 };
 use serde_json::{Value, json};
 
@@ -327,6 +328,73 @@ fn a_period_is_compared_with_the_one_before_by_a_z_test() {
 }
 
 #[test]
+fn a_filter_keeps_one_segment_in_both_periods() {
+    let survey = common::base_survey();
+    let at = |month: u32| format!("2026-{month:02}-10T10:00:00+08:00");
+    // (month, channel, nps, csat): two web and one store response in each month.
+    let rows = [
+        (2, "web", 10, 5),
+        (2, "web", 9, 4),
+        (2, "store", 0, 1),
+        (1, "web", 3, 2),
+        (1, "web", 9, 5),
+        (1, "store", 10, 5),
+    ];
+    let mut responses: Vec<Response> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (month, channel, nps, csat))| {
+            resp(
+                i,
+                json!({"nps": nps, "csat": csat}),
+                Some(&at(*month)),
+                &[("channel", channel)],
+            )
+        })
+        .collect();
+    responses.push(resp(
+        9,
+        json!({"nps": 10}),
+        Some(&at(2)),
+        &[("counter", "7")],
+    ));
+    let options = ReportOptions {
+        from: Some("2026-02-01T00:00:00+08:00".parse().unwrap()),
+        to: Some("2026-03-01T00:00:00+08:00".parse().unwrap()),
+        filter: Some(MetaFilter {
+            key: "channel".into(),
+            value: "web".into(),
+        }),
+        ..Default::default()
+    };
+    let report = build_report(&survey, &responses, &options);
+    // February on the web: 10 and 9 (NPS 100, CSAT 2 of 2); January on the web: 3 and 9.
+    assert_eq!(report.n, 2);
+    assert_eq!(report.nps.as_ref().unwrap().score, Some(100.0));
+    assert_eq!(report.csat.as_ref().unwrap().top2, 2);
+    let cmp = report.comparison.unwrap();
+    assert_eq!(cmp.previous.n, 2);
+    assert_eq!(cmp.previous.nps.as_ref().unwrap().score, Some(0.0));
+    // CSAT 2 of 2 against 1 of 2, through the same test as the public helper.
+    assert_eq!(cmp.csat, compare_proportions(2, 2, 1, 2));
+    assert!(common::close(cmp.csat.unwrap().difference, 50.0, 1e-12));
+    // The keys are those of every response, whatever the filter keeps.
+    assert_eq!(report.meta_keys, ["channel", "counter"]);
+
+    // A value nobody has selects nothing; so does a key nobody has.
+    for (key, value) in [("channel", "phone"), ("branch", "web")] {
+        let options = ReportOptions {
+            filter: Some(MetaFilter {
+                key: key.into(),
+                value: value.into(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(build_report(&survey, &responses, &options).n, 0, "{key}");
+    }
+}
+
+#[test]
 fn ces_agreement_is_five_to_seven() {
     let ces = manyi_core::templates::get("ces").unwrap().unwrap();
     let responses: Vec<Response> = [1, 4, 5, 6, 7, 7]
@@ -375,4 +443,94 @@ fn composite_mean_has_a_t_interval() {
         common::close(ci[0], 50.0 - half, 1e-10) && common::close(ci[1], 50.0 + half, 1e-10),
         "{ci:?}"
     );
+}
+
+#[test]
+fn text_answers_are_searched_in_the_selected_responses_newest_first() {
+    let survey = common::base_survey();
+    let plan = manyi_core::Plan::new(&survey);
+    let at = |day: u32| format!("2026-02-{day:02}T10:00:00+08:00");
+    let responses = vec![
+        resp(
+            1,
+            json!({"nps": 9, "comment": "Fast"}),
+            Some(&at(3)),
+            &[("channel", "web")],
+        ),
+        resp(
+            2,
+            json!({"nps": 3, "comment": "too SLOW"}),
+            Some(&at(5)),
+            &[("channel", "web")],
+        ),
+        resp(
+            3,
+            json!({"nps": 5, "comment": "slow"}),
+            Some(&at(4)),
+            &[("channel", "store")],
+        ),
+        resp(
+            4,
+            json!({"nps": 5, "comment": "slowish"}),
+            None,
+            &[("channel", "web")],
+        ),
+    ];
+    let table = manyi_core::ResponseTable::from_responses(&plan, &responses);
+    let texts = |options: &ReportOptions, search: &str, limit: usize| {
+        let found = manyi_core::report::text_answers(&plan, &table, options, search, limit);
+        let listed: Vec<String> = found.answers.iter().map(|a| a.text.clone()).collect();
+        (found.total, listed)
+    };
+    // Case-insensitive, newest first, the undated answer last; the limit cuts the list only.
+    assert_eq!(
+        texts(&ReportOptions::default(), "slow", 10),
+        (3, vec!["too SLOW".into(), "slow".into(), "slowish".into()])
+    );
+    assert_eq!(
+        texts(&ReportOptions::default(), "slow", 1),
+        (3, vec!["too SLOW".into()])
+    );
+    assert_eq!(texts(&ReportOptions::default(), "", 10).0, 4);
+    // The filter and the period select responses as the report does.
+    let web = ReportOptions {
+        filter: Some(MetaFilter {
+            key: "channel".into(),
+            value: "web".into(),
+        }),
+        from: Some(at(4).parse().unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(texts(&web, "slow", 10), (1, vec!["too SLOW".into()]));
+}
+
+#[test]
+fn a_report_reads_back_from_its_json() {
+    // The dashboard reads the server's report as JSON; every part of it must read back,
+    // including questions without a distribution (text questions).
+    let survey = common::base_survey();
+    let responses: Vec<Response> = (0..6)
+        .map(|i| {
+            resp(
+                i,
+                json!({"nps": i + 4, "csat": 1 + i % 5, "comment": "ok", "sat1": 1 + i % 7}),
+                Some(&format!("2026-0{}-10T10:00:00+08:00", 1 + i % 2)),
+                &[("channel", if i % 2 == 0 { "web" } else { "store" })],
+            )
+        })
+        .collect();
+    let options = ReportOptions {
+        from: Some("2026-02-01T00:00:00+08:00".parse().unwrap()),
+        to: Some("2026-03-01T00:00:00+08:00".parse().unwrap()),
+        segment: Some("channel".into()),
+        bucket: Some(BucketSpec {
+            unit: BucketUnit::Week,
+            utc_offset: FixedOffset::east_opt(8 * 3600).unwrap(),
+        }),
+        ..Default::default()
+    };
+    let report = build_report(&survey, &responses, &options);
+    let text = serde_json::to_string(&report).unwrap();
+    let back: manyi_core::Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
 }

@@ -31,7 +31,7 @@ use crate::error::{AppError, ErrorBody, ErrorInfo};
 use crate::limit::{Limiter, RateLimit, limit_writes};
 use crate::openapi::{self, OpenApiJson, PUBLIC, ResponseBatchSchema, SurveySchema};
 use crate::origins::{self, CrossOrigin};
-use crate::{embed, staff};
+use crate::{embed, staff, targets};
 
 /// The most responses one request may carry.
 pub const MAX_BATCH: usize = 500;
@@ -93,7 +93,9 @@ pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(staff::list_surveys, staff::publish_survey))
         .routes(routes!(get_survey))
         .routes(routes!(origins::get_origins, origins::put_origins))
+        .routes(routes!(targets::get_targets, targets::put_targets))
         .routes(routes!(staff::report))
+        .routes(routes!(staff::texts))
         .routes(routes!(staff::export_responses))
         // The CORS layer wraps the rate limit, so a listed site can read a 429 too.
         .routes(

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{SecondsFormat, Utc};
+use manyi_core::targets::Target;
 use manyi_core::{Response, ResponseScores, Survey};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
@@ -358,6 +359,39 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// A survey's targets, in the order staff gave them; empty when it has none.
+    pub async fn targets(&self, survey_id: &str) -> Result<Vec<Target>, AppError> {
+        let row = sqlx::query("SELECT targets FROM survey_targets WHERE survey_id = $1")
+            .bind(survey_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(Vec::new()),
+            Some(row) => {
+                let text: String = row.get(0);
+                serde_json::from_str(&text)
+                    .map_err(|e| AppError::Internal(format!("stored targets: {e}")))
+            }
+        }
+    }
+
+    /// Replaces a survey's targets (already validated).
+    pub async fn set_targets(&self, survey_id: &str, targets: &[Target]) -> Result<(), AppError> {
+        let text = serde_json::to_string(targets)
+            .map_err(|e| AppError::Internal(format!("serialising targets: {e}")))?;
+        sqlx::query(
+            "INSERT INTO survey_targets (survey_id, targets, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (survey_id) DO UPDATE SET targets = excluded.targets, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(survey_id)
+        .bind(text)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

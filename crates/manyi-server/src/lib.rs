@@ -13,6 +13,7 @@ pub mod limit;
 pub mod openapi;
 pub mod origins;
 pub mod staff;
+pub mod targets;
 
 pub use app::{AppState, app, publish_templates, serve};
 pub use db::Db;

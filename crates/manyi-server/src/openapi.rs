@@ -95,6 +95,7 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> Value {
 pub fn core_schemas() -> Map<String, Value> {
     let mut schemas = core_definitions::<manyi_core::Survey>();
     schemas.extend(core_definitions::<manyi_core::Response>());
+    schemas.extend(core_definitions::<manyi_core::targets::Target>());
     schemas
 }
 
@@ -167,6 +168,10 @@ core_schema!(
     ResponseSchema => manyi_core::Response
 );
 core_schema!(
+    /// A target staff set (`manyi_core::targets::Target`).
+    TargetSchema => manyi_core::targets::Target
+);
+core_schema!(
     /// A text, either one string or a map of locale → string (`manyi_core::LocalizedText`).
     LocalizedTextSchema => manyi_core::LocalizedText
 );
@@ -234,9 +239,11 @@ impl utoipa::PartialSchema for ReportSchema {
         ObjectBuilder::new()
             .description(Some(
                 "The aggregate report: `survey_id`, `survey_version`, `n`, `questions`, \
-                 `dimensions`, `composite`, `nps`, `csat`, `ces`, and `segments`, `buckets` and \
-                 `comparison` when asked for. Figures that cannot be computed are null; numbers \
-                 are unrounded. See the README's report section.",
+                 `dimensions`, `composite`, `nps`, `csat`, `ces`, `meta_keys` (the `meta` keys \
+                 the responses have), and `segments`, `buckets` and `comparison` (with z- and \
+                 t-tests of the NPS, CSAT, CES and composite changes) when asked for. Figures \
+                 that cannot be computed are null; numbers are unrounded. See the README's \
+                 report section.",
             ))
             .build()
             .into()

@@ -6,11 +6,14 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_from_table};
+use manyi_core::export::{self, Cell, ExportTable};
+use manyi_core::report::{
+    BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report_from_table,
+};
 use manyi_core::score::Plan;
 use manyi_core::surveyjs;
 use manyi_core::validate::{DefinitionError, parse_survey};
-use manyi_core::{Answer, ResponseTable, Survey};
+use manyi_core::{ResponseTable, Survey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -277,6 +280,23 @@ pub struct ReportQuery {
     /// The offset that dates and buckets are taken in, such as `+08:00` or `Z`; default UTC.
     #[param(example = "+08:00")]
     utc_offset: Option<String>,
+    /// Only responses with this `meta` value, written `key:value` (split at the first colon);
+    /// the previous period of a comparison is filtered the same way.
+    #[param(example = "channel:web")]
+    filter: Option<String>,
+}
+
+/// `key:value` as a filter; the key must not be empty.
+fn parse_filter(text: &str) -> Result<MetaFilter, AppError> {
+    match text.split_once(':') {
+        Some((key, value)) if !key.is_empty() => Ok(MetaFilter {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        }),
+        _ => Err(invalid_query(format!(
+            "filter {text:?} is not a key:value pair such as channel:web"
+        ))),
+    }
 }
 
 fn invalid_query(message: String) -> AppError {
@@ -314,6 +334,21 @@ fn parse_instant(
         })
 }
 
+/// The options that select responses: a period and a `meta` filter.
+fn selection(
+    from: Option<&str>,
+    to: Option<&str>,
+    filter: Option<&str>,
+    offset: FixedOffset,
+) -> Result<ReportOptions, AppError> {
+    Ok(ReportOptions {
+        from: from.map(|t| parse_instant("from", t, offset)).transpose()?,
+        to: to.map(|t| parse_instant("to", t, offset)).transpose()?,
+        filter: filter.map(parse_filter).transpose()?,
+        ..ReportOptions::default()
+    })
+}
+
 /// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
 /// against the latest version (answers that no longer fit count as invalid).
 #[utoipa::path(
@@ -337,16 +372,6 @@ pub async fn report(
 ) -> Result<Json<manyi_core::Report>, AppError> {
     let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
     let options = ReportOptions {
-        from: query
-            .from
-            .as_deref()
-            .map(|t| parse_instant("from", t, offset))
-            .transpose()?,
-        to: query
-            .to
-            .as_deref()
-            .map(|t| parse_instant("to", t, offset))
-            .transpose()?,
         segment: query.segment,
         bucket: query
             .bucket
@@ -357,12 +382,99 @@ pub async fn report(
                 unit,
                 utc_offset: offset,
             }),
+        ..selection(
+            query.from.as_deref(),
+            query.to.as_deref(),
+            query.filter.as_deref(),
+            offset,
+        )?
     };
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
     let plan = Plan::new(&survey);
     let table = ResponseTable::from_responses(&plan, &responses);
     Ok(Json(build_report_from_table(&plan, &table, &options)))
+}
+
+/// Which open-text answers to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TextsQuery {
+    /// Only answers containing this text, compared case-insensitively; all when absent.
+    q: Option<String>,
+    /// How many answers to list (1–1000; default 100). `total` counts them all.
+    limit: Option<usize>,
+    /// As for the report.
+    from: Option<String>,
+    /// As for the report.
+    to: Option<String>,
+    /// As for the report.
+    utc_offset: Option<String>,
+    /// As for the report: `key:value`.
+    filter: Option<String>,
+}
+
+/// The most open-text answers one request lists.
+pub const MAX_TEXTS: usize = 1000;
+
+/// The reply: how many answers match and the newest of them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TextsReply {
+    pub total: usize,
+    /// `{"question", "text", "submitted_at"}`, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Vec<manyi_core::report::TextAnswer>,
+}
+
+/// `GET /api/v1/surveys/{id}/texts`: the answers to the survey's text questions, searched,
+/// over the responses a period and a filter select.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/texts",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id"), TextsQuery),
+    responses(
+        (status = 200, description = "The matching answers, newest first", body = TextsReply),
+        (status = 400, description = "`invalid_query`: an option that does not read, or a limit outside 1–1000", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
+pub async fn texts(
+    _staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<TextsQuery>,
+) -> Result<Json<TextsReply>, AppError> {
+    let offset = parse_offset(query.utc_offset.as_deref().unwrap_or("+00:00"))?;
+    let options = selection(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        query.filter.as_deref(),
+        offset,
+    )?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=MAX_TEXTS).contains(&limit) {
+        return Err(invalid_query(format!(
+            "limit {limit} is outside 1–{MAX_TEXTS}"
+        )));
+    }
+    let survey = latest(&state, &id).await?;
+    let responses = state.db.responses(&id).await?;
+    let plan = Plan::new(&survey);
+    let table = ResponseTable::from_responses(&plan, &responses);
+    let found = manyi_core::report::text_answers(
+        &plan,
+        &table,
+        &options,
+        query.q.as_deref().unwrap_or(""),
+        limit,
+    );
+    Ok(Json(TextsReply {
+        total: found.total,
+        answers: found.answers,
+    }))
 }
 
 /// The export formats.
@@ -447,102 +559,17 @@ pub async fn export_responses(
         ExportFormat::Csv => Ok(attachment(
             "text/csv; charset=utf-8",
             "csv",
-            to_csv(&export_table(&survey, &responses))?,
+            export::csv(&export::table(&survey, &responses)).into_bytes(),
         )),
         ExportFormat::Xlsx => Ok(attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            to_xlsx(&export_table(&survey, &responses))?,
+            to_xlsx(&export::table(&survey, &responses))?,
         )),
     }
 }
 
-/// One exported cell.
-enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-}
-
-/// The export as a header and rows: id, times, locale, every `meta` key, then one column per
-/// question (per row for a matrix; multiple choices joined with `;`).
-fn export_table(
-    survey: &Survey,
-    responses: &[manyi_core::Response],
-) -> (Vec<String>, Vec<Vec<Cell>>) {
-    let meta_keys: std::collections::BTreeSet<&str> = responses
-        .iter()
-        .flat_map(|r| r.meta.keys().map(String::as_str))
-        .collect();
-    let mut columns: Vec<(String, &str, Option<&str>)> = Vec::new();
-    for q in survey.questions() {
-        if q.rows.is_empty() {
-            columns.push((q.id.clone(), &q.id, None));
-        } else {
-            for row in &q.rows {
-                columns.push((format!("{}.{}", q.id, row.id), &q.id, Some(&row.id)));
-            }
-        }
-    }
-    let mut header: Vec<String> = ["id", "submitted_at", "started_at", "locale"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
-    header.extend(columns.iter().map(|(name, _, _)| name.clone()));
-    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
-    let rows = responses
-        .iter()
-        .map(|r| {
-            let mut record = vec![
-                Cell::Text(r.id.clone()),
-                text(r.submitted_at.map(|t| t.to_rfc3339())),
-                text(r.started_at.map(|t| t.to_rfc3339())),
-                text(r.locale.clone()),
-            ];
-            record.extend(meta_keys.iter().map(|k| text(r.meta.get(*k).cloned())));
-            for (_, question, row) in &columns {
-                record.push(match (r.answers.get(*question), row) {
-                    (Some(Answer::Matrix(rows)), Some(row)) => {
-                        rows.get(*row).map_or(Cell::Empty, |x| Cell::Number(*x))
-                    }
-                    (Some(Answer::Number(x)), None) => Cell::Number(*x),
-                    (Some(Answer::Text(t)), None) => Cell::Text(t.clone()),
-                    (Some(Answer::Choices(list)), None) => Cell::Text(list.join(";")),
-                    _ => Cell::Empty,
-                });
-            }
-            record
-        })
-        .collect();
-    (header, rows)
-}
-
-fn to_csv((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(header).map_err(csv_error)?;
-        for row in rows {
-            let record = row.iter().map(|cell| match cell {
-                Cell::Empty => String::new(),
-                Cell::Text(t) => t.clone(),
-                Cell::Number(x) => x.to_string(),
-            });
-            writer.write_record(record).map_err(csv_error)?;
-        }
-        writer
-            .flush()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    }
-    Ok(out)
-}
-
-fn csv_error(error: csv::Error) -> AppError {
-    AppError::Internal(format!("csv: {error}"))
-}
-
-fn to_xlsx((header, rows): &(Vec<String>, Vec<Vec<Cell>>)) -> Result<Vec<u8>, AppError> {
+fn to_xlsx(ExportTable { header, rows }: &ExportTable) -> Result<Vec<u8>, AppError> {
     let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();

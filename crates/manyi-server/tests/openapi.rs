@@ -59,7 +59,7 @@ async fn the_document_is_served_and_reads_as_openapi_3() {
     assert_eq!(spec.info.title, "manyi");
     assert_eq!(spec.info.version, env!("CARGO_PKG_VERSION"));
     let operations = spec.operations().count();
-    assert_eq!(operations, 13, "every operation reads");
+    assert_eq!(operations, 16, "every operation reads");
     // Every reference points at a schema the document holds.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut found = Vec::new();
@@ -95,6 +95,8 @@ async fn the_router_serves_exactly_what_the_document_lists() {
         "/api/v1/surveys/{id}/origins",
         "/api/v1/surveys/{id}/report",
         "/api/v1/surveys/{id}/responses",
+        "/api/v1/surveys/{id}/targets",
+        "/api/v1/surveys/{id}/texts",
         "/api/v1/responses",
         "/api/v1/responses/{id}",
     ]
@@ -177,8 +179,11 @@ async fn staff_routes_declare_the_bearer_token() {
             "GET /api/v1/surveys",
             "GET /api/v1/surveys/{id}/report",
             "GET /api/v1/surveys/{id}/responses",
+            "GET /api/v1/surveys/{id}/targets",
+            "GET /api/v1/surveys/{id}/texts",
             "POST /api/v1/surveys",
             "PUT /api/v1/surveys/{id}/origins",
+            "PUT /api/v1/surveys/{id}/targets",
         ]
     );
 }
@@ -209,7 +214,8 @@ async fn parameters_and_errors_are_documented() {
             "query:to",
             "query:segment",
             "query:bucket",
-            "query:utc_offset"
+            "query:utc_offset",
+            "query:filter"
         ]
     );
     assert_eq!(

@@ -399,6 +399,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             unit,
             utc_offset: offset,
         }),
+        filter: None,
     };
     let survey = load_survey(&args.survey)?;
     let plan = Plan::new(&survey);

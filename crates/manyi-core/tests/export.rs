@@ -1,0 +1,55 @@
+//! The export table and its CSV form on the base survey.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use manyi_core::export::{self, Cell};
+use manyi_core::model::{Answer, Response};
+use serde_json::json;
+
+#[test]
+fn csv_has_one_column_per_question_and_quotes_what_needs_it() {
+    let survey = common::base_survey();
+    let answers: BTreeMap<String, Answer> = serde_json::from_value(json!({
+        "nps": 9,
+        "grid": {"r1": 4},
+        "picks": ["a", "b"],
+        "comment": "good, \"fast\"\nthanks"
+    }))
+    .unwrap();
+    let response = Response {
+        id: "00000000-0000-4000-8000-000000000001".into(),
+        survey_id: "base".into(),
+        survey_version: 1,
+        started_at: None,
+        submitted_at: Some("2026-02-10T12:00:00+08:00".parse().unwrap()),
+        locale: Some("en".into()),
+        answers,
+        meta: [("channel".to_owned(), "web".to_owned())].into(),
+        partial: false,
+    };
+    let table = export::table(&survey, &[response]);
+    let column = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        table.header[..5],
+        ["id", "submitted_at", "started_at", "locale", "meta.channel"]
+    );
+    let row = &table.rows[0];
+    assert_eq!(row[column("nps")], Cell::Number(9.0));
+    assert_eq!(row[column("picks")], Cell::Text("a;b".into()));
+    assert_eq!(row[column("started_at")], Cell::Empty);
+    assert_eq!(row[column("grid.r1")], Cell::Number(4.0));
+    assert_eq!(row[column("grid.r2")], Cell::Empty);
+
+    let csv = export::csv(&table);
+    assert!(csv.starts_with('\u{feff}'));
+    let data = csv.lines().nth(1).unwrap();
+    assert!(
+        data.starts_with(
+            "00000000-0000-4000-8000-000000000001,2026-02-10T12:00:00+08:00,,en,web,9,"
+        ),
+        "{data}"
+    );
+    assert!(csv.contains("\"good, \"\"fast\"\"\nthanks\""), "{csv}");
+}

@@ -1,0 +1,106 @@
+//! Targets staff set for a survey: a metric, the value to reach and the deadline. The core
+//! validates them (`manyi_core::targets`) and the dashboard measures progress against the
+//! report; the server only keeps the list.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use manyi_core::targets::{Target, validate_targets};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::app::{ApiPath, AppState, JsonBody};
+use crate::auth::Staff;
+use crate::error::{AppError, ErrorBody};
+use crate::openapi::{STAFF, TargetSchema};
+
+/// A survey's targets.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Targets {
+    #[schema(value_type = Vec<TargetSchema>, example = json!([{"metric": "csat", "target": 85, "deadline": "2026-06-30"}]))]
+    pub targets: Vec<Target>,
+}
+
+/// `GET /api/v1/surveys/{id}/targets`.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/targets",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id")),
+    responses(
+        (status = 200, description = "The survey's targets, in the order staff gave them (empty when none)", body = Targets),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
+pub async fn get_targets(
+    _staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Targets>, AppError> {
+    if !state.db.survey_exists(&id).await? {
+        return Err(AppError::not_found(format!("no survey {id:?}")));
+    }
+    Ok(Json(Targets {
+        targets: state.db.targets(&id).await?,
+    }))
+}
+
+/// `PUT /api/v1/surveys/{id}/targets`: replaces the list (an empty list removes every target).
+#[utoipa::path(
+    put,
+    path = "/v1/surveys/{id}/targets",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id")),
+    request_body = Targets,
+    responses(
+        (status = 200, description = "The list as stored", body = Targets),
+        (status = 400, description = "`malformed_json`, `unreadable_body`, or `malformed_targets` (not `{\"targets\": [{\"metric\", \"target\", \"deadline\"}]}`)", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_targets`: every problem in `details` as `{\"path\", \"message\"}`, e.g. `$.targets[1].target`", body = ErrorBody),
+    )
+)]
+pub async fn put_targets(
+    _staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Targets>, AppError> {
+    if !state.db.survey_exists(&id).await? {
+        return Err(AppError::not_found(format!("no survey {id:?}")));
+    }
+    let Targets { targets } = serde_json::from_value(body).map_err(|e| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "malformed_targets",
+            format!(
+                "send {{\"targets\": [{{\"metric\", \"target\", \"deadline\"}}]}} with a metric of nps, csat, ces, composite or responses and a YYYY-MM-DD deadline: {e}"
+            ),
+        )
+    })?;
+    let problems = validate_targets(&targets);
+    if !problems.is_empty() {
+        // The core's paths start at the list; here the list is the body's `targets`.
+        let details: Vec<Value> = problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "path": p.path.replacen('$', "$.targets", 1),
+                    "message": p.message,
+                })
+            })
+            .collect();
+        return Err(AppError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_targets",
+            format!("the targets have {} problem(s)", problems.len()),
+        )
+        .with_details(Value::Array(details)));
+    }
+    state.db.set_targets(&id, &targets).await?;
+    Ok(Json(Targets { targets }))
+}

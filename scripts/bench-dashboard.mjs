@@ -1,0 +1,214 @@
+// Measures the staff dashboard: the time from the data's arrival to a fully rendered overview
+// in headless Chromium, over 100,000 responses on a real `manyi serve` (the server computes
+// the report, the browser renders it), and over the largest set local-only mode can hold in
+// local storage (the browser computes the report with manyi-core in WebAssembly); and the size
+// of the staff bundle. Median of RUNS runs each. Build first (`scripts/build-app.sh --release`
+// and `cargo build -p manyi`). Prints the figures; exits non-zero when the 500 ms budget is
+// exceeded.
+//
+//   node scripts/bench-dashboard.mjs [responses]      # default 100000
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { DIST, MANYI, launch, staffToken } from "../tests/e2e/harness.mjs";
+
+const N = Number(process.argv[2] ?? 100_000);
+const LOCAL_N = 10_000;
+const RUNS = 5;
+const BUDGET_MS = 500;
+const BATCH = 500;
+
+const SURVEY = {
+  id: "bench",
+  version: 1,
+  title: "Dashboard benchmark",
+  default_locale: "en",
+  dimensions: [
+    { id: "service", title: "Service", weight: 2 },
+    { id: "speed", title: "Speed", weight: 1 },
+  ],
+  pages: [{
+    id: "p1",
+    questions: [
+      { id: "nps", kind: "nps", text: "Recommend?", metric: "nps" },
+      { id: "csat", kind: "rating", text: "Satisfied?", metric: "csat", scale: { min: 1, max: 5 } },
+      { id: "ces", kind: "likert", text: "Easy?", metric: "ces", scale: { min: 1, max: 7 } },
+      ...[1, 2, 3, 4].map((i) => ({ id: `s${i}`, kind: "likert", text: `S${i}`, dimension: "service", reverse: i === 4, scale: { min: 1, max: 7 } })),
+      ...[1, 2, 3].map((i) => ({ id: `p${i}`, kind: "likert", text: `P${i}`, dimension: "speed", scale: { min: 1, max: 7 } })),
+      { id: "comment", kind: "text", text: "Anything else?" },
+    ],
+  }],
+};
+
+// A small deterministic generator (mulberry32), so every run measures the same data.
+function random(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function responses(n) {
+  const next = random(7);
+  const pick = (low, high) => low + Math.floor(next() * (high - low + 1));
+  const start = Date.parse("2026-01-01T00:00:00Z");
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const mood = next();
+    const level = (low, high) => Math.max(low, Math.min(high, Math.round(low + (high - low) * mood + pick(-1, 1))));
+    const answers = {
+      nps: level(0, 10), csat: level(1, 5), ces: level(1, 7),
+      s1: level(1, 7), s2: level(1, 7), s3: level(1, 7), s4: 8 - level(1, 7),
+      p1: level(1, 7), p2: level(1, 7), p3: level(1, 7),
+    };
+    out.push({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      survey_id: "bench",
+      survey_version: 1,
+      submitted_at: new Date(start + Math.floor((i / n) * 365 * 86400e3)).toISOString(),
+      answers,
+      meta: { channel: ["web", "store", "kiosk", "phone"][i % 4], branch: `b${i % 12}` },
+    });
+  }
+  return out;
+}
+
+function startServer(dir) {
+  const child = spawn(MANYI, [
+    "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--rate-limit", "0",
+    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
+      if (!match) return reject(new Error(`unexpected output: ${line}`));
+      resolve({ child, base: match[1] });
+    });
+  });
+}
+
+// Records, in the page, when the overview is in the document: it is created in one render
+// pass with every card, chart and table, so its arrival is the fully rendered overview.
+const OBSERVE = `
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('[data-testid="overview"]')) {
+      window.__rendered = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+// `dataPaths` are patterns of the requests that bring the overview's data (matched against
+// path and query); the first request matching each counts, since the overview's open-text
+// answers read the definition again once the overview is shown.
+async function measure(browser, url, init, dataPaths) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(init + OBSERVE);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="overview"]', { timeout: 120_000 });
+  const timing = await page.evaluate((patterns) => {
+    const entries = performance.getEntriesByType("resource");
+    const ends = patterns.map((source) => {
+      const pattern = new RegExp(source);
+      const entry = entries.find((e) => {
+        const u = new URL(e.name);
+        return pattern.test(u.pathname + u.search);
+      });
+      return entry ? entry.responseEnd : NaN;
+    });
+    // The data has arrived when the last of those requests has ended.
+    return { arrived: Math.max(...ends), rendered: window.__rendered };
+  }, dataPaths.map((p) => p.source));
+  await context.close();
+  if (Number.isNaN(timing.arrived)) throw new Error(`a data request of ${url} is missing`);
+  return timing;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function size(file) {
+  return readFile(join(DIST, file)).then((bytes) => ({
+    file,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  }));
+}
+
+const dir = await mkdtemp(join(tmpdir(), "manyi-bench-dash-"));
+const { child, base } = await startServer(dir);
+const token = staffToken(dir);
+const browser = await launch();
+let failed = false;
+try {
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const published = await fetch(`${base}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify(SURVEY) });
+  if (published.status !== 201) throw new Error(await published.text());
+  const all = responses(N);
+  const loadStart = performance.now();
+  for (let i = 0; i < all.length; i += BATCH) {
+    const reply = await fetch(`${base}/api/v1/responses`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(all.slice(i, i + BATCH)),
+    }).then((r) => r.json());
+    if (reply.accepted + reply.duplicate !== Math.min(BATCH, all.length - i)) throw new Error(JSON.stringify(reply).slice(0, 500));
+  }
+  console.log(`stored ${N} responses in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+
+  // A year of data, a quarter compared with the one before, segmented by channel, by week.
+  const view = "/admin/s/bench?lang=en&from=2026-07-01&to=2026-09-30&segment=channel&bucket=week";
+  const session = JSON.stringify({ mode: "server", api: "/api/v1", token });
+  const serverInit = `sessionStorage.setItem("manyi.staff.session.v1", ${JSON.stringify(session)});`;
+  const server = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t = await measure(browser, base + view, serverInit, [/^\/api\/v1\/surveys\/bench$/, /\/report\?/, /\/targets$/]);
+    server.push({ render: t.rendered - t.arrived, total: t.rendered });
+  }
+  const serverRender = median(server.map((t) => t.render));
+  console.log(`server mode, ${N} responses: data arrival → rendered overview, median of ${RUNS}: ${serverRender.toFixed(1)} ms`);
+  console.log(`  (navigation → rendered overview, including the server's report: ${median(server.map((t) => t.total)).toFixed(0)} ms)`);
+  if (serverRender > BUDGET_MS) failed = true;
+
+  // Local-only mode: the responses in the outbox; the browser computes the same report.
+  const outbox = JSON.stringify(all.slice(0, LOCAL_N).map((response) => ({
+    response, scores: { items: {}, dimensions: {}, composite: null, coverage: 0 }, queued_at: response.submitted_at,
+  })));
+  const localInit = `
+    sessionStorage.setItem("manyi.staff.session.v1", ${JSON.stringify(JSON.stringify({ mode: "local" }))});
+    if (!localStorage.getItem("manyi.outbox.v1")) localStorage.setItem("manyi.outbox.v1", ${JSON.stringify(outbox)});
+  `;
+  const localView = "/admin/s/bench?lang=en&from=2026-01-15&to=2026-02-05&segment=channel&bucket=day";
+  const local = [];
+  for (let run = 0; run < RUNS; run++) {
+    // In local-only mode the data arrives with the definition; reading the outbox and
+    // computing the report are part of the measured time.
+    const t = await measure(browser, base + localView, localInit, [/^\/api\/v1\/surveys\/bench$/]);
+    local.push(t.rendered - t.arrived);
+  }
+  const localMs = median(local);
+  console.log(`local-only mode, ${LOCAL_N} responses read from local storage, report computed in wasm: ${localMs.toFixed(1)} ms`);
+
+  const files = await Promise.all(["manyi-staff_bg.wasm", "manyi-staff.js"].map(size));
+  const total = files.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  console.log("staff bundle".padEnd(24), "raw".padStart(10), "gzip".padStart(10), "brotli".padStart(10));
+  for (const r of [...files, { file: "total", ...total }]) {
+    console.log(r.file.padEnd(24), String(r.raw).padStart(10), String(r.gzip).padStart(10), String(r.brotli).padStart(10));
+  }
+} finally {
+  await browser.close();
+  child.kill("SIGKILL");
+}
+if (failed) {
+  console.error(`over the ${BUDGET_MS} ms budget`);
+  process.exit(1);
+}

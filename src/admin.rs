@@ -1,0 +1,592 @@
+//! The staff dashboard's state outside its views: how it reaches the data (a server, with a
+//! staff token kept for the browser session only, or this device alone), the filters kept in
+//! the address, and loading an overview either way.
+//!
+//! Both ways end in the same `manyi_core` report: the server computes it over its stored
+//! responses, local-only mode calls the same `build_report` on the responses kept on this
+//! device, so the same data gives the same numbers.
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use manyi_core::report::{
+    BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
+};
+use manyi_core::surveyjs;
+use manyi_core::targets::Target;
+use manyi_core::validate::Problem;
+use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, ApiError, Detail};
+use crate::catalog::{self, ImportError};
+use crate::nav::Location;
+use crate::storage::{StorageError, Store};
+use crate::{clock, outbox};
+
+/// Where the sign-in is kept: session storage, so closing the browser forgets the token.
+pub const SESSION_KEY: &str = "manyi.staff.session.v1";
+/// Targets set in local-only mode, as a JSON object of survey id → list.
+pub const LOCAL_TARGETS_KEY: &str = "manyi.targets.v1";
+
+/// How the dashboard reaches its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Access {
+    /// A manyi server's API, with a staff token.
+    Server { api: String, token: String },
+    /// The responses stored on this device, reported on in the browser.
+    Local,
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+impl Access {
+    /// The sign-in of this browser session, if any.
+    pub fn load() -> Option<Access> {
+        let text = session_storage()?.get_item(SESSION_KEY).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Keeps the sign-in for this browser session. Without session storage (a privacy mode)
+    /// it lasts until the page is left, which is the safer way to fail for a token.
+    pub fn save(&self) {
+        if let (Some(storage), Ok(text)) = (session_storage(), serde_json::to_string(self)) {
+            let _ = storage.set_item(SESSION_KEY, &text);
+        }
+    }
+
+    /// Signs out: the token is forgotten.
+    pub fn forget() {
+        if let Some(storage) = session_storage() {
+            let _ = storage.remove_item(SESSION_KEY);
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        matches!(self, Access::Local)
+    }
+}
+
+/// Why the dashboard could not show something.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DashboardError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("no definition of this survey is available")]
+    NoDefinition,
+}
+
+/// What the overview shows: which responses, over which period, broken down how. Kept in the
+/// address so a view can be bookmarked and shared.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    /// The first day of the period.
+    pub from: Option<NaiveDate>,
+    /// The last day of the period, included.
+    pub to: Option<NaiveDate>,
+    /// The `meta` key the segment table breaks the figures down by.
+    pub segment: Option<String>,
+    /// Only responses with this `meta` value.
+    pub filter: Option<MetaFilter>,
+    /// The trend's time unit; weeks when not chosen.
+    pub bucket: Option<BucketUnit>,
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+fn bucket_name(unit: BucketUnit) -> &'static str {
+    match unit {
+        BucketUnit::Day => "day",
+        BucketUnit::Week => "week",
+        BucketUnit::Month => "month",
+    }
+}
+
+/// `+08:00` for an offset, as the API reads it.
+fn offset_text(offset: FixedOffset) -> String {
+    let secs = offset.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+impl Filters {
+    /// The filters in the current address; reading them makes the caller follow changes.
+    pub fn read(location: Location) -> Filters {
+        let date = |key| location.query(key).and_then(|d| d.parse().ok());
+        Filters {
+            from: date("from"),
+            to: date("to"),
+            segment: location.query("segment").filter(|s| !s.is_empty()),
+            filter: location.query("filter").and_then(|f| {
+                let (key, value) = f.split_once(':')?;
+                Some(MetaFilter {
+                    key: key.to_owned(),
+                    value: value.to_owned(),
+                })
+            }),
+            bucket: location.query("bucket").and_then(|b| b.parse().ok()),
+        }
+    }
+
+    pub fn bucket_unit(&self) -> BucketUnit {
+        self.bucket.unwrap_or(BucketUnit::Week)
+    }
+
+    /// The query string (without `?`) of these filters and `lang`.
+    pub fn query(&self, lang: &str) -> String {
+        let mut pairs = vec![format!("lang={}", encode(lang))];
+        if let Some(from) = self.from {
+            pairs.push(format!("from={from}"));
+        }
+        if let Some(to) = self.to {
+            pairs.push(format!("to={to}"));
+        }
+        if let Some(segment) = &self.segment {
+            pairs.push(format!("segment={}", encode(segment)));
+        }
+        if let Some(filter) = &self.filter {
+            pairs.push(format!(
+                "filter={}",
+                encode(&format!("{}:{}", filter.key, filter.value))
+            ));
+        }
+        if let Some(bucket) = self.bucket {
+            pairs.push(format!("bucket={}", bucket_name(bucket)));
+        }
+        pairs.join("&")
+    }
+
+    /// The period as instants `[from, to)`: midnight at the start of the first day and after
+    /// the last, in `offset`.
+    fn bounds(
+        &self,
+        offset: FixedOffset,
+    ) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+        let midnight = |day: NaiveDate| {
+            day.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(offset).single())
+        };
+        (
+            self.from.and_then(midnight),
+            self.to
+                .and_then(|d| d.checked_add_days(Days::new(1)))
+                .and_then(midnight),
+        )
+    }
+
+    /// The report's options, dates taken in `offset`.
+    pub fn options(&self, offset: FixedOffset) -> ReportOptions {
+        let (from, to) = self.bounds(offset);
+        ReportOptions {
+            from,
+            to,
+            segment: self.segment.clone(),
+            bucket: Some(BucketSpec {
+                unit: self.bucket_unit(),
+                utc_offset: offset,
+            }),
+            filter: self.filter.clone(),
+        }
+    }
+
+    /// The period and filter as the server's query, for the open-text answers.
+    fn selection_query(&self, offset: FixedOffset) -> String {
+        let (from, to) = self.bounds(offset);
+        let mut pairs = vec![format!("utc_offset={}", encode(&offset_text(offset)))];
+        if let Some(from) = from {
+            pairs.push(format!("from={}", encode(&from.to_rfc3339())));
+        }
+        if let Some(to) = to {
+            pairs.push(format!("to={}", encode(&to.to_rfc3339())));
+        }
+        if let Some(filter) = &self.filter {
+            pairs.push(format!(
+                "filter={}",
+                encode(&format!("{}:{}", filter.key, filter.value))
+            ));
+        }
+        pairs.join("&")
+    }
+
+    /// The same options as the server's report query.
+    fn api_query(&self, offset: FixedOffset) -> String {
+        let (from, to) = self.bounds(offset);
+        let mut pairs = vec![
+            format!("bucket={}", bucket_name(self.bucket_unit())),
+            format!("utc_offset={}", encode(&offset_text(offset))),
+        ];
+        if let Some(from) = from {
+            pairs.push(format!("from={}", encode(&from.to_rfc3339())));
+        }
+        if let Some(to) = to {
+            pairs.push(format!("to={}", encode(&to.to_rfc3339())));
+        }
+        if let Some(segment) = &self.segment {
+            pairs.push(format!("segment={}", encode(segment)));
+        }
+        if let Some(filter) = &self.filter {
+            pairs.push(format!(
+                "filter={}",
+                encode(&format!("{}:{}", filter.key, filter.value))
+            ));
+        }
+        pairs.join("&")
+    }
+}
+
+/// Everything the overview shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub survey: Survey,
+    pub report: Report,
+    pub targets: Vec<Target>,
+}
+
+/// The responses to survey `id` stored on this device.
+fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
+    let (entries, _) = outbox::load(store)?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| entry.response)
+        .filter(|response| response.survey_id == id)
+        .collect())
+}
+
+/// The definition of survey `id`: the server's latest, or in local-only mode the one this
+/// device runs (see `catalog::find`).
+pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError> {
+    match access {
+        Access::Server { api, .. } => {
+            let json = api::survey_json(api, id)
+                .await?
+                .ok_or(DashboardError::NoDefinition)?;
+            parse_survey(&json).map_err(|_| DashboardError::NoDefinition)
+        }
+        Access::Local => {
+            let store = Store::open().ok();
+            let (survey, problem) = catalog::find(store.as_ref(), id).await;
+            match (survey, problem) {
+                (Some(survey), _) => Ok(survey),
+                (None, Some(problem)) => Err(problem.into()),
+                (None, None) => Err(DashboardError::NoDefinition),
+            }
+        }
+    }
+}
+
+/// The overview of survey `id` with `filters`.
+pub async fn overview(
+    access: &Access,
+    id: &str,
+    filters: &Filters,
+) -> Result<Overview, DashboardError> {
+    let offset = *clock::now().offset();
+    let survey = survey(access, id).await?;
+    match access {
+        Access::Server { api, token } => {
+            let query = filters.api_query(offset);
+            let (report, targets) = futures::join!(
+                api::report(api, token, id, &query),
+                api::targets(api, token, id)
+            );
+            Ok(Overview {
+                survey,
+                report: report?,
+                targets: targets?,
+            })
+        }
+        Access::Local => {
+            let store = Store::open()?;
+            let responses = local_responses(&store, id)?;
+            let report = build_report(&survey, &responses, &filters.options(offset));
+            Ok(Overview {
+                survey,
+                report,
+                targets: local_targets(&store, id)?,
+            })
+        }
+    }
+}
+
+/// How many open-text answers the overview lists at once.
+pub const TEXT_LIMIT: usize = 50;
+
+/// The open-text answers of the responses `filters` select that contain `search`, newest first.
+pub async fn texts(
+    access: &Access,
+    id: &str,
+    filters: &Filters,
+    search: &str,
+) -> Result<TextAnswers, DashboardError> {
+    let offset = *clock::now().offset();
+    match access {
+        Access::Server { api, token } => {
+            let query = format!(
+                "{}&q={}&limit={TEXT_LIMIT}",
+                filters.selection_query(offset),
+                encode(search)
+            );
+            Ok(api::texts(api, token, id, &query).await?)
+        }
+        Access::Local => {
+            let survey = survey(access, id).await?;
+            let responses = local_responses(&Store::open()?, id)?;
+            let plan = Plan::new(&survey);
+            let table = ResponseTable::from_responses(&plan, &responses);
+            Ok(text_answers(
+                &plan,
+                &table,
+                &filters.options(offset),
+                search,
+                TEXT_LIMIT,
+            ))
+        }
+    }
+}
+
+fn local_targets(store: &Store, id: &str) -> Result<Vec<Target>, StorageError> {
+    let all: serde_json::Map<String, serde_json::Value> =
+        store.get_json(LOCAL_TARGETS_KEY)?.unwrap_or_default();
+    Ok(all
+        .get(id)
+        .and_then(|list| serde_json::from_value(list.clone()).ok())
+        .unwrap_or_default())
+}
+
+/// Replaces the targets of survey `id`, after the core's checks; the list as kept.
+pub async fn save_targets(
+    access: &Access,
+    id: &str,
+    targets: Vec<Target>,
+) -> Result<Vec<Target>, SaveError> {
+    let problems = manyi_core::targets::validate_targets(&targets);
+    if !problems.is_empty() {
+        return Err(SaveError::Invalid(problems));
+    }
+    match access {
+        Access::Server { api, token } => Ok(api::put_targets(api, token, id, targets).await?),
+        Access::Local => {
+            let store = Store::open()?;
+            let mut all: serde_json::Map<String, serde_json::Value> =
+                match store.get_json(LOCAL_TARGETS_KEY) {
+                    Ok(all) => all.unwrap_or_default(),
+                    // The unreadable list has been moved aside, so a new one can start.
+                    Err(StorageError::Corrupt { .. }) => Default::default(),
+                    Err(error) => return Err(error.into()),
+                };
+            let value =
+                serde_json::to_value(&targets).map_err(|e| StorageError::Failed(e.to_string()))?;
+            all.insert(id.to_owned(), value);
+            store.set_json(LOCAL_TARGETS_KEY, &all)?;
+            Ok(targets)
+        }
+    }
+}
+
+/// Why something staff sent was not kept.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SaveError {
+    /// Problems found before sending, each with its JSON path.
+    #[error("{} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl SaveError {
+    /// Every problem with a path, whether found here or by the server.
+    pub fn problems(&self) -> Vec<Detail> {
+        match self {
+            SaveError::Invalid(problems) => problems
+                .iter()
+                .map(|p| Detail {
+                    path: p.path.clone(),
+                    kind: None,
+                    message: p.message.clone(),
+                })
+                .collect(),
+            SaveError::Api(error) => error.problems(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A survey as the dashboard lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub id: String,
+    pub title: manyi_core::LocalizedText,
+    pub default_locale: String,
+    pub version: u32,
+    pub responses: usize,
+}
+
+/// The surveys to list: the server's, or in local-only mode those with responses on this
+/// device, in the order their first responses arrived.
+pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
+    match access {
+        Access::Server { api, token } => Ok(api::staff_surveys(api, token)
+            .await?
+            .into_iter()
+            .map(|s| Listed {
+                id: s.id,
+                title: s.title,
+                default_locale: String::new(),
+                version: s.version,
+                responses: usize::try_from(s.responses).unwrap_or(0),
+            })
+            .collect()),
+        Access::Local => {
+            let store = Store::open()?;
+            let (entries, _) = outbox::load(&store)?;
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for entry in &entries {
+                match counts
+                    .iter_mut()
+                    .find(|(id, _)| *id == entry.response.survey_id)
+                {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((entry.response.survey_id.clone(), 1)),
+                }
+            }
+            let mut listed = Vec::new();
+            for (id, responses) in counts {
+                // Responses whose definition is nowhere to be found cannot be reported on.
+                if let (Some(survey), _) = catalog::find(Some(&store), &id).await {
+                    listed.push(Listed {
+                        id,
+                        title: survey.title,
+                        default_locale: survey.default_locale,
+                        version: survey.version,
+                        responses,
+                    });
+                }
+            }
+            Ok(listed)
+        }
+    }
+}
+
+/// An export file: its bytes as a Blob and a file name.
+pub async fn export_file(
+    access: &Access,
+    id: &str,
+    format: &str,
+) -> Result<(web_sys::Blob, String), DashboardError> {
+    let name = format!("{id}-responses.{format}");
+    let blob = match access {
+        Access::Server { api, token } => api::export(api, token, id, format).await?,
+        Access::Local => {
+            let store = Store::open()?;
+            let responses = local_responses(&store, id)?;
+            let text = match format {
+                "csv" => {
+                    let survey = survey(access, id).await?;
+                    export::csv(&export::table(&survey, &responses))
+                }
+                _ => serde_json::to_string_pretty(&responses)
+                    .map_err(|e| StorageError::Failed(e.to_string()))?,
+            };
+            crate::download::blob(text.as_bytes(), &api::export_type(format))
+                .ok_or_else(|| StorageError::Failed("the file could not be made".to_owned()))?
+        }
+    };
+    Ok((blob, name))
+}
+
+/// The formats an export is offered in: XLSX only from a server, which writes workbooks.
+pub fn export_formats(access: &Access) -> &'static [&'static str] {
+    match access {
+        Access::Server { .. } => &["csv", "xlsx", "json"],
+        Access::Local => &["csv", "json"],
+    }
+}
+
+/// A definition published (server) or kept on this device (local-only mode).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub id: String,
+    pub version: u32,
+    /// What a SurveyJS import did not carry over as it was.
+    pub reports: Vec<Detail>,
+}
+
+fn reports_of(reports: &[surveyjs::Report]) -> Vec<Detail> {
+    reports
+        .iter()
+        .map(|r| Detail {
+            path: r.path.clone(),
+            kind: serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned)),
+            message: r.message.clone(),
+        })
+        .collect()
+}
+
+/// Publishes `text`, a manyi definition or (when `surveyjs`) a SurveyJS one: on the server as
+/// a new version, or in local-only mode onto this device after the same checks, made here by
+/// the core.
+pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Saved, SaveError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        SaveError::Invalid(vec![Problem {
+            path: "$".to_owned(),
+            message: format!("not JSON: {e}"),
+        }])
+    })?;
+    match access {
+        Access::Server { api, token } => {
+            let published = api::publish(api, token, &value, surveyjs).await?;
+            Ok(Saved {
+                id: published.id,
+                version: published.version,
+                reports: published.reports,
+            })
+        }
+        Access::Local => {
+            let (json, reports) = if surveyjs {
+                let import = surveyjs::import(&value).map_err(|error| match error {
+                    surveyjs::ImportError::NotAnObject(found) => {
+                        SaveError::Invalid(vec![Problem {
+                            path: "$".to_owned(),
+                            message: format!("a SurveyJS definition is a JSON object, not {found}"),
+                        }])
+                    }
+                    surveyjs::ImportError::NothingImported { reports } => SaveError::Invalid(
+                        reports
+                            .into_iter()
+                            .map(|r| Problem {
+                                path: r.path,
+                                message: r.message,
+                            })
+                            .collect(),
+                    ),
+                    surveyjs::ImportError::Invalid { problems, .. } => SaveError::Invalid(problems),
+                })?;
+                let json = serde_json::to_string(&import.survey)
+                    .map_err(|e| StorageError::Failed(e.to_string()))?;
+                (json, reports_of(&import.reports))
+            } else {
+                (text.to_owned(), Vec::new())
+            };
+            let store = Store::open().ok();
+            let survey = catalog::import(store.as_ref(), &json).map_err(|error| match error {
+                ImportError::Invalid(problems) => SaveError::Invalid(problems),
+                ImportError::Storage(error) => SaveError::Storage(error),
+            })?;
+            Ok(Saved {
+                id: survey.id,
+                version: survey.version,
+                reports,
+            })
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::admin::{self, Access};
+use crate::download;
+use crate::i18n::{self, AdminMsg};
+use crate::locale::UiLang;
+
+/// Downloads of every stored response of the survey: CSV, XLSX (from a server) and JSON.
+#[component]
+pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
+    let lang = expect_context::<UiLang>();
+    let failed = RwSignal::new(None::<String>);
+    let formats = admin::export_formats(&access);
+    let (access, id) = (StoredValue::new(access), StoredValue::new(id));
+    let export = move |format: &'static str| {
+        failed.set(None);
+        let (access, id) = (access.get_value(), id.get_value());
+        spawn_local(async move {
+            match admin::export_file(&access, &id, format).await {
+                Ok((blob, name)) => {
+                    if download::save(&blob, &name).is_none() {
+                        failed.set(Some(name));
+                    }
+                }
+                Err(error) => failed.set(Some(error.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="export-heading">
+            <h3 id="export-heading">{lang.t(AdminMsg::Export)}</h3>
+            <p class="help">{lang.t(AdminMsg::ExportHelp)}</p>
+            <div class="button-row">
+                {formats
+                    .iter()
+                    .map(|&format| view! {
+                        <button type="button" data-testid=format!("export-{format}") on:click=move |_| export(format)>
+                            {format.to_uppercase()}
+                        </button>
+                    })
+                    .collect_view()}
+            </div>
+            <div role="status">
+                {move || failed.get().map(|message| view! {
+                    <p class="notice error" data-testid="export-error">{move || i18n::load_failed(lang.get(), &message)}</p>
+                })}
+            </div>
+        </section>
+    }
+}

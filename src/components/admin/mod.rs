@@ -1,0 +1,23 @@
+//! The staff dashboard (`/admin`): sign-in or local-only mode, the survey list, a survey's
+//! overview (cards, charts, reliability, segments, targets, exports) and its management.
+
+mod admin_page;
+mod dimension_table;
+mod export_buttons;
+mod filter_bar;
+mod headline_cards;
+mod item_table;
+mod manage_page;
+mod nps_chart;
+mod open_texts;
+mod origins_editor;
+mod overview;
+mod problem_list;
+mod segment_table;
+mod share_links;
+mod sign_in;
+mod survey_list;
+mod targets_panel;
+mod trend_chart;
+
+pub use admin_page::AdminPage;

@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+
+use super::dimension_table::DimensionTable;
+use super::export_buttons::ExportButtons;
+use super::filter_bar::FilterBar;
+use super::headline_cards::HeadlineCards;
+use super::item_table::ItemTable;
+use super::nps_chart::NpsChart;
+use super::open_texts::OpenTexts;
+use super::segment_table::SegmentTable;
+use super::targets_panel::TargetsPanel;
+use super::trend_chart::TrendChart;
+use crate::admin::{self, Access, Filters};
+use crate::components::Loading;
+use crate::i18n::{self, AdminMsg};
+use crate::locale::{SurveyText, UiLang};
+use crate::nav::Location;
+
+/// One survey's results: the report with the filters in the address, loaded from the server
+/// or computed on this device, and everything drawn from it.
+#[component]
+pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
+    let lang = expect_context::<UiLang>();
+    let location = Location::current();
+    let filters = Memo::new(move |_| Filters::read(location));
+    let data = {
+        let (access, id) = (access.clone(), id.clone());
+        LocalResource::new(move || {
+            let (access, id, filters) = (access.clone(), id.clone(), filters.get());
+            async move { admin::overview(&access, &id, &filters).await }
+        })
+    };
+    // Saving targets changes what the overview shows; it is read again.
+    let reload = Callback::new(move |()| data.refetch());
+    let manage = {
+        let id = id.clone();
+        move || {
+            format!(
+                "/admin/s/{}/manage?lang={}",
+                js_sys::encode_uri_component(&id),
+                lang.get().tag()
+            )
+        }
+    };
+
+    let body = move || {
+        data.get().map(|result| match result {
+            Err(error) => view! {
+                <p class="notice error" role="alert" data-testid="load-error">
+                    {i18n::load_failed(lang.get(), &error.to_string())}
+                </p>
+            }
+            .into_any(),
+            Ok(overview) => {
+                let text = SurveyText::new(lang, overview.survey.default_locale.clone());
+                let title = overview.survey.title.clone();
+                let survey = StoredValue::new(overview.survey);
+                let report = StoredValue::new(overview.report);
+                let meta_keys = report.with_value(|r| r.meta_keys.clone());
+                let version = report.with_value(|r| r.survey_version);
+                view! {
+                    <div class="overview" data-testid="overview">
+                        <h2 class="overview-title">
+                            {move || text.get(&title)}
+                            <span class="muted">{move || i18n::version(lang.get(), version)}</span>
+                        </h2>
+                        <FilterBar filters=filters.get_untracked() meta_keys />
+                        <HeadlineCards report survey />
+                        <p class="note" data-testid="loyalty-note">{lang.t(AdminMsg::LoyaltyNote)}</p>
+                        <div class="chart-grid">
+                            <NpsChart report />
+                            <TrendChart report />
+                        </div>
+                        <SegmentTable report />
+                        <DimensionTable report survey />
+                        <ItemTable report survey />
+                        <OpenTexts access=access.clone() id=id.clone() filters=filters.get_untracked() />
+                        <TargetsPanel access=access.clone() id=id.clone() report targets=overview.targets on_saved=reload />
+                        <ExportButtons access=access.clone() id=id.clone() />
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <nav class="crumbs">
+            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::BackToSurveys)}</a>
+            " · "
+            <a href=manage data-testid="manage-link">{lang.t(AdminMsg::Manage)}</a>
+        </nav>
+        <Suspense fallback=move || view! { <Loading lang=lang /> }>{body}</Suspense>
+    }
+}
