@@ -20,7 +20,7 @@ use crate::api::{self, ApiError, Detail};
 use crate::catalog::{self, ImportError};
 use crate::nav::Location;
 use crate::storage::{StorageError, Store};
-use crate::{clock, outbox};
+use crate::{clock, outbox, outbox_idb};
 
 /// Where the sign-in is kept: session storage, so closing the browser forgets the token.
 pub const SESSION_KEY: &str = "manyi.staff.session.v1";
@@ -248,9 +248,22 @@ pub struct Overview {
     pub targets: Vec<Target>,
 }
 
+/// Every response stored on this device: the local-storage outbox, and a kiosk's IndexedDB
+/// outbox where this browser ran one.
+async fn device_entries(store: &Store) -> Result<Vec<outbox::OutboxEntry>, StorageError> {
+    let (mut entries, _) = outbox::load(store)?;
+    match outbox_idb::all_entries().await {
+        Ok(kept) => entries.extend(kept),
+        // A device that never ran a kiosk has no database to read.
+        Err(StorageError::Unavailable) => {}
+        Err(error) => return Err(error),
+    }
+    Ok(entries)
+}
+
 /// The responses to survey `id` stored on this device.
-fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
-    let (entries, _) = outbox::load(store)?;
+async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
+    let entries = device_entries(store).await?;
     Ok(entries
         .into_iter()
         .map(|entry| entry.response)
@@ -303,7 +316,7 @@ pub async fn overview(
         }
         Access::Local => {
             let store = Store::open()?;
-            let responses = local_responses(&store, id)?;
+            let responses = local_responses(&store, id).await?;
             let report = build_report(&survey, &responses, &filters.options(offset));
             Ok(Overview {
                 survey,
@@ -336,7 +349,7 @@ pub async fn texts(
         }
         Access::Local => {
             let survey = survey(access, id).await?;
-            let responses = local_responses(&Store::open()?, id)?;
+            let responses = local_responses(&Store::open()?, id).await?;
             let plan = Plan::new(&survey);
             let table = ResponseTable::from_responses(&plan, &responses);
             Ok(text_answers(
@@ -446,7 +459,7 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
             .collect()),
         Access::Local => {
             let store = Store::open()?;
-            let (entries, _) = outbox::load(&store)?;
+            let entries = device_entries(&store).await?;
             let mut counts: Vec<(String, usize)> = Vec::new();
             for entry in &entries {
                 match counts
@@ -486,7 +499,7 @@ pub async fn export_file(
         Access::Server { api, token } => api::export(api, token, id, format).await?,
         Access::Local => {
             let store = Store::open()?;
-            let responses = local_responses(&store, id)?;
+            let responses = local_responses(&store, id).await?;
             let text = match format {
                 "csv" => {
                     let survey = survey(access, id).await?;
