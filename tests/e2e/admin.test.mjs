@@ -407,6 +407,10 @@ test("local-only mode shows the same numbers as the server for the same data", a
       sessionStorage.setItem("seeded", "1");
     }`,
   });
+  // A device whose responses have not reached the server: the staff's bundle sends the outbox
+  // like every bundle (the home page shows how sending stands), and a delivered response leaves
+  // the device, so sending is made to fail here.
+  await page.route("**/api/v1/responses", (route) => route.abort());
   await page.goto(`${env.base}/admin?lang=en`);
   await page.click(byTestId("local-only"));
   await page.waitForSelector(byTestId("survey-row-dash"));
@@ -425,7 +429,8 @@ test("local-only mode shows the same numbers as the server for the same data", a
   await file.saveAs(path);
   const lines = (await readFile(path, "utf8")).trim().split("\n");
   assert.equal(lines.length, env.responses.length + 1);
-  assert.deepEqual(page.errors, []);
+  // The refused sends are logged by the browser; nothing else may be.
+  assert.deepEqual(page.errors.filter((e) => !e.startsWith("Failed to load resource")), []);
   await page.context().close();
 });
 
