@@ -109,7 +109,9 @@ pub fn SurveyForm(
     );
     let started_at = RwSignal::new(saved.as_ref().map_or_else(clock::now, |d| d.started_at));
     let answers = RwSignal::new(saved.map(|d| d.answers).unwrap_or_default());
-    let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
+    // The errors shown, by question id. A page has a handful of questions, so a list does, and
+    // spares the bundle a map type of its own.
+    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
     let completion = RwSignal::new(None::<Completion>);
     // Bumped by "start over" so the page's uncontrolled text fields render afresh.
     let generation = RwSignal::new(0u32);
@@ -224,15 +226,13 @@ pub fn SurveyForm(
         move || {
             let hidden = hidden.get_untracked();
             let current = answers.get_untracked();
-            // Maps are filled by inserts throughout the form: `collect` into a map sorts first,
-            // and each sort is another few kilobytes of the bundle.
-            let mut found = BTreeMap::new();
+            let mut found = Vec::new();
             for q in &survey.pages[page.get_untracked()].questions {
                 if hidden.contains(&q.id) {
                     continue;
                 }
                 if let Some(error) = field_error(q, current.get(&q.id), is_required(q)) {
-                    found.insert(q.id.clone(), error);
+                    found.push((q.id.clone(), error));
                 }
             }
             let ok = found.is_empty();
@@ -348,13 +348,13 @@ pub fn SurveyForm(
     };
     let on_back = Callback::new(move |()| {
         if let Some(prev) = prev_page(page.get_untracked()) {
-            errors.set(BTreeMap::new());
+            errors.set(Vec::new());
             page.set(prev);
         }
     });
     let start_over = move |_| {
         answers.set(BTreeMap::new());
-        errors.set(BTreeMap::new());
+        errors.set(Vec::new());
         resumed.set(false);
         started_at.set(clock::now());
         page.set(0);
@@ -381,15 +381,14 @@ pub fn SurveyForm(
                 .with_untracked(|all| field_error(question, all.get(&qid), is_required(question)));
             errors.update(|shown| {
                 let live = matches!(now, Some(FieldError::TooLong { .. }));
-                if shown.contains_key(&qid) || live {
-                    match now {
-                        Some(e) => {
-                            shown.insert(qid.clone(), e);
-                        }
-                        None => {
-                            shown.remove(&qid);
-                        }
+                let at = shown.iter().position(|(id, _)| *id == qid);
+                match (at, now) {
+                    (Some(at), Some(e)) => shown[at].1 = e,
+                    (Some(at), None) => {
+                        shown.remove(at);
                     }
+                    (None, Some(e)) if live => shown.push((qid.clone(), e)),
+                    (None, _) => {}
                 }
             });
         }
@@ -419,7 +418,9 @@ pub fn SurveyForm(
                     };
                     let error = {
                         let id = id.clone();
-                        Signal::derive(move || errors.with(|e| e.get(&id).copied()))
+                        Signal::derive(move || {
+                            errors.with(|e| e.iter().find(|(q, _)| *q == id).map(|(_, e)| *e))
+                        })
                     };
                     let set_answer = set_answer.clone();
                     let on_change =
