@@ -211,12 +211,14 @@ pub fn SurveyForm(
             next_page(page.get()).is_none()
         }
     };
+    // Memos rather than `Show`s decide what appears: a part re-renders only when its memo
+    // changes, as under `Show`, without a component of its own for each.
     let has_prev = {
         let prev_page = prev_page.clone();
-        move || {
+        Memo::new(move |_| {
             hidden.track();
             prev_page(page.get()).is_some()
-        }
+        })
     };
 
     // Checks the visible questions of the current page, shows their errors, and says whether
@@ -410,7 +412,7 @@ pub fn SurveyForm(
                     let id = question.id.clone();
                     let shown = {
                         let id = id.clone();
-                        move || !hidden.with(|h| h.contains(&id))
+                        Memo::new(move |_| !hidden.with(|h| h.contains(&id)))
                     };
                     let answer = {
                         let id = id.clone();
@@ -425,15 +427,17 @@ pub fn SurveyForm(
                     let set_answer = set_answer.clone();
                     let on_change =
                         Callback::new(move |a: Option<Answer>| set_answer(id.clone(), a));
-                    view! {
-                        <Show when=shown>
-                            <QuestionView
-                                question=question.clone()
-                                answer=answer
-                                on_change=on_change
-                                error=error
-                            />
-                        </Show>
+                    move || {
+                        shown.get().then(|| {
+                            view! {
+                                <QuestionView
+                                    question=question.clone()
+                                    answer=answer
+                                    on_change=on_change
+                                    error=error
+                                />
+                            }
+                        })
                     }
                 })
                 .collect_view()
@@ -460,11 +464,17 @@ pub fn SurveyForm(
                     {move || page_title().unwrap_or_else(&title)}
                 </h2>
                 <Progress page=page pages=page_count />
-                <Show when=move || resumed.get()>
-                    <p class="notice" data-testid="resumed">
-                        {lang.t(Msg::Resumed)}
-                    </p>
-                </Show>
+                {move || {
+                    resumed
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p class="notice" data-testid="resumed">
+                                    {lang.t(Msg::Resumed)}
+                                </p>
+                            }
+                        })
+                }}
                 {move || {
                     show_description()
                         .then(|| description.clone())
@@ -473,11 +483,17 @@ pub fn SurveyForm(
                 }}
                 {page_view.clone()}
                 <div class="nav-buttons">
-                    <Show when=has_prev.clone()>
-                        <button type="button" class="button" on:click=move |_| on_back.run(()) data-testid="back">
-                            {lang.t(Msg::Back)}
-                        </button>
-                    </Show>
+                    {move || {
+                        has_prev
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <button type="button" class="button" on:click=move |_| on_back.run(()) data-testid="back">
+                                        {lang.t(Msg::Back)}
+                                    </button>
+                                }
+                            })
+                    }}
                     <button type="submit" class="button primary" data-testid="next">
                         {move || {
                             if is_last() { Msg::Submit.text(lang.get()) } else { Msg::Next.text(lang.get()) }
@@ -488,21 +504,23 @@ pub fn SurveyForm(
         }
     };
 
-    let thank_you = {
+    let body = {
         let survey = survey.clone();
-        move || {
-            completion.get().map(|done| {
-                view! {
-                    <ThankYou
-                        survey=survey.clone()
-                        scores=done.scores
-                        download=done.download
-                        home_link=!embedded && !in_kiosk
-                    />
-                }
-            })
+        move || match completion.get() {
+            None => form().into_any(),
+            Some(done) => view! {
+                <ThankYou
+                    survey=survey.clone()
+                    scores=done.scores
+                    download=done.download
+                    home_link=!embedded && !in_kiosk
+                />
+            }
+            .into_any(),
         }
     };
+    let can_start_over =
+        Memo::new(move |_| completion.with(Option::is_none) && answers.with(|a| !a.is_empty()));
 
     view! {
         <Provider value=lang>
@@ -511,19 +529,21 @@ pub fn SurveyForm(
                     <p class="survey-title" data-testid="survey-title">{header_title}</p>
                     <nav class="top-links" hidden=in_kiosk>
                         {(!embedded).then(|| view! { <a href=home_href>{lang.t(Msg::HomeLink)}</a> })}
-                        <Show when=move || {
-                            completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
-                        }>
-                            <button type="button" class="button small" on:click=start_over data-testid="start-over">
-                                {lang.t(Msg::StartOver)}
-                            </button>
-                        </Show>
+                        {move || {
+                            can_start_over
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <button type="button" class="button small" on:click=start_over data-testid="start-over">
+                                            {lang.t(Msg::StartOver)}
+                                        </button>
+                                    }
+                                })
+                        }}
                     </nav>
                 </header>
                 <StorageAlert />
-                <Show when=move || completion.with(Option::is_none) fallback=thank_you>
-                    {form.clone()}
-                </Show>
+                {body}
             </Provider>
         </Provider>
     }
