@@ -15,7 +15,7 @@ pub type Locale = String;
 /// `"Hello"` and `{"en": "Hello", "zh-CN": "你好"}` are both valid. Lookup falls back to the
 /// survey's default locale, then to any translation, so a missing translation never shows an
 /// empty label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum LocalizedText {
@@ -377,7 +377,7 @@ pub struct Question {
 /// A condition on answers: text in manyi's condition language, or `{"surveyjs": "…"}`, an
 /// expression in SurveyJS's language, evaluated with SurveyJS's semantics so that an imported
 /// survey behaves as it did there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ConditionText {
@@ -498,7 +498,7 @@ impl Survey {
 /// One answer. The JSON shape follows the question kind: a number for scaled questions, a string
 /// for single choice and text, a list of strings for multiple choice, an object of row id →
 /// number for a matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Answer {
@@ -546,4 +546,176 @@ pub struct Response {
     /// missing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+}
+
+// `LocalizedText`, `ConditionText` and `Answer` are read by the shape of their JSON, as
+// `#[serde(untagged)]` reads them, but in one pass: the derived impls first copy every value
+// into serde's generic `Content` and then try each form on the copy, which doubles the code
+// that reads definitions and responses in the browser's bundle. A value of no form fails with
+// the derived impls' message, at the same path.
+
+impl<'de> Deserialize<'de> for LocalizedText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = match deserializer.deserialize_any(ShapeVisitor)? {
+            Shape::Item(Item::Text(text)) => Some(LocalizedText::Plain(text)),
+            Shape::Object(entries) => {
+                let mut texts = BTreeMap::new();
+                let mut all_text = true;
+                for (locale, item) in entries {
+                    match item {
+                        Item::Text(text) => {
+                            texts.insert(locale, text);
+                        }
+                        _ => all_text = false,
+                    }
+                }
+                all_text.then_some(LocalizedText::PerLocale(texts))
+            }
+            _ => None,
+        };
+        text.ok_or_else(|| no_variant("LocalizedText"))
+    }
+}
+
+impl<'de> Deserialize<'de> for ConditionText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let condition = match deserializer.deserialize_any(ShapeVisitor)? {
+            Shape::Item(Item::Text(text)) => Some(ConditionText::Manyi(text)),
+            // `SurveyJsExpression` denies unknown fields: its one key, alone.
+            Shape::Object(entries) => match <[_; 1]>::try_from(entries) {
+                Ok([(key, Item::Text(text))]) if key == "surveyjs" => {
+                    Some(ConditionText::surveyjs(text))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        condition.ok_or_else(|| no_variant("ConditionText"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let answer = match deserializer.deserialize_any(ShapeVisitor)? {
+            Shape::Item(Item::Number(x)) => Some(Answer::Number(x)),
+            Shape::Item(Item::Text(text)) => Some(Answer::Text(text)),
+            Shape::Item(Item::Other) => None,
+            Shape::List(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Item::Text(text) => Some(text),
+                    _ => None,
+                })
+                .collect::<Option<Vec<String>>>()
+                .map(Answer::Choices),
+            Shape::Object(entries) => {
+                let mut rows = BTreeMap::new();
+                let mut all_numbers = true;
+                for (row, item) in entries {
+                    match item {
+                        Item::Number(x) => {
+                            rows.insert(row, x);
+                        }
+                        _ => all_numbers = false,
+                    }
+                }
+                all_numbers.then_some(Answer::Matrix(rows))
+            }
+        };
+        answer.ok_or_else(|| no_variant("Answer"))
+    }
+}
+
+/// The error `#[serde(untagged)]` gives when no form fits.
+fn no_variant<E: serde::de::Error>(name: &str) -> E {
+    E::custom(format_args!(
+        "data did not match any variant of untagged enum {name}"
+    ))
+}
+
+/// A JSON value as far as `LocalizedText`, `ConditionText` and `Answer` look into it.
+enum Shape {
+    Item(Item),
+    List(Vec<Item>),
+    Object(Vec<(String, Item)>),
+}
+
+/// A scalar, or `Other` for any value these forms never take.
+enum Item {
+    Number(f64),
+    Text(String),
+    Other,
+}
+
+struct ShapeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Other))
+    }
+
+    fn visit_i64<E>(self, x: i64) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Number(x as f64)))
+    }
+
+    fn visit_u64<E>(self, x: u64) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Number(x as f64)))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Number(x)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Text(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Text(text)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Other))
+    }
+
+    fn visit_none<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Other))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let mut items = Vec::new();
+        while let Some(ItemSeed(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Shape::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, ItemSeed(item))) = map.next_entry::<String, ItemSeed>()? {
+            entries.push((key, item));
+        }
+        Ok(Shape::Object(entries))
+    }
+}
+
+/// An item of a list or an object: a scalar, or `Other` (a nested list or object is read
+/// through and dropped).
+struct ItemSeed(Item);
+
+impl<'de> Deserialize<'de> for ItemSeed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(ItemSeed(
+            match deserializer.deserialize_any(ShapeVisitor)? {
+                Shape::Item(item) => item,
+                Shape::List(_) | Shape::Object(_) => Item::Other,
+            },
+        ))
+    }
 }

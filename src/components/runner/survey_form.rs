@@ -110,7 +110,9 @@ pub fn SurveyForm(
     );
     let started_at = RwSignal::new(saved.as_ref().map_or_else(clock::now, |d| d.started_at));
     let answers = RwSignal::new(saved.map(|d| d.answers).unwrap_or_default());
-    let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
+    // The errors shown, by question id. A page has a handful of questions, so a list does, and
+    // spares the bundle a map type of its own.
+    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
     let completion = RwSignal::new(None::<Completion>);
     // Bumped by "start over" so the page's uncontrolled text fields render afresh.
     let generation = RwSignal::new(0u32);
@@ -210,12 +212,14 @@ pub fn SurveyForm(
             next_page(page.get()).is_none()
         }
     };
+    // Memos rather than `Show`s decide what appears: a part re-renders only when its memo
+    // changes, as under `Show`, without a component of its own for each.
     let has_prev = {
         let prev_page = prev_page.clone();
-        move || {
+        Memo::new(move |_| {
             hidden.track();
             prev_page(page.get()).is_some()
-        }
+        })
     };
 
     // Checks the visible questions of the current page, shows their errors, and says whether
@@ -225,15 +229,13 @@ pub fn SurveyForm(
         move || {
             let hidden = hidden.get_untracked();
             let current = answers.get_untracked();
-            // Maps are filled by inserts throughout the form: `collect` into a map sorts first,
-            // and each sort is another few kilobytes of the bundle.
-            let mut found = BTreeMap::new();
+            let mut found = Vec::new();
             for q in &survey.pages[page.get_untracked()].questions {
                 if hidden.contains(&q.id) {
                     continue;
                 }
                 if let Some(error) = field_error(q, current.get(&q.id), is_required(q)) {
-                    found.insert(q.id.clone(), error);
+                    found.push((q.id.clone(), error));
                 }
             }
             let ok = found.is_empty();
@@ -359,13 +361,13 @@ pub fn SurveyForm(
     };
     let on_back = Callback::new(move |()| {
         if let Some(prev) = prev_page(page.get_untracked()) {
-            errors.set(BTreeMap::new());
+            errors.set(Vec::new());
             page.set(prev);
         }
     });
     let start_over = move |_| {
         answers.set(BTreeMap::new());
-        errors.set(BTreeMap::new());
+        errors.set(Vec::new());
         resumed.set(false);
         started_at.set(clock::now());
         page.set(0);
@@ -392,15 +394,14 @@ pub fn SurveyForm(
                 .with_untracked(|all| field_error(question, all.get(&qid), is_required(question)));
             errors.update(|shown| {
                 let live = matches!(now, Some(FieldError::TooLong { .. }));
-                if shown.contains_key(&qid) || live {
-                    match now {
-                        Some(e) => {
-                            shown.insert(qid.clone(), e);
-                        }
-                        None => {
-                            shown.remove(&qid);
-                        }
+                let at = shown.iter().position(|(id, _)| *id == qid);
+                match (at, now) {
+                    (Some(at), Some(e)) => shown[at].1 = e,
+                    (Some(at), None) => {
+                        shown.remove(at);
                     }
+                    (None, Some(e)) if live => shown.push((qid.clone(), e)),
+                    (None, _) => {}
                 }
             });
         }
@@ -422,7 +423,7 @@ pub fn SurveyForm(
                     let id = question.id.clone();
                     let shown = {
                         let id = id.clone();
-                        move || !hidden.with(|h| h.contains(&id))
+                        Memo::new(move |_| !hidden.with(|h| h.contains(&id)))
                     };
                     let answer = {
                         let id = id.clone();
@@ -430,20 +431,24 @@ pub fn SurveyForm(
                     };
                     let error = {
                         let id = id.clone();
-                        Signal::derive(move || errors.with(|e| e.get(&id).copied()))
+                        Signal::derive(move || {
+                            errors.with(|e| e.iter().find(|(q, _)| *q == id).map(|(_, e)| *e))
+                        })
                     };
                     let set_answer = set_answer.clone();
                     let on_change =
                         Callback::new(move |a: Option<Answer>| set_answer(id.clone(), a));
-                    view! {
-                        <Show when=shown>
-                            <QuestionView
-                                question=question.clone()
-                                answer=answer
-                                on_change=on_change
-                                error=error
-                            />
-                        </Show>
+                    move || {
+                        shown.get().then(|| {
+                            view! {
+                                <QuestionView
+                                    question=question.clone()
+                                    answer=answer
+                                    on_change=on_change
+                                    error=error
+                                />
+                            }
+                        })
                     }
                 })
                 .collect_view()
@@ -470,11 +475,17 @@ pub fn SurveyForm(
                     {move || page_title().unwrap_or_else(&title)}
                 </h2>
                 <Progress page=page pages=page_count />
-                <Show when=move || resumed.get()>
-                    <p class="notice" data-testid="resumed">
-                        {lang.t(Msg::Resumed)}
-                    </p>
-                </Show>
+                {move || {
+                    resumed
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p class="notice" data-testid="resumed">
+                                    {lang.t(Msg::Resumed)}
+                                </p>
+                            }
+                        })
+                }}
                 {move || {
                     show_description()
                         .then(|| description.clone())
@@ -483,11 +494,17 @@ pub fn SurveyForm(
                 }}
                 {page_view.clone()}
                 <div class="nav-buttons">
-                    <Show when=has_prev.clone()>
-                        <button type="button" class="button" on:click=move |_| on_back.run(()) data-testid="back">
-                            {lang.t(Msg::Back)}
-                        </button>
-                    </Show>
+                    {move || {
+                        has_prev
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <button type="button" class="button" on:click=move |_| on_back.run(()) data-testid="back">
+                                        {lang.t(Msg::Back)}
+                                    </button>
+                                }
+                            })
+                    }}
                     <button type="submit" class="button primary" data-testid="next">
                         {move || {
                             if is_last() { Msg::Submit.text(lang.get()) } else { Msg::Next.text(lang.get()) }
@@ -498,21 +515,23 @@ pub fn SurveyForm(
         }
     };
 
-    let thank_you = {
+    let body = {
         let survey = survey.clone();
-        move || {
-            completion.get().map(|done| {
-                view! {
-                    <ThankYou
-                        survey=survey.clone()
-                        scores=done.scores
-                        download=done.download
-                        home_link=!embedded && !in_kiosk
-                    />
-                }
-            })
+        move || match completion.get() {
+            None => form().into_any(),
+            Some(done) => view! {
+                <ThankYou
+                    survey=survey.clone()
+                    scores=done.scores
+                    download=done.download
+                    home_link=!embedded && !in_kiosk
+                />
+            }
+            .into_any(),
         }
     };
+    let can_start_over =
+        Memo::new(move |_| completion.with(Option::is_none) && answers.with(|a| !a.is_empty()));
 
     view! {
         <Provider value=lang>
@@ -521,19 +540,21 @@ pub fn SurveyForm(
                     <p class="survey-title" data-testid="survey-title">{header_title}</p>
                     <nav class="top-links" hidden=in_kiosk>
                         {(!embedded).then(|| view! { <a href=home_href>{lang.t(Msg::HomeLink)}</a> })}
-                        <Show when=move || {
-                            completion.with(Option::is_none) && answers.with(|a| !a.is_empty())
-                        }>
-                            <button type="button" class="button small" on:click=start_over data-testid="start-over">
-                                {lang.t(Msg::StartOver)}
-                            </button>
-                        </Show>
+                        {move || {
+                            can_start_over
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <button type="button" class="button small" on:click=start_over data-testid="start-over">
+                                            {lang.t(Msg::StartOver)}
+                                        </button>
+                                    }
+                                })
+                        }}
                     </nav>
                 </header>
                 <StorageAlert />
-                <Show when=move || completion.with(Option::is_none) fallback=thank_you>
-                    {form.clone()}
-                </Show>
+                {body}
             </Provider>
         </Provider>
     }
