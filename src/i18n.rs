@@ -152,9 +152,9 @@ impl Msg {
             Msg::StartSurvey => ("开始作答", "開始填答", "Start"),
             Msg::ImportHeading => ("导入问卷定义", "匯入問卷定義", "Import a survey definition"),
             Msg::ImportHelp => (
-                "选择一个 JSON 格式的问卷定义文件，它会保存在本设备上。",
-                "選擇一個 JSON 格式的問卷定義檔，它會儲存在本裝置上。",
-                "Choose a survey definition in JSON; it is kept on this device.",
+                "选择一个 JSON 格式的问卷定义文件（manyi 或 SurveyJS 格式），它会保存在本设备上。",
+                "選擇一個 JSON 格式的問卷定義檔（manyi 或 SurveyJS 格式），它會儲存在本裝置上。",
+                "Choose a survey definition in JSON (manyi's or SurveyJS's); it is kept on this device.",
             ),
             Msg::ImportFileLabel => (
                 "问卷定义文件（JSON）",

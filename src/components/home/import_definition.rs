@@ -5,6 +5,8 @@ use manyi_core::validate::Problem;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::admin::{self, Access, SaveError};
+use crate::api::Detail;
 use crate::catalog::{self, ImportError};
 use crate::i18n::{self, Msg};
 use crate::locale::{StorageProblem, UiLang};
@@ -13,13 +15,61 @@ use crate::storage::Store;
 /// What the last import attempt came to.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
-    Imported(Box<Survey>),
+    /// Stored; for a SurveyJS file, with what was not carried over as it was.
+    Imported(Box<Survey>, Vec<Detail>),
     Invalid(Vec<Problem>),
     Unreadable,
 }
 
-/// A file input that validates a definition and adds it to this device's surveys. Problems
-/// are listed with their JSON paths so an author can fix the file in one go.
+/// Whether `text` is a SurveyJS definition rather than a manyi one: SurveyJS keeps questions
+/// under `elements` (on the root or on pages), or under `questions` on the root in its oldest
+/// single-page form; a manyi definition has them under its pages' `questions` only.
+fn is_surveyjs(text: &str) -> bool {
+    let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return false;
+    };
+    root.contains_key("elements")
+        || root.contains_key("questions")
+        || root
+            .get("pages")
+            .and_then(|pages| pages.as_array())
+            .is_some_and(|pages| pages.iter().any(|page| page.get("elements").is_some()))
+}
+
+/// Stores `text` on this device: a manyi definition as it is, a SurveyJS one through the
+/// core's import (the same as the dashboard's in local-only mode).
+async fn import(text: &str) -> Result<(Survey, Vec<Detail>), ImportError> {
+    let store = Store::open().ok();
+    if !is_surveyjs(text) {
+        return catalog::import(store.as_ref(), text).map(|survey| (survey, Vec::new()));
+    }
+    let saved = admin::publish(&Access::Local, text, true)
+        .await
+        .map_err(|error| match error {
+            SaveError::Storage(error) => ImportError::Storage(error),
+            other => ImportError::Invalid(
+                other
+                    .problems()
+                    .into_iter()
+                    .map(|d| Problem {
+                        path: d.path,
+                        message: d.message,
+                    })
+                    .collect(),
+            ),
+        })?;
+    match catalog::find(store.as_ref(), &saved.id).await {
+        (Some(survey), _) => Ok((survey, saved.reports)),
+        (None, problem) => Err(ImportError::Storage(
+            problem.unwrap_or(crate::storage::StorageError::Unavailable),
+        )),
+    }
+}
+
+/// A file input that validates a definition (manyi's, or SurveyJS's, imported by the core) and
+/// adds it to this device's surveys. Problems are listed with their JSON paths so an author can
+/// fix the file in one go, and so is what a SurveyJS import did not carry over as it was.
 #[component]
 pub fn ImportDefinition(
     /// Called after a definition was stored, so the list can show it.
@@ -48,10 +98,10 @@ pub fn ImportDefinition(
                 outcome.set(Some(Outcome::Unreadable));
                 return;
             };
-            match catalog::import(Store::open().ok().as_ref(), &text) {
-                Ok(survey) => {
+            match import(&text).await {
+                Ok((survey, reports)) => {
                     on_imported.run(());
-                    outcome.set(Some(Outcome::Imported(Box::new(survey))));
+                    outcome.set(Some(Outcome::Imported(Box::new(survey), reports)));
                 }
                 Err(ImportError::Invalid(problems)) => {
                     outcome.set(Some(Outcome::Invalid(problems)));
@@ -66,15 +116,34 @@ pub fn ImportDefinition(
 
     let result = move || {
         outcome.get().map(|o| match o {
-            Outcome::Imported(survey) => {
+            Outcome::Imported(survey, reports) => {
                 let title = survey
                     .title
                     .get(lang.get().tag(), &survey.default_locale)
                     .to_owned();
+                let reports = (!reports.is_empty()).then(|| {
+                    view! {
+                        <ul class="import-reports" data-testid="import-reports">
+                            {reports
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <li data-testid="import-report">
+                                            <code>{r.path}</code>
+                                            " "
+                                            {r.message}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                });
                 view! {
-                    <p class="notice success" data-testid="import-ok">
-                        {i18n::imported(lang.get(), &title)}
-                    </p>
+                    <div class="notice success" data-testid="import-ok">
+                        <p>{i18n::imported(lang.get(), &title)}</p>
+                        {reports}
+                    </div>
                 }
                 .into_any()
             }

@@ -17,12 +17,15 @@ use crate::validation::FieldError;
 
 /// One question: its text, help, input and inline error, wired for assistive technology (the
 /// input is described by the help and the error, and marked invalid while the error shows).
+/// While `read_only` (an `enable_if` that does not hold), the input is shown with its answer but
+/// cannot be changed.
 #[component]
 pub fn QuestionView(
     question: Question,
     #[prop(into)] answer: Signal<Option<Answer>>,
     on_change: Callback<Option<Answer>>,
     #[prop(into)] error: Signal<Option<FieldError>>,
+    #[prop(into)] read_only: Signal<bool>,
 ) -> impl IntoView {
     let text = expect_context::<SurveyText>();
     let lang = expect_context::<UiLang>();
@@ -210,7 +213,10 @@ pub fn QuestionView(
                 {required_mark}
             </label>
             {help}
-            {input}
+            // A disabled fieldset disables every control inside it, whatever the kind.
+            <fieldset class="question-input" disabled=move || read_only.get()>
+                {input}
+            </fieldset>
             {error_view}
         </div>
     }

@@ -124,10 +124,18 @@ pub fn SurveyForm(
     };
     // Questions that a `required_if` condition (from SurveyJS's `requiredIf`) makes required
     // with the current answers; the server checks the same rule.
-    let required_now =
-        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.required(a, hidden))));
+    let required_now = {
+        let visibility = visibility.clone();
+        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.required(a, hidden))))
+    };
+    // Questions that an `enable_if` condition (SurveyJS's `enableIf`) makes read-only with the
+    // current answers: shown with their answer, not editable, and never required, as the
+    // server's validation has it.
+    let read_only =
+        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.disabled(a, hidden))));
     let is_required = move |q: &manyi_core::Question| {
-        q.required || required_now.with_untracked(|r| r.contains(&q.id))
+        (q.required || required_now.with_untracked(|r| r.contains(&q.id)))
+            && !read_only.with_untracked(|r| r.contains(&q.id))
     };
 
     // Autosave: storage is the outside world this effect keeps in step with the answers.
@@ -435,6 +443,10 @@ pub fn SurveyForm(
                             errors.with(|e| e.iter().find(|(q, _)| *q == id).map(|(_, e)| *e))
                         })
                     };
+                    let locked = {
+                        let id = id.clone();
+                        Signal::derive(move || read_only.with(|r| r.contains(&id)))
+                    };
                     let set_answer = set_answer.clone();
                     let on_change =
                         Callback::new(move |a: Option<Answer>| set_answer(id.clone(), a));
@@ -446,6 +458,7 @@ pub fn SurveyForm(
                                     answer=answer
                                     on_change=on_change
                                     error=error
+                                    read_only=locked
                                 />
                             }
                         })
