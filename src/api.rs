@@ -225,16 +225,24 @@ fn staff(builder: RequestBuilder, token: &str) -> RequestBuilder {
     builder.header("Authorization", &format!("Bearer {token}"))
 }
 
-/// Sends `request` and decodes a successful reply's JSON body.
-async fn fetch_json<T: serde::de::DeserializeOwned>(
+/// Sends a staff request: its reply when it succeeded, else the server's error.
+async fn send_ok(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
-) -> Result<T, ApiError> {
+) -> Result<gloo_net::http::Response, ApiError> {
     let request = request.map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     if !response.ok() {
         return Err(error_of(response).await);
     }
-    response
+    Ok(response)
+}
+
+/// Sends `request` and decodes a successful reply's JSON body.
+async fn fetch_json<T: serde::de::DeserializeOwned>(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    send_ok(request)
+        .await?
         .json::<T>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
@@ -258,14 +266,8 @@ pub async fn staff_surveys(api: &str, token: &str) -> Result<Vec<SurveySummary>,
 /// computes them.
 pub async fn report(api: &str, token: &str, id: &str, query: &str) -> Result<Report, ApiError> {
     let url = format!("{}/report?{query}", survey_path(api, id));
-    let response = staff(Request::get(&url), token)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !response.ok() {
-        return Err(error_of(response).await);
-    }
-    let text = response
+    let text = send_ok(staff(Request::get(&url), token).build())
+        .await?
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
@@ -339,14 +341,8 @@ pub async fn export(
     format: &str,
 ) -> Result<web_sys::Blob, ApiError> {
     let url = format!("{}/responses?format={format}", survey_path(api, id));
-    let response = staff(Request::get(&url), token)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !response.ok() {
-        return Err(error_of(response).await);
-    }
-    let bytes = response
+    let bytes = send_ok(staff(Request::get(&url), token).build())
+        .await?
         .binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
