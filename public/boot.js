@@ -13,8 +13,11 @@ const name = under("/s")
     : under("/kiosk")
       ? "manyi-kiosk"
       : "manyi-staff";
+// The wasm is requested before the glue module that instantiates it has loaded, so the two
+// downloads overlap instead of following each other; `init` accepts the pending response.
+const wasm = fetch(`/${name}_bg.wasm`);
 const { default: init } = await import(`/${name}.js`);
-init({ module_or_path: `/${name}_bg.wasm` });
+init({ module_or_path: wasm });
 
 // A kiosk must start with the server out of reach, so its pages install the service worker
 // (dist/sw.js, written by scripts/build-sw.mjs). Other pages do without: a respondent on the

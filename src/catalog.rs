@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use manyi_core::validate::{Problem, validate_survey};
+use manyi_core::validate::{Problem, is_valid_survey};
 use manyi_core::{Survey, parse_survey, templates};
 use serde_json::value::RawValue;
 
@@ -25,11 +25,12 @@ pub enum Source {
 
 /// The survey `json` defines, when it parses and validates: what [`parse_survey`] accepts. Only
 /// an import reports why a definition is unusable; reading one without tracking where a
-/// malformed value is keeps that tracking, a second parser for every type of the definition,
-/// out of the respondent's bundle.
+/// malformed value is, and checking it without describing its problems, keeps that code (a
+/// second parser for every type of the definition, and every problem's message) out of the
+/// respondent's bundle.
 fn usable(json: &str) -> Option<Survey> {
     let survey: Survey = serde_json::from_str(json).ok()?;
-    validate_survey(&survey).is_empty().then_some(survey)
+    is_valid_survey(&survey).then_some(survey)
 }
 
 /// Imported definitions as stored. Each was validated on import, but one that no longer
@@ -80,21 +81,25 @@ pub async fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<St
     if let Some(survey) = imported.into_iter().find(|s| s.id == id) {
         return (Some(survey), problem);
     }
-    if let Some(api) = api::discover().await {
-        let published = match api::survey_json(&api, id).await {
+    let published = async {
+        let api = api::discover().await?;
+        match api::survey_json(&api, id).await {
             Ok(Some(json)) => usable(&json).inspect(|_| remember(store, id, json)),
             Ok(None) => None,
             Err(_) => remembered(store, id),
-        };
-        if let Some(survey) = published {
-            return (Some(survey), problem);
         }
-    }
-    let template = match templates::NAMES.contains(&id) {
-        true => template(id).await,
-        false => None,
     };
-    (template, problem)
+    // A template's file is requested while the server is asked, rather than after it says it
+    // has no such survey: the respondent waits for two requests in a row instead of three.
+    let template = async {
+        match templates::NAMES.contains(&id) {
+            true => api::template_json(id).await,
+            false => None,
+        }
+    };
+    let (published, template) = futures::future::join(published, template).await;
+    let survey = published.or_else(|| usable(&template?));
+    (survey, problem)
 }
 
 /// Keeps a published definition (its JSON text, which parsed) for use offline. This is a cache:

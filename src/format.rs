@@ -1,26 +1,21 @@
-//! Number formatting for display. Reports keep full precision; only the screen rounds.
+//! Number formatting for display. Reports keep full precision; only the screen rounds, by the
+//! rule the report format documents (`manyi_core::display`).
 
-/// `x` rounded half away from zero to `decimals` places, as the report format documents.
-pub fn fixed(x: f64, decimals: usize) -> String {
-    let factor = 10f64.powi(decimals as i32);
-    let rounded = (x * factor).round() / factor;
-    // Rounding a small negative number can give -0, which should read as 0.
-    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-    format!("{rounded:.decimals$}")
+use manyi_core::display::format_fixed;
+
+/// `x` rounded half away from zero, on the number as written, to `decimals` places.
+pub fn fixed(x: f64, decimals: u32) -> String {
+    format_fixed(x, decimals)
 }
 
 /// An optional statistic, or a dash when it cannot be computed.
-pub fn fixed_or_dash(x: Option<f64>, decimals: usize) -> String {
+pub fn fixed_or_dash(x: Option<f64>, decimals: u32) -> String {
     x.map_or_else(|| "—".to_owned(), |x| fixed(x, decimals))
 }
 
-/// A scale point as typed in the definition: `7`, not `7.0`.
+/// A scale point as typed in the definition: `7`, not `7.0`, which is what `{}` writes.
 pub fn point(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
+    x.to_string()
 }
 
 #[cfg(test)]
@@ -32,8 +27,11 @@ mod tests {
         assert_eq!(fixed(2.25, 1), "2.3");
         assert_eq!(fixed(-2.25, 1), "-2.3");
         assert_eq!(fixed(-0.01, 1), "0.0");
+        // Rounded as written (2.675), not as the binary value 2.67499… would round.
+        assert_eq!(fixed(2.675, 2), "2.68");
         assert_eq!(fixed_or_dash(None, 1), "—");
         assert_eq!(point(7.0), "7");
         assert_eq!(point(2.5), "2.5");
+        assert_eq!(point(-0.5), "-0.5");
     }
 }

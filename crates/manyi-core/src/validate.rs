@@ -89,68 +89,99 @@ fn is_survey_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-struct Checker {
+/// Collects problems. With `PATHS` it records each one with its path and message; without, it
+/// only notes that there was one, and the closures that would write them are never called, so
+/// a build that only asks [`is_valid_survey`] carries none of that formatting.
+struct Checker<const PATHS: bool> {
     problems: Vec<Problem>,
+    failed: bool,
 }
 
-impl Checker {
-    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            path: path.into(),
-            message: message.into(),
-        });
+impl<const PATHS: bool> Checker<PATHS> {
+    fn new() -> Self {
+        Checker {
+            problems: Vec::new(),
+            failed: false,
+        }
     }
 
-    fn weight(&mut self, path: String, weight: Option<f64>) {
+    fn push<P: Into<String>, M: Into<String>>(
+        &mut self,
+        path: impl FnOnce() -> P,
+        message: impl FnOnce() -> M,
+    ) {
+        self.failed = true;
+        if PATHS {
+            self.problems.push(Problem {
+                path: path().into(),
+                message: message().into(),
+            });
+        }
+    }
+
+    fn weight(&mut self, path: impl FnOnce() -> String, weight: Option<f64>) {
         if let Some(w) = weight
             && (!w.is_finite() || w < 0.0)
         {
-            self.push(path, format!("weight must be a number ≥ 0, found {w}"));
+            self.push(path, || format!("weight must be a number ≥ 0, found {w}"));
         }
     }
 }
 
 /// Checks a parsed definition and returns every problem found (empty when valid).
 pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    check_survey::<true>(survey).problems
+}
+
+/// Whether a parsed definition is valid: [`validate_survey`] finds nothing. For a reader that
+/// only needs the answer (the survey runner), without the code that describes problems.
+pub fn is_valid_survey(survey: &Survey) -> bool {
+    !check_survey::<false>(survey).failed
+}
+
+fn check_survey<const PATHS: bool>(survey: &Survey) -> Checker<PATHS> {
+    let mut c = Checker::new();
 
     if !is_survey_id(&survey.id) {
         c.push(
-            "$.id",
-            format!(
-                "survey id {:?} must be 1–64 characters of a–z, 0–9, `_` or `-`",
-                survey.id
-            ),
+            || "$.id",
+            || {
+                format!(
+                    "survey id {:?} must be 1–64 characters of a–z, 0–9, `_` or `-`",
+                    survey.id
+                )
+            },
         );
     }
     if survey.version == 0 {
-        c.push("$.version", "version starts at 1");
+        c.push(|| "$.version", || "version starts at 1");
     }
     if survey.title.is_blank() {
-        c.push("$.title", "the title is empty");
+        c.push(|| "$.title", || "the title is empty");
     }
     if survey.default_locale.trim().is_empty() {
-        c.push("$.default_locale", "the default locale is empty");
+        c.push(|| "$.default_locale", || "the default locale is empty");
     }
     if !survey.locales.is_empty() && !survey.locales.contains(&survey.default_locale) {
         c.push(
-            "$.locales",
-            format!(
-                "the locales do not include the default locale {:?}",
-                survey.default_locale
-            ),
+            || "$.locales",
+            || {
+                format!(
+                    "the locales do not include the default locale {:?}",
+                    survey.default_locale
+                )
+            },
         );
     }
     let coverage = survey.scoring.min_coverage;
     if !(coverage > 0.0 && coverage <= 1.0) {
         c.push(
-            "$.scoring.min_coverage",
-            format!(
-                "the minimum answered-weight share must be above 0 and at most 1, found {coverage}"
-            ),
-        );
+            || "$.scoring.min_coverage",
+            || {
+ format!(
+                "the minimum answered-weight share must be above 0 and at most 1, found {coverage}")
+ },
+ );
     }
 
     let mut dimension_ids: HashMap<&str, usize> = HashMap::new();
@@ -158,24 +189,26 @@ pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
         let path = format!("$.dimensions[{i}]");
         if !is_id(&d.id) {
             c.push(
-                format!("{path}.id"),
-                format!("dimension id {:?} must use only a–z, 0–9 and `_`", d.id),
+                || format!("{path}.id"),
+                || format!("dimension id {:?} must use only a–z, 0–9 and `_`", d.id),
             );
         }
         if let Some(first) = dimension_ids.insert(&d.id, i) {
             c.push(
-                format!("{path}.id"),
-                format!(
-                    "dimension id {:?} is already used by $.dimensions[{first}]",
-                    d.id
-                ),
+                || format!("{path}.id"),
+                || {
+                    format!(
+                        "dimension id {:?} is already used by $.dimensions[{first}]",
+                        d.id
+                    )
+                },
             );
         }
-        c.weight(format!("{path}.weight"), d.weight);
+        c.weight(|| format!("{path}.weight"), d.weight);
     }
 
     if survey.pages.is_empty() {
-        c.push("$.pages", "a survey needs at least one page");
+        c.push(|| "$.pages", || "a survey needs at least one page");
     }
 
     let mut page_ids: HashMap<&str, usize> = HashMap::new();
@@ -190,20 +223,20 @@ pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
         let page_path = format!("$.pages[{pi}]");
         if !is_id(&page.id) {
             c.push(
-                format!("{page_path}.id"),
-                format!("page id {:?} must use only a–z, 0–9 and `_`", page.id),
+                || format!("{page_path}.id"),
+                || format!("page id {:?} must use only a–z, 0–9 and `_`", page.id),
             );
         }
         if let Some(first) = page_ids.insert(&page.id, pi) {
             c.push(
-                format!("{page_path}.id"),
-                format!("page id {:?} is already used by $.pages[{first}]", page.id),
+                || format!("{page_path}.id"),
+                || format!("page id {:?} is already used by $.pages[{first}]", page.id),
             );
         }
         if page.questions.is_empty() {
             c.push(
-                format!("{page_path}.questions"),
-                "a page needs at least one question",
+                || format!("{page_path}.questions"),
+                || "a page needs at least one question",
             );
         }
         for (qi, q) in page.questions.iter().enumerate() {
@@ -220,15 +253,19 @@ pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
                 let name = metric_name(metric);
                 if let Some(first) = metrics.insert(name, path.clone()) {
                     c.push(
-                        format!("{path}.metric"),
-                        format!("metric {name} is already marked on {first}; mark one question per metric"),
+                        || format!("{path}.metric"),
+                        || {
+                            format!(
+                                "metric {name} is already marked on {first}; mark one question per metric"
+                            )
+                        },
                     );
                 }
             }
             if seen_questions.contains_key(q.id.as_str()) {
                 c.push(
-                    format!("{path}.id"),
-                    format!("question id {:?} is used twice", q.id),
+                    || format!("{path}.id"),
+                    || format!("question id {:?} is used twice", q.id),
                 );
             } else {
                 seen_questions.insert(&q.id, (order, q));
@@ -244,23 +281,23 @@ pub fn validate_survey(survey: &Survey) -> Vec<Problem> {
         .collect();
     if !weighted.is_empty() && weighted.iter().all(|d| d.effective_weight() == 0.0) {
         c.push(
-            "$.dimensions",
-            "every dimension with items has weight 0, so the composite index cannot be computed",
+            || "$.dimensions",
+            || "every dimension with items has weight 0, so the composite index cannot be computed",
         );
     }
     for (i, d) in survey.dimensions.iter().enumerate() {
         if !used_dimensions.contains(d.id.as_str()) {
             c.push(
-                format!("$.dimensions[{i}]"),
-                format!("dimension {:?} has no items", d.id),
+                || format!("$.dimensions[{i}]"),
+                || format!("dimension {:?} has no items", d.id),
             );
         }
     }
-    c.problems
+    c
 }
 
-fn check_question(
-    c: &mut Checker,
+fn check_question<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
     survey: &Survey,
     q: &Question,
     path: &str,
@@ -269,96 +306,101 @@ fn check_question(
 ) {
     if !is_id(&q.id) {
         c.push(
-            format!("{path}.id"),
-            format!("question id {:?} must use only a–z, 0–9 and `_`", q.id),
+            || format!("{path}.id"),
+            || format!("question id {:?} must use only a–z, 0–9 and `_`", q.id),
         );
     }
     if q.text.is_blank() {
-        c.push(format!("{path}.text"), "the question text is empty");
+        c.push(|| format!("{path}.text"), || "the question text is empty");
     }
     let scaled = q.kind.is_scaled();
-    let check_dimension = |c: &mut Checker, dim: &Option<String>, at: String| {
+    let check_dimension = |c: &mut Checker<PATHS>, dim: &Option<String>, at: String| {
         if let Some(dim) = dim
             && !dimensions.contains_key(dim.as_str())
         {
-            c.push(at, format!("unknown dimension {dim:?}"));
+            c.push(|| at, || format!("unknown dimension {dim:?}"));
         }
     };
     if q.kind == QuestionKind::Matrix {
         if q.dimension.is_some() {
             c.push(
-                format!("{path}.dimension"),
-                "a matrix question takes its dimensions per row (rows[].dimension)",
+                || format!("{path}.dimension"),
+                || "a matrix question takes its dimensions per row (rows[].dimension)",
             );
         }
         if q.reverse {
             c.push(
-                format!("{path}.reverse"),
-                "a matrix question is reversed per row (rows[].reverse)",
+                || format!("{path}.reverse"),
+                || "a matrix question is reversed per row (rows[].reverse)",
             );
         }
     } else {
         check_dimension(c, &q.dimension, format!("{path}.dimension"));
         if (q.dimension.is_some() || q.reverse) && !scaled {
             c.push(
-                path.to_owned(),
-                format!(
+                || path.to_owned(),
+                || {
+ format!(
                     "only scaled questions (nps, rating, likert, matrix) can have a dimension or be reversed, not {}",
-                    kind_name(q.kind)
-                ),
-            );
+                    kind_name(q.kind))
+ },
+ );
         }
     }
-    c.weight(format!("{path}.weight"), q.weight);
+    c.weight(|| format!("{path}.weight"), q.weight);
 
     match (&q.scale, q.kind) {
         (Some(_), kind) if !scaled => c.push(
-            format!("{path}.scale"),
-            format!("a {} question has no scale", kind_name(kind)),
+            || format!("{path}.scale"),
+            || format!("a {} question has no scale", kind_name(kind)),
         ),
         // A standard NPS scale falls through to the general checks, which check its labels.
         (Some(scale), QuestionKind::Nps)
             if scale.min != 0.0 || scale.max != 10.0 || scale.step.is_some_and(|s| s != 1.0) =>
         {
             c.push(
-                format!("{path}.scale"),
-                "an NPS question is always 0–10 in steps of 1; its scale may only add labels",
+                || format!("{path}.scale"),
+                || "an NPS question is always 0–10 in steps of 1; its scale may only add labels",
             );
         }
         (Some(scale), _) => {
             if !scale.min.is_finite() || !scale.max.is_finite() || scale.min >= scale.max {
                 c.push(
-                    format!("{path}.scale"),
-                    format!(
-                        "scale min ({}) must be below max ({})",
-                        scale.min, scale.max
-                    ),
+                    || format!("{path}.scale"),
+                    || {
+                        format!(
+                            "scale min ({}) must be below max ({})",
+                            scale.min, scale.max
+                        )
+                    },
                 );
             } else if let Some(step) = scale.step {
                 let count = (scale.max - scale.min) / step;
                 if !(step > 0.0) || (count - count.round()).abs() > 1e-9 {
                     c.push(
-                        format!("{path}.scale.step"),
-                        format!(
-                            "step {step} must be positive and divide max − min ({})",
-                            scale.max - scale.min
-                        ),
+                        || format!("{path}.scale.step"),
+                        || {
+                            format!(
+                                "step {step} must be positive and divide max − min ({})",
+                                scale.max - scale.min
+                            )
+                        },
                     );
                 } else if count > 100.0 {
                     c.push(
-                        format!("{path}.scale"),
-                        "a scale may have at most 101 points",
+                        || format!("{path}.scale"),
+                        || "a scale may have at most 101 points",
                     );
                 }
             } else if scale.max - scale.min > 100.0 {
                 c.push(
-                    format!("{path}.scale"),
-                    "a scale may have at most 101 points",
+                    || format!("{path}.scale"),
+                    || "a scale may have at most 101 points",
                 );
             } else if (scale.min - scale.min.round()).abs() > 1e-9 {
                 c.push(
-                    format!("{path}.scale.min"),
-                    "an integer scale (no step given) must start at an integer",
+                    || format!("{path}.scale.min"),
+                    || "an integer scale (no step given) must start at an integer",
                 );
             }
             // Labels are only checked on a sound scale; on a broken one every label would be
@@ -367,8 +409,8 @@ fn check_question(
             for (li, label) in scale.labels.iter().enumerate().filter(|_| sound) {
                 if !scale.contains(label.value) {
                     c.push(
-                        format!("{path}.scale.labels[{li}].value"),
-                        format!("{} is not a point of the scale", label.value),
+                        || format!("{path}.scale.labels[{li}].value"),
+                        || format!("{} is not a point of the scale", label.value),
                     );
                 }
             }
@@ -383,46 +425,48 @@ fn check_question(
     if has_options {
         if q.options.is_empty() {
             c.push(
-                format!("{path}.options"),
-                "a choice question needs at least one option",
+                || format!("{path}.options"),
+                || "a choice question needs at least one option",
             );
         }
         let mut values: HashMap<&str, usize> = HashMap::new();
         for (oi, option) in q.options.iter().enumerate() {
             if option.value.is_empty() {
                 c.push(
-                    format!("{path}.options[{oi}].value"),
-                    "an option value is empty",
+                    || format!("{path}.options[{oi}].value"),
+                    || "an option value is empty",
                 );
             }
             if let Some(first) = values.insert(&option.value, oi) {
                 c.push(
-                    format!("{path}.options[{oi}].value"),
-                    format!(
-                        "option value {:?} is already used by options[{first}]",
-                        option.value
-                    ),
+                    || format!("{path}.options[{oi}].value"),
+                    || {
+                        format!(
+                            "option value {:?} is already used by options[{first}]",
+                            option.value
+                        )
+                    },
                 );
             }
             if option.label.is_blank() {
                 c.push(
-                    format!("{path}.options[{oi}].label"),
-                    "the option label is empty",
+                    || format!("{path}.options[{oi}].label"),
+                    || "the option label is empty",
                 );
             }
         }
     } else if !q.options.is_empty() {
         c.push(
-            format!("{path}.options"),
-            format!("a {} question has no options", kind_name(q.kind)),
+            || format!("{path}.options"),
+            || format!("a {} question has no options", kind_name(q.kind)),
         );
     }
 
     if q.kind == QuestionKind::Matrix {
         if q.rows.is_empty() {
             c.push(
-                format!("{path}.rows"),
-                "a matrix question needs at least one row",
+                || format!("{path}.rows"),
+                || "a matrix question needs at least one row",
             );
         }
         let mut ids: HashMap<&str, usize> = HashMap::new();
@@ -430,26 +474,26 @@ fn check_question(
             let row_path = format!("{path}.rows[{ri}]");
             if !is_id(&row.id) {
                 c.push(
-                    format!("{row_path}.id"),
-                    format!("row id {:?} must use only a–z, 0–9 and `_`", row.id),
+                    || format!("{row_path}.id"),
+                    || format!("row id {:?} must use only a–z, 0–9 and `_`", row.id),
                 );
             }
             if let Some(first) = ids.insert(&row.id, ri) {
                 c.push(
-                    format!("{row_path}.id"),
-                    format!("row id {:?} is already used by rows[{first}]", row.id),
+                    || format!("{row_path}.id"),
+                    || format!("row id {:?} is already used by rows[{first}]", row.id),
                 );
             }
             if row.text.is_blank() {
-                c.push(format!("{row_path}.text"), "the row text is empty");
+                c.push(|| format!("{row_path}.text"), || "the row text is empty");
             }
             check_dimension(c, &row.dimension, format!("{row_path}.dimension"));
-            c.weight(format!("{row_path}.weight"), row.weight);
+            c.weight(|| format!("{row_path}.weight"), row.weight);
         }
     } else if !q.rows.is_empty() {
         c.push(
-            format!("{path}.rows"),
-            format!("a {} question has no rows", kind_name(q.kind)),
+            || format!("{path}.rows"),
+            || format!("a {} question has no rows", kind_name(q.kind)),
         );
     }
 
@@ -463,42 +507,42 @@ fn check_question(
         };
         if !ok {
             c.push(
-                format!("{path}.metric"),
-                format!(
+                || format!("{path}.metric"),
+                || {
+ format!(
                     "metric {} does not fit a {} question (NPS needs kind nps; CSAT and CES need rating or likert)",
                     metric_name(metric),
-                    kind_name(q.kind)
-                ),
-            );
+                    kind_name(q.kind))
+ },
+ );
         }
         if metric == Metric::Ces
             && let Some(scale) = q.effective_scale()
             && (scale.min != 1.0 || scale.max != 7.0 || scale.step() != 1.0)
         {
             c.push(
-                format!("{path}.scale"),
-                "CES 2.0 uses a 1–7 agreement scale; the old 1–5 effort scale must not be pooled with it",
-            );
+                || format!("{path}.scale"),
+                || "CES 2.0 uses a 1–7 agreement scale; the old 1–5 effort scale must not be pooled with it",);
         }
     }
 
     if q.kind == QuestionKind::Text {
         if q.max_length == Some(0) {
             c.push(
-                format!("{path}.max_length"),
-                "max_length must be at least 1",
+                || format!("{path}.max_length"),
+                || "max_length must be at least 1",
             );
         }
     } else if q.max_length.is_some() || q.multiline {
         c.push(
-            path.to_owned(),
-            "max_length and multiline apply only to text questions",
+            || path.to_owned(),
+            || "max_length and multiline apply only to text questions",
         );
     }
     if q.stars && q.kind != QuestionKind::Rating {
         c.push(
-            format!("{path}.stars"),
-            "stars apply only to rating questions",
+            || format!("{path}.stars"),
+            || "stars apply only to rating questions",
         );
     }
 
@@ -517,8 +561,8 @@ fn check_question(
 /// earlier answers only, and its string literals must be options of the choice questions they
 /// are compared with. A SurveyJS expression may use any question (SurveyJS re-evaluates
 /// conditions whenever any answer changes) and only the functions manyi implements.
-fn check_condition(
-    c: &mut Checker,
+fn check_condition<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
     survey: &Survey,
     q: &Question,
     at: String,
@@ -530,21 +574,21 @@ fn check_condition(
         ConditionText::SurveyJs(e) => return check_surveyjs(c, survey, at, &e.surveyjs),
     };
     match Condition::parse(text) {
-        Err(e) => c.push(at, format!("syntax error: {e}")),
+        Err(e) => c.push(|| at, || format!("syntax error: {e}")),
         Ok(condition) => {
             for var in condition.variables() {
                 if var.question == q.id {
                     c.push(
-                        at.clone(),
-                        format!("the condition refers to its own question {:?}", q.id),
+                        || at.clone(),
+                        || format!("the condition refers to its own question {:?}", q.id),
                     );
                     continue;
                 }
                 let Some((_, target)) = earlier.get(var.question.as_str()) else {
                     let later = survey.question(&var.question).is_some();
                     c.push(
-                            at.clone(),
-                            if later {
+                            || at.clone(),
+                            || if later {
                                 format!(
                                     "the condition refers to {:?}, which comes later; it may only use earlier answers",
                                     var.question
@@ -554,8 +598,7 @@ fn check_condition(
                                     "the condition refers to unknown question {:?}",
                                     var.question
                                 )
-                            },
-                        );
+                            },);
                     continue;
                 };
                 match (&var.row, target.kind) {
@@ -563,24 +606,28 @@ fn check_condition(
                         if !target.rows.iter().any(|r| &r.id == row) =>
                     {
                         c.push(
-                            at.clone(),
-                            format!("question {:?} has no row {row:?}", var.question),
+                            || at.clone(),
+                            || format!("question {:?} has no row {row:?}", var.question),
                         );
                     }
                     (Some(_), QuestionKind::Matrix) => {}
                     (Some(_), _) => c.push(
-                        at.clone(),
-                        format!(
-                            "{var} names a row, but {:?} is not a matrix question",
-                            var.question
-                        ),
+                        || at.clone(),
+                        || {
+                            format!(
+                                "{var} names a row, but {:?} is not a matrix question",
+                                var.question
+                            )
+                        },
                     ),
                     (None, QuestionKind::Matrix) => c.push(
-                        at.clone(),
-                        format!(
-                            "compare a matrix row ({}.ROW), not the whole matrix",
-                            var.question
-                        ),
+                        || at.clone(),
+                        || {
+                            format!(
+                                "compare a matrix row ({}.ROW), not the whole matrix",
+                                var.question
+                            )
+                        },
                     ),
                     _ => {}
                 }
@@ -597,8 +644,8 @@ fn check_condition(
                     && !target.options.iter().any(|o| &o.value == value)
                 {
                     c.push(
-                        at.clone(),
-                        format!("{value:?} is not an option of {:?}", var.question),
+                        || at.clone(),
+                        || format!("{value:?} is not an option of {:?}", var.question),
                     );
                 }
             }
@@ -606,19 +653,26 @@ fn check_condition(
     }
 }
 
-fn check_surveyjs(c: &mut Checker, survey: &Survey, at: String, text: &str) {
+fn check_surveyjs<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
+    survey: &Survey,
+    at: String,
+    text: &str,
+) {
     let expr = match Expr::parse(text) {
         Ok(expr) => expr,
-        Err(e) => return c.push(at, format!("syntax error: {e}")),
+        Err(e) => return c.push(|| at, || format!("syntax error: {e}")),
     };
     for name in expr.functions() {
         if !FUNCTIONS.contains(&name) {
             c.push(
-                at.clone(),
-                format!(
-                    "unknown function {name:?}; manyi evaluates {}",
-                    FUNCTIONS.join(", ")
-                ),
+                || at.clone(),
+                || {
+                    format!(
+                        "unknown function {name:?}; manyi evaluates {}",
+                        FUNCTIONS.join(", ")
+                    )
+                },
             );
         }
     }
@@ -629,10 +683,12 @@ fn check_surveyjs(c: &mut Checker, survey: &Survey, at: String, text: &str) {
         let question = variable_question(var);
         if survey.question(&question).is_none() {
             c.push(
-                at.clone(),
-                format!(
-                    "the expression refers to {{{var}}}, but there is no question {question:?}"
-                ),
+                || at.clone(),
+                || {
+                    format!(
+                        "the expression refers to {{{var}}}, but there is no question {question:?}"
+                    )
+                },
             );
         }
     }

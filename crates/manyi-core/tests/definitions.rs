@@ -3,7 +3,8 @@
 
 mod common;
 
-use manyi_core::validate::{DefinitionError, parse_survey};
+use manyi_core::Survey;
+use manyi_core::validate::{DefinitionError, is_valid_survey, parse_survey};
 use serde_json::Value;
 
 #[test]
@@ -40,6 +41,12 @@ fn definition_cases() {
                 )
             })
             .collect();
+        // The runner's yes-or-no check must agree with the full validation on every case.
+        if let Ok(survey) = serde_json::from_value::<Survey>(doc.clone())
+            && is_valid_survey(&survey) != expected.is_empty()
+        {
+            failures.push(format!("{name}: is_valid_survey disagrees with the problems"));
+        }
         let got = match &result {
             Ok(_) => Vec::new(),
             Err(DefinitionError::Invalid(problems)) => problems.clone(),

@@ -10,7 +10,7 @@ use crate::locale::UiLang;
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Change {
     difference: f64,
-    decimals: usize,
+    decimals: u32,
     p_value: Option<f64>,
 }
 

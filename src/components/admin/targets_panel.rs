@@ -22,7 +22,7 @@ fn metric_label(metric: TargetMetric) -> AnyMsg {
 }
 
 /// How many decimals a metric is shown with.
-fn decimals(metric: TargetMetric) -> usize {
+fn decimals(metric: TargetMetric) -> u32 {
     match metric {
         TargetMetric::Responses => 0,
         TargetMetric::Ces => 2,
