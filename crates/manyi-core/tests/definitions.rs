@@ -45,7 +45,9 @@ fn definition_cases() {
         if let Ok(survey) = serde_json::from_value::<Survey>(doc.clone())
             && is_valid_survey(&survey) != expected.is_empty()
         {
-            failures.push(format!("{name}: is_valid_survey disagrees with the problems"));
+            failures.push(format!(
+                "{name}: is_valid_survey disagrees with the problems"
+            ));
         }
         let got = match &result {
             Ok(_) => Vec::new(),
