@@ -1,12 +1,8 @@
 //! Number formatting for display. Reports keep full precision; only the screen rounds, by the
 //! rule the report format documents (`manyi_core::display`).
 
-use manyi_core::display::format_fixed;
-
 /// `x` rounded half away from zero, on the number as written, to `decimals` places.
-pub fn fixed(x: f64, decimals: u32) -> String {
-    format_fixed(x, decimals)
-}
+pub use manyi_core::display::format_fixed as fixed;
 
 /// An optional statistic, or a dash when it cannot be computed.
 pub fn fixed_or_dash(x: Option<f64>, decimals: u32) -> String {
