@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
+use super::table_card::TableCard;
 use crate::format::fixed_or_dash;
 use crate::i18n::{AdminMsg, Msg};
 use crate::locale::{SurveyText, UiLang};
@@ -48,25 +49,22 @@ pub fn DimensionTable(report: StoredValue<Report>, survey: StoredValue<Survey>) 
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="dimensions-heading">
-            <h3 id="dimensions-heading">{lang.t(Msg::Dimensions)}</h3>
-            <p class="help">{lang.t(AdminMsg::AlphaHelp)}</p>
-            <div class="table-wrap">
-                <table data-testid="dimension-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.t(Msg::Dimension)}</th>
-                            <th scope="col">{lang.t(Msg::Score)}</th>
-                            <th scope="col">{lang.t(Msg::Count)}</th>
-                            <th scope="col">{lang.t(Msg::Alpha)}</th>
-                            <th scope="col">{lang.t(AdminMsg::AlphaStd)}</th>
-                            <th scope="col">{lang.t(AdminMsg::Reliability)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
+        <TableCard
+            heading_id="dimensions-heading"
+            testid="dimension-table"
+            title=lang.t(Msg::Dimensions).into_any()
+            help=lang.t(AdminMsg::AlphaHelp).into_any()
+            headers=vec![
+                lang.t(Msg::Dimension).into_any(),
+                lang.t(Msg::Score).into_any(),
+                lang.t(Msg::Count).into_any(),
+                lang.t(Msg::Alpha).into_any(),
+                lang.t(AdminMsg::AlphaStd).into_any(),
+                lang.t(AdminMsg::Reliability).into_any(),
+            ]
+        >
+            {rows}
+        </TableCard>
     }
     .into_any()
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
+use super::table_card::TableCard;
 use crate::format::fixed_or_dash;
 use crate::i18n::{AdminMsg, Msg};
 use crate::locale::{SurveyText, UiLang};
@@ -58,24 +59,21 @@ pub fn ItemTable(report: StoredValue<Report>, survey: StoredValue<Survey>) -> im
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="items-heading">
-            <h3 id="items-heading">{lang.t(AdminMsg::Items)}</h3>
-            <div class="table-wrap">
-                <table data-testid="item-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.t(AdminMsg::Item)}</th>
-                            <th scope="col">{lang.t(Msg::Dimension)}</th>
-                            <th scope="col">{lang.t(Msg::Count)}</th>
-                            <th scope="col">{lang.t(Msg::Mean)}</th>
-                            <th scope="col">{lang.t(AdminMsg::ItemTotal)}</th>
-                            <th scope="col">{lang.t(AdminMsg::AlphaIfDeleted)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
+        <TableCard
+            heading_id="items-heading"
+            testid="item-table"
+            title=lang.t(AdminMsg::Items).into_any()
+            headers=vec![
+                lang.t(AdminMsg::Item).into_any(),
+                lang.t(Msg::Dimension).into_any(),
+                lang.t(Msg::Count).into_any(),
+                lang.t(Msg::Mean).into_any(),
+                lang.t(AdminMsg::ItemTotal).into_any(),
+                lang.t(AdminMsg::AlphaIfDeleted).into_any(),
+            ]
+        >
+            {rows}
+        </TableCard>
     }
     .into_any()
 }

@@ -17,6 +17,7 @@ mod segment_table;
 mod share_links;
 mod sign_in;
 mod survey_list;
+mod table_card;
 mod targets_panel;
 mod trend_chart;
 

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use manyi_core::Report;
 use manyi_core::report::MetaFilter;
 
+use super::table_card::TableCard;
 use crate::admin::Filters;
 use crate::format::{fixed, fixed_or_dash};
 use crate::i18n::{self, AdminMsg, Msg};
@@ -70,25 +71,22 @@ pub fn SegmentTable(report: StoredValue<Report>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="segments-heading">
-            <h3 id="segments-heading">{move || i18n::segments_by(lang.get(), &segments.key)}</h3>
-            <div class="table-wrap">
-                <table data-testid="segment-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{key.clone()}</th>
-                            <th scope="col">{lang.t(Msg::Responses)}</th>
-                            <th scope="col">{lang.t(Msg::Nps)}</th>
-                            <th scope="col">{lang.t(Msg::Csat)}</th>
-                            <th scope="col">{lang.t(Msg::Ces)}</th>
-                            <th scope="col">{lang.t(AdminMsg::CompositeIndex)}</th>
-                            <th scope="col">{lang.t(AdminMsg::Filter)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
+        <TableCard
+            heading_id="segments-heading"
+            testid="segment-table"
+            title=(move || i18n::segments_by(lang.get(), &segments.key)).into_any()
+            headers=vec![
+                key.clone().into_any(),
+                lang.t(Msg::Responses).into_any(),
+                lang.t(Msg::Nps).into_any(),
+                lang.t(Msg::Csat).into_any(),
+                lang.t(Msg::Ces).into_any(),
+                lang.t(AdminMsg::CompositeIndex).into_any(),
+                lang.t(AdminMsg::Filter).into_any(),
+            ]
+        >
+            {rows}
+        </TableCard>
     }
     .into_any()
 }
