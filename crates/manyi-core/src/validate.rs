@@ -178,10 +178,11 @@ fn check_survey<const PATHS: bool>(survey: &Survey) -> Checker<PATHS> {
         c.push(
             || "$.scoring.min_coverage",
             || {
- format!(
-                "the minimum answered-weight share must be above 0 and at most 1, found {coverage}")
- },
- );
+                format!(
+                    "the minimum answered-weight share must be above 0 and at most 1, found {coverage}"
+                )
+            },
+        );
     }
 
     let mut dimension_ids: HashMap<&str, usize> = HashMap::new();
@@ -340,11 +341,12 @@ fn check_question<const PATHS: bool>(
             c.push(
                 || path.to_owned(),
                 || {
- format!(
-                    "only scaled questions (nps, rating, likert, matrix) can have a dimension or be reversed, not {}",
-                    kind_name(q.kind))
- },
- );
+                    format!(
+                        "only scaled questions (nps, rating, likert, matrix) can have a dimension or be reversed, not {}",
+                        kind_name(q.kind)
+                    )
+                },
+            );
         }
     }
     c.weight(|| format!("{path}.weight"), q.weight);
@@ -509,12 +511,13 @@ fn check_question<const PATHS: bool>(
             c.push(
                 || format!("{path}.metric"),
                 || {
- format!(
-                    "metric {} does not fit a {} question (NPS needs kind nps; CSAT and CES need rating or likert)",
-                    metric_name(metric),
-                    kind_name(q.kind))
- },
- );
+                    format!(
+                        "metric {} does not fit a {} question (NPS needs kind nps; CSAT and CES need rating or likert)",
+                        metric_name(metric),
+                        kind_name(q.kind)
+                    )
+                },
+            );
         }
         if metric == Metric::Ces
             && let Some(scale) = q.effective_scale()
@@ -522,7 +525,10 @@ fn check_question<const PATHS: bool>(
         {
             c.push(
                 || format!("{path}.scale"),
-                || "CES 2.0 uses a 1–7 agreement scale; the old 1–5 effort scale must not be pooled with it",);
+                || {
+                    "CES 2.0 uses a 1–7 agreement scale; the old 1–5 effort scale must not be pooled with it"
+                },
+            );
         }
     }
 
@@ -587,18 +593,18 @@ fn check_condition<const PATHS: bool>(
                 let Some((_, target)) = earlier.get(var.question.as_str()) else {
                     let later = survey.question(&var.question).is_some();
                     c.push(
-                            || at.clone(),
-                            || if later {
-                                format!(
-                                    "the condition refers to {:?}, which comes later; it may only use earlier answers",
-                                    var.question
-                                )
-                            } else {
-                                format!(
-                                    "the condition refers to unknown question {:?}",
-                                    var.question
-                                )
-                            },);
+                        || at.clone(),
+                        || match later {
+                            true => format!(
+                                "the condition refers to {:?}, which comes later; it may only use earlier answers",
+                                var.question
+                            ),
+                            false => format!(
+                                "the condition refers to unknown question {:?}",
+                                var.question
+                            ),
+                        },
+                    );
                     continue;
                 };
                 match (&var.row, target.kind) {
