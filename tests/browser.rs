@@ -106,6 +106,16 @@ fn the_outbox_keeps_every_entry_and_survives_corruption() {
     assert_eq!(entries.len(), 1);
 }
 
+/// The app's IndexedDB database, opened directly to arrange or inspect records.
+async fn open_db() -> idb::Database {
+    idb::Factory::new()
+        .unwrap()
+        .open("manyi", None)
+        .unwrap()
+        .await
+        .unwrap()
+}
+
 /// The kiosk's IndexedDB outbox, emptied: created through the app (so it has its store and
 /// index), then cleared directly.
 async fn indexed_outbox() -> IndexedOutbox {
@@ -114,12 +124,7 @@ async fn indexed_outbox() -> IndexedOutbox {
         .summary()
         .await
         .expect("IndexedDB opens in the test browser");
-    let db = idb::Factory::new()
-        .unwrap()
-        .open("manyi", None)
-        .unwrap()
-        .await
-        .unwrap();
+    let db = open_db().await;
     let tx = db
         .transaction(&["outbox"], idb::TransactionMode::ReadWrite)
         .unwrap();
@@ -198,12 +203,7 @@ async fn responses_left_in_local_storage_move_into_indexeddb() {
 async fn an_unreadable_record_is_set_aside_and_does_not_block_the_queue() {
     store();
     let outbox = indexed_outbox().await;
-    let db = idb::Factory::new()
-        .unwrap()
-        .open("manyi", None)
-        .unwrap()
-        .await
-        .unwrap();
+    let db = open_db().await;
     let tx = db
         .transaction(&["outbox"], idb::TransactionMode::ReadWrite)
         .unwrap();
