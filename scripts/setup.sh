@@ -35,6 +35,15 @@ else
     rustup target add wasm32-unknown-unknown
 fi
 
+# Release builds of the browser bundles rebuild the standard library for size (see
+# scripts/build-app.sh), which needs its source.
+if rustup component list --installed | grep -qx rust-src; then
+    say "rust-src component present, skipping"
+else
+    say "adding the rust-src component"
+    rustup component add rust-src
+fi
+
 if [ "$(trunk --version 2>/dev/null || true)" = "trunk $TRUNK_VERSION" ]; then
     say "trunk $TRUNK_VERSION present, skipping"
 else
