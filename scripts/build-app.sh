@@ -32,12 +32,15 @@ for bundle in staff kiosk embed; do
     trunk build "$bundle.html" --dist "$out" "$@"
     cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/
 done
+if [ ! -d node_modules/workbox-build ] || [ ! -d node_modules/terser ]; then
+    npm install --no-save --no-audit --no-fund
+fi
+if [[ " $* " == *" --release "* ]]; then
+    node scripts/minify-js.mjs dist/manyi-*.js dist/public/boot.js
+fi
 node scripts/build-loader.mjs
 
 # The kiosk's service worker precaches the finished dist/, so it is written last.
-if [ ! -d node_modules/workbox-build ]; then
-    npm install --no-save --no-audit --no-fund
-fi
 node scripts/build-sw.mjs
 # Compressed copies for `manyi serve`, written after the service worker so it does not list them.
 node scripts/precompress.mjs
