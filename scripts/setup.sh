@@ -113,5 +113,11 @@ fi
 
 say "fetching crates so Trunk's offline build finds them"
 cargo fetch
+# The release build rebuilds the standard library, whose own dependencies (compiler_builtins,
+# dlmalloc, hashbrown, ...) must be in the registry cache too, or the offline build cannot
+# resolve them. The library's manifest uses an unstable Cargo feature, hence RUSTC_BOOTSTRAP.
+say "fetching the standard library's crates for the release build"
+RUSTC_BOOTSTRAP=1 cargo fetch --locked \
+    --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 
 say "done"
