@@ -76,6 +76,22 @@ test("an offline kiosk keeps every response through a browser restart and delive
     await page.reload();
     await page.waitForSelector(byTestId("kiosk-welcome"));
     assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
+    // The worker keeps what a kiosk loads and leaves the bundles it never loads to the network.
+    const cached = await page.evaluate(async () => {
+      const paths = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) {
+          paths.push(new URL(request.url).pathname);
+        }
+      }
+      return paths;
+    });
+    for (const path of ["/index.html", "/public/boot.js", "/manyi-kiosk_bg.wasm", "/templates/nps.json"]) {
+      assert.ok(cached.includes(path), `${path} is precached`);
+    }
+    for (const path of ["/manyi-staff_bg.wasm", "/manyi-app_bg.wasm", "/manyi-embed_bg.wasm"]) {
+      assert.ok(!cached.includes(path), `${path} is not precached`);
+    }
 
     // Offline: 40 finished sessions and 5 walk-aways discarded…
     await context.setOffline(true);
