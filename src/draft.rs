@@ -13,6 +13,7 @@ use crate::storage::{StorageError, Store};
 pub struct Draft {
     /// Answers to another version of the definition may not fit it, so they are not resumed.
     pub survey_version: u32,
+    #[serde(deserialize_with = "manyi_core::time::deserialize")]
     pub started_at: DateTime<FixedOffset>,
     pub page: usize,
     pub answers: BTreeMap<String, Answer>,

@@ -21,6 +21,7 @@ pub mod surveyjs;
 pub mod table;
 pub mod targets;
 pub mod templates;
+pub mod time;
 pub mod validate;
 pub mod visibility;
 

@@ -529,10 +529,18 @@ pub struct Response {
     pub survey_id: String,
     pub survey_version: u32,
     /// RFC 3339 with offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::deserialize_option"
+    )]
     pub started_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// RFC 3339 with offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::deserialize_option"
+    )]
     pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,

@@ -30,6 +30,7 @@ pub struct OutboxItem {
     /// The scores computed on the device (shown to the respondent; the server computes its
     /// own).
     pub scores: ResponseScores,
+    #[serde(deserialize_with = "crate::time::deserialize")]
     pub queued_at: chrono::DateTime<chrono::FixedOffset>,
     /// Set when the server refused the item; such items are kept but not re-sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -428,7 +428,9 @@ pub fn compare_means(current: &MeanStats, previous: &MeanStats) -> Option<MeanCo
 /// A comparison of the selected period with the one of equal length just before it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodComparison {
+    #[serde(deserialize_with = "crate::time::deserialize")]
     pub previous_from: DateTime<FixedOffset>,
+    #[serde(deserialize_with = "crate::time::deserialize")]
     pub previous_to: DateTime<FixedOffset>,
     pub previous: Summary,
     pub nps: Option<NpsComparison>,
@@ -960,6 +962,8 @@ pub struct TextAnswer {
     /// The question's id.
     pub question: String,
     pub text: String,
+    // `default`: a field read by a function of its own is no longer optional by itself.
+    #[serde(default, deserialize_with = "crate::time::deserialize_option")]
     pub submitted_at: Option<DateTime<FixedOffset>>,
 }
 
