@@ -10,6 +10,7 @@ use manyi_core::outbox::IngestReply;
 use manyi_core::targets::Target;
 use manyi_core::{LocalizedText, Report, Response};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// Why a request to the server failed. Every variant leaves the outbox unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,10 +22,11 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
-        /// The error's `details` as sent (`null` when none); [`ApiError::problems`] reads the
-        /// problems with paths in it. Kept as JSON here so the respondent's bundle, which never
-        /// shows them, does not carry their decoding.
-        details: serde_json::Value,
+        /// The error's `details` as the JSON text sent (`null` when none);
+        /// [`ApiError::problems`] reads the problems with paths in it. Kept as text rather than
+        /// a `serde_json::Value` so the respondent's bundle, which never shows them, carries
+        /// neither their decoding nor a JSON tree's (1.4 KB gzip).
+        details: String,
     },
     #[error("the server's reply could not be read: {0}")]
     Decode(String),
@@ -45,7 +47,7 @@ struct ErrorDetail {
     code: String,
     message: String,
     #[serde(default)]
-    details: Option<serde_json::Value>,
+    details: Option<Box<RawValue>>,
 }
 
 /// One problem a server listed: where (a JSON path) and what, with the kind of an import
@@ -65,9 +67,7 @@ impl ApiError {
     /// what they are.
     pub fn problems(&self) -> Vec<Detail> {
         match self {
-            ApiError::Status { details, .. } => {
-                serde_json::from_value(details.clone()).unwrap_or_default()
-            }
+            ApiError::Status { details, .. } => serde_json::from_str(details).unwrap_or_default(),
             _ => Vec::new(),
         }
     }
@@ -188,13 +188,16 @@ async fn error_of(response: gloo_net::http::Response) -> ApiError {
             status,
             code: body.error.code,
             message: body.error.message,
-            details: body.error.details.unwrap_or_default(),
+            details: body
+                .error
+                .details
+                .map_or_else(|| "null".to_owned(), |raw| raw.get().to_owned()),
         },
         Err(_) => ApiError::Status {
             status,
             code: "http".to_owned(),
             message: response.status_text(),
-            details: serde_json::Value::Null,
+            details: "null".to_owned(),
         },
     }
 }
