@@ -26,9 +26,9 @@ const EXPECTED: &str = "an RFC 3339 formatted date and time string";
 pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
     let mut s = text;
     let year = year(&mut s)?;
-    literal(&mut s, b'-')?;
+    literal(&mut s, '-')?;
     let month = number(&mut s, 2)?;
-    literal(&mut s, b'-')?;
+    literal(&mut s, '-')?;
     let day = number(&mut s, 2)?;
     // One separator, with nothing before it.
     match s.as_bytes().first()? {
@@ -36,9 +36,9 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
         _ => return None,
     }
     let hour = number(&mut s, 2)?;
-    literal(&mut s, b':')?;
+    literal(&mut s, ':')?;
     let minute = number(&mut s, 2)?;
-    literal(&mut s, b':')?;
+    literal(&mut s, ':')?;
     let second = number(&mut s, 2)?;
     let nano = match s.strip_prefix('.') {
         Some(rest) => {
@@ -87,10 +87,9 @@ fn year(s: &mut &str) -> Option<i64> {
     }
 }
 
-/// Whitespace, then `byte`.
-fn literal(s: &mut &str, byte: u8) -> Option<()> {
-    *s = s.trim_start();
-    *s = s.strip_prefix(char::from(byte))?;
+/// Whitespace, then `c`.
+fn literal(s: &mut &str, c: char) -> Option<()> {
+    *s = s.trim_start().strip_prefix(c)?;
     Some(())
 }
 
@@ -117,17 +116,12 @@ fn number_at_most(s: &mut &str, max: usize) -> Option<i64> {
 /// The digits after the decimal point, as nanoseconds: the first nine count, the rest are
 /// read and ignored.
 fn fraction(s: &mut &str) -> Option<u32> {
-    let digits = s.bytes().take(9).take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
-    }
-    let mut nano = 0u32;
-    for b in s[..digits].bytes() {
-        nano = nano * 10 + u32::from(b - b'0');
-    }
-    nano *= 10u32.pow(9 - digits as u32);
-    *s = s[digits..].trim_start_matches(|c: char| c.is_ascii_digit());
-    Some(nano)
+    let before = s.len();
+    let value = number_at_most(s, 9)?;
+    let digits = before - s.len();
+    *s = s.trim_start_matches(|c: char| c.is_ascii_digit());
+    // At most nine digits, so the value and its scaled form stay below 10^9.
+    Some(value as u32 * 10u32.pow(9 - digits as u32))
 }
 
 /// `Z`, `z`, `UTC` in any case, or a sign, two digits of hours, any run of colons and
