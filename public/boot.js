@@ -13,11 +13,72 @@ const name = under("/s")
     : under("/kiosk")
       ? "manyi-kiosk"
       : "manyi-staff";
-// The wasm is requested before the glue module that instantiates it has loaded, so the two
-// downloads overlap instead of following each other; `init` accepts the pending response.
-const wasm = fetch(`/${name}_bg.wasm`);
-const { default: init } = await import(`/${name}.js`);
-init({ module_or_path: wasm });
+
+// What the page says when the app cannot start (its files did not arrive) or has stopped (a
+// release build traps on a panic, after which the wasm must not be called again). The app's own
+// strings are in the wasm, which is exactly what is missing here, so these few live in this
+// file. The language is chosen as the app chooses it (`locale::ui_lang`): `?lang`, then the
+// browser's languages, then Simplified Chinese.
+const TEXT = {
+  "zh-CN": ["页面未能加载。请检查网络连接，然后重新加载。", "页面出了问题。请重新加载以继续。", "重新加载"],
+  "zh-TW": ["頁面未能載入。請檢查網路連線，然後重新載入。", "頁面發生問題。請重新載入以繼續。", "重新載入"],
+  en: ["This page could not be loaded. Check the connection, then reload.", "Something went wrong on this page. Reload it to continue.", "Reload"],
+};
+const langOf = (tag) => {
+  const [first, ...rest] = (tag || "").toLowerCase().split(/[-_]/);
+  if (first === "en") return "en";
+  if (first !== "zh") return null;
+  return rest.some((p) => ["tw", "hk", "mo", "hant"].includes(p)) ? "zh-TW" : "zh-CN";
+};
+let shown = false;
+const stop = (crashed) => {
+  if (shown) return;
+  shown = true;
+  const lang =
+    [new URLSearchParams(location.search).get("lang"), ...navigator.languages].map(langOf).find(Boolean) ||
+    "zh-CN";
+  const [failed, broken, reload] = TEXT[lang];
+  // Whatever the app had drawn is dead: it stays visible behind the message but can no longer
+  // be reached by keyboard or pointer.
+  for (const el of document.body.children) el.inert = true;
+  const box = document.createElement("div");
+  box.className = "boot-alert";
+  box.setAttribute("role", "alert");
+  box.dataset.testid = crashed ? "app-stopped" : "load-failed";
+  const text = document.createElement("p");
+  text.textContent = crashed ? broken : failed;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button primary";
+  button.dataset.testid = "reload";
+  button.textContent = reload;
+  button.onclick = () => location.reload();
+  box.append(text, button);
+  document.documentElement.lang = lang;
+  document.body.prepend(box);
+  button.focus();
+};
+const trapped = (error) => error instanceof WebAssembly.RuntimeError;
+addEventListener("error", (event) => trapped(event.error) && stop(true));
+addEventListener("unhandledrejection", (event) => trapped(event.reason) && stop(true));
+
+try {
+  // The wasm is requested before the glue module that instantiates it has loaded, so the two
+  // downloads overlap instead of following each other; `init` accepts the pending response.
+  const wasm = fetch(`/${name}_bg.wasm`).then((response) => {
+    if (!response.ok) throw new Error(`${response.status} for ${response.url}`);
+    return response;
+  });
+  // Handled by `init` below; marking it handled now keeps a failure that arrives before the glue
+  // module from being reported as an unhandled rejection.
+  wasm.catch(() => {});
+  const { default: init } = await import(`/${name}.js`);
+  await init({ module_or_path: wasm });
+} catch (error) {
+  // A trap while starting is a stopped app; anything else means the files did not arrive whole.
+  console.warn("the app did not start:", error);
+  stop(trapped(error));
+}
 
 // A kiosk must start with the server out of reach, so its pages install the service worker
 // (dist/sw.js, written by scripts/build-sw.mjs). Other pages do without: a respondent on the

@@ -68,6 +68,13 @@ for (const { name, viewport } of SIZES) {
       await open(page, env.base, "/results?lang=en", byTestId("report-csat"));
       await shot("results");
       assert.deepEqual(page.errors, []);
+
+      // What public/boot.js shows over an app that has stopped (tests/e2e/boot.test.mjs).
+      await open(page, env.base, "/s/nps?lang=en", byTestId("runner"));
+      await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError("unreachable"); }));
+      await page.waitForSelector(byTestId("app-stopped"));
+      await shot("app-stopped");
+      assert.deepEqual(page.errors, ["RuntimeError: unreachable"]);
       await page.context().close();
     });
   }
