@@ -134,6 +134,16 @@ pub fn app(state: AppState) -> Router {
                         .precompressed_br()
                         .precompressed_gzip(),
                 );
+            // The app's file names carry no hash (public/boot.js loads them by name), so a
+            // browser must ask whether a file changed before using its copy: a cached glue module
+            // from one release beside another release's wasm would not start. The question costs
+            // a 304 without a body when nothing changed (ServeDir answers If-Modified-Since).
+            let files = tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(files);
             router
                 .route("/embed/{survey_id}", get(embed::embed_page))
                 .route("/embed.js", get(embed::loader))

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use common::*;
 use http_body_util::BodyExt;
 use manyi_server::{AppState, app};
@@ -382,6 +382,47 @@ async fn app_files_are_served_from_their_precompressed_copies_when_the_browser_a
         (status, kind.to_str().unwrap(), encoding),
         (StatusCode::OK, "text/css", None)
     );
+    std::fs::remove_dir_all(&dist).unwrap();
+}
+
+#[tokio::test]
+async fn app_files_are_revalidated_before_a_cached_copy_is_used() {
+    let dist = temp_dist();
+    std::fs::write(dist.join("app_bg.wasm"), b"\0asm release one").unwrap();
+    let b = sqlite().await;
+    let router = router_with_app(&b, &dist);
+    let get = |path: &'static str, since: Option<HeaderValue>| {
+        let router = router.clone();
+        async move {
+            let mut request = Request::get(path);
+            if let Some(since) = since {
+                request = request.header(header::IF_MODIFIED_SINCE, since);
+            }
+            let response = router
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, headers, body.len())
+        }
+    };
+    // Files by name, and the page every client route gets, must be revalidated: their names do
+    // not change between releases.
+    for path in ["/app_bg.wasm", "/main.css", "/s/nps"] {
+        let (status, headers, _) = get(path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{path}");
+        let modified = headers[header::LAST_MODIFIED].clone();
+        // Unchanged since the browser's copy: an answer without a body.
+        let (status, _, length) = get(path, Some(modified)).await;
+        assert_eq!((status, length), (StatusCode::NOT_MODIFIED, 0), "{path}");
+    }
+    // The API's replies are not files and keep their own caching rules.
+    let (status, headers, _) = get("/api/v1/surveys/nps", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CACHE_CONTROL), None);
     std::fs::remove_dir_all(&dist).unwrap();
 }
 
