@@ -82,6 +82,10 @@ thread_local! {
     /// The outcome of discovery once the server (or a static file server) has answered.
     static DISCOVERED: std::cell::RefCell<Option<Option<String>>> =
         const { std::cell::RefCell::new(None) };
+    /// Discovery under way, as a promise every caller can wait on: the sync engine and the
+    /// survey lookup both ask at start-up, and one request answers both.
+    static DISCOVERING: std::cell::RefCell<Option<js_sys::Promise>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Sends to `api` (an API base such as `https://manyi.example/api/v1`) instead of the server
@@ -92,20 +96,48 @@ pub fn use_endpoint(api: String) {
 
 /// The API base (such as `/api/v1`) of the server that served the app, or `None` when the app
 /// was served without one. The answer is remembered for the page's life; a failed request is
-/// not, so discovery is tried again once the network is back.
+/// not, so discovery is tried again once the network is back. Callers that ask while a request
+/// is under way share it.
 pub async fn discover() -> Option<String> {
     if let Some(known) = DISCOVERED.with(|d| d.borrow().clone()) {
         return known;
     }
+    let pending = DISCOVERING.with(|d| {
+        d.borrow_mut()
+            .get_or_insert_with(|| {
+                wasm_bindgen_futures::future_to_promise(async {
+                    let outcome = ask_for_config().await;
+                    DISCOVERING.with(|d| d.borrow_mut().take());
+                    if let Some(found) = &outcome {
+                        DISCOVERED.with(|d| *d.borrow_mut() = Some(found.clone()));
+                    }
+                    // A string is a server's API base, null a page served without one, and
+                    // undefined a request that failed.
+                    Ok(match outcome {
+                        Some(Some(api)) => api.into(),
+                        Some(None) => wasm_bindgen::JsValue::NULL,
+                        None => wasm_bindgen::JsValue::UNDEFINED,
+                    })
+                })
+            })
+            .clone()
+    });
+    wasm_bindgen_futures::JsFuture::from(pending)
+        .await
+        .ok()
+        .and_then(|api| api.as_string())
+}
+
+/// Asks the server that served the app for its configuration: `Some(Some(api))` from a manyi
+/// server, `Some(None)` from a static file server, `None` when the request failed.
+async fn ask_for_config() -> Option<Option<String>> {
     let response = Request::get("/manyi-config.json").send().await.ok()?;
     // A static server answers unknown paths with the app's HTML page, which is not JSON.
-    let found = if response.ok() {
+    Some(if response.ok() {
         response.json::<Config>().await.ok().map(|c| c.api)
     } else {
         None
-    };
-    DISCOVERED.with(|d| *d.borrow_mut() = Some(found.clone()));
-    found
+    })
 }
 
 /// The JSON text of the latest published version of survey `id`, or `None` when the server
