@@ -52,6 +52,18 @@ async function waitDelivered(page) {
 }
 
 /**
+ * Answers the NPS question of a one-page survey that is showing with `score`, submits, follows
+ * the thank-you screen's link home and waits until the response is delivered.
+ */
+async function answerNpsAndDeliver(page, score) {
+  await page.click(byTestId(`nps-opt-${score}`));
+  await page.click(byTestId("next"));
+  await page.waitForSelector(byTestId("thank-you"));
+  await page.click('[data-testid="thank-you"] a');
+  await waitDelivered(page);
+}
+
+/**
  * Runs `body` against a fresh server (its own database) with a page already on the home page and
  * the sync status shown; closes the browser and the server afterwards. `body` may replace
  * `env.server` (after a restart), and the replacement is the one stopped.
@@ -176,11 +188,7 @@ test("a survey published on the server runs in the browser, and offline from the
     await page.goto(`${server.base}/s/counter-visit?channel=e2e`);
     await page.waitForSelector(byTestId("nps-opt-9"));
     assert.equal(await page.textContent(byTestId("survey-title")), "Your visit");
-    await page.click(byTestId("nps-opt-9"));
-    await page.click(byTestId("next"));
-    await page.waitForSelector(byTestId("thank-you"));
-    await page.click('[data-testid="thank-you"] a');
-    await waitDelivered(page);
+    await answerNpsAndDeliver(page, 9);
     assert.deepEqual(rows(dir), { rows: 1, distinct: 1 });
 
     // With the server out of reach, the definition fetched last time still runs.
@@ -206,11 +214,7 @@ test("a respondent's page asks for the server's configuration once, for the look
     // The survey is looked up on the server, so both the lookup and the sync engine (which
     // starts with the page) have asked by the time it shows.
     await page.waitForSelector(byTestId("nps-opt-8"));
-    await page.click(byTestId("nps-opt-8"));
-    await page.click(byTestId("next"));
-    await page.waitForSelector(byTestId("thank-you"));
-    await page.click('[data-testid="thank-you"] a');
-    await waitDelivered(page);
+    await answerNpsAndDeliver(page, 8);
     assert.deepEqual(rows(dir), { rows: 1, distinct: 1 });
     // The home page is the staff's bundle, a page of its own, which asks once for itself.
     assert.equal(asked.length, 2, asked.join("\n"));
