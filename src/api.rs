@@ -6,7 +6,7 @@
 //! nothing and the app works locally only.
 
 use gloo_net::http::{Request, RequestBuilder};
-use manyi_core::outbox::IngestReply;
+use manyi_api::BatchReply;
 use manyi_core::targets::Target;
 use manyi_core::{LocalizedText, Report, Response};
 use serde::Deserialize;
@@ -198,7 +198,7 @@ pub async fn template_json(name: &str) -> Option<String> {
 }
 
 /// Sends a batch of responses; the reply lists a verdict per response, in order.
-pub async fn post_responses(api: &str, responses: &[&Response]) -> Result<IngestReply, ApiError> {
+pub async fn post_responses(api: &str, responses: &[&Response]) -> Result<BatchReply, ApiError> {
     let request = Request::post(&format!("{api}/responses"))
         .json(&responses)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
@@ -207,7 +207,7 @@ pub async fn post_responses(api: &str, responses: &[&Response]) -> Result<Ingest
         return Err(error_of(response).await);
     }
     response
-        .json::<IngestReply>()
+        .json::<BatchReply>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
 }

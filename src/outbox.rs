@@ -15,7 +15,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use manyi_core::outbox::{Applied, IngestReply, apply_reply, next_batch};
+use manyi_api::BatchReply;
+use manyi_core::outbox::{Applied, apply_reply, next_batch};
 use serde_json::value::RawValue;
 
 use crate::storage::{StorageError, Store};
@@ -62,7 +63,7 @@ pub trait OutboxStore {
 
     /// Applies the server's reply to a batch that was sent: acknowledged entries leave, refused
     /// ones stay marked with the reason (`manyi_core::outbox::apply_reply` decides).
-    fn settle(&self, sent: Vec<Queued>, reply: IngestReply) -> Pending<Applied>;
+    fn settle(&self, sent: Vec<Queued>, reply: BatchReply) -> Pending<Applied>;
 }
 
 /// The outbox in local storage.
@@ -96,10 +97,10 @@ impl OutboxStore for LocalOutbox {
         Box::pin(std::future::ready(batch))
     }
 
-    fn settle(&self, sent: Vec<Queued>, reply: IngestReply) -> Pending<Applied> {
+    fn settle(&self, sent: Vec<Queued>, reply: BatchReply) -> Pending<Applied> {
         let ids: Vec<String> = sent.into_iter().map(|q| q.entry.response.id).collect();
         Box::pin(std::future::ready(Store::open().and_then(|store| {
-            update(&store, |items| apply_reply(items, &ids, &reply))
+            update(&store, |items| apply_reply(items, &ids, &reply.verdicts()))
         })))
     }
 }

@@ -20,7 +20,8 @@ use idb::{
     Database, Error as IdbError, Index, KeyPath, KeyRange, ObjectStore, Query, TransactionMode,
     TransactionResult,
 };
-use manyi_core::outbox::{Applied, IngestReply, apply_reply};
+use manyi_api::BatchReply;
+use manyi_core::outbox::{Applied, apply_reply};
 use wasm_bindgen::JsValue;
 
 use crate::outbox::{self, LocalOutbox, OutboxEntry, OutboxStore, Pending, Queued, Summary};
@@ -200,11 +201,11 @@ impl IndexedOutbox {
         &self,
         db: &Database,
         sent: Vec<Queued>,
-        reply: IngestReply,
+        reply: BatchReply,
     ) -> Result<Applied, StorageError> {
         let ids: Vec<String> = sent.iter().map(|q| q.entry.response.id.clone()).collect();
         let mut items: Vec<OutboxEntry> = sent.iter().map(|q| q.entry.clone()).collect();
-        let applied = apply_reply(&mut items, &ids, &reply);
+        let applied = apply_reply(&mut items, &ids, &reply.verdicts());
         let tx = db
             .transaction(&[STORE], TransactionMode::ReadWrite)
             .map_err(storage_error)?;
@@ -286,7 +287,7 @@ impl OutboxStore for IndexedOutbox {
         })
     }
 
-    fn settle(&self, sent: Vec<Queued>, reply: IngestReply) -> Pending<Applied> {
+    fn settle(&self, sent: Vec<Queued>, reply: BatchReply) -> Pending<Applied> {
         let this = self.clone();
         Box::pin(async move {
             // A batch read from local storage has no keys and is settled there.

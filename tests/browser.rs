@@ -7,13 +7,13 @@
 
 use chrono::{FixedOffset, TimeZone};
 use leptos::prelude::*;
+use manyi_api::{BatchReply, ItemResult};
 use manyi_app::components::runner::{GroupOption, GroupStyle, OptionGroup};
 use manyi_app::i18n::Lang;
 use manyi_app::locale::{SurveyText, UiLang};
 use manyi_app::outbox::{self, OUTBOX_KEY, OutboxEntry, OutboxStore};
 use manyi_app::outbox_idb::{self, IndexedOutbox};
 use manyi_app::storage::{CORRUPT_PREFIX, StorageError, Store};
-use manyi_core::outbox::IngestReply;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -153,12 +153,16 @@ async fn the_indexeddb_outbox_sends_oldest_first_and_settles_by_the_reply() {
     assert!(batch.iter().all(|q| q.key.is_some()));
     assert_eq!(batch[0].entry, entry(&id(1)), "read back as written");
 
-    let reply: IngestReply = serde_json::from_value(serde_json::json!({"results": [
-        {"id": id(1), "status": "accepted"},
-        {"id": id(2), "status": "rejected",
-         "error": {"code": "invalid_response", "message": "nps: 12 is out of range"}},
-    ]}))
+    let results: Vec<ItemResult> = serde_json::from_str(
+        &serde_json::json!([
+            {"id": id(1), "status": "accepted"},
+            {"id": id(2), "status": "rejected",
+             "error": {"code": "invalid_response", "message": "nps: 12 is out of range"}},
+        ])
+        .to_string(),
+    )
     .unwrap();
+    let reply = BatchReply::new(results);
     let applied = outbox.settle(batch, reply).await.unwrap();
     assert_eq!((applied.delivered, applied.refused), (1, 1));
 

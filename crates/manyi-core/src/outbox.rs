@@ -37,25 +37,16 @@ pub struct OutboxItem {
     pub refused: Option<Refusal>,
 }
 
-/// The server's verdict on one sent response, as its reply lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ItemVerdict {
-    pub id: Option<String>,
-    pub status: String,
-    #[serde(default)]
-    pub error: Option<VerdictError>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VerdictError {
-    pub code: String,
-    pub message: String,
-}
-
-/// The reply to `POST /api/v1/responses`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IngestReply {
-    pub results: Vec<ItemVerdict>,
+/// What the server's reply means for one sent item. The wire reply (`manyi_api::BatchReply`)
+/// says which, so this module does not depend on how the reply is spelled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The server has the response (stored now, or already stored identically): it leaves.
+    Delivered,
+    /// The server refused it: it stays, marked, and is not sent again automatically.
+    Refused(Refusal),
+    /// Nothing this client understands (a status from a newer server): it is sent again later.
+    Unsettled,
 }
 
 /// What applying a reply did.
@@ -78,19 +69,20 @@ pub fn next_batch(items: &[OutboxItem], max: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Applies the server's reply to the items that were sent (`sent` holds their ids, in the order
-/// they were sent). Items are matched by id, so the outbox may have changed meanwhile (a new
-/// response queued) without confusion. A reply that does not list a sent id changes nothing for
-/// that item: it is sent again later.
-pub fn apply_reply(items: &mut Vec<OutboxItem>, sent: &[String], reply: &IngestReply) -> Applied {
+/// Applies the server's verdicts to the items that were sent (`sent` holds their ids, in the
+/// order they were sent; `verdicts` the id each verdict names, when it names one, in the order of
+/// the reply). Items are matched by id, so the outbox may have changed meanwhile (a new response
+/// queued) without confusion. A reply that does not list a sent id changes nothing for that
+/// item: it is sent again later.
+pub fn apply_reply(
+    items: &mut Vec<OutboxItem>,
+    sent: &[String],
+    verdicts: &[(Option<&str>, Verdict)],
+) -> Applied {
     let mut applied = Applied::default();
-    for (id, verdict) in sent.iter().zip(&reply.results) {
+    for (id, (named, verdict)) in sent.iter().zip(verdicts) {
         // The verdict must be about this id; a reply in another order is not trusted blindly.
-        if verdict
-            .id
-            .as_deref()
-            .is_some_and(|v| !v.eq_ignore_ascii_case(id))
-        {
+        if named.is_some_and(|v| !v.eq_ignore_ascii_case(id)) {
             continue;
         }
         let Some(index) = items
@@ -99,24 +91,16 @@ pub fn apply_reply(items: &mut Vec<OutboxItem>, sent: &[String], reply: &IngestR
         else {
             continue;
         };
-        match verdict.status.as_str() {
-            "accepted" | "duplicate" => {
+        match verdict {
+            Verdict::Delivered => {
                 items.remove(index);
                 applied.delivered += 1;
             }
-            "conflict" | "rejected" => {
-                let error = verdict.error.clone().unwrap_or(VerdictError {
-                    code: verdict.status.clone(),
-                    message: String::new(),
-                });
-                items[index].refused = Some(Refusal {
-                    code: error.code,
-                    message: error.message,
-                });
+            Verdict::Refused(refusal) => {
+                items[index].refused = Some(refusal.clone());
                 applied.refused += 1;
             }
-            // An unknown status from a newer server: keep the item and try again later.
-            _ => {}
+            Verdict::Unsettled => {}
         }
     }
     applied

@@ -61,15 +61,26 @@ pub enum BucketUnit {
     Month,
 }
 
+impl BucketUnit {
+    pub const ALL: [BucketUnit; 3] = [BucketUnit::Day, BucketUnit::Week, BucketUnit::Month];
+
+    /// The unit's name, as the report's query and the CLI's `--bucket` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BucketUnit::Day => "day",
+            BucketUnit::Week => "week",
+            BucketUnit::Month => "month",
+        }
+    }
+}
+
 impl std::str::FromStr for BucketUnit {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "day" => Ok(BucketUnit::Day),
-            "week" => Ok(BucketUnit::Week),
-            "month" => Ok(BucketUnit::Month),
-            other => Err(format!("unknown bucket {other:?}: use day, week or month")),
-        }
+        BucketUnit::ALL
+            .into_iter()
+            .find(|unit| unit.as_str() == s)
+            .ok_or_else(|| format!("unknown bucket {s:?}: use day, week or month"))
     }
 }
 

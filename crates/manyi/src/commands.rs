@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Parser, Subcommand};
-use manyi_core::report::{BucketSpec, BucketUnit, ReportOptions, build_report_from_table};
+use manyi_api::ReportQuery;
+use manyi_core::report::{BucketUnit, build_report_from_table};
 use manyi_core::score::Plan;
 use manyi_core::validate::parse_survey;
 
@@ -187,30 +187,13 @@ pub struct ScoreArgs {
     /// Only responses submitted before this time (RFC 3339 or a date).
     #[arg(long)]
     pub to: Option<String>,
+    /// Only responses with this meta value, written key:value (split at the first colon), such
+    /// as channel:web.
+    #[arg(long)]
+    pub filter: Option<String>,
     /// Treat any bad row as an error (exit 1) instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-}
-
-/// Parses `+08:00`, `-05:30`, `Z` or `+0800`.
-pub fn parse_offset(text: &str) -> Result<FixedOffset> {
-    if text == "Z" || text == "z" {
-        return Ok(FixedOffset::east_opt(0).expect("zero is a valid offset"));
-    }
-    text.parse::<FixedOffset>()
-        .ok()
-        .with_context(|| format!("{text:?} is not a UTC offset such as +08:00"))
-}
-
-fn parse_instant(text: &str, offset: FixedOffset) -> Result<DateTime<FixedOffset>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t);
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .with_context(|| format!("{text:?} is neither an RFC 3339 time nor a YYYY-MM-DD date"))?;
-    date.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(offset).single())
-        .with_context(|| format!("{text:?} has no midnight in {offset}"))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
@@ -382,25 +365,16 @@ pub fn definition_schema() -> schemars::Schema {
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode> {
-    let offset = parse_offset(&args.utc_offset)?;
-    let options = ReportOptions {
-        from: args
-            .from
-            .as_deref()
-            .map(|t| parse_instant(t, offset))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|t| parse_instant(t, offset))
-            .transpose()?,
+    // The flags read exactly as the server's report query does.
+    let options = ReportQuery {
+        from: args.from,
+        to: args.to,
         segment: args.segment,
-        bucket: args.bucket.map(|unit| BucketSpec {
-            unit,
-            utc_offset: offset,
-        }),
-        filter: None,
-    };
+        bucket: args.bucket.map(|unit| unit.as_str().to_owned()),
+        utc_offset: Some(args.utc_offset),
+        filter: args.filter,
+    }
+    .options()?;
     let survey = load_survey(&args.survey)?;
     let plan = Plan::new(&survey);
     let loaded = load_responses(&args.responses, &plan)?;

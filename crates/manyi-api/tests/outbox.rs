@@ -1,6 +1,8 @@
-//! The outbox state machine: what leaves, what stays, what is sent next.
+//! The outbox state machine driven by the server's replies as they are written on the wire: what
+//! leaves, what stays, what is sent next.
 
-use manyi_core::outbox::{IngestReply, OutboxItem, apply_reply, next_batch};
+use manyi_api::{BatchReply, ItemResult};
+use manyi_core::outbox::{OutboxItem, apply_reply, next_batch};
 use serde_json::json;
 
 fn item(n: u32) -> OutboxItem {
@@ -22,8 +24,9 @@ fn id(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
-fn reply(results: serde_json::Value) -> IngestReply {
-    serde_json::from_value(json!({ "results": results })).unwrap()
+fn reply(results: serde_json::Value) -> BatchReply {
+    // Read from text, as a client reads it (error details are kept as raw JSON text).
+    BatchReply::new(serde_json::from_str::<Vec<ItemResult>>(&results.to_string()).unwrap())
 }
 
 #[test]
@@ -42,7 +45,7 @@ fn acknowledged_items_leave_refused_ones_stay_with_their_reason() {
             {"id": id(2).to_uppercase(), "status": "duplicate"},
             {"id": id(3), "status": "rejected", "error": {"code": "invalid_response", "message": "\"nps\" is required"}},
             {"id": id(4), "status": "conflict", "error": {"code": "conflict", "message": "a different response with this id is already stored"}},
-        ])),
+        ])).verdicts(),
     );
     assert_eq!((applied.delivered, applied.refused), (2, 2));
     let left: Vec<(&str, Option<&str>)> = items
@@ -77,7 +80,8 @@ fn a_reply_that_does_not_match_changes_nothing() {
         &reply(json!([
             {"id": id(9), "status": "accepted"},
             {"id": id(2), "status": "queued"},
-        ])),
+        ]))
+        .verdicts(),
     );
     assert_eq!((applied.delivered, applied.refused), (0, 0));
     assert_eq!(items.len(), 3);
@@ -93,7 +97,8 @@ fn items_queued_while_a_batch_was_in_flight_are_kept() {
     apply_reply(
         &mut items,
         &sent,
-        &reply(json!([{"id": id(1), "status": "accepted"}, {"id": id(2), "status": "accepted"}])),
+        &reply(json!([{"id": id(1), "status": "accepted"}, {"id": id(2), "status": "accepted"}]))
+            .verdicts(),
     );
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].response.id, id(3));

@@ -1,0 +1,36 @@
+//! manyi-api: the HTTP contract between `manyi serve`, the browser app and the CLI.
+//!
+//! Every type that crosses HTTP is defined here once: the server serialises it, the app and the
+//! CLI deserialise it, and the server's OpenAPI document is derived from it (the `openapi`
+//! feature). So is every rule both sides must agree on: the batch limit, how a report's query
+//! reads (dates, offsets, buckets, filters), which export formats exist and whether a JSON
+//! definition is SurveyJS's. The crate is plain data and pure functions over `manyi-core`'s
+//! formats, in the spirit of the `api-boundary` crate of leptos' `login_with_token_csr_only`:
+//! no HTTP library, no IO.
+//!
+//! Enumerations that a newer server may extend ([`ErrorCode`], [`ItemStatus`]) read any value:
+//! a code this build does not know is kept as [`ErrorCode::Other`], so an older app never fails
+//! to read a newer server's reply.
+
+mod error;
+mod export;
+mod ingest;
+mod meta;
+#[cfg(feature = "openapi")]
+pub mod openapi;
+mod query;
+mod string_enum;
+mod surveys;
+
+pub use error::{ErrorBody, ErrorCode, ErrorInfo};
+pub use export::ExportFormat;
+pub use ingest::{BatchReply, ItemResult, ItemStatus, MAX_BATCH};
+pub use meta::{API_BASE, Health, ManyiConfig};
+pub use query::{
+    DEFAULT_TEXTS, ExportQuery, MAX_TEXTS, QueryError, ReportQuery, TextsQuery, TextsReply,
+    parse_filter, parse_instant, parse_offset,
+};
+pub use surveys::{
+    AllowedOrigins, DefinitionFormat, ImportReport, OriginsBody, PublishQuery, Published,
+    SurveySummary, Targets, looks_like_surveyjs,
+};
