@@ -7,8 +7,8 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The prefix of every token, so a leaked one is recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "manyi_";

@@ -3,18 +3,27 @@
 //! The server never trusts a client's score: every response is validated against the survey
 //! version it answers and scored again with `manyi-core`. Responses are idempotent by their
 //! client-made UUID, so a client on a bad connection can re-send until it hears back.
+//!
+//! The modules are layered, each importing only those below it: `error`, `policy` and
+//! `openapi` at the bottom; `db`, `limit`, `state`, `extract`, `auth` and `cors` above them;
+//! the handlers in `routes/` (one module per resource) above those; `router`, which assembles
+//! the routes and layers, and `serve` at the top.
 
-pub mod app;
 pub mod auth;
+pub mod cors;
 pub mod db;
-pub mod embed;
 pub mod error;
+pub mod extract;
 pub mod limit;
 pub mod openapi;
-pub mod origins;
-pub mod staff;
-pub mod targets;
+pub mod policy;
+pub mod router;
+pub mod routes;
+pub mod serve;
+pub mod state;
 
-pub use app::{AppState, app, publish_templates, serve};
 pub use db::Db;
 pub use error::AppError;
+pub use router::app;
+pub use serve::{publish_templates, serve};
+pub use state::AppState;

@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::error::AppError;
 
 /// Requests per second a client may sustain, and how many it may send at once.
@@ -82,14 +81,15 @@ impl Limiter {
     }
 }
 
-/// Middleware for the public write endpoints.
+/// Middleware for the public write endpoints. It is given the limiter alone as its state, so
+/// the limit knows nothing of the rest of the server.
 pub async fn limit_writes(
-    State(state): State<AppState>,
+    State(limiter): State<Limiter>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
     next: Next,
 ) -> Response {
-    match state.limiter.take(peer.ip(), Instant::now()) {
+    match limiter.take(peer.ip(), Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
             let mut response = AppError::client(

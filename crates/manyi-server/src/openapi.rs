@@ -1,28 +1,25 @@
-//! The OpenAPI document served at `GET /api/v1/openapi.json`.
+//! The OpenAPI document's own parts: its description, tags and staff security scheme, the
+//! schemas of the core's formats, and the document as served (`routes/meta.rs` serves it at
+//! `GET /api/v1/openapi.json`).
 //!
 //! Nothing here is hand-written JSON. The operations come from the handlers'
 //! `#[utoipa::path]` annotations, collected by the same `routes!` list that builds the router
-//! (`app::documented_routes`), so a route cannot be served undocumented. The server's own reply
-//! types derive `utoipa::ToSchema`. The core's formats (definitions, responses) are not derived
-//! a second time: their schemars JSON Schema, the one `docs/survey.schema.json` is made from,
-//! goes into the document's components as it is, which OpenAPI 3.1 allows as it uses the same
-//! JSON Schema dialect (2020-12).
+//! (`router::documented_routes`), so a route cannot be served undocumented. The server's own
+//! reply types derive `utoipa::ToSchema`. The core's formats (definitions, responses) are not
+//! derived a second time: their schemars JSON Schema, the one `docs/survey.schema.json` is made
+//! from, goes into the document's components as it is, which OpenAPI 3.1 allows as it uses the
+//! same JSON Schema dialect (2020-12).
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use axum::Extension;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
-use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, OneOfBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Schema};
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
 use utoipa::{Modify, OpenApi};
-
-use crate::app::MAX_BATCH;
 
 /// The name of the bearer-token security scheme that staff routes declare (as
 /// `security(("staff_token" = []))`: utoipa takes only a literal there).
@@ -99,21 +96,6 @@ pub fn core_schemas() -> Map<String, Value> {
     schemas
 }
 
-/// `GET /api/v1/openapi.json`: this document.
-#[utoipa::path(
-    get,
-    path = "/v1/openapi.json",
-    tag = PUBLIC,
-    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json"))
-)]
-pub async fn openapi_json(Extension(doc): Extension<OpenApiJson>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        doc.0.to_string(),
-    )
-        .into_response()
-}
-
 /// The JSON Schema settings for the core's types: draft 2020-12 (OpenAPI 3.1's dialect), with
 /// references pointing into the document's components.
 fn schema_settings() -> SchemaSettings {
@@ -175,39 +157,6 @@ core_schema!(
     /// A text, either one string or a map of locale → string (`manyi_core::LocalizedText`).
     LocalizedTextSchema => manyi_core::LocalizedText
 );
-
-/// The body of `POST /api/v1/responses`: one response or an array of them. Documentation only;
-/// the handler reads the body itself so each response of a batch gets its own verdict.
-#[derive(Debug)]
-pub struct ResponseBatchSchema;
-
-impl utoipa::PartialSchema for ResponseBatchSchema {
-    fn schema() -> RefOr<Schema> {
-        let response = || Ref::from_schema_name(<ResponseSchema as utoipa::ToSchema>::name());
-        OneOfBuilder::new()
-            .description(Some(format!(
-                "One response, or an array of 1 to {MAX_BATCH} responses."
-            )))
-            .item(response())
-            .item(
-                ArrayBuilder::new()
-                    .items(response())
-                    .min_items(Some(1))
-                    .max_items(Some(MAX_BATCH)),
-            )
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ResponseBatchSchema {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("ResponseBatch")
-    }
-
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        <ResponseSchema as utoipa::ToSchema>::schemas(schemas);
-    }
-}
 
 /// A file such as an XLSX workbook.
 #[derive(Debug)]

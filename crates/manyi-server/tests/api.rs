@@ -245,7 +245,7 @@ async fn bad_requests_get_the_error_shape_and_leak_nothing() {
 
         let huge = format!(
             "{{\"padding\": \"{}\"}}",
-            "x".repeat(manyi_server::app::MAX_BODY_BYTES)
+            "x".repeat(manyi_server::policy::MAX_BODY_BYTES)
         );
         let (status, error) = call(&b.router, "POST", "/api/v1/responses", Some(huge)).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", b.name);

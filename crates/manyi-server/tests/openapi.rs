@@ -253,7 +253,7 @@ async fn parameters_and_errors_are_documented() {
     let origins = &doc["components"]["schemas"]["OriginsBody"]["properties"]["allowed_origins"];
     assert_eq!(
         origins["maxItems"].as_u64(),
-        Some(manyi_server::origins::MAX_ORIGINS as u64)
+        Some(manyi_server::routes::origins::MAX_ORIGINS as u64)
     );
     let body = &doc["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"]["$ref"];

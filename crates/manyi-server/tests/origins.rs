@@ -6,7 +6,7 @@ mod common;
 use axum::Router;
 use axum::http::StatusCode;
 use common::*;
-use manyi_server::app::APP_CSP;
+use manyi_server::policy::APP_CSP;
 use serde_json::{Value, json};
 
 const PORTAL: &str = "https://portal.example.com";

@@ -13,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use crate::app::{ApiPath, AppState, app_csp};
 use crate::error::AppError;
+use crate::extract::ApiPath;
+use crate::policy::app_csp;
+use crate::state::AppState;
 
 /// The refusal page's policy: nothing loads, no script runs, and any site may frame it.
 pub const REFUSAL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *";

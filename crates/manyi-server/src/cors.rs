@@ -1,6 +1,6 @@
-//! Per-survey allowed origins: the sites staff let embed a survey. The list belongs to the
-//! survey id, not to a version, and drives CORS on the public endpoints and `frame-ancestors`
-//! on the survey's embed page (`embed.rs`).
+//! Which site a request comes from, and the CORS headers that let a listed site's page read
+//! the reply. The lists themselves are a survey's allowed origins (`routes/origins.rs`); the
+//! public endpoints ask them through the helpers here.
 //!
 //! CORS concerns browsers only: it stops another site's page from reading a survey or sending
 //! responses through its visitors' browsers unless staff listed that site. A client outside a
@@ -9,28 +9,13 @@
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use axum::Json;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use manyi_core::validate::Problem;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use crate::app::{ApiPath, AppState, JsonBody};
-use crate::auth::Staff;
-use crate::error::{AppError, ErrorBody};
-use crate::openapi::{PUBLIC, STAFF};
-
-/// The most origins one survey may list; a portal needs a handful, and the list ends up in
-/// every embed page's `Content-Security-Policy` header.
-pub const MAX_ORIGINS: usize = 50;
-
-/// How long a browser may reuse a preflight answer, in seconds: short, so an origin removed
-/// from every list stops working soon.
-pub const PREFLIGHT_MAX_AGE: u32 = 600;
+use crate::state::AppState;
 
 /// An origin written as a browser writes it in `Origin`: `scheme://host[:port]` in lower case,
 /// without the scheme's default port, so a listed origin compares equal to the header. Anything
@@ -164,48 +149,6 @@ fn check_host(host: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A whole list checked: the normalised origins (duplicates kept once, in the given order), or
-/// every problem with its JSON path.
-pub fn validate_origins(entries: &[Value]) -> Result<Vec<String>, Vec<Problem>> {
-    let mut problems = Vec::new();
-    if entries.len() > MAX_ORIGINS {
-        problems.push(Problem {
-            path: "$.allowed_origins".to_owned(),
-            message: format!(
-                "a survey lists at most {MAX_ORIGINS} origins; this list has {}",
-                entries.len()
-            ),
-        });
-    }
-    let mut origins: Vec<String> = Vec::with_capacity(entries.len());
-    for (index, entry) in entries.iter().enumerate() {
-        let path = format!("$.allowed_origins[{index}]");
-        let Some(text) = entry.as_str() else {
-            problems.push(Problem {
-                path,
-                message: format!("{entry} is not a string"),
-            });
-            continue;
-        };
-        match normalise_origin(text) {
-            Ok(origin) => {
-                if !origins.contains(&origin) {
-                    origins.push(origin);
-                }
-            }
-            Err(reason) => problems.push(Problem {
-                path,
-                message: format!("{text:?} {reason}"),
-            }),
-        }
-    }
-    if problems.is_empty() {
-        Ok(origins)
-    } else {
-        Err(problems)
-    }
-}
-
 /// The `Origin` of a cross-origin request, normalised when it reads as one (an unreadable one
 /// such as `null`, sent by sandboxed frames, is kept as it is and matches no list). `None` when
 /// the request has no `Origin` or comes from the server's own origin.
@@ -263,158 +206,6 @@ pub fn allow_origin(response: &mut Response, origin: &str) {
             .headers_mut()
             .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
     }
-}
-
-/// A survey's allowed origins.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AllowedOrigins {
-    pub survey_id: String,
-    /// Normalised (`scheme://host[:port]`, lower case, no default port), in the order given.
-    #[schema(example = json!(["https://portal.example.com", "http://127.0.0.1:5173"]))]
-    pub allowed_origins: Vec<String>,
-}
-
-/// The body of `PUT /api/v1/surveys/{id}/origins`. The entries are read one by one so every bad
-/// one is reported with its path.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OriginsBody {
-    /// `scheme://host[:port]` with http or https; no path, query, wildcard or trailing slash.
-    #[schema(value_type = Vec<String>, max_items = 50, example = json!(["https://portal.example.com"]))]
-    pub allowed_origins: Vec<Value>,
-}
-
-/// `GET /api/v1/surveys/{id}/origins`. Public: the list is in every embed page's
-/// `frame-ancestors` header anyway, and a host site's developer can check it without a token.
-#[utoipa::path(
-    get,
-    path = "/v1/surveys/{id}/origins",
-    tag = PUBLIC,
-    params(("id" = String, Path, description = "The survey id")),
-    responses(
-        (status = 200, description = "The survey's allowed origins (empty when it may not be embedded)", body = AllowedOrigins),
-        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
-    )
-)]
-pub async fn get_origins(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<AllowedOrigins>, AppError> {
-    if !state.db.survey_exists(&id).await? {
-        return Err(AppError::not_found(format!("no survey {id:?}")));
-    }
-    let allowed_origins = state.db.allowed_origins(&id).await?;
-    Ok(Json(AllowedOrigins {
-        survey_id: id,
-        allowed_origins,
-    }))
-}
-
-/// `PUT /api/v1/surveys/{id}/origins`: replaces the list (an empty list stops embedding).
-#[utoipa::path(
-    put,
-    path = "/v1/surveys/{id}/origins",
-    tag = STAFF,
-    security(("staff_token" = [])),
-    params(("id" = String, Path, description = "The survey id")),
-    request_body = OriginsBody,
-    responses(
-        (status = 200, description = "The list as stored, normalised", body = AllowedOrigins),
-        (status = 400, description = "`malformed_json`, `unreadable_body`, or `malformed_origins` (not `{\"allowed_origins\": [...]}`)", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
-        (status = 413, description = "`body_too_large`", body = ErrorBody),
-        (status = 422, description = "`invalid_origins`: every bad entry in `details` as `{\"path\", \"message\"}`, e.g. `$.allowed_origins[2]`", body = ErrorBody),
-    )
-)]
-pub async fn put_origins(
-    staff: Staff,
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<AllowedOrigins>, AppError> {
-    if !state.db.survey_exists(&id).await? {
-        return Err(AppError::not_found(format!("no survey {id:?}")));
-    }
-    let body: OriginsBody = serde_json::from_value(body).map_err(|e| {
-        AppError::client(
-            StatusCode::BAD_REQUEST,
-            "malformed_origins",
-            format!("send {{\"allowed_origins\": [\"https://…\", …]}}: {e}"),
-        )
-    })?;
-    let origins = validate_origins(&body.allowed_origins).map_err(|problems| {
-        AppError::client(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_origins",
-            format!("the list has {} problem(s)", problems.len()),
-        )
-        .with_details(json!(problems))
-    })?;
-    state.db.set_allowed_origins(&id, &origins).await?;
-    tracing::info!(survey = %id, by = %staff.name, origins = origins.len(), "allowed origins replaced");
-    Ok(Json(AllowedOrigins {
-        survey_id: id,
-        allowed_origins: origins,
-    }))
-}
-
-/// `OPTIONS /api/v1/responses`: the CORS preflight a browser sends before posting JSON from
-/// another site. Allowed when some survey lists the origin; which surveys a response may go to
-/// is decided per response when it arrives.
-#[utoipa::path(
-    options,
-    path = "/v1/responses",
-    tag = PUBLIC,
-    params(("Origin" = Option<String>, Header, description = "The page's origin, set by the browser")),
-    responses(
-        (status = 204, description = "Allowed: `Access-Control-Allow-Origin` (the origin), \
-            `-Allow-Methods: POST`, `-Allow-Headers: content-type`, `-Max-Age`. Without a \
-            cross-origin `Origin`, a plain answer with `Allow`."),
-        (status = 403, description = "`origin_not_allowed`: no survey lists the origin; no CORS headers, so the browser refuses", body = ErrorBody),
-    )
-)]
-pub async fn preflight_responses(
-    State(state): State<AppState>,
-    CrossOrigin(origin): CrossOrigin,
-) -> Result<Response, AppError> {
-    let Some(origin) = origin else {
-        return Ok((StatusCode::NO_CONTENT, [(header::ALLOW, "OPTIONS, POST")]).into_response());
-    };
-    let mut response = if state.db.origin_listed(&origin).await? {
-        let mut response = (
-            StatusCode::NO_CONTENT,
-            [
-                (header::ACCESS_CONTROL_ALLOW_METHODS, "POST".to_owned()),
-                (
-                    header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    "content-type".to_owned(),
-                ),
-                (
-                    header::ACCESS_CONTROL_MAX_AGE,
-                    PREFLIGHT_MAX_AGE.to_string(),
-                ),
-            ],
-        )
-            .into_response();
-        allow_origin(&mut response, &origin);
-        response
-    } else {
-        origin_refused(&origin).into_response()
-    };
-    vary_origin(&mut response);
-    Ok(response)
-}
-
-/// The refusal of a request from an origin that no list names.
-pub fn origin_refused(origin: &str) -> AppError {
-    AppError::client(
-        StatusCode::FORBIDDEN,
-        "origin_not_allowed",
-        format!(
-            "no survey accepts requests from {origin}; staff can add it to a survey's allowed origins"
-        ),
-    )
 }
 
 /// Middleware on `POST /api/v1/responses`: every reply (including 400, 413 and 429, which are
@@ -495,28 +286,6 @@ mod tests {
             let error = normalise_origin(given).unwrap_err();
             assert!(error.contains(reason), "{given:?}: {error}");
         }
-    }
-
-    #[test]
-    fn a_list_reports_every_problem_with_its_path_and_keeps_duplicates_once() {
-        let list = vec![
-            json!("https://a.example"),
-            json!("HTTPS://A.example"),
-            json!(7),
-            json!("https://b.example/"),
-        ];
-        let problems = validate_origins(&list).unwrap_err();
-        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["$.allowed_origins[2]", "$.allowed_origins[3]"]);
-        assert_eq!(problems[0].message, "7 is not a string");
-        assert_eq!(validate_origins(&list[..2]).unwrap(), ["https://a.example"]);
-        let too_many: Vec<Value> = (0..=MAX_ORIGINS)
-            .map(|i| json!(format!("https://s{i}.example")))
-            .collect();
-        assert_eq!(
-            validate_origins(&too_many).unwrap_err()[0].path,
-            "$.allowed_origins"
-        );
     }
 
     #[test]

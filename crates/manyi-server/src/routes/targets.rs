@@ -9,10 +9,11 @@ use manyi_core::targets::{Target, validate_targets};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::app::{ApiPath, AppState, JsonBody};
 use crate::auth::Staff;
 use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::{STAFF, TargetSchema};
+use crate::state::AppState;
 
 /// A survey's targets.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -68,7 +69,7 @@ pub async fn put_targets(
     _staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-    JsonBody(body): JsonBody,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Targets>, AppError> {
     if !state.db.survey_exists(&id).await? {
         return Err(AppError::not_found(format!("no survey {id:?}")));

@@ -1,0 +1,403 @@
+//! Responses: ingestion (`POST /api/v1/responses`, public, where every response is validated
+//! and scored again before it is stored), and for staff the export and the deletion of one
+//! response.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use manyi_core::export::{self, Cell, ExportTable};
+use manyi_core::validate::Validator;
+use manyi_core::{ResponseScores, Survey, score_response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder};
+use utoipa::openapi::{Ref, RefOr, Schema};
+
+use crate::auth::Staff;
+use crate::cors::CrossOrigin;
+use crate::db::Stored;
+use crate::error::{AppError, ErrorBody, ErrorInfo};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, invalid_query};
+use crate::openapi::{BinarySchema, PUBLIC, ResponseSchema, STAFF};
+use crate::routes::surveys::latest;
+use crate::state::AppState;
+
+/// The most responses one request may carry.
+pub const MAX_BATCH: usize = 500;
+
+/// What became of one response of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    /// Stored now.
+    Accepted,
+    /// Already stored with identical content; nothing changed.
+    Duplicate,
+    /// Already stored with different content under this id; the stored one stays.
+    Conflict,
+    /// Not stored; `error` says why.
+    Rejected,
+}
+
+/// The outcome for one response of a batch.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ItemResult {
+    /// The response's id, when it had a readable one.
+    pub id: Option<String>,
+    pub status: ItemStatus,
+    /// For `conflict` and `rejected`: `malformed_response`, `unknown_survey`,
+    /// `invalid_response` (details: the core's response errors), `origin_not_allowed` or
+    /// `conflict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+/// The reply to a batch: counts, and one result per response in the order sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchReply {
+    pub accepted: usize,
+    pub duplicate: usize,
+    pub conflict: usize,
+    pub rejected: usize,
+    pub results: Vec<ItemResult>,
+}
+
+/// The body of `POST /api/v1/responses`: one response or an array of them. Documentation only;
+/// the handler reads the body itself so each response of a batch gets its own verdict.
+#[derive(Debug)]
+pub struct ResponseBatchSchema;
+
+impl utoipa::PartialSchema for ResponseBatchSchema {
+    fn schema() -> RefOr<Schema> {
+        let response = || Ref::from_schema_name(<ResponseSchema as utoipa::ToSchema>::name());
+        OneOfBuilder::new()
+            .description(Some(format!(
+                "One response, or an array of 1 to {MAX_BATCH} responses."
+            )))
+            .item(response())
+            .item(
+                ArrayBuilder::new()
+                    .items(response())
+                    .min_items(Some(1))
+                    .max_items(Some(MAX_BATCH)),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ResponseBatchSchema {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ResponseBatch")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <ResponseSchema as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+/// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
+///
+/// Every response is validated against the survey version it names and scored again here; a
+/// score sent by the client is ignored. The reply is 200 with one result per response, in
+/// order, so a client knows exactly which to drop (accepted, duplicate) and which to keep
+/// (conflict, rejected — with the reason).
+///
+/// From another site's page (an `Origin` other than the server's own), only responses to
+/// surveys that list that origin are taken; the others are rejected with `origin_not_allowed`.
+#[utoipa::path(
+    post,
+    path = "/v1/responses",
+    tag = PUBLIC,
+    params(("Origin" = Option<String>, Header, description = "From another site, responses \
+        are taken only for surveys that list this origin; the reply carries \
+        `Access-Control-Allow-Origin` when some survey lists it")),
+    request_body = ResponseBatchSchema,
+    responses(
+        (status = 200, description = "One result per response, in order", body = BatchReply),
+        (status = 400, description = "`malformed_json`, `unreadable_body`, `malformed_body` or `empty_batch`", body = ErrorBody),
+        (status = 413, description = "`batch_too_large` (over 500 responses) or `body_too_large` (over 8 MiB)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: wait for the seconds in `Retry-After`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a request is accepted again"))),
+    )
+)]
+pub async fn post_responses(
+    State(state): State<AppState>,
+    CrossOrigin(origin): CrossOrigin,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<BatchReply>, AppError> {
+    let items = match body {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        _ => {
+            return Err(AppError::client(
+                StatusCode::BAD_REQUEST,
+                "malformed_body",
+                "send one response object or an array of them",
+            ));
+        }
+    };
+    if items.is_empty() {
+        return Err(AppError::client(
+            StatusCode::BAD_REQUEST,
+            "empty_batch",
+            "the batch holds no responses",
+        ));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(AppError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!(
+                "a batch holds at most {MAX_BATCH} responses, this one {}",
+                items.len()
+            ),
+        ));
+    }
+
+    let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
+    let mut accepted: Vec<(usize, manyi_core::Response, ResponseScores)> = Vec::new();
+    let mut surveys: HashMap<(String, u32), Option<Survey>> = HashMap::new();
+    // For a cross-origin request: whether each survey met so far lists the origin.
+    let mut origin_allowed: HashMap<String, bool> = HashMap::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
+        let reject = |code: &str, message: String, details: Option<Value>| ItemResult {
+            id: id.clone(),
+            status: ItemStatus::Rejected,
+            error: Some(ErrorInfo {
+                code: code.to_owned(),
+                message,
+                details,
+            }),
+        };
+        let response: manyi_core::Response = match serde_json::from_value(item) {
+            Ok(r) => r,
+            Err(e) => {
+                results.push(reject("malformed_response", e.to_string(), None));
+                continue;
+            }
+        };
+        if let Some(origin) = &origin {
+            if !origin_allowed.contains_key(&response.survey_id) {
+                let listed = state.db.allowed_origins(&response.survey_id).await?;
+                origin_allowed.insert(response.survey_id.clone(), listed.contains(origin));
+            }
+            if !origin_allowed[&response.survey_id] {
+                results.push(reject(
+                    "origin_not_allowed",
+                    format!(
+                        "survey {:?} does not take responses from {origin}; staff can add it to the survey's allowed origins",
+                        response.survey_id
+                    ),
+                    None,
+                ));
+                continue;
+            }
+        }
+        let key = (response.survey_id.clone(), response.survey_version);
+        if !surveys.contains_key(&key) {
+            let survey = state.db.survey(&key.0, Some(key.1)).await?;
+            surveys.insert(key.clone(), survey);
+        }
+        let Some(survey) = surveys[&key].as_ref() else {
+            results.push(reject(
+                "unknown_survey",
+                format!("no survey {:?} version {}", key.0, key.1),
+                None,
+            ));
+            continue;
+        };
+        if let Err(errors) = Validator::new(survey).response(&response) {
+            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            results.push(reject(
+                "invalid_response",
+                messages.join("; "),
+                Some(json!(errors)),
+            ));
+            continue;
+        }
+        let scores = score_response(survey, &response);
+        results.push(ItemResult {
+            id,
+            status: ItemStatus::Accepted,
+            error: None,
+        });
+        accepted.push((index, response, scores));
+    }
+
+    let batch: Vec<(manyi_core::Response, ResponseScores)> = accepted
+        .iter()
+        .map(|(_, r, s)| (r.clone(), s.clone()))
+        .collect();
+    let stored = state.db.store_responses(&batch).await?;
+    for ((index, _, _), outcome) in accepted.iter().zip(stored) {
+        match outcome {
+            Stored::Inserted => {}
+            Stored::Duplicate => results[*index].status = ItemStatus::Duplicate,
+            Stored::Conflict => {
+                results[*index].status = ItemStatus::Conflict;
+                results[*index].error = Some(ErrorInfo {
+                    code: "conflict".to_owned(),
+                    message: "a different response with this id is already stored".to_owned(),
+                    details: None,
+                });
+            }
+        }
+    }
+    let count = |status: ItemStatus| results.iter().filter(|r| r.status == status).count();
+    Ok(Json(BatchReply {
+        accepted: count(ItemStatus::Accepted),
+        duplicate: count(ItemStatus::Duplicate),
+        conflict: count(ItemStatus::Conflict),
+        rejected: count(ItemStatus::Rejected),
+        results,
+    }))
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ExportFormat, String> {
+        match text {
+            "json" => Ok(ExportFormat::Json),
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            other => Err(format!("format {other:?} is not one of json, csv, xlsx")),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (the default), `csv` or `xlsx`. Read here rather than by serde so an unknown
+    /// format gets the API's error.
+    #[param(inline, value_type = Option<ExportFormat>)]
+    format: Option<String>,
+}
+
+/// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
+/// mark so Excel shows Chinese, in the column layout `manyi score` reads back; XLSX has the same
+/// columns with numbers as numbers.
+#[utoipa::path(
+    get,
+    path = "/v1/surveys/{id}/responses",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The survey id"), ExportQuery),
+    responses(
+        (status = 200, description = "The stored responses, oldest submission first; CSV and XLSX as attachments",
+            content(
+                (Vec<ResponseSchema> = "application/json"),
+                (String = "text/csv; charset=utf-8"),
+                (BinarySchema = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        (status = 400, description = "`invalid_query`: an unknown format", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
+    )
+)]
+pub async fn export_responses(
+    _staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, AppError> {
+    let survey = latest(&state, &id).await?;
+    let responses = state.db.responses(&id).await?;
+    let attachment = |content_type: &str, extension: &str, body: Vec<u8>| {
+        (
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{id}-responses.{extension}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    let format = match query.format.as_deref() {
+        None => ExportFormat::Json,
+        Some(text) => text.parse().map_err(invalid_query)?,
+    };
+    match format {
+        ExportFormat::Json => Ok(Json(responses).into_response()),
+        ExportFormat::Csv => Ok(attachment(
+            "text/csv; charset=utf-8",
+            "csv",
+            export::csv(&export::table(&survey, &responses)).into_bytes(),
+        )),
+        ExportFormat::Xlsx => Ok(attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            to_xlsx(&export::table(&survey, &responses))?,
+        )),
+    }
+}
+
+fn to_xlsx(ExportTable { header, rows }: &ExportTable) -> Result<Vec<u8>, AppError> {
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("responses").map_err(xlsx_error)?;
+    for (c, name) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, name).map_err(xlsx_error)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(t) => {
+                    sheet.write_string(r, c, t).map_err(xlsx_error)?;
+                }
+                Cell::Number(x) => {
+                    sheet.write_number(r, c, *x).map_err(xlsx_error)?;
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+/// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.
+#[utoipa::path(
+    delete,
+    path = "/v1/responses/{id}",
+    tag = STAFF,
+    security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The response's UUID (any case)")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such response", body = ErrorBody),
+    )
+)]
+pub async fn delete_response(
+    staff: Staff,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    if state.db.delete_response(&id).await? {
+        tracing::info!(response = %id, by = %staff.name, "response deleted");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found(format!("no response {id:?}")))
+    }
+}
