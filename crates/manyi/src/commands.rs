@@ -51,6 +51,14 @@ pub enum Command {
         #[command(subcommand)]
         format: ExportFormat,
     },
+    /// CRM figures: retention and churn rates, customer lifetime value.
+    Crm {
+        #[command(subcommand)]
+        figure: crate::crm::CrmFigure,
+        /// Print the unrounded figures as JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
     /// Staff tokens for the server's staff endpoints.
@@ -213,7 +221,7 @@ fn parse_instant(text: &str, offset: FixedOffset) -> Result<DateTime<FixedOffset
         .with_context(|| format!("{text:?} has no midnight in {offset}"))
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
@@ -284,6 +292,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_json(output.as_deref(), &manyi_core::surveyjs::export(&survey))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Crm { figure, json } => crate::crm::run(figure, json),
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
     }
