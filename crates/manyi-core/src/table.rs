@@ -8,7 +8,8 @@
 //! A million responses as `Response` values are about 2.5 GB of small allocations; as a table
 //! they are about 200 MB of flat arrays, and every statistic becomes a loop over a slice. Rows
 //! come from responses ([`ResponseTable::push_response`]) or straight from a reader that never
-//! builds `Response` values ([`ResponseTable::push_row`] with an [`AnswerRow`]).
+//! builds `Response` values ([`ResponseTable::push_row`] with an [`AnswerRow`]); both are a
+//! [`TableRow`], walked by the plan's question index.
 
 use std::collections::{BTreeMap, HashMap};
 

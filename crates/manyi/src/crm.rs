@@ -2,9 +2,9 @@
 //! lifetime value), computed by [`manyi_core::crm`] from figures given on the command line.
 //!
 //! Where the core finds no meaningful answer it returns `None`; the command then says what the
-//! figure needs and exits 1, as other commands do for input with problems. Text rounds half away
-//! from zero for display (rates to two places as percentages, money to two places); `--json`
-//! gives the unrounded values.
+//! figure needs and exits 1, as other commands do for input with problems. Text rounds for
+//! display, half away from zero (percentages and money to two places, survival shares to four);
+//! `--json` gives the unrounded values.
 
 use std::process::ExitCode;
 

@@ -1,4 +1,6 @@
-//! The `visible_if` condition language: parsed once into a tree, evaluated on every answer.
+//! manyi's own condition language, in which `visible_if`, `enable_if` and `required_if` are
+//! written unless a definition picks SurveyJS's: parsed once into a tree, evaluated on every
+//! answer, and printed back so that `parse(print(c)) == c`.
 //!
 //! Grammar (keywords are case-insensitive):
 //!
