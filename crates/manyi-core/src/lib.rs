@@ -4,6 +4,26 @@
 //! **Architecture invariant:** this crate knows nothing of the web, storage, clocks, randomness
 //! or IO. Every function is a pure function of its arguments, so the browser, the server and the
 //! CLI compute the same numbers from the same data, and tests need no fixtures beyond values.
+//!
+//! # Layers
+//!
+//! The modules from the ground up. Each imports only modules of earlier lines (named after "on",
+//! leaving out `model`, which most read), so each can be read and tested knowing only those;
+//! `tests/layers.rs` fails on any import cycle among the files of `src/`.
+//!
+//! 1. `number`, `time`, `ordered`, `stats`, `crm`: import nothing of the crate.
+//! 2. `model` (the formats, and the `Answers`/`AnswerSet` traits through which answers are
+//!    read) on `time`; `display` on `number`; `reliability` on `stats`.
+//! 3. `condition`, both condition languages side by side (manyi's, and SurveyJS's expressions
+//!    in `condition::surveyjs`) and the `Rule` that picks one, on `model` and `number`.
+//! 4. `visibility`, which questions are shown, read-only or required, on `condition`.
+//! 5. `validate` (definitions on `condition`, responses on `visibility`) and `score` (on
+//!    `visibility`).
+//! 6. `table` on `score` and `validate`; `surveyjs`, the SurveyJS import and export, on
+//!    `condition` and `validate`; `templates` on `validate`; `outbox` on `score`; `export` on
+//!    `model`.
+//! 7. `report` on `table`, `score`, `reliability` and `stats`.
+//! 8. `targets` on `report` and `validate`.
 
 pub mod condition;
 pub mod crm;

@@ -1,4 +1,6 @@
-//! The survey definition and response formats: plain serde data, no behaviour beyond lookups.
+//! The survey definition and response formats: plain serde data, no behaviour beyond lookups,
+//! and the two traits through which the rest of the core reads answers ([`Answers`] by id,
+//! [`AnswerSet`] also whole), whatever holds them.
 //!
 //! Both formats are JSON contracts shared by the browser, the server and the CLI, so every field
 //! here is part of a public format. Add fields with `#[serde(default)]`; never repurpose one.
@@ -517,6 +519,44 @@ impl Answer {
             Answer::Choices(_) => "a list of strings",
             Answer::Matrix(_) => "an object of row answers",
         }
+    }
+}
+
+/// Read access to answers by question id, so conditions evaluate over a response, a draft, a
+/// row of a table or a test fixture.
+pub trait Answers {
+    fn answer(&self, question: &str) -> Option<&Answer>;
+}
+
+impl Answers for BTreeMap<String, Answer> {
+    fn answer(&self, question: &str) -> Option<&Answer> {
+        self.get(question)
+    }
+}
+
+impl Answers for std::collections::HashMap<String, Answer> {
+    fn answer(&self, question: &str) -> Option<&Answer> {
+        self.get(question)
+    }
+}
+
+/// Answers that can also be walked whole: a response's map, or a row that a reader fills
+/// without building `Response` values (the table's `AnswerRow`). Validation and the table
+/// accept either.
+pub trait AnswerSet: Answers {
+    /// Calls `f(id, answer)` for every answer, including answers to unknown questions.
+    fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer));
+
+    /// The answer to the question at `index` in survey order, whose id is `id`.
+    fn answer_at(&self, index: usize, id: &str) -> Option<&Answer> {
+        let _ = index;
+        self.answer(id)
+    }
+}
+
+impl AnswerSet for BTreeMap<String, Answer> {
+    fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer)) {
+        self.iter().for_each(|(k, v)| f(k, v));
     }
 }
 

@@ -8,14 +8,14 @@
 //! A million responses as `Response` values are about 2.5 GB of small allocations; as a table
 //! they are about 200 MB of flat arrays, and every statistic becomes a loop over a slice. Rows
 //! come from responses ([`ResponseTable::push_response`]) or straight from a reader that never
-//! builds `Response` values ([`ResponseTable::push_row`] with an [`AnswerRow`]).
+//! builds `Response` values ([`ResponseTable::push_row`] with an [`AnswerRow`]); both are a
+//! [`TableRow`], walked by the plan's question index.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::condition::Answers;
-use crate::model::{Answer, QuestionKind, Response};
+use crate::model::{Answer, AnswerSet, Answers, QuestionKind, Response};
 use crate::score::Plan;
 use crate::validate::{check_answer, is_answered};
 
@@ -88,41 +88,7 @@ impl Answers for AnswerRow<'_> {
     }
 }
 
-/// A set of answers that can be walked in question order: a response's map or an
-/// [`AnswerRow`]. Validation and the table accept either.
-pub trait AnswerSet: Answers {
-    /// Calls `f(question index, id, answer)` for every answer to a question of the plan.
-    fn each_answer<'a>(&'a self, plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer));
-
-    /// Calls `f(id, answer)` for every answer, including answers to unknown questions.
-    fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer));
-
-    /// The answer to the question at `index` in survey order, whose id is `id`.
-    fn answer_at(&self, index: usize, id: &str) -> Option<&Answer> {
-        let _ = index;
-        self.answer(id)
-    }
-}
-
-impl AnswerSet for BTreeMap<String, Answer> {
-    fn each_answer<'a>(&'a self, plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer)) {
-        plan.for_each_answer(self, f);
-    }
-
-    fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer)) {
-        self.iter().for_each(|(k, v)| f(k, v));
-    }
-}
-
 impl AnswerSet for AnswerRow<'_> {
-    fn each_answer<'a>(&'a self, _plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer)) {
-        for (qi, value) in self.values.iter().enumerate() {
-            if let Some(answer) = value {
-                f(qi, self.ids[qi], answer);
-            }
-        }
-    }
-
     fn each_raw<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Answer)) {
         for (qi, value) in self.values.iter().enumerate() {
             if let Some(answer) = value {
@@ -134,6 +100,29 @@ impl AnswerSet for AnswerRow<'_> {
     /// A row is indexed in survey order already, so no lookup by id is needed.
     fn answer_at(&self, index: usize, _id: &str) -> Option<&Answer> {
         self.values[index].as_ref()
+    }
+}
+
+/// Answers the table takes a row from: a response's map or an [`AnswerRow`], each walked by
+/// the plan's question index in the way that is fastest for it.
+pub trait TableRow: AnswerSet {
+    /// Calls `f(question index, id, answer)` for every answer to a question of the plan.
+    fn each_answer<'a>(&'a self, plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer));
+}
+
+impl TableRow for BTreeMap<String, Answer> {
+    fn each_answer<'a>(&'a self, plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer)) {
+        plan.for_each_answer(self, f);
+    }
+}
+
+impl TableRow for AnswerRow<'_> {
+    fn each_answer<'a>(&'a self, _plan: &Plan<'_>, f: &mut dyn FnMut(usize, &'a str, &'a Answer)) {
+        for (qi, value) in self.values.iter().enumerate() {
+            if let Some(answer) = value {
+                f(qi, self.ids[qi], answer);
+            }
+        }
     }
 }
 
@@ -211,7 +200,7 @@ impl ResponseTable {
     pub fn push_row<'m>(
         &mut self,
         plan: &Plan<'_>,
-        answers: &dyn AnswerSet,
+        answers: &dyn TableRow,
         submitted_at: Option<DateTime<FixedOffset>>,
         meta: impl Iterator<Item = (&'m str, &'m str)>,
     ) {

@@ -9,9 +9,8 @@
 
 use std::collections::HashSet;
 
-use crate::condition::{Answers, Rule};
-use crate::model::ConditionText;
-use crate::model::{Answer, Survey};
+use crate::condition::Rule;
+use crate::model::{Answer, Answers, ConditionText, Survey};
 
 /// The parsed `visible_if` conditions of a survey, in question order.
 #[derive(Debug, Clone)]

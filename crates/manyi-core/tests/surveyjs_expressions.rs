@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use manyi_core::surveyjs::{Expr, FUNCTIONS, Value};
+use manyi_core::condition::surveyjs::{Expr, FUNCTIONS, Value};
 use serde_json::{Map, Value as Json};
 
 fn load(text: &str) -> Json {

@@ -51,6 +51,14 @@ pub enum Command {
         #[command(subcommand)]
         format: ExportFormat,
     },
+    /// CRM figures: retention and churn rates, customer lifetime value.
+    Crm {
+        #[command(subcommand)]
+        figure: crate::crm::CrmFigure,
+        /// Print the unrounded figures as JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Run the server: the REST API and the built browser app.
     Serve(ServeArgs),
     /// Staff tokens for the server's staff endpoints.
@@ -196,7 +204,7 @@ pub struct ScoreArgs {
     pub strict: bool,
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
@@ -267,6 +275,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_json(output.as_deref(), &manyi_core::surveyjs::export(&survey))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Crm { figure, json } => crate::crm::run(figure, json),
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
     }
@@ -479,7 +488,7 @@ fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {
     };
     match args.syntax {
         Syntax::Surveyjs => {
-            let expr = match manyi_core::surveyjs::Expr::parse(&args.expr) {
+            let expr = match manyi_core::condition::surveyjs::Expr::parse(&args.expr) {
                 Ok(expr) => expr,
                 Err(e) => return show_error(e),
             };
@@ -492,7 +501,7 @@ fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {
             let unknown: Vec<&str> = expr
                 .functions()
                 .into_iter()
-                .filter(|f| !manyi_core::surveyjs::FUNCTIONS.contains(f))
+                .filter(|f| !manyi_core::condition::surveyjs::FUNCTIONS.contains(f))
                 .collect();
             if !unknown.is_empty() {
                 eprintln!(
@@ -518,17 +527,17 @@ fn check_expr(args: CheckExprArgs) -> Result<ExitCode> {
 }
 
 /// A value as JavaScript would write it (`undefined` and `NaN` have no JSON form).
-fn show_value(value: &manyi_core::surveyjs::Value) -> String {
+fn show_value(value: &manyi_core::condition::surveyjs::Value) -> String {
     match value.to_json() {
         Some(json) => json.to_string(),
-        None if *value == manyi_core::surveyjs::Value::Undefined => "undefined".into(),
+        None if *value == manyi_core::condition::surveyjs::Value::Undefined => "undefined".into(),
         None => format!("{value:?}"),
     }
 }
 
 /// One node per line, children indented under their operator.
-fn print_tree(expr: &manyi_core::surveyjs::Expr, depth: usize) {
-    use manyi_core::surveyjs::Expr;
+fn print_tree(expr: &manyi_core::condition::surveyjs::Expr, depth: usize) {
+    use manyi_core::condition::surveyjs::Expr;
     let pad = "  ".repeat(depth);
     match expr {
         Expr::Binary { op, left, right } => {

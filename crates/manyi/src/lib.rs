@@ -2,4 +2,5 @@
 //! of `main.rs` so tests can call them directly.
 
 pub mod commands;
+pub mod crm;
 pub mod input;

@@ -440,3 +440,250 @@ fn export_surveyjs_round_trips_a_template_through_the_cli() {
     let original: manyi_core::Survey = serde_json::from_value(original).unwrap();
     assert_eq!(back, original);
 }
+
+#[test]
+fn crm_retention_and_churn_print_the_rates_and_refuse_figures_that_have_none() {
+    // 1,000 customers at the start and 950 at the end, 100 of them new: 850 were kept, so
+    // retention is 850 / 1000 = 0.85; 150 lost of 1,000 is a churn rate of 0.15.
+    let out = manyi(&[
+        "crm",
+        "retention",
+        "--start",
+        "1000",
+        "--end",
+        "950",
+        "--new",
+        "100",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "retention rate: 0.85 (85.00 %)\n");
+    let out = manyi(&["crm", "churn", "--start", "1000", "--lost", "150", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown, serde_json::json!({"churn_rate": 0.15}));
+
+    // Two of three kept: the text rounds the percentage (66.666… to 66.67), the JSON does not.
+    let out = manyi(&[
+        "crm",
+        "retention",
+        "--start",
+        "3",
+        "--end",
+        "2",
+        "--new",
+        "0",
+    ]);
+    assert_eq!(
+        text(&out.stdout),
+        "retention rate: 0.6666666666666666 (66.67 %)\n"
+    );
+    let out = manyi(&[
+        "crm",
+        "retention",
+        "--start",
+        "3",
+        "--end",
+        "2",
+        "--new",
+        "0",
+        "--json",
+    ]);
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["retention_rate"], 2.0 / 3.0);
+
+    // No customers at the start, or more lost than there were: no rate, and what it needs.
+    let out = manyi(&[
+        "crm",
+        "retention",
+        "--start",
+        "0",
+        "--end",
+        "10",
+        "--new",
+        "10",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no retention rate: it needs customers at the start (--start above 0)"),
+        "{err}"
+    );
+    let out = manyi(&["crm", "churn", "--start", "10", "--lost", "11"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("no churn rate"), "{err}");
+    assert!(err.contains("--lost at most --start"), "{err}");
+}
+
+#[test]
+fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
+    // Simple retention model: m·r / (1 + d − r) = 100 · 0.75 / (1 + 0.25 − 0.75) = 75 / 0.5 = 150.
+    let simple = [
+        "crm",
+        "clv",
+        "--margin",
+        "100",
+        "--retention",
+        "0.75",
+        "--discount",
+        "0.25",
+    ];
+    let out = manyi(&simple);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "CLV: 150.00 (simple retention model, m·r / (1 + d − r))\n"
+    );
+    let out = manyi(&[&simple[..], &["--json"]].concat());
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown, serde_json::json!({"model": "simple", "clv": 150.0}));
+
+    // Discounted cash flow over 2 periods after acquisition. Period 0: everyone pays 10,
+    // undiscounted. Period 1: half remain and pay 20, 10 expected, worth 10 / 1.25 = 8 now.
+    // Period 2: a quarter remain, 5 expected, worth 5 / 1.25² = 3.2. CLV = 10 + 8 + 3.2 = 21.2.
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--initial-margin",
+        "10",
+        "--margin",
+        "20",
+        "--retention",
+        "0.5",
+        "--discount",
+        "0.25",
+        "--periods",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["model"], "discounted_cash_flow");
+    assert!(
+        (shown["clv"].as_f64().unwrap() - 21.2).abs() < 1e-12,
+        "{shown}"
+    );
+    let periods = shown["periods"].as_array().unwrap();
+    assert_eq!(periods.len(), 3);
+    assert_eq!(periods[0]["present_value"], 10.0);
+    assert_eq!(periods[1]["present_value"], 8.0);
+    assert_eq!(periods[2]["survival"], 0.25);
+    assert_eq!(periods[2]["expected"], 5.0);
+
+    // The same schedule given as lists, one value per period, printed as a table.
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--initial-margin",
+        "10",
+        "--margin",
+        "20,20",
+        "--retention",
+        "0.5,0.5",
+        "--discount",
+        "0.25",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert_eq!(
+        lines[3].split_whitespace().collect::<Vec<_>>(),
+        ["2", "0.2500", "20.00", "5.00", "3.20"]
+    );
+    assert_eq!(
+        lines[4],
+        "CLV: 21.20 (discounted cash flow over 2 periods after acquisition)"
+    );
+
+    // The literature's magazine case: a 5.90 margin in the first year, 45.90 on renewal, 15 %
+    // discount, renewal rates rising from 30 %. By hand (Python): 5.9 + Σ 45.9·S_t / 1.15^t
+    // = 30.4704…
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--initial-margin",
+        "5.9",
+        "--margin",
+        "45.9",
+        "--retention",
+        "0.30,0.50,0.60,0.70,0.75,0.80,0.80,0.85,0.85",
+        "--discount",
+        "0.15",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .ends_with("CLV: 30.47 (discounted cash flow over 9 periods after acquisition)\n"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Figures with no meaningful answer: exit 1, and what the model needs.
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--margin",
+        "100",
+        "--retention",
+        "1",
+        "--discount",
+        "0.1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no CLV: the simple retention model needs"),
+        "{err}"
+    );
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--margin",
+        "20",
+        "--retention",
+        "0.5",
+        "--discount",
+        "-0.1",
+        "--periods",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("no CLV: discounted cash flow needs"), "{err}");
+
+    // Arguments that do not fit together: exit 2.
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--margin",
+        "20,20,20",
+        "--retention",
+        "0.5,0.5",
+        "--discount",
+        "0.1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--retention has 2 values; give one, or one for each of the 3 periods"),
+        "{err}"
+    );
+    let out = manyi(&[
+        "crm",
+        "clv",
+        "--initial-margin",
+        "5",
+        "--margin",
+        "20",
+        "--retention",
+        "0.5",
+        "--discount",
+        "0.1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("--initial-margin needs a schedule"), "{err}");
+}

@@ -8,8 +8,8 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::expr::{BinOp, Expr};
-use super::{QuestionExt, RowExt, SurveyExt};
+use super::ext::{QuestionExt, RowExt, SurveyExt};
+use crate::condition::surveyjs::{BinOp, Expr};
 use crate::condition::{CompareOp, Condition, Operand};
 use crate::model::{
     ConditionText, LocalizedText, Question, QuestionKind, Scale, ScoringSettings, Survey,

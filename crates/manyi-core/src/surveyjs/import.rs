@@ -16,9 +16,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use super::eval::{JsLower, number_to_string};
-use super::expr::{BinOp, Expr};
-use super::{FUNCTIONS, QuestionExt, SurveyExt};
+use super::ext::{QuestionExt, SurveyExt};
+use crate::condition::surveyjs::{BinOp, Expr, FUNCTIONS, JsLower, number_to_string};
 use crate::model::{
     ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind, Scale,
     ScaleLabel, Survey,

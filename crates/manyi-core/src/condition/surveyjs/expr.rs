@@ -25,7 +25,7 @@
 
 use std::fmt;
 
-use crate::condition::ParseError;
+use crate::condition::error::ParseError;
 use crate::number::parse_f64;
 
 /// A parsed SurveyJS expression.

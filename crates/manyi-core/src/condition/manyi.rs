@@ -1,4 +1,6 @@
-//! The `visible_if` condition language: parsed once into a tree, evaluated on every answer.
+//! manyi's own condition language, in which `visible_if`, `enable_if` and `required_if` are
+//! written unless a definition picks SurveyJS's: parsed once into a tree, evaluated on every
+//! answer, and printed back so that `parse(print(c)) == c`.
 //!
 //! Grammar (keywords are case-insensitive):
 //!
@@ -18,15 +20,16 @@
 //! tests membership in a multiple-choice answer or a substring of a text answer.
 //!
 //! A definition may also give a condition as a SurveyJS expression (see
-//! [`crate::model::ConditionText`]); [`Rule`] is a parsed condition in either language.
+//! [`crate::model::ConditionText`]); that language is `condition::surveyjs`, beside this one,
+//! and `condition::Rule` holds a condition in either.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Answer, ConditionText};
+use super::error::ParseError;
+use crate::model::{Answer, Answers};
 use crate::number::parse_f64;
-use crate::surveyjs::{self, Expr, Scope};
 
 /// A reference to an answer: a question, or one row of a matrix question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,32 +96,6 @@ pub enum Condition {
         var: VarRef,
         values: Vec<Operand>,
     },
-}
-
-/// A syntax error, with the character position (0-based) where it was found.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (at character {})", position + 1)]
-pub struct ParseError {
-    /// 0-based character offset into the condition text.
-    pub position: usize,
-    pub message: String,
-}
-
-/// Read access to answers, so conditions evaluate over a response, a draft or a test fixture.
-pub trait Answers {
-    fn answer(&self, question: &str) -> Option<&Answer>;
-}
-
-impl Answers for std::collections::BTreeMap<String, Answer> {
-    fn answer(&self, question: &str) -> Option<&Answer> {
-        self.get(question)
-    }
-}
-
-impl Answers for std::collections::HashMap<String, Answer> {
-    fn answer(&self, question: &str) -> Option<&Answer> {
-        self.get(question)
-    }
 }
 
 impl Condition {
@@ -216,63 +193,6 @@ impl Condition {
                 None => false,
             },
         }
-    }
-}
-
-/// A parsed condition in either of the languages a definition may use.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    Manyi(Condition),
-    SurveyJs(Expr),
-}
-
-impl Rule {
-    /// Parses a condition in the language it is written in.
-    pub fn parse(text: &ConditionText) -> Result<Rule, ParseError> {
-        match text {
-            ConditionText::Manyi(text) => Condition::parse(text).map(Rule::Manyi),
-            ConditionText::SurveyJs(e) => Expr::parse(&e.surveyjs).map(Rule::SurveyJs),
-        }
-    }
-
-    /// Evaluates the condition on the given answers, each language with its own semantics.
-    pub fn eval(&self, answers: &dyn Answers) -> bool {
-        match self {
-            Rule::Manyi(condition) => condition.eval(answers),
-            Rule::SurveyJs(expr) => expr.holds(&AnswerScope(answers)),
-        }
-    }
-}
-
-/// Answers as SurveyJS expressions see them: a number, a string, a list of strings, or a
-/// matrix as an object of row → number. Names match case-insensitively, as in SurveyJS; question
-/// ids are lower case, so the lower-cased name is tried after the exact one.
-#[derive(Clone, Copy)]
-pub struct AnswerScope<'a>(pub &'a dyn Answers);
-
-impl std::fmt::Debug for AnswerScope<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AnswerScope")
-    }
-}
-
-impl Scope for AnswerScope<'_> {
-    fn get(&self, name: &str) -> Option<surveyjs::Value> {
-        let answer = self
-            .0
-            .answer(name)
-            .or_else(|| self.0.answer(&name.to_ascii_lowercase()))?;
-        Some(match answer {
-            Answer::Number(n) => surveyjs::Value::Number(*n),
-            Answer::Text(s) => surveyjs::Value::Text(s.clone()),
-            Answer::Choices(list) => {
-                surveyjs::Value::Array(list.iter().cloned().map(surveyjs::Value::Text).collect())
-            }
-            Answer::Matrix(rows) => surveyjs::object(
-                rows.iter()
-                    .map(|(k, v)| (k.clone(), surveyjs::Value::Number(*v))),
-            ),
-        })
     }
 }
 

@@ -1,0 +1,332 @@
+//! Response validation: a response is checked against the definition it claims to answer, and
+//! each problem is a typed [`ResponseError`] naming the question. [`Validator`] indexes a
+//! survey and parses its conditions once, for checking many responses.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Answer, AnswerSet, Question, QuestionKind, Response, Survey};
+use crate::visibility::Visibility;
+
+/// One problem with a response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ResponseError {
+    #[error("response id {id:?} is not a UUID")]
+    InvalidId { id: String },
+    #[error("the response is for survey {found:?}, not {expected:?}")]
+    WrongSurvey { expected: String, found: String },
+    #[error("the response is for version {found} of the survey, not {expected}")]
+    WrongVersion { expected: u32, found: u32 },
+    #[error("submitted_at is before started_at")]
+    SubmittedBeforeStarted,
+    #[error("{question:?} is not a question of this survey")]
+    UnknownQuestion { question: String },
+    #[error("{question:?} expects {expected}, found {found}")]
+    WrongType {
+        question: String,
+        expected: String,
+        found: String,
+    },
+    #[error("{question:?}: {value} is outside the scale {min}–{max}")]
+    OutOfRange {
+        question: String,
+        value: f64,
+        min: f64,
+        max: f64,
+    },
+    #[error("{question:?}: {value} is not a point of the scale (steps of {step} from {min})")]
+    NotOnScale {
+        question: String,
+        value: f64,
+        min: f64,
+        step: f64,
+    },
+    #[error("{question:?}: {value:?} is not one of the options")]
+    UnknownOption { question: String, value: String },
+    #[error("{question:?}: option {value:?} is chosen twice")]
+    DuplicateChoice { question: String, value: String },
+    #[error("{question:?} has no row {row:?}")]
+    UnknownRow { question: String, row: String },
+    #[error("{question:?}: the answer has {length} characters; the limit is {max}")]
+    TooLong {
+        question: String,
+        length: usize,
+        max: u32,
+    },
+    #[error("{question:?} is required")]
+    MissingRequired { question: String },
+    #[error("{question:?} is hidden by its condition, so it cannot have an answer")]
+    AnsweredHidden { question: String },
+}
+
+impl ResponseError {
+    /// The question the problem concerns, if it concerns one.
+    pub fn question(&self) -> Option<&str> {
+        match self {
+            ResponseError::UnknownQuestion { question }
+            | ResponseError::WrongType { question, .. }
+            | ResponseError::OutOfRange { question, .. }
+            | ResponseError::NotOnScale { question, .. }
+            | ResponseError::UnknownOption { question, .. }
+            | ResponseError::DuplicateChoice { question, .. }
+            | ResponseError::UnknownRow { question, .. }
+            | ResponseError::TooLong { question, .. }
+            | ResponseError::MissingRequired { question }
+            | ResponseError::AnsweredHidden { question } => Some(question),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `s` is a UUID in its canonical hyphenated text form (any version, either case).
+pub fn is_uuid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Checks one answer against its question, ignoring whether it is required or visible.
+pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
+    let wrong_type = |expected: &str| ResponseError::WrongType {
+        question: q.id.clone(),
+        expected: expected.to_owned(),
+        found: answer.shape().to_owned(),
+    };
+    match (q.kind, answer) {
+        (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, Answer::Number(x)) => {
+            let bounds = q.bounds().expect("scaled kinds have bounds");
+            check_scaled(&q.id, bounds, *x)
+        }
+        (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, _) => {
+            Err(wrong_type("a number"))
+        }
+        (QuestionKind::SingleChoice, Answer::Text(value)) => {
+            if q.options.iter().any(|o| &o.value == value) {
+                Ok(())
+            } else {
+                Err(ResponseError::UnknownOption {
+                    question: q.id.clone(),
+                    value: value.clone(),
+                })
+            }
+        }
+        (QuestionKind::SingleChoice, _) => Err(wrong_type("one option value (a string)")),
+        (QuestionKind::MultiChoice, Answer::Choices(values)) => {
+            let mut seen = HashSet::new();
+            for value in values {
+                if !q.options.iter().any(|o| &o.value == value) {
+                    return Err(ResponseError::UnknownOption {
+                        question: q.id.clone(),
+                        value: value.clone(),
+                    });
+                }
+                if !seen.insert(value) {
+                    return Err(ResponseError::DuplicateChoice {
+                        question: q.id.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+            Ok(())
+        }
+        (QuestionKind::MultiChoice, _) => Err(wrong_type("a list of option values")),
+        (QuestionKind::Text, Answer::Text(text)) => {
+            let length = text.chars().count();
+            if length > q.max_length() as usize {
+                Err(ResponseError::TooLong {
+                    question: q.id.clone(),
+                    length,
+                    max: q.max_length(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+        (QuestionKind::Text, _) => Err(wrong_type("a string")),
+        (QuestionKind::Matrix, Answer::Matrix(rows)) => {
+            let bounds = q.bounds().expect("matrix has bounds");
+            for (row, x) in rows {
+                if !q.rows.iter().any(|r| &r.id == row) {
+                    return Err(ResponseError::UnknownRow {
+                        question: q.id.clone(),
+                        row: row.clone(),
+                    });
+                }
+                if !bounds.contains(*x) {
+                    return check_scaled(&format!("{}.{}", q.id, row), bounds, *x);
+                }
+            }
+            Ok(())
+        }
+        (QuestionKind::Matrix, _) => Err(wrong_type("an object of row id → number")),
+    }
+}
+
+fn check_scaled(question: &str, scale: crate::model::Bounds, x: f64) -> Result<(), ResponseError> {
+    if !x.is_finite() || x < scale.min - 1e-9 || x > scale.max + 1e-9 {
+        return Err(ResponseError::OutOfRange {
+            question: question.to_owned(),
+            value: x,
+            min: scale.min,
+            max: scale.max,
+        });
+    }
+    if !scale.contains(x) {
+        return Err(ResponseError::NotOnScale {
+            question: question.to_owned(),
+            value: x,
+            min: scale.min,
+            step: scale.step,
+        });
+    }
+    Ok(())
+}
+
+/// Whether an answer counts as given. An empty string, an empty list or an empty matrix is the
+/// same as no answer: a respondent who clears a field has not answered it.
+pub fn is_answered(answer: &Answer) -> bool {
+    match answer {
+        Answer::Number(_) => true,
+        Answer::Text(s) => !s.trim().is_empty(),
+        Answer::Choices(list) => !list.is_empty(),
+        Answer::Matrix(rows) => !rows.is_empty(),
+    }
+}
+
+/// Checks responses against one definition. Build it once (it indexes the questions and parses
+/// the conditions) and check any number of responses with it.
+#[derive(Debug, Clone)]
+pub struct Validator<'s> {
+    survey: &'s Survey,
+    questions: HashMap<&'s str, &'s Question>,
+    visibility: Visibility,
+}
+
+impl<'s> Validator<'s> {
+    pub fn new(survey: &'s Survey) -> Validator<'s> {
+        Validator {
+            survey,
+            questions: survey.questions().map(|q| (q.id.as_str(), q)).collect(),
+            visibility: Visibility::new(survey),
+        }
+    }
+
+    /// Checks a response, envelope (id, survey, version, timestamps) and answers.
+    pub fn response(&self, response: &Response) -> Result<(), Vec<ResponseError>> {
+        let survey = self.survey;
+        let mut errors = Vec::new();
+        if !is_uuid(&response.id) {
+            errors.push(ResponseError::InvalidId {
+                id: response.id.clone(),
+            });
+        }
+        if response.survey_id != survey.id {
+            errors.push(ResponseError::WrongSurvey {
+                expected: survey.id.clone(),
+                found: response.survey_id.clone(),
+            });
+        }
+        if response.survey_version != survey.version {
+            errors.push(ResponseError::WrongVersion {
+                expected: survey.version,
+                found: response.survey_version,
+            });
+        }
+        if let (Some(started), Some(submitted)) = (response.started_at, response.submitted_at)
+            && submitted < started
+        {
+            errors.push(ResponseError::SubmittedBeforeStarted);
+        }
+        if let Err(answer_errors) = self.answers(&response.answers, response.partial) {
+            errors.extend(answer_errors);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks answers alone, without the envelope: for data that has none, such as the rows of
+    /// a CSV export. `partial` allows missing required answers.
+    pub fn answers(
+        &self,
+        answers: &dyn AnswerSet,
+        partial: bool,
+    ) -> Result<(), Vec<ResponseError>> {
+        let mut errors = Vec::new();
+        answers.each_raw(&mut |id, answer| match self.questions.get(id) {
+            None => errors.push(ResponseError::UnknownQuestion {
+                question: id.to_owned(),
+            }),
+            Some(q) => {
+                if let Err(e) = check_answer(q, answer) {
+                    errors.push(e);
+                }
+            }
+        });
+        let hidden = if self.visibility.has_conditions() {
+            self.visibility.hidden(answers)
+        } else {
+            HashSet::new()
+        };
+        let (disabled, required_now) = if self.visibility.has_answer_conditions() {
+            (
+                self.visibility.disabled(answers, &hidden),
+                self.visibility.required(answers, &hidden),
+            )
+        } else {
+            (HashSet::new(), HashSet::new())
+        };
+        for (index, q) in self.survey.questions().enumerate() {
+            let answer = answers.answer_at(index, &q.id).filter(|a| is_answered(a));
+            let shown = !hidden.contains(&q.id);
+            // A read-only question is not required: SurveyJS does not validate one.
+            let required = shown
+                && (q.required || required_now.contains(&q.id))
+                && !disabled.contains(&q.id)
+                && !partial;
+            match answer {
+                Some(_) if !shown => errors.push(ResponseError::AnsweredHidden {
+                    question: q.id.clone(),
+                }),
+                None if required => errors.push(ResponseError::MissingRequired {
+                    question: q.id.clone(),
+                }),
+                Some(Answer::Matrix(rows))
+                    if required && q.rows.iter().any(|r| !rows.contains_key(&r.id)) =>
+                {
+                    errors.push(ResponseError::MissingRequired {
+                        question: q.id.clone(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks a response against the definition it answers and returns every problem (build a
+/// [`Validator`] to check many).
+pub fn validate_response(survey: &Survey, response: &Response) -> Result<(), Vec<ResponseError>> {
+    Validator::new(survey).response(response)
+}
+
+/// Checks answers without an envelope (build a [`Validator`] to check many).
+pub fn validate_answers(
+    survey: &Survey,
+    answers: &BTreeMap<String, Answer>,
+    partial: bool,
+) -> Result<(), Vec<ResponseError>> {
+    Validator::new(survey).answers(answers, partial)
+}
