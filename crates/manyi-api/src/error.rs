@@ -64,14 +64,14 @@ string_enum! {
     }
 }
 
-/// The body of every error reply: `{"error": {"code", "message", "details"}}`.
+/// The body of every error reply. The OpenAPI document describes errors with this type and
+/// `AppError` writes it, so the two cannot disagree.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorInfo,
 }
 
-/// One error: the code to branch on, a sentence for people, and details when there are more.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorInfo {
@@ -80,9 +80,9 @@ pub struct ErrorInfo {
     /// A sentence for people.
     pub message: String,
     /// More about the problem when there is more, such as every problem of a definition with
-    /// its JSON path (`[{"path", "message"}]`); otherwise null. Kept as JSON text so a client
-    /// that never shows details does not decode them.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    /// its JSON path (`[{"path", "message"}]`); otherwise null.
+    // Kept as JSON text so a client that never shows details does not decode them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     #[serde(default)]
     pub details: Option<Box<RawValue>>,
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An export format.
+/// The export formats.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]

@@ -31,6 +31,6 @@ pub use query::{
     parse_filter, parse_instant, parse_offset,
 };
 pub use surveys::{
-    AllowedOrigins, DefinitionFormat, ImportReport, OriginsBody, PublishQuery, Published,
-    SurveySummary, Targets, looks_like_surveyjs,
+    AllowedOrigins, DefinitionFormat, ImportReport, MAX_ORIGINS, OriginsBody, PublishQuery,
+    Published, SurveySummary, Targets, looks_like_surveyjs,
 };

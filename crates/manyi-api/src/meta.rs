@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 /// Where the API is, relative to the app's origin.
 pub const API_BASE: &str = "/api/v1";
 
-/// `GET /manyi-config.json`: the app reads this to learn that a server is there and where its
-/// API is; served as static files, it finds none and works locally.
+// `GET /manyi-config.json`: the app reads this to learn that a server is there and where its
+// API is; served as static files, it finds none and works locally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ManyiConfig {
@@ -15,7 +15,7 @@ pub struct ManyiConfig {
     pub api: String,
 }
 
-/// `GET /healthz`.
+// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {

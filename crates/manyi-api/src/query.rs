@@ -140,8 +140,7 @@ impl TextsQuery {
     }
 }
 
-/// The reply to `GET /api/v1/surveys/{id}/texts`: how many answers match and the newest of
-/// them.
+/// The reply: how many answers match and the newest of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextsReply {
@@ -165,8 +164,8 @@ impl From<manyi_core::report::TextAnswers> for TextsReply {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ExportQuery {
-    /// `json` (the default), `csv` or `xlsx`. Read as text and parsed by [`ExportQuery::format`]
-    /// so an unknown format gets the API's error.
+    /// `json` (the default), `csv` or `xlsx`. Read here rather than by serde so an unknown
+    /// format gets the API's error.
     #[cfg_attr(feature = "openapi", param(inline, value_type = Option<ExportFormat>))]
     pub format: Option<String>,
 }

@@ -7,12 +7,12 @@
 /// with the `openapi` feature a string schema that lists the known values.
 macro_rules! string_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         pub enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
         }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
@@ -72,7 +72,11 @@ macro_rules! string_enum {
         #[cfg(feature = "openapi")]
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                // The type's own documentation, as utoipa's derive would give it.
+                let lines: &[&str] = &[$($doc),*];
+                let description: Vec<&str> = lines.iter().map(|line| line.trim()).collect();
                 utoipa::openapi::ObjectBuilder::new()
+                    .description(Some(description.join("\n")))
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .enum_values(Some([$($text),+]))
                     .into()

@@ -95,6 +95,11 @@ pub struct Published {
     pub reports: Vec<ImportReport>,
 }
 
+/// The most origins one survey may list; a portal needs a handful, and the list ends up in
+/// every embed page's `Content-Security-Policy` header. (The schema of [`OriginsBody`] repeats
+/// the number, as utoipa takes only a literal there.)
+pub const MAX_ORIGINS: usize = 50;
+
 /// A survey's allowed origins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -116,8 +121,7 @@ pub struct OriginsBody {
     pub allowed_origins: Vec<Value>,
 }
 
-/// A survey's targets: the body of `PUT /api/v1/surveys/{id}/targets` and the reply to both
-/// target endpoints.
+/// A survey's targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Targets {

@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use manyi_api::ErrorCode;
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
@@ -44,7 +45,11 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let unauthorized = |message: &str| {
-            AppError::client(StatusCode::UNAUTHORIZED, "unauthorized", message.to_owned())
+            AppError::client(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                message.to_owned(),
+            )
         };
         let token = parts
             .headers

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{SecondsFormat, Utc};
+use manyi_api::SurveySummary;
 use manyi_core::targets::Target;
 use manyi_core::{Response, ResponseScores, Survey};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -24,23 +25,6 @@ pub struct TokenInfo {
     pub name: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
-}
-
-/// A survey as listed for staff.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct SurveySummary {
-    pub id: String,
-    /// The latest version.
-    pub version: u32,
-    /// The latest version's title.
-    #[schema(value_type = crate::openapi::LocalizedTextSchema)]
-    pub title: manyi_core::LocalizedText,
-    /// How many versions are published.
-    pub versions: i64,
-    /// How many responses are stored (all versions).
-    pub responses: i64,
-    /// The origins allowed to embed the survey (`PUT /api/v1/surveys/{id}/origins`).
-    pub allowed_origins: Vec<String>,
 }
 
 /// Which engine a database URL names.

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use manyi_api::{ErrorBody, ErrorCode, ErrorInfo};
 use serde_json::Value;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,7 +14,7 @@ pub enum AppError {
     #[error("{message}")]
     Client {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<Value>,
     },
@@ -24,7 +24,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError::Client {
             status,
             code,
@@ -51,7 +51,14 @@ impl AppError {
     }
 
     pub fn not_found(what: impl Into<String>) -> AppError {
-        AppError::client(StatusCode::NOT_FOUND, "not_found", what)
+        AppError::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, what)
+    }
+}
+
+/// A query option that does not read is the client's to fix: 400 `invalid_query`.
+impl From<manyi_api::QueryError> for AppError {
+    fn from(error: manyi_api::QueryError) -> AppError {
+        AppError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, error.0)
     }
 }
 
@@ -67,24 +74,6 @@ impl From<sqlx::migrate::MigrateError> for AppError {
     }
 }
 
-/// The body of every error reply. The OpenAPI document describes errors with this type and
-/// `AppError` writes it, so the two cannot disagree.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorInfo,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorInfo {
-    /// A stable machine-readable code such as `not_found` or `invalid_definition`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-    /// More about the problem when there is more, such as every problem of a definition with
-    /// its JSON path (`[{"path", "message"}]`); otherwise null.
-    pub details: Option<Value>,
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, message, details) = match self {
@@ -98,15 +87,17 @@ impl IntoResponse for AppError {
                 tracing::error!(%cause, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "something went wrong on the server; the request can be retried".to_owned(),
                     None,
                 )
             }
         };
+        // Details are plain JSON values made by the server, so writing them cannot fail.
+        let details = details.and_then(|d| serde_json::value::to_raw_value(&d).ok());
         let body = ErrorBody {
             error: ErrorInfo {
-                code: code.to_owned(),
+                code,
                 message,
                 details,
             },

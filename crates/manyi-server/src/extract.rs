@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use manyi_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
@@ -27,19 +28,17 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::client(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
+                AppError::client(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge,
                     format!("the request body is larger than {MAX_BODY_BYTES} bytes; send smaller batches"),
                 )
             } else {
-                AppError::client(StatusCode::BAD_REQUEST, "unreadable_body", rejection.body_text())
+                AppError::client(StatusCode::BAD_REQUEST, ErrorCode::UnreadableBody, rejection.body_text())
             }
         })?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
             AppError::client(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 format!("the body is not valid JSON: {e}"),
             )
         })
@@ -66,7 +65,7 @@ where
             }
             Err(rejection) => Err(AppError::client(
                 StatusCode::BAD_REQUEST,
-                "invalid_path",
+                ErrorCode::InvalidPath,
                 rejection.body_text(),
             )),
         }
@@ -97,5 +96,5 @@ where
 /// exist (an unknown format, a date that is no date): handlers that read a parameter further
 /// answer with the same code as [`ApiQuery`].
 pub fn invalid_query(message: impl Into<String>) -> AppError {
-    AppError::client(StatusCode::BAD_REQUEST, "invalid_query", message)
+    AppError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message)
 }

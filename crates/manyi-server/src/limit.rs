@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use manyi_api::ErrorCode;
 
 use crate::error::AppError;
 
@@ -94,7 +95,7 @@ pub async fn limit_writes(
         Err(wait) => {
             let mut response = AppError::client(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 "too many requests from this address; retry after the time in Retry-After",
             )
             .into_response();

@@ -253,7 +253,7 @@ async fn parameters_and_errors_are_documented() {
     let origins = &doc["components"]["schemas"]["OriginsBody"]["properties"]["allowed_origins"];
     assert_eq!(
         origins["maxItems"].as_u64(),
-        Some(manyi_server::routes::origins::MAX_ORIGINS as u64)
+        Some(manyi_api::MAX_ORIGINS as u64)
     );
     let body = &doc["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"]["$ref"];
@@ -267,10 +267,8 @@ async fn the_cores_formats_are_documented_by_their_own_json_schema() {
     let b = sqlite().await;
     let doc = document(&b).await;
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    let mut core = manyi_server::openapi::core_definitions::<manyi_core::Survey>();
-    core.extend(manyi_server::openapi::core_definitions::<
-        manyi_core::Response,
-    >());
+    let mut core = manyi_api::openapi::core_definitions::<manyi_core::Survey>();
+    core.extend(manyi_api::openapi::core_definitions::<manyi_core::Response>());
     assert!(core.contains_key("Survey") && core.contains_key("Answer"));
     for (name, schema) in &core {
         assert_eq!(&schemas[name], schema, "{name}");

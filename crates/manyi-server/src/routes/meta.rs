@@ -6,18 +6,11 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Serialize;
+use manyi_api::{API_BASE, ErrorBody, Health, ManyiConfig};
 
-use crate::error::{AppError, ErrorBody};
+use crate::error::AppError;
 use crate::openapi::{OpenApiJson, PUBLIC};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Health {
-    /// Always `ok`: a failing database gives 500 instead.
-    #[schema(example = "ok")]
-    pub status: &'static str,
-}
 
 /// `GET /healthz`: whether the database answers.
 #[utoipa::path(
@@ -31,14 +24,9 @@ pub struct Health {
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     sqlx::query("SELECT 1").execute(state.db.pool()).await?;
-    Ok(Json(Health { status: "ok" }))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ManyiConfig {
-    /// Where the API is, relative to the app.
-    #[schema(example = "/api/v1")]
-    pub api: &'static str,
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+    }))
 }
 
 /// `GET /manyi-config.json`: the app reads this to learn that a server is there and where its
@@ -50,7 +38,9 @@ pub struct ManyiConfig {
     responses((status = 200, description = "Where the API is", body = ManyiConfig))
 )]
 pub async fn manyi_config() -> Json<ManyiConfig> {
-    Json(ManyiConfig { api: "/api/v1" })
+    Json(ManyiConfig {
+        api: API_BASE.to_owned(),
+    })
 }
 
 /// `GET /api/v1/openapi.json`: this document.

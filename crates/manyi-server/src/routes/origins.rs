@@ -7,43 +7,20 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use manyi_api::{AllowedOrigins, ErrorBody, ErrorCode, MAX_ORIGINS, OriginsBody};
 use manyi_core::validate::Problem;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
 use crate::cors::{CrossOrigin, allow_origin, normalise_origin, vary_origin};
-use crate::error::{AppError, ErrorBody};
+use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::{PUBLIC, STAFF};
 use crate::state::AppState;
 
-/// The most origins one survey may list; a portal needs a handful, and the list ends up in
-/// every embed page's `Content-Security-Policy` header.
-pub const MAX_ORIGINS: usize = 50;
-
 /// How long a browser may reuse a preflight answer, in seconds: short, so an origin removed
 /// from every list stops working soon.
 pub const PREFLIGHT_MAX_AGE: u32 = 600;
-
-/// A survey's allowed origins.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AllowedOrigins {
-    pub survey_id: String,
-    /// Normalised (`scheme://host[:port]`, lower case, no default port), in the order given.
-    #[schema(example = json!(["https://portal.example.com", "http://127.0.0.1:5173"]))]
-    pub allowed_origins: Vec<String>,
-}
-
-/// The body of `PUT /api/v1/surveys/{id}/origins`. The entries are read one by one so every bad
-/// one is reported with its path.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OriginsBody {
-    /// `scheme://host[:port]` with http or https; no path, query, wildcard or trailing slash.
-    #[schema(value_type = Vec<String>, max_items = 50, example = json!(["https://portal.example.com"]))]
-    pub allowed_origins: Vec<Value>,
-}
 
 /// A whole list checked: the normalised origins (duplicates kept once, in the given order), or
 /// every problem with its JSON path.
@@ -142,14 +119,14 @@ pub async fn put_origins(
     let body: OriginsBody = serde_json::from_value(body).map_err(|e| {
         AppError::client(
             StatusCode::BAD_REQUEST,
-            "malformed_origins",
+            ErrorCode::MalformedOrigins,
             format!("send {{\"allowed_origins\": [\"https://…\", …]}}: {e}"),
         )
     })?;
     let origins = validate_origins(&body.allowed_origins).map_err(|problems| {
         AppError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_origins",
+            ErrorCode::InvalidOrigins,
             format!("the list has {} problem(s)", problems.len()),
         )
         .with_details(json!(problems))
@@ -213,7 +190,7 @@ pub async fn preflight_responses(
 fn origin_refused(origin: &str) -> AppError {
     AppError::client(
         StatusCode::FORBIDDEN,
-        "origin_not_allowed",
+        ErrorCode::OriginNotAllowed,
         format!(
             "no survey accepts requests from {origin}; staff can add it to a survey's allowed origins"
         ),

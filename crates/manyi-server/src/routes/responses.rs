@@ -2,102 +2,31 @@
 //! and scored again before it is stored), and for staff the export and the deletion of one
 //! response.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use manyi_api::openapi::{BinarySchema, ResponseBatchSchema, ResponseSchema};
+use manyi_api::{
+    BatchReply, ErrorBody, ErrorCode, ErrorInfo, ExportFormat, ExportQuery, ItemResult, ItemStatus,
+    MAX_BATCH,
+};
 use manyi_core::export::{self, Cell, ExportTable};
 use manyi_core::validate::Validator;
 use manyi_core::{ResponseScores, Survey, score_response};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder};
-use utoipa::openapi::{Ref, RefOr, Schema};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::auth::Staff;
 use crate::cors::CrossOrigin;
 use crate::db::Stored;
-use crate::error::{AppError, ErrorBody, ErrorInfo};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, invalid_query};
-use crate::openapi::{BinarySchema, PUBLIC, ResponseSchema, STAFF};
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::openapi::{PUBLIC, STAFF};
 use crate::routes::surveys::latest;
 use crate::state::AppState;
-
-/// The most responses one request may carry.
-pub const MAX_BATCH: usize = 500;
-
-/// What became of one response of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemStatus {
-    /// Stored now.
-    Accepted,
-    /// Already stored with identical content; nothing changed.
-    Duplicate,
-    /// Already stored with different content under this id; the stored one stays.
-    Conflict,
-    /// Not stored; `error` says why.
-    Rejected,
-}
-
-/// The outcome for one response of a batch.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ItemResult {
-    /// The response's id, when it had a readable one.
-    pub id: Option<String>,
-    pub status: ItemStatus,
-    /// For `conflict` and `rejected`: `malformed_response`, `unknown_survey`,
-    /// `invalid_response` (details: the core's response errors), `origin_not_allowed` or
-    /// `conflict`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorInfo>,
-}
-
-/// The reply to a batch: counts, and one result per response in the order sent.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct BatchReply {
-    pub accepted: usize,
-    pub duplicate: usize,
-    pub conflict: usize,
-    pub rejected: usize,
-    pub results: Vec<ItemResult>,
-}
-
-/// The body of `POST /api/v1/responses`: one response or an array of them. Documentation only;
-/// the handler reads the body itself so each response of a batch gets its own verdict.
-#[derive(Debug)]
-pub struct ResponseBatchSchema;
-
-impl utoipa::PartialSchema for ResponseBatchSchema {
-    fn schema() -> RefOr<Schema> {
-        let response = || Ref::from_schema_name(<ResponseSchema as utoipa::ToSchema>::name());
-        OneOfBuilder::new()
-            .description(Some(format!(
-                "One response, or an array of 1 to {MAX_BATCH} responses."
-            )))
-            .item(response())
-            .item(
-                ArrayBuilder::new()
-                    .items(response())
-                    .min_items(Some(1))
-                    .max_items(Some(MAX_BATCH)),
-            )
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ResponseBatchSchema {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("ResponseBatch")
-    }
-
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        <ResponseSchema as utoipa::ToSchema>::schemas(schemas);
-    }
-}
 
 /// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
 ///
@@ -135,7 +64,7 @@ pub async fn post_responses(
         _ => {
             return Err(AppError::client(
                 StatusCode::BAD_REQUEST,
-                "malformed_body",
+                ErrorCode::MalformedBody,
                 "send one response object or an array of them",
             ));
         }
@@ -143,14 +72,14 @@ pub async fn post_responses(
     if items.is_empty() {
         return Err(AppError::client(
             StatusCode::BAD_REQUEST,
-            "empty_batch",
+            ErrorCode::EmptyBatch,
             "the batch holds no responses",
         ));
     }
     if items.len() > MAX_BATCH {
         return Err(AppError::client(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "batch_too_large",
+            ErrorCode::BatchTooLarge,
             format!(
                 "a batch holds at most {MAX_BATCH} responses, this one {}",
                 items.len()
@@ -165,19 +94,20 @@ pub async fn post_responses(
     let mut origin_allowed: HashMap<String, bool> = HashMap::new();
     for (index, item) in items.into_iter().enumerate() {
         let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
-        let reject = |code: &str, message: String, details: Option<Value>| ItemResult {
-            id: id.clone(),
-            status: ItemStatus::Rejected,
-            error: Some(ErrorInfo {
-                code: code.to_owned(),
-                message,
-                details,
-            }),
-        };
+        let reject =
+            |code: ErrorCode, message: String, details: Option<Box<RawValue>>| ItemResult {
+                id: id.clone(),
+                status: ItemStatus::Rejected,
+                error: Some(ErrorInfo {
+                    code,
+                    message,
+                    details,
+                }),
+            };
         let response: manyi_core::Response = match serde_json::from_value(item) {
             Ok(r) => r,
             Err(e) => {
-                results.push(reject("malformed_response", e.to_string(), None));
+                results.push(reject(ErrorCode::MalformedResponse, e.to_string(), None));
                 continue;
             }
         };
@@ -188,7 +118,7 @@ pub async fn post_responses(
             }
             if !origin_allowed[&response.survey_id] {
                 results.push(reject(
-                    "origin_not_allowed",
+                    ErrorCode::OriginNotAllowed,
                     format!(
                         "survey {:?} does not take responses from {origin}; staff can add it to the survey's allowed origins",
                         response.survey_id
@@ -205,7 +135,7 @@ pub async fn post_responses(
         }
         let Some(survey) = surveys[&key].as_ref() else {
             results.push(reject(
-                "unknown_survey",
+                ErrorCode::UnknownSurvey,
                 format!("no survey {:?} version {}", key.0, key.1),
                 None,
             ));
@@ -214,9 +144,10 @@ pub async fn post_responses(
         if let Err(errors) = Validator::new(survey).response(&response) {
             let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
             results.push(reject(
-                "invalid_response",
+                ErrorCode::InvalidResponse,
                 messages.join("; "),
-                Some(json!(errors)),
+                // The core's errors are plain data, so writing them cannot fail.
+                serde_json::value::to_raw_value(&errors).ok(),
             ));
             continue;
         }
@@ -240,53 +171,14 @@ pub async fn post_responses(
             Stored::Duplicate => results[*index].status = ItemStatus::Duplicate,
             Stored::Conflict => {
                 results[*index].status = ItemStatus::Conflict;
-                results[*index].error = Some(ErrorInfo {
-                    code: "conflict".to_owned(),
-                    message: "a different response with this id is already stored".to_owned(),
-                    details: None,
-                });
+                results[*index].error = Some(ErrorInfo::new(
+                    ErrorCode::Conflict,
+                    "a different response with this id is already stored",
+                ));
             }
         }
     }
-    let count = |status: ItemStatus| results.iter().filter(|r| r.status == status).count();
-    Ok(Json(BatchReply {
-        accepted: count(ItemStatus::Accepted),
-        duplicate: count(ItemStatus::Duplicate),
-        conflict: count(ItemStatus::Conflict),
-        rejected: count(ItemStatus::Rejected),
-        results,
-    }))
-}
-
-/// The export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum ExportFormat {
-    Json,
-    Csv,
-    Xlsx,
-}
-
-impl std::str::FromStr for ExportFormat {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<ExportFormat, String> {
-        match text {
-            "json" => Ok(ExportFormat::Json),
-            "csv" => Ok(ExportFormat::Csv),
-            "xlsx" => Ok(ExportFormat::Xlsx),
-            other => Err(format!("format {other:?} is not one of json, csv, xlsx")),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExportQuery {
-    /// `json` (the default), `csv` or `xlsx`. Read here rather than by serde so an unknown
-    /// format gets the API's error.
-    #[param(inline, value_type = Option<ExportFormat>)]
-    format: Option<String>,
+    Ok(Json(BatchReply::new(results)))
 }
 
 /// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
@@ -318,33 +210,31 @@ pub async fn export_responses(
 ) -> Result<Response, AppError> {
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
-    let attachment = |content_type: &str, extension: &str, body: Vec<u8>| {
+    let attachment = |format: ExportFormat, body: Vec<u8>| {
         (
             [
-                (header::CONTENT_TYPE, content_type.to_owned()),
+                (header::CONTENT_TYPE, format.media_type().to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{id}-responses.{extension}\""),
+                    format!(
+                        "attachment; filename=\"{id}-responses.{}\"",
+                        format.as_str()
+                    ),
                 ),
             ],
             body,
         )
             .into_response()
     };
-    let format = match query.format.as_deref() {
-        None => ExportFormat::Json,
-        Some(text) => text.parse().map_err(invalid_query)?,
-    };
+    let format = query.format()?;
     match format {
         ExportFormat::Json => Ok(Json(responses).into_response()),
         ExportFormat::Csv => Ok(attachment(
-            "text/csv; charset=utf-8",
-            "csv",
+            format,
             export::csv(&export::table(&survey, &responses)).into_bytes(),
         )),
         ExportFormat::Xlsx => Ok(attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
+            format,
             to_xlsx(&export::table(&survey, &responses))?,
         )),
     }

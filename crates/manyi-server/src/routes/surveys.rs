@@ -6,18 +6,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use manyi_api::openapi::SurveySchema;
+use manyi_api::{
+    DefinitionFormat, ErrorBody, ErrorCode, ImportReport, PublishQuery, Published, SurveySummary,
+    looks_like_surveyjs,
+};
 use manyi_core::Survey;
 use manyi_core::surveyjs;
 use manyi_core::validate::{DefinitionError, parse_survey};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
 use crate::cors::{CrossOrigin, allow_origin, vary_origin};
-use crate::db::SurveySummary;
-use crate::error::{AppError, ErrorBody};
+use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, invalid_query};
-use crate::openapi::{PUBLIC, STAFF, SurveySchema};
+use crate::openapi::{PUBLIC, STAFF};
 use crate::state::AppState;
 
 /// `GET /api/v1/surveys`: every survey's latest version.
@@ -88,7 +91,7 @@ pub async fn publish_survey(
         if survey.version <= latest.version {
             return Err(AppError::client(
                 StatusCode::CONFLICT,
-                "version_exists",
+                ErrorCode::VersionExists,
                 format!(
                     "version {} of {:?} is already published (the latest is {}); publish it as version {}",
                     survey.version,
@@ -103,39 +106,15 @@ pub async fn publish_survey(
     Ok((StatusCode::CREATED, Json(published(&survey, true, reports))).into_response())
 }
 
-/// How the body of `POST /api/v1/surveys` is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DefinitionFormat {
-    /// A manyi definition.
-    #[default]
-    Manyi,
-    /// A SurveyJS JSON definition, imported into a manyi definition first.
-    Surveyjs,
-}
-
-/// How to read a published definition.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PublishQuery {
-    /// `manyi` (the default) or `surveyjs`.
-    #[serde(default)]
-    #[param(inline)]
-    format: DefinitionFormat,
-    /// With `format=surveyjs`: the survey id (default: made from the title).
-    id: Option<String>,
-    /// With `format=surveyjs`: the version (default: 1).
-    version: Option<u32>,
-    /// With `format=surveyjs`: refuse the import (422 `import_reported`) when anything is
-    /// reported, instead of publishing what could be imported.
-    #[serde(default)]
-    strict: bool,
-}
-
 fn definition_error(error: DefinitionError, surveyjs_like: bool) -> AppError {
     let (status, code) = match error {
-        DefinitionError::Malformed { .. } => (StatusCode::BAD_REQUEST, "malformed_definition"),
-        DefinitionError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_definition"),
+        DefinitionError::Malformed { .. } => {
+            (StatusCode::BAD_REQUEST, ErrorCode::MalformedDefinition)
+        }
+        DefinitionError::Invalid(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidDefinition,
+        ),
     };
     let problems = error.problems();
     let hint = if surveyjs_like {
@@ -149,16 +128,6 @@ fn definition_error(error: DefinitionError, surveyjs_like: bool) -> AppError {
         format!("the definition has {} problem(s){hint}", problems.len()),
     )
     .with_details(json!(problems))
-}
-
-/// Whether a body that is not a manyi definition has SurveyJS's shape: elements rather than
-/// questions, and no manyi id or version.
-fn looks_like_surveyjs(body: &Value) -> bool {
-    let has_elements = body.get("elements").is_some()
-        || body["pages"]
-            .as_array()
-            .is_some_and(|pages| pages.iter().any(|p| p.get("elements").is_some()));
-    has_elements && body.get("version").is_none()
 }
 
 fn import_surveyjs(
@@ -175,7 +144,7 @@ fn import_surveyjs(
     match surveyjs::import_with(body, &options) {
         Ok(import) if query.strict && !import.reports.is_empty() => Err(AppError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "import_reported",
+            ErrorCode::ImportReported,
             format!(
                 "{} part(s) of the SurveyJS definition would not be imported as they are (strict)",
                 import.reports.len()
@@ -185,12 +154,12 @@ fn import_surveyjs(
         Ok(import) => Ok((import.survey, reported(&import.reports))),
         Err(surveyjs::ImportError::NotAnObject(found)) => Err(AppError::client(
             StatusCode::BAD_REQUEST,
-            "malformed_definition",
+            ErrorCode::MalformedDefinition,
             format!("a SurveyJS definition is a JSON object, not {found}"),
         )),
         Err(surveyjs::ImportError::NothingImported { reports }) => Err(AppError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "nothing_imported",
+            ErrorCode::NothingImported,
             "no question of the SurveyJS definition could be imported",
         )
         .with_details(json!(reported(&reports)))),
@@ -198,44 +167,6 @@ fn import_surveyjs(
             Err(definition_error(DefinitionError::Invalid(problems), false))
         }
     }
-}
-
-/// Something in a SurveyJS definition that was not imported as it was.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    /// A JSON path into the SurveyJS definition, such as `$.pages[0].elements[3].visibleIf`.
-    pub path: String,
-    /// `element` (not imported), `property` (not imported), `condition` (not imported; the
-    /// question behaves as without it) or `changed` (imported with a change).
-    pub kind: String,
-    /// What happened and why.
-    pub message: String,
-}
-
-impl From<&surveyjs::Report> for ImportReport {
-    fn from(r: &surveyjs::Report) -> ImportReport {
-        let kind = serde_json::to_value(r.kind)
-            .ok()
-            .and_then(|k| k.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        ImportReport {
-            path: r.path.clone(),
-            kind,
-            message: r.message.clone(),
-        }
-    }
-}
-
-/// The reply to a publication.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Published {
-    pub id: String,
-    pub version: u32,
-    /// Whether this request stored the version (false: it was already there, identical).
-    pub created: bool,
-    /// With `format=surveyjs`: what was not imported as it was (absent when nothing).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub reports: Vec<ImportReport>,
 }
 
 fn published(survey: &Survey, created: bool, reports: Vec<ImportReport>) -> Published {

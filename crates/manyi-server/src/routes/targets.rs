@@ -5,22 +5,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use manyi_core::targets::{Target, validate_targets};
-use serde::{Deserialize, Serialize};
+use manyi_api::{ErrorBody, ErrorCode, Targets};
+use manyi_core::targets::validate_targets;
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
-use crate::error::{AppError, ErrorBody};
+use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::openapi::{STAFF, TargetSchema};
+use crate::openapi::STAFF;
 use crate::state::AppState;
-
-/// A survey's targets.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Targets {
-    #[schema(value_type = Vec<TargetSchema>, example = json!([{"metric": "csat", "target": 85, "deadline": "2026-06-30"}]))]
-    pub targets: Vec<Target>,
-}
 
 /// `GET /api/v1/surveys/{id}/targets`.
 #[utoipa::path(
@@ -75,9 +68,7 @@ pub async fn put_targets(
         return Err(AppError::not_found(format!("no survey {id:?}")));
     }
     let Targets { targets } = serde_json::from_value(body).map_err(|e| {
-        AppError::client(
-            StatusCode::BAD_REQUEST,
-            "malformed_targets",
+        AppError::client(StatusCode::BAD_REQUEST, ErrorCode::MalformedTargets,
             format!(
                 "send {{\"targets\": [{{\"metric\", \"target\", \"deadline\"}}]}} with a metric of nps, csat, ces, composite or responses and a YYYY-MM-DD deadline: {e}"
             ),
@@ -97,7 +88,7 @@ pub async fn put_targets(
             .collect();
         return Err(AppError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_targets",
+            ErrorCode::InvalidTargets,
             format!("the targets have {} problem(s)", problems.len()),
         )
         .with_details(Value::Array(details)));
