@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::problem_list::ProblemList;
-use crate::api::{self, Detail};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::net::api::{self, Detail};
 
 /// What the last save came to.
 #[derive(Debug, Clone, PartialEq)]

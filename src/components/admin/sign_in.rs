@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::admin::Access;
-use crate::api::{self, ApiError};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::net::api::{self, ApiError};
+use crate::staff::dashboard::Access;
 
 /// Why signing in did not work.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,12 +5,12 @@ use manyi_core::validate::Problem;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::admin::{self, Access, SaveError};
-use crate::api::Detail;
-use crate::catalog::{self, ImportError};
+use crate::i18n::locale::{StorageProblem, UiLang};
 use crate::i18n::{self, Msg};
-use crate::locale::{StorageProblem, UiLang};
+use crate::net::api::Detail;
+use crate::staff::dashboard::{self, Access, SaveError};
 use crate::storage::Store;
+use crate::storage::catalog::{self, ImportError};
 
 /// What the last import attempt came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ async fn import(text: &str) -> Result<(Survey, Vec<Detail>), ImportError> {
     if !is_surveyjs(text) {
         return catalog::import(store.as_ref(), text).map(|survey| (survey, Vec::new()));
     }
-    let saved = admin::publish(&Access::Local, text, true)
+    let saved = dashboard::publish(&Access::Local, text, true)
         .await
         .map_err(|error| match error {
             SaveError::Storage(error) => ImportError::Storage(error),

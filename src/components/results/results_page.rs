@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use manyi_core::Response;
 
 use super::survey_report::SurveyReport;
-use crate::catalog;
 use crate::components::{Loading, StorageAlert};
+use crate::i18n::locale::{StorageProblem, provide_ui_lang};
 use crate::i18n::{self, Lang, Msg};
-use crate::locale::{StorageProblem, provide_ui_lang};
-use crate::outbox;
-use crate::outbox_idb;
+use crate::storage::catalog;
+use crate::storage::outbox;
+use crate::storage::outbox_idb;
 use crate::storage::{StorageError, Store};
 
 /// One report per survey that has responses on this device.

@@ -12,16 +12,17 @@ use manyi_core::{Answer, Response, ResponseScores, Survey, score_response};
 use super::progress::Progress;
 use super::question_view::QuestionView;
 use super::thank_you::ThankYou;
+use crate::browser::clock;
+use crate::browser::download::json_blob_url;
+use crate::browser::nav::Location;
 use crate::components::StorageAlert;
-use crate::download::json_blob_url;
+use crate::i18n::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
 use crate::i18n::{Lang, Msg};
-use crate::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
-use crate::nav::Location;
-use crate::outbox::{LocalOutbox, OutboxEntry, OutboxStore};
+use crate::net::sync::Sync;
+use crate::runner::validation::{FieldError, field_error};
 use crate::storage::Store;
-use crate::sync::Sync;
-use crate::validation::{FieldError, field_error};
-use crate::{clock, draft};
+use crate::storage::draft;
+use crate::storage::outbox::{LocalOutbox, OutboxEntry, OutboxStore};
 
 /// What happened on submission, for the thank-you screen.
 #[derive(Debug, Clone, PartialEq)]

@@ -23,7 +23,9 @@ use idb::{
 use manyi_core::outbox::{Applied, IngestReply, apply_reply};
 use wasm_bindgen::JsValue;
 
-use crate::outbox::{self, LocalOutbox, OutboxEntry, OutboxStore, Pending, Queued, Summary};
+use crate::storage::outbox::{
+    self, LocalOutbox, OutboxEntry, OutboxStore, Pending, Queued, Summary,
+};
 use crate::storage::{StorageError, Store};
 
 const DB_NAME: &str = "manyi";

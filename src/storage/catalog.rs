@@ -8,7 +8,7 @@ use manyi_core::validate::{Problem, is_valid_survey};
 use manyi_core::{Survey, parse_survey, templates};
 use serde_json::value::RawValue;
 
-use crate::api;
+use crate::net::api;
 use crate::storage::{StorageError, Store};
 
 /// Imported definitions, as a JSON array of definition objects.

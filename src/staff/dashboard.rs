@@ -16,11 +16,13 @@ use manyi_core::validate::Problem;
 use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, ApiError, Detail};
-use crate::catalog::{self, ImportError};
-use crate::nav::Location;
+use crate::browser::clock;
+use crate::browser::nav::Location;
+use crate::net::api::{self, ApiError, Detail};
+use crate::storage::catalog::{self, ImportError};
+use crate::storage::outbox;
+use crate::storage::outbox_idb;
 use crate::storage::{StorageError, Store};
-use crate::{clock, outbox, outbox_idb};
 
 /// Where the sign-in is kept: session storage, so closing the browser forgets the token.
 pub const SESSION_KEY: &str = "manyi.staff.session.v1";
@@ -508,7 +510,7 @@ pub async fn export_file(
                 _ => serde_json::to_string_pretty(&responses)
                     .map_err(|e| StorageError::Failed(e.to_string()))?,
             };
-            crate::download::blob(text.as_bytes(), &api::export_type(format))
+            crate::browser::download::blob(text.as_bytes(), &api::export_type(format))
                 .ok_or_else(|| StorageError::Failed("the file could not be made".to_owned()))?
         }
     };

@@ -381,7 +381,7 @@ pub async fn export(
         .binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    crate::download::blob(&bytes, &export_type(format))
+    crate::browser::download::blob(&bytes, &export_type(format))
         .ok_or_else(|| ApiError::Decode("the file could not be kept".to_owned()))
 }
 
