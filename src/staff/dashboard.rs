@@ -16,9 +16,9 @@ use manyi_core::validate::Problem;
 use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
-use crate::browser::clock;
 use crate::browser::nav::Location;
-use crate::net::api::{self, ApiError, Detail};
+use crate::browser::{clock, download};
+use crate::net::api::{ApiError, Detail, StaffApi, export_type};
 use crate::storage::catalog::{self, ImportError};
 use crate::storage::outbox;
 use crate::storage::outbox_idb;
@@ -34,7 +34,7 @@ pub const LOCAL_TARGETS_KEY: &str = "manyi.targets.v1";
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Access {
     /// A manyi server's API, with a staff token.
-    Server { api: String, token: String },
+    Server(StaffApi),
     /// The responses stored on this device, reported on in the browser.
     Local,
 }
@@ -277,8 +277,9 @@ async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, Stora
 /// device runs (see `catalog::find`).
 pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError> {
     match access {
-        Access::Server { api, .. } => {
-            let json = api::survey_json(api, id)
+        Access::Server(staff) => {
+            let json = staff
+                .survey_json(id)
                 .await?
                 .ok_or(DashboardError::NoDefinition)?;
             parse_survey(&json).map_err(|_| DashboardError::NoDefinition)
@@ -304,12 +305,9 @@ pub async fn overview(
     let offset = *clock::now().offset();
     let survey = survey(access, id).await?;
     match access {
-        Access::Server { api, token } => {
+        Access::Server(staff) => {
             let query = filters.api_query(offset);
-            let (report, targets) = futures::join!(
-                api::report(api, token, id, &query),
-                api::targets(api, token, id)
-            );
+            let (report, targets) = futures::join!(staff.report(id, &query), staff.targets(id));
             Ok(Overview {
                 survey,
                 report: report?,
@@ -341,13 +339,13 @@ pub async fn texts(
 ) -> Result<TextAnswers, DashboardError> {
     let offset = *clock::now().offset();
     match access {
-        Access::Server { api, token } => {
+        Access::Server(staff) => {
             let query = format!(
                 "{}&q={}&limit={TEXT_LIMIT}",
                 filters.selection_query(offset),
                 encode(search)
             );
-            Ok(api::texts(api, token, id, &query).await?)
+            Ok(staff.texts(id, &query).await?)
         }
         Access::Local => {
             let survey = survey(access, id).await?;
@@ -385,7 +383,7 @@ pub async fn save_targets(
         return Err(SaveError::Invalid(problems));
     }
     match access {
-        Access::Server { api, token } => Ok(api::put_targets(api, token, id, targets).await?),
+        Access::Server(staff) => Ok(staff.put_targets(id, targets).await?),
         Access::Local => {
             let store = Store::open()?;
             let mut all: serde_json::Map<String, serde_json::Value> =
@@ -448,7 +446,8 @@ pub struct Listed {
 /// device, in the order their first responses arrived.
 pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
     match access {
-        Access::Server { api, token } => Ok(api::staff_surveys(api, token)
+        Access::Server(staff) => Ok(staff
+            .surveys()
             .await?
             .into_iter()
             .map(|s| Listed {
@@ -498,7 +497,7 @@ pub async fn export_file(
 ) -> Result<(web_sys::Blob, String), DashboardError> {
     let name = format!("{id}-responses.{format}");
     let blob = match access {
-        Access::Server { api, token } => api::export(api, token, id, format).await?,
+        Access::Server(staff) => staff.export(id, format).await?,
         Access::Local => {
             let store = Store::open()?;
             let responses = local_responses(&store, id).await?;
@@ -510,7 +509,7 @@ pub async fn export_file(
                 _ => serde_json::to_string_pretty(&responses)
                     .map_err(|e| StorageError::Failed(e.to_string()))?,
             };
-            crate::browser::download::blob(text.as_bytes(), &api::export_type(format))
+            download::blob(text.as_bytes(), &export_type(format))
                 .ok_or_else(|| StorageError::Failed("the file could not be made".to_owned()))?
         }
     };
@@ -520,7 +519,7 @@ pub async fn export_file(
 /// The formats an export is offered in: XLSX only from a server, which writes workbooks.
 pub fn export_formats(access: &Access) -> &'static [&'static str] {
     match access {
-        Access::Server { .. } => &["csv", "xlsx", "json"],
+        Access::Server(_) => &["csv", "xlsx", "json"],
         Access::Local => &["csv", "json"],
     }
 }
@@ -558,8 +557,8 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
         }])
     })?;
     match access {
-        Access::Server { api, token } => {
-            let published = api::publish(api, token, &value, surveyjs).await?;
+        Access::Server(staff) => {
+            let published = staff.publish(&value, surveyjs).await?;
             Ok(Saved {
                 id: published.id,
                 version: published.version,
@@ -603,5 +602,22 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
                 reports,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_keeps_its_stored_shape() {
+        let stored = r#"{"mode":"server","api":"/api/v1","token":"manyi_abc"}"#;
+        let access = Access::Server(StaffApi::new("/api/v1".into(), "manyi_abc".into()));
+        assert_eq!(serde_json::to_string(&access).unwrap(), stored);
+        assert_eq!(serde_json::from_str::<Access>(stored).unwrap(), access);
+        assert_eq!(
+            serde_json::from_str::<Access>(r#"{"mode":"local"}"#).unwrap(),
+            Access::Local
+        );
     }
 }

@@ -128,8 +128,8 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
 
     let local = access.is_local();
     let server_parts = match (&access, &id) {
-        (Access::Server { api, token }, Some(id)) => Some(view! {
-            <OriginsEditor api=api.clone() token=token.clone() id=id.clone() />
+        (Access::Server(staff), Some(id)) => Some(view! {
+            <OriginsEditor staff=staff.clone() id=id.clone() />
         }),
         _ => None,
     };
