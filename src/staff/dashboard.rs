@@ -10,7 +10,6 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use manyi_core::report::{
     BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
 };
-use manyi_core::surveyjs;
 use manyi_core::targets::Target;
 use manyi_core::validate::Problem;
 use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
@@ -533,19 +532,6 @@ pub struct Saved {
     pub reports: Vec<Detail>,
 }
 
-fn reports_of(reports: &[surveyjs::Report]) -> Vec<Detail> {
-    reports
-        .iter()
-        .map(|r| Detail {
-            path: r.path.clone(),
-            kind: serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|k| k.as_str().map(str::to_owned)),
-            message: r.message.clone(),
-        })
-        .collect()
-}
-
 /// Publishes `text`, a manyi definition or (when `surveyjs`) a SurveyJS one: on the server as
 /// a new version, or in local-only mode onto this device after the same checks, made here by
 /// the core.
@@ -566,40 +552,18 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
             })
         }
         Access::Local => {
-            let (json, reports) = if surveyjs {
-                let import = surveyjs::import(&value).map_err(|error| match error {
-                    surveyjs::ImportError::NotAnObject(found) => {
-                        SaveError::Invalid(vec![Problem {
-                            path: "$".to_owned(),
-                            message: format!("a SurveyJS definition is a JSON object, not {found}"),
-                        }])
-                    }
-                    surveyjs::ImportError::NothingImported { reports } => SaveError::Invalid(
-                        reports
-                            .into_iter()
-                            .map(|r| Problem {
-                                path: r.path,
-                                message: r.message,
-                            })
-                            .collect(),
-                    ),
-                    surveyjs::ImportError::Invalid { problems, .. } => SaveError::Invalid(problems),
-                })?;
-                let json = serde_json::to_string(&import.survey)
-                    .map_err(|e| StorageError::Failed(e.to_string()))?;
-                (json, reports_of(&import.reports))
-            } else {
-                (text.to_owned(), Vec::new())
-            };
             let store = Store::open().ok();
-            let survey = catalog::import(store.as_ref(), &json).map_err(|error| match error {
-                ImportError::Invalid(problems) => SaveError::Invalid(problems),
-                ImportError::Storage(error) => SaveError::Storage(error),
-            })?;
+            let imported =
+                catalog::import_definition(store.as_ref(), text, surveyjs).map_err(|error| {
+                    match error {
+                        ImportError::Invalid(problems) => SaveError::Invalid(problems),
+                        ImportError::Storage(error) => SaveError::Storage(error),
+                    }
+                })?;
             Ok(Saved {
-                id: survey.id,
-                version: survey.version,
-                reports,
+                id: imported.survey.id,
+                version: imported.survey.version,
+                reports: imported.reports,
             })
         }
     }
