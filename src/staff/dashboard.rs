@@ -19,8 +19,7 @@ use crate::browser::nav::Location;
 use crate::browser::{clock, download};
 use crate::net::api::{ApiError, Detail, StaffApi, export_type};
 use crate::storage::catalog::{self, ImportError};
-use crate::storage::outbox;
-use crate::storage::outbox_idb;
+use crate::storage::device;
 use crate::storage::{StorageError, Store};
 
 /// Where the sign-in is kept: session storage, so closing the browser forgets the token.
@@ -249,27 +248,12 @@ pub struct Overview {
     pub targets: Vec<Target>,
 }
 
-/// Every response stored on this device: the local-storage outbox, and a kiosk's IndexedDB
-/// outbox where this browser ran one.
-async fn device_entries(store: &Store) -> Result<Vec<outbox::OutboxEntry>, StorageError> {
-    let (mut entries, _) = outbox::load(store)?;
-    match outbox_idb::all_entries().await {
-        Ok(kept) => entries.extend(kept),
-        // A device that never ran a kiosk has no database to read.
-        Err(StorageError::Unavailable) => {}
-        Err(error) => return Err(error),
-    }
-    Ok(entries)
-}
-
 /// The responses to survey `id` stored on this device.
 async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
-    let entries = device_entries(store).await?;
-    Ok(entries
-        .into_iter()
-        .map(|entry| entry.response)
-        .filter(|response| response.survey_id == id)
-        .collect())
+    Ok(device::responses(Some(store))
+        .await
+        .complete()?
+        .of_survey(id))
 }
 
 /// The definition of survey `id`: the server's latest, or in local-only mode the one this
@@ -459,19 +443,12 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
             .collect()),
         Access::Local => {
             let store = Store::open()?;
-            let entries = device_entries(&store).await?;
-            let mut counts: Vec<(String, usize)> = Vec::new();
-            for entry in &entries {
-                match counts
-                    .iter_mut()
-                    .find(|(id, _)| *id == entry.response.survey_id)
-                {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((entry.response.survey_id.clone(), 1)),
-                }
-            }
+            let by_survey = device::responses(Some(&store))
+                .await
+                .complete()?
+                .by_survey();
             let mut listed = Vec::new();
-            for (id, responses) in counts {
+            for (id, responses) in by_survey {
                 // Responses whose definition is nowhere to be found cannot be reported on.
                 if let (Some(survey), _) = catalog::find(Some(&store), &id).await {
                     listed.push(Listed {
@@ -479,7 +456,7 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
                         title: survey.title,
                         default_locale: survey.default_locale,
                         version: survey.version,
-                        responses,
+                        responses: responses.len(),
                     });
                 }
             }

@@ -240,8 +240,12 @@ mod tests {
     fn surveyjs_definitions_are_told_from_manyi_ones() {
         assert!(is_surveyjs(r#"{"elements": []}"#));
         assert!(is_surveyjs(r#"{"questions": []}"#));
-        assert!(is_surveyjs(r#"{"pages": [{"name": "p1", "elements": []}]}"#));
-        assert!(!is_surveyjs(r#"{"id": "x", "pages": [{"id": "p1", "questions": []}]}"#));
+        assert!(is_surveyjs(
+            r#"{"pages": [{"name": "p1", "elements": []}]}"#
+        ));
+        assert!(!is_surveyjs(
+            r#"{"id": "x", "pages": [{"id": "p1", "questions": []}]}"#
+        ));
         assert!(!is_surveyjs(r#"[{"elements": []}]"#));
         assert!(!is_surveyjs("not json"));
     }

@@ -12,10 +12,11 @@
 //! every change is passed to the host page.
 //!
 //! The submodules are what is kept on the device, each built on [`Store`]: drafts, the outbox
-//! (with the kiosk's IndexedDB outbox), the surveys this device can run, and the browser's
-//! storage estimate.
+//! (with the kiosk's IndexedDB outbox) and every response on the device read from both, the
+//! surveys this device can run, and the browser's storage estimate.
 
 pub mod catalog;
+pub mod device;
 pub mod draft;
 pub mod outbox;
 pub mod outbox_idb;

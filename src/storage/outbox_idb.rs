@@ -301,7 +301,8 @@ impl OutboxStore for IndexedOutbox {
     }
 }
 
-/// Every readable entry kept in the database, for the local results page.
+/// Every readable entry kept in the database, for the reports on this device's responses
+/// (`storage::device`).
 pub async fn all_entries() -> Result<Vec<OutboxEntry>, StorageError> {
     let outbox = IndexedOutbox::new();
     let db = outbox.database().await?;
