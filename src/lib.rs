@@ -4,32 +4,22 @@
 //! languages, keeps drafts and completed responses in local storage and reports on them. All
 //! survey logic (validation, visibility, scoring, statistics) comes from `manyi-core`; this
 //! crate only adds the interface, the browser's storage and clock, and the languages of the UI.
+//!
+//! The modules go by family: each bundle's root (`bundles`), the views (`components`, one
+//! component per file, by screen), the logic each screen keeps outside its views (`runner`,
+//! `staff`, `kiosk`, `embed`), and what they are built on: the device's storage (`storage`),
+//! the server (`net`), the interface's languages (`i18n`) and the browser's clock, downloads
+//! and location (`browser`).
 
-pub mod admin;
-pub mod api;
-mod app;
-pub mod catalog;
-pub mod clock;
+pub mod browser;
+mod bundles;
 pub mod components;
-pub mod download;
-pub mod draft;
 pub mod embed;
-mod embed_app;
-pub mod format;
 pub mod i18n;
 pub mod kiosk;
-mod kiosk_app;
-pub mod locale;
-pub mod nav;
-pub mod outbox;
-pub mod outbox_idb;
-pub mod quota;
-mod staff_app;
+pub mod net;
+pub mod runner;
+pub mod staff;
 pub mod storage;
-pub mod sync;
-pub mod validation;
 
-pub use app::App;
-pub use embed_app::EmbedApp;
-pub use kiosk_app::KioskApp;
-pub use staff_app::StaffApp;
+pub use bundles::{App, EmbedApp, KioskApp, StaffApp};

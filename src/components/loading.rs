@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::Msg;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
 
 /// The line shown while a screen waits for its data, announced politely to screen readers.
 #[component]

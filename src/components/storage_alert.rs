@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::locale::{StorageProblem, UiLang};
 use crate::i18n::{self, Msg};
-use crate::locale::{StorageProblem, UiLang};
 use crate::storage::StorageError;
 
 /// The storage problem, if any, announced as an alert. The live region stays in the page so

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::i18n;
-use crate::locale::UiLang;
-use crate::sync::Sync;
+use crate::i18n::locale::UiLang;
+use crate::net::sync::Sync;
 
 /// One discreet line on how sending to the server stands: what is waiting, what was refused,
 /// the last success and the last error. Shows nothing when the app runs without a server.

@@ -5,10 +5,10 @@ use super::manage_page::ManagePage;
 use super::overview::SurveyOverview;
 use super::sign_in::SignIn;
 use super::survey_list::SurveyList;
-use crate::admin::Access;
+use crate::browser::nav::Location;
+use crate::i18n::locale::{follow_document_lang, ui_lang};
 use crate::i18n::{AdminMsg, Lang};
-use crate::locale::{follow_document_lang, ui_lang};
-use crate::nav::Location;
+use crate::staff::dashboard::Access;
 
 /// The dashboard's screens, told apart by the path.
 #[derive(Debug, Clone, PartialEq, Eq)]

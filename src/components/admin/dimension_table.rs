@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
 use super::table_card::TableCard;
-use crate::format::fixed_or_dash;
+use crate::i18n::format::fixed_or_dash;
+use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{AdminMsg, Msg};
-use crate::locale::{SurveyText, UiLang};
 
 /// Below this Cronbach's alpha a scale's items are too loosely related to be read as one
 /// measure (Nunnally's usual threshold).

@@ -1,23 +1,23 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::admin::{self, Access};
-use crate::download;
+use crate::browser::download;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::staff::dashboard::{self, Access};
 
 /// Downloads of every stored response of the survey: CSV, XLSX (from a server) and JSON.
 #[component]
 pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let failed = RwSignal::new(None::<String>);
-    let formats = admin::export_formats(&access);
+    let formats = dashboard::export_formats(&access);
     let (access, id) = (StoredValue::new(access), StoredValue::new(id));
     let export = move |format: &'static str| {
         failed.set(None);
         let (access, id) = (access.get_value(), id.get_value());
         spawn_local(async move {
-            match admin::export_file(&access, &id, format).await {
+            match dashboard::export_file(&access, &id, format).await {
                 Ok((blob, name)) => {
                     if download::save(&blob, &name).is_none() {
                         failed.set(Some(name));

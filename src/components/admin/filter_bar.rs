@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use manyi_core::report::BucketUnit;
 
-use crate::admin::Filters;
+use crate::browser::nav::Location;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
-use crate::nav::Location;
+use crate::staff::dashboard::Filters;
 
 /// The period, the trend's unit and the segment key, applied together by changing the address;
 /// the filter to one segment, when set, with the way to clear it.

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
-use crate::format::{fixed, fixed_or_dash};
+use crate::i18n::format::{fixed, fixed_or_dash};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, AnyMsg, Msg};
-use crate::locale::UiLang;
 
 /// A change against the previous period: the difference in the metric's unit, shown with
 /// `decimals`, and the two-sided p-value of its test when there is one.

@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use manyi_core::{Report, Survey};
 
 use super::table_card::TableCard;
-use crate::format::fixed_or_dash;
+use crate::i18n::format::fixed_or_dash;
+use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{AdminMsg, Msg};
-use crate::locale::{SurveyText, UiLang};
 
 /// Every item of every dimension: its mean (after reverse coding), its corrected item–total
 /// correlation and the dimension's alpha without it.

@@ -6,10 +6,10 @@ use wasm_bindgen_futures::JsFuture;
 use super::origins_editor::OriginsEditor;
 use super::problem_list::ProblemList;
 use super::share_links::ShareLinks;
-use crate::admin::{self, Access, Saved};
-use crate::api::Detail;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::net::api::Detail;
+use crate::staff::dashboard::{self, Access, Saved};
 
 /// What the last publication came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
     if let Some(id) = id.clone() {
         let access = access.clone();
         spawn_local(async move {
-            if let Ok(survey) = admin::survey(&access, &id).await {
+            if let Ok(survey) = dashboard::survey(&access, &id).await {
                 text.set(next_version_text(&survey));
             }
         });
@@ -77,7 +77,7 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
             surveyjs.get_untracked(),
         );
         spawn_local(async move {
-            let result = admin::publish(&access, &content, surveyjs).await;
+            let result = dashboard::publish(&access, &content, surveyjs).await;
             busy.set(false);
             outcome.set(Some(match result {
                 Ok(saved) => Outcome::Saved(saved),
@@ -128,8 +128,8 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
 
     let local = access.is_local();
     let server_parts = match (&access, &id) {
-        (Access::Server { api, token }, Some(id)) => Some(view! {
-            <OriginsEditor api=api.clone() token=token.clone() id=id.clone() />
+        (Access::Server(staff), Some(id)) => Some(view! {
+            <OriginsEditor staff=staff.clone() id=id.clone() />
         }),
         _ => None,
     };

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use manyi_core::Report;
 
-use crate::format::fixed_or_dash;
+use crate::i18n::format::fixed_or_dash;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, Msg};
-use crate::locale::UiLang;
 
 /// The chart's drawing box, in SVG units; CSS scales it to the width available.
 const WIDTH: f64 = 440.0;

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::admin::{self, Access, Filters};
 use crate::components::Loading;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::staff::dashboard::{self, Access, Filters};
 
 /// The open-text answers of the shown responses, newest first, with a search.
 #[component]
@@ -14,7 +14,7 @@ pub fn OpenTexts(access: Access, id: String, filters: Filters) -> impl IntoView 
     let found = LocalResource::new(move || {
         let (access, id, filters, search) =
             (access.clone(), id.clone(), filters.clone(), search.get());
-        async move { admin::texts(&access, &id, &filters, &search).await }
+        async move { dashboard::texts(&access, &id, &filters, &search).await }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

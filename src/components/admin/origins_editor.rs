@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::problem_list::ProblemList;
-use crate::api::{self, Detail};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::net::api::{Detail, StaffApi};
 
 /// What the last save came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,18 +17,14 @@ enum Outcome {
 /// The origins allowed to embed the survey, one per line, saved to the server, which
 /// normalises them and lists every bad one with its path.
 #[component]
-pub fn OriginsEditor(api: String, token: String, id: String) -> impl IntoView {
+pub fn OriginsEditor(staff: StaffApi, id: String) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let text = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
-    let (api, token, id) = (
-        StoredValue::new(api),
-        StoredValue::new(token),
-        StoredValue::new(id),
-    );
+    let (staff, id) = (StoredValue::new(staff), StoredValue::new(id));
     // The current list fills the field once it arrives.
     spawn_local(async move {
-        match api::allowed_origins(&api.get_value(), &id.get_value()).await {
+        match staff.get_value().origins(&id.get_value()).await {
             Ok(list) => text.set(list.join("\n")),
             Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
         }
@@ -41,20 +37,16 @@ pub fn OriginsEditor(api: String, token: String, id: String) -> impl IntoView {
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect();
-        let (api, token, id) = (api.get_value(), token.get_value(), id.get_value());
+        let (staff, id) = (staff.get_value(), id.get_value());
         spawn_local(async move {
-            outcome.set(Some(
-                match api::put_origins(&api, &token, &id, &origins).await {
-                    Ok(list) => {
-                        text.set(list.join("\n"));
-                        Outcome::Saved(list)
-                    }
-                    Err(error) if !error.problems().is_empty() => {
-                        Outcome::Problems(error.problems())
-                    }
-                    Err(error) => Outcome::Failed(error.to_string()),
-                },
-            ));
+            outcome.set(Some(match staff.put_origins(&id, &origins).await {
+                Ok(list) => {
+                    text.set(list.join("\n"));
+                    Outcome::Saved(list)
+                }
+                Err(error) if !error.problems().is_empty() => Outcome::Problems(error.problems()),
+                Err(error) => Outcome::Failed(error.to_string()),
+            }));
         });
     };
     view! {

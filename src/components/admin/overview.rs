@@ -10,11 +10,11 @@ use super::open_texts::OpenTexts;
 use super::segment_table::SegmentTable;
 use super::targets_panel::TargetsPanel;
 use super::trend_chart::TrendChart;
-use crate::admin::{self, Access, Filters};
+use crate::browser::nav::Location;
 use crate::components::Loading;
+use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{self, AdminMsg};
-use crate::locale::{SurveyText, UiLang};
-use crate::nav::Location;
+use crate::staff::dashboard::{self, Access, Filters};
 
 /// One survey's results: the report with the filters in the address, loaded from the server
 /// or computed on this device, and everything drawn from it.
@@ -27,7 +27,7 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
         let (access, id) = (access.clone(), id.clone());
         LocalResource::new(move || {
             let (access, id, filters) = (access.clone(), id.clone(), filters.get());
-            async move { admin::overview(&access, &id, &filters).await }
+            async move { dashboard::overview(&access, &id, &filters).await }
         })
     };
     // Saving targets changes what the overview shows; it is read again.

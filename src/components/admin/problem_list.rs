@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::Detail;
+use crate::net::api::Detail;
 
 /// Problems or import reports, each with its JSON path, so they can be fixed in one go.
 #[component]

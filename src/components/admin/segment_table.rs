@@ -3,11 +3,11 @@ use manyi_core::Report;
 use manyi_core::report::MetaFilter;
 
 use super::table_card::TableCard;
-use crate::admin::Filters;
-use crate::format::{fixed, fixed_or_dash};
+use crate::browser::nav::Location;
+use crate::i18n::format::{fixed, fixed_or_dash};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, Msg};
-use crate::locale::UiLang;
-use crate::nav::Location;
+use crate::staff::dashboard::Filters;
 
 /// The headline figures per value of the chosen `meta` key (channel, branch, counter), to see
 /// where it is worse; each value can become the filter of the whole overview.

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::AdminMsg;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
 
 /// The embed snippet and the kiosk link of a survey, each with a copy button.
 #[component]

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::admin::Access;
-use crate::api::{self, ApiError};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::locale::UiLang;
+use crate::net::api::{self, ApiError, StaffApi};
+use crate::staff::dashboard::Access;
 
 /// Why signing in did not work.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,11 +32,14 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
         spawn_local(async move {
             let outcome = match api::discover().await {
                 None => Err(Failure::NoServer),
-                Some(api) => match api::staff_surveys(&api, &token).await {
-                    Ok(_) => Ok(Access::Server { api, token }),
-                    Err(error) if error.is_unauthorized() => Err(Failure::WrongToken),
-                    Err(error) => Err(Failure::Other(error)),
-                },
+                Some(base) => {
+                    let staff = StaffApi::new(base, token);
+                    match staff.surveys().await {
+                        Ok(_) => Ok(Access::Server(staff)),
+                        Err(error) if error.is_unauthorized() => Err(Failure::WrongToken),
+                        Err(error) => Err(Failure::Other(error)),
+                    }
+                }
             };
             pending.set(false);
             match outcome {

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::admin::{self, Access};
 use crate::components::Loading;
+use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{self, AdminMsg, Msg};
-use crate::locale::{SurveyText, UiLang};
+use crate::staff::dashboard::{self, Access};
 
 /// The surveys to report on: the server's, or those with responses on this device.
 #[component]
@@ -13,7 +13,7 @@ pub fn SurveyList(access: Access) -> impl IntoView {
         let access = access.clone();
         LocalResource::new(move || {
             let access = access.clone();
-            async move { admin::surveys(&access).await }
+            async move { dashboard::surveys(&access).await }
         })
     };
     let href = move |id: &str, tail: &str| {

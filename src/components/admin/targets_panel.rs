@@ -4,12 +4,12 @@ use manyi_core::Report;
 use manyi_core::targets::{Target, TargetMetric, progress};
 
 use super::problem_list::ProblemList;
-use crate::admin::{self, Access, SaveError};
-use crate::api::Detail;
-use crate::clock;
-use crate::format::{fixed, fixed_or_dash};
+use crate::browser::clock;
+use crate::i18n::format::{fixed, fixed_or_dash};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, AnyMsg, Msg};
-use crate::locale::UiLang;
+use crate::net::api::Detail;
+use crate::staff::dashboard::{self, Access, SaveError};
 
 fn metric_label(metric: TargetMetric) -> AnyMsg {
     match metric {
@@ -56,7 +56,7 @@ pub fn TargetsPanel(
         failed.set(None);
         let (access, id) = (access.get_value(), id.get_value());
         spawn_local(async move {
-            match admin::save_targets(&access, &id, next).await {
+            match dashboard::save_targets(&access, &id, next).await {
                 Ok(_) => on_saved.run(()),
                 Err(error @ (SaveError::Invalid(_) | SaveError::Api(_)))
                     if !error.problems().is_empty() =>

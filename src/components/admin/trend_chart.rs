@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use manyi_core::Report;
 use manyi_core::report::Summary;
 
-use crate::format::{fixed, fixed_or_dash};
+use crate::i18n::format::{fixed, fixed_or_dash};
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, AnyMsg, Msg, Translate};
-use crate::locale::UiLang;
 
 const WIDTH: f64 = 440.0;
 const HEIGHT: f64 = 200.0;

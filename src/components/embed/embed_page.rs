@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 
 use crate::components::runner::{FormEvent, SurveyPage};
-use crate::embed::{EmbedSettings, HostChannel, connect, forward_escape, to_js, watch_height};
-use crate::locale::StorageProblem;
+use crate::embed::host::{HostChannel, connect, forward_escape, to_js, watch_height};
+use crate::embed::settings::EmbedSettings;
+use crate::i18n::locale::StorageProblem;
+use crate::net::sync::Sync;
 use crate::storage::{self, StorageError};
-use crate::sync::Sync;
 
 /// The `/embed/{survey_id}` route: the survey runner without the app's links, themed as the
 /// host asks, telling the host page (and only it) its height, its pages and its completion.

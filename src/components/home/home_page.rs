@@ -3,12 +3,12 @@ use leptos::prelude::*;
 use super::import_definition::ImportDefinition;
 use super::language_switch::LanguageSwitch;
 use super::survey_list::SurveyList;
-use crate::catalog;
 use crate::components::{Loading, StorageAlert, SyncStatusLine};
+use crate::i18n::locale::{StorageProblem, provide_ui_lang};
 use crate::i18n::{Lang, Msg};
-use crate::locale::{StorageProblem, provide_ui_lang};
-use crate::outbox;
 use crate::storage::Store;
+use crate::storage::catalog;
+use crate::storage::outbox;
 
 /// The list of surveys available on this device.
 #[component]

@@ -5,12 +5,11 @@ use manyi_core::validate::Problem;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::admin::{self, Access, SaveError};
-use crate::api::Detail;
-use crate::catalog::{self, ImportError};
+use crate::i18n::locale::{StorageProblem, UiLang};
 use crate::i18n::{self, Msg};
-use crate::locale::{StorageProblem, UiLang};
+use crate::net::api::Detail;
 use crate::storage::Store;
+use crate::storage::catalog::{self, ImportError, Imported};
 
 /// What the last import attempt came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,52 +18,6 @@ enum Outcome {
     Imported(Box<Survey>, Vec<Detail>),
     Invalid(Vec<Problem>),
     Unreadable,
-}
-
-/// Whether `text` is a SurveyJS definition rather than a manyi one: SurveyJS keeps questions
-/// under `elements` (on the root or on pages), or under `questions` on the root in its oldest
-/// single-page form; a manyi definition has them under its pages' `questions` only.
-fn is_surveyjs(text: &str) -> bool {
-    let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
-    else {
-        return false;
-    };
-    root.contains_key("elements")
-        || root.contains_key("questions")
-        || root
-            .get("pages")
-            .and_then(|pages| pages.as_array())
-            .is_some_and(|pages| pages.iter().any(|page| page.get("elements").is_some()))
-}
-
-/// Stores `text` on this device: a manyi definition as it is, a SurveyJS one through the
-/// core's import (the same as the dashboard's in local-only mode).
-async fn import(text: &str) -> Result<(Survey, Vec<Detail>), ImportError> {
-    let store = Store::open().ok();
-    if !is_surveyjs(text) {
-        return catalog::import(store.as_ref(), text).map(|survey| (survey, Vec::new()));
-    }
-    let saved = admin::publish(&Access::Local, text, true)
-        .await
-        .map_err(|error| match error {
-            SaveError::Storage(error) => ImportError::Storage(error),
-            other => ImportError::Invalid(
-                other
-                    .problems()
-                    .into_iter()
-                    .map(|d| Problem {
-                        path: d.path,
-                        message: d.message,
-                    })
-                    .collect(),
-            ),
-        })?;
-    match catalog::find(store.as_ref(), &saved.id).await {
-        (Some(survey), _) => Ok((survey, saved.reports)),
-        (None, problem) => Err(ImportError::Storage(
-            problem.unwrap_or(crate::storage::StorageError::Unavailable),
-        )),
-    }
 }
 
 /// A file input that validates a definition (manyi's, or SurveyJS's, imported by the core) and
@@ -98,8 +51,10 @@ pub fn ImportDefinition(
                 outcome.set(Some(Outcome::Unreadable));
                 return;
             };
-            match import(&text).await {
-                Ok((survey, reports)) => {
+            let store = Store::open().ok();
+            let surveyjs = catalog::is_surveyjs(&text);
+            match catalog::import_definition(store.as_ref(), &text, surveyjs) {
+                Ok(Imported { survey, reports }) => {
                     on_imported.run(());
                     outcome.set(Some(Outcome::Imported(Box::new(survey), reports)));
                 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::locale::UiLang;
 use crate::i18n::{Lang, Msg};
-use crate::locale::UiLang;
 
 /// Links to this screen in each language. Links rather than a select keep the choice in the
 /// URL, so it survives reloads and can be shared.

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use manyi_core::Survey;
 
-use crate::catalog::Source;
 use crate::i18n::Msg;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
+use crate::storage::catalog::Source;
 
 /// One card per available survey, each with a link that starts it in the current language.
 #[component]

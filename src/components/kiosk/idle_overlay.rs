@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, Msg};
-use crate::locale::UiLang;
 
 /// The "are you still there?" countdown. Any touch anywhere counts as activity and dismisses
 /// it; the button is there so the way to stay is obvious.

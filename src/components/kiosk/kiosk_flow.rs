@@ -9,11 +9,11 @@ use super::idle_overlay::IdleOverlay;
 use super::kiosk_setup::KioskSetup;
 use super::pin_prompt::PinPrompt;
 use super::welcome::Welcome;
+use crate::browser::nav::Location;
 use crate::components::runner::{KioskRun, SurveyForm};
 use crate::i18n;
-use crate::kiosk::{self, IDLE_COUNTDOWN_SECS, IdleAction, KioskSettings};
-use crate::locale::{StorageProblem, UiLang};
-use crate::nav::Location;
+use crate::i18n::locale::{StorageProblem, UiLang};
+use crate::kiosk::settings::{self, IDLE_COUNTDOWN_SECS, IdleAction, KioskSettings};
 use crate::storage::Store;
 
 /// Where the kiosk is in its cycle.
@@ -117,7 +117,7 @@ pub fn KioskFlow(survey: Arc<Survey>, settings: RwSignal<KioskSettings>) -> impl
     let cancel = Callback::new(move |()| phase.set(Phase::Welcome));
     let saved = Callback::new(move |new: KioskSettings| {
         let endpoint_changed = settings.with_untracked(|s| s.endpoint != new.endpoint);
-        match Store::open().and_then(|store| kiosk::save(&store, &new)) {
+        match Store::open().and_then(|store| settings::save(&store, &new)) {
             // Sending is bound to the endpoint it started with; a new one needs a fresh start.
             Ok(()) if endpoint_changed => {
                 let _ = window().location().reload();

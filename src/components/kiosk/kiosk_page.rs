@@ -4,13 +4,13 @@ use leptos::prelude::*;
 
 use super::kiosk_flow::KioskFlow;
 use super::kiosk_setup::KioskSetup;
-use crate::catalog;
 use crate::components::Loading;
 use crate::components::runner::SurveyNotFound;
 use crate::i18n::Lang;
-use crate::kiosk::{self, KioskSettings};
-use crate::locale::{StorageProblem, provide_ui_lang};
+use crate::i18n::locale::{StorageProblem, provide_ui_lang};
+use crate::kiosk::settings::{self, KioskSettings};
 use crate::storage::Store;
+use crate::storage::catalog;
 
 /// `/kiosk/{survey_id}`: the first start asks staff for the settings; after that the kiosk runs.
 #[component]
@@ -34,7 +34,7 @@ pub fn KioskPage(id: String, settings: Option<KioskSettings>) -> impl IntoView {
         }
     });
     let first_save = Callback::new(move |saved: KioskSettings| {
-        match Store::open().and_then(|store| kiosk::save(&store, &saved)) {
+        match Store::open().and_then(|store| settings::save(&store, &saved)) {
             // Sending already started towards the default server; a kiosk with an endpoint of
             // its own starts again so every request goes there.
             Ok(()) if saved.endpoint.is_some() => {

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, Lang, Msg};
-use crate::kiosk::{IdleAction, KioskSettings, SettingsError, storage_level};
-use crate::locale::UiLang;
-use crate::quota;
+use crate::kiosk::settings::{IdleAction, KioskSettings, SettingsError, storage_level};
+use crate::storage::quota;
 
 /// The staff settings of a kiosk. On the first start there is nothing to cancel to, and a PIN
 /// must be chosen; later an empty PIN field keeps the current PIN.

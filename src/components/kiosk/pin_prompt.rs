@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::Msg;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
 
 /// Asks for the staff PIN before the settings open.
 #[component]

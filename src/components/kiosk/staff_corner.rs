@@ -3,8 +3,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::i18n::Msg;
-use crate::kiosk::LONG_PRESS_MS;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
+use crate::kiosk::settings::LONG_PRESS_MS;
 
 /// A corner of the welcome screen that opens the staff settings after a long press, a gesture
 /// no customer makes by accident. It has no hover state and no visible label; screen readers

@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use manyi_core::Survey;
 
 use super::staff_corner::StaffCorner;
+use crate::browser::nav::Location;
+use crate::i18n::locale::UiLang;
 use crate::i18n::{self, Lang, Msg};
-use crate::kiosk::{StorageLevel, storage_level};
-use crate::locale::UiLang;
-use crate::nav::Location;
-use crate::quota;
-use crate::sync::Sync;
+use crate::kiosk::settings::{StorageLevel, storage_level};
+use crate::net::sync::Sync;
+use crate::storage::quota;
 
 /// The screen between customers: the survey's title, a large start button, the languages, the
 /// staff corner, a discreet sending status for staff and, when storage is filling up, a warning

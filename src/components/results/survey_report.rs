@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use manyi_core::{ReportOptions, Response, Survey, build_report};
 
-use crate::format::{fixed, fixed_or_dash};
 use crate::i18n::Msg;
-use crate::locale::{SurveyText, UiLang};
+use crate::i18n::format::{fixed, fixed_or_dash};
+use crate::i18n::locale::{SurveyText, UiLang};
 
 /// The headline figures, dimensions and per-question summary of one survey's responses.
 #[component]

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use manyi_core::LocalizedText;
 use manyi_core::model::MatrixRow;
 
-use crate::format;
-use crate::locale::SurveyText;
+use crate::i18n::format;
+use crate::i18n::locale::SurveyText;
 
 /// Rows sharing one scale. Wide screens lay it out as a table with the point labels as column
 /// heads; narrow screens stack each row with its points labelled. Each row is a radio group of

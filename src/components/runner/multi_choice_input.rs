@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use manyi_core::model::ChoiceOption;
 
-use crate::locale::SurveyText;
+use crate::i18n::locale::SurveyText;
 
 /// Checkboxes; the answer lists the chosen values in the definition's option order.
 #[component]

@@ -4,7 +4,7 @@ use manyi_core::LocalizedText;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::Msg;
-use crate::locale::{SurveyText, UiLang};
+use crate::i18n::locale::{SurveyText, UiLang};
 
 /// How the options of an [`OptionGroup`] look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

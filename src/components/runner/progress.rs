@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
 
 /// "Page 2 of 4" with a bar; the text labels the bar so both say the same thing.
 #[component]

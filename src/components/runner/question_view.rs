@@ -10,10 +10,10 @@ use super::matrix_input::MatrixInput;
 use super::multi_choice_input::MultiChoiceInput;
 use super::option_group::{GroupOption, GroupStyle, OptionGroup};
 use super::text_input::TextInput;
-use crate::format;
 use crate::i18n::Msg;
-use crate::locale::{SurveyText, UiLang};
-use crate::validation::FieldError;
+use crate::i18n::format;
+use crate::i18n::locale::{SurveyText, UiLang};
+use crate::runner::validation::FieldError;
 
 /// One question: its text, help, input and inline error, wired for assistive technology (the
 /// input is described by the help and the error, and marked invalid while the error shows).

@@ -1,27 +1,26 @@
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::context::Provider;
 use leptos::html;
 use leptos::prelude::*;
-use manyi_core::validate::is_answered;
-use manyi_core::visibility::Visibility;
-use manyi_core::{Answer, Response, ResponseScores, Survey, score_response};
+use manyi_core::{Answer, ResponseScores, Survey, score_response};
 
 use super::progress::Progress;
 use super::question_view::QuestionView;
 use super::thank_you::ThankYou;
+use crate::browser::clock;
+use crate::browser::download::json_blob_url;
+use crate::browser::nav::Location;
 use crate::components::StorageAlert;
-use crate::download::json_blob_url;
+use crate::i18n::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
 use crate::i18n::{Lang, Msg};
-use crate::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
-use crate::nav::Location;
-use crate::outbox::{LocalOutbox, OutboxEntry, OutboxStore};
+use crate::net::sync::Sync;
+use crate::runner::session::{Advance, Session};
 use crate::storage::Store;
-use crate::sync::Sync;
-use crate::validation::{FieldError, field_error};
-use crate::{clock, draft};
+use crate::storage::draft;
+use crate::storage::outbox::{LocalOutbox, OutboxEntry, OutboxStore};
 
 /// What happened on submission, for the thank-you screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +60,8 @@ pub enum FormEvent {
     },
 }
 
-/// Runs one survey: pages, live visibility, validation, autosaved draft and submission.
+/// Runs one survey: renders a [`Session`] page by page, keeps its draft in step and stores the
+/// response it assembles.
 #[component]
 pub fn SurveyForm(
     survey: Arc<Survey>,
@@ -92,72 +92,39 @@ pub fn SurveyForm(
     let problem = expect_context::<StorageProblem>();
     let location = Location::current();
 
-    // Resume the draft if this device has one for this version of the survey.
+    // Resume the draft if this device has one; a kiosk's next customer must find nothing.
     let saved = match Store::open().and_then(|store| draft::load(&store, &survey.id)) {
         _ if in_kiosk => None,
-        Ok(saved) => saved.filter(|d| d.survey_version == survey.version),
+        Ok(saved) => saved,
         Err(error) => {
             problem.report(error);
             None
         }
     };
-    let resumed = RwSignal::new(saved.as_ref().is_some_and(|d| !d.answers.is_empty()));
+    let session = RwSignal::new(Session::resume(survey.clone(), saved, clock::now()));
     let page_count = survey.pages.len();
-    let page = RwSignal::new(
-        saved
-            .as_ref()
-            .map_or(0, |d| d.page.min(page_count.saturating_sub(1))),
-    );
-    let started_at = RwSignal::new(saved.as_ref().map_or_else(clock::now, |d| d.started_at));
-    let answers = RwSignal::new(saved.map(|d| d.answers).unwrap_or_default());
-    // The errors shown, by question id. A page has a handful of questions, so a list does, and
-    // spares the bundle a map type of its own.
-    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
+    // Memos rather than `Show`s decide what appears: a part re-renders only when its memo
+    // changes, as under `Show`, without a component of its own for each. The page's questions
+    // in particular render afresh only when the page changes, not on every answer.
+    let page = Memo::new(move |_| session.with(Session::page));
+    let resumed = Memo::new(move |_| session.with(Session::resumed));
+    let has_prev = Memo::new(move |_| session.with(|s| s.previous_page().is_some()));
+    let is_last = Memo::new(move |_| session.with(Session::is_last));
     let completion = RwSignal::new(None::<Completion>);
     // Bumped by "start over" so the page's uncontrolled text fields render afresh.
     let generation = RwSignal::new(0u32);
 
-    let visibility = Arc::new(Visibility::new(&survey));
-    let hidden = {
-        let visibility = visibility.clone();
-        Memo::new(move |_| answers.with(|a| visibility.hidden(a)))
-    };
-    // Questions that a `required_if` condition (from SurveyJS's `requiredIf`) makes required
-    // with the current answers; the server checks the same rule.
-    let required_now = {
-        let visibility = visibility.clone();
-        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.required(a, hidden))))
-    };
-    // Questions that an `enable_if` condition (SurveyJS's `enableIf`) makes read-only with the
-    // current answers: shown with their answer, not editable, and never required, as the
-    // server's validation has it.
-    let read_only =
-        Memo::new(move |_| hidden.with(|hidden| answers.with(|a| visibility.disabled(a, hidden))));
-    let is_required = move |q: &manyi_core::Question| {
-        (q.required || required_now.with_untracked(|r| r.contains(&q.id)))
-            && !read_only.with_untracked(|r| r.contains(&q.id))
-    };
-
     // Autosave: storage is the outside world this effect keeps in step with the answers.
     {
         let survey_id = survey.id.clone();
-        let survey_version = survey.version;
         Effect::new(move |_| {
-            let snapshot = draft::Draft {
-                survey_version,
-                started_at: started_at.get(),
-                page: page.get(),
-                answers: answers.get(),
-            };
+            let draft = session.with(Session::draft);
             if in_kiosk || completion.with(Option::is_some) {
                 return;
             }
-            let result = Store::open().and_then(|store| {
-                if snapshot.answers.is_empty() {
-                    draft::clear(&store, &survey_id)
-                } else {
-                    draft::save(&store, &survey_id, &snapshot)
-                }
+            let result = Store::open().and_then(|store| match &draft {
+                Some(draft) => draft::save(&store, &survey_id, draft),
+                None => draft::clear(&store, &survey_id),
             });
             if let Err(error) = result {
                 problem.report(error);
@@ -185,6 +152,8 @@ pub fn SurveyForm(
     if let Some(on_event) = on_event {
         let survey = survey.clone();
         Effect::new(move |_| {
+            // Starting over shows the first page again, even from the first page.
+            generation.track();
             let index = page.get();
             on_event.run(FormEvent::Page {
                 index,
@@ -194,100 +163,29 @@ pub fn SurveyForm(
         });
     }
 
-    let page_visible = {
-        let survey = survey.clone();
-        move |p: usize, hidden: &HashSet<String>| {
-            survey.pages[p]
-                .questions
-                .iter()
-                .any(|q| !hidden.contains(&q.id))
-        }
-    };
-    let next_page = {
-        let page_visible = page_visible.clone();
-        move |from: usize| {
-            let hidden = hidden.get_untracked();
-            (from + 1..page_count).find(|p| page_visible(*p, &hidden))
-        }
-    };
-    let prev_page = {
-        let page_visible = page_visible.clone();
-        move |from: usize| {
-            let hidden = hidden.get_untracked();
-            (0..from).rev().find(|p| page_visible(*p, &hidden))
-        }
-    };
-    let is_last = {
-        let next_page = next_page.clone();
-        move || {
-            hidden.track();
-            next_page(page.get()).is_none()
-        }
-    };
-    // Memos rather than `Show`s decide what appears: a part re-renders only when its memo
-    // changes, as under `Show`, without a component of its own for each.
-    let has_prev = {
-        let prev_page = prev_page.clone();
-        Memo::new(move |_| {
-            hidden.track();
-            prev_page(page.get()).is_some()
-        })
-    };
-
-    // Checks the visible questions of the current page, shows their errors, and says whether
-    // the page may be left.
-    let check_page = {
-        let survey = survey.clone();
-        move || {
-            let hidden = hidden.get_untracked();
-            let current = answers.get_untracked();
-            let mut found = Vec::new();
-            for q in &survey.pages[page.get_untracked()].questions {
-                if hidden.contains(&q.id) {
-                    continue;
-                }
-                if let Some(error) = field_error(q, current.get(&q.id), is_required(q)) {
-                    found.push((q.id.clone(), error));
-                }
-            }
-            let ok = found.is_empty();
-            errors.set(found);
-            ok
-        }
-    };
-
     // Read now: a kiosk's idle timer submits from outside any reactive owner, where context
     // cannot be looked up.
     let sync = use_context::<Sync>();
     let extra_meta = kiosk.as_ref().map(|k| k.meta.clone()).unwrap_or_default();
     let on_complete = kiosk.as_ref().map(|k| k.on_complete);
+    // Keeps the response (the answers so far when `partial`) in the outbox, or offers it as a
+    // download when it cannot be stored, and shows the thank-you screen.
     let submit = {
         let survey = survey.clone();
         move |partial: bool| {
             let now = clock::now();
-            let hidden = hidden.get_untracked();
-            let mut meta = BTreeMap::new();
-            for (key, value) in location
+            let id = uuid::Uuid::new_v4().to_string();
+            let locale = lang.0.get_untracked().tag();
+            let meta = location
                 .query_pairs_untracked()
                 .into_iter()
-                .chain(extra_meta.clone())
-            {
-                if key != "lang" {
-                    meta.insert(key, value);
-                }
-            }
-            let mut given = answers.get_untracked();
-            given.retain(|id, a| !hidden.contains(id) && is_answered(a));
-            let response = Response {
-                id: uuid::Uuid::new_v4().to_string(),
-                survey_id: survey.id.clone(),
-                survey_version: survey.version,
-                started_at: Some(started_at.get_untracked()),
-                submitted_at: Some(now),
-                locale: Some(lang.0.get_untracked().tag().to_owned()),
-                answers: given,
-                meta,
-                partial,
+                .chain(extra_meta.clone());
+            let response = session.with_untracked(|s| match partial {
+                true => s.partial_response(id, now, locale, meta),
+                false => Some(s.assemble_response(id, now, locale, meta)),
+            });
+            let Some(response) = response else {
+                return;
             };
             let scores = score_response(&survey, &response);
             let entry = OutboxEntry {
@@ -349,74 +247,31 @@ pub fn SurveyForm(
         kiosk
             .submit_partial
             .set_value(Some(Callback::new(move |()| {
-                if completion.with_untracked(Option::is_none)
-                    && answers.with_untracked(|a| !a.is_empty())
-                {
+                if completion.with_untracked(Option::is_none) {
                     submit(true);
                 }
             })));
     }
 
-    let on_submit = {
-        let next_page = next_page.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if !check_page() {
-                focus_first_invalid();
-                return;
-            }
-            match next_page(page.get_untracked()) {
-                Some(next) => page.set(next),
-                None => submit(false),
-            }
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // A valid last page changes nothing worth saving as a draft (the response is about to
+        // replace it), so the session only tells its readers when errors were shown to clear.
+        let step = session.try_maybe_update(|s| {
+            let had_errors = s.shows_errors();
+            let step = s.advance();
+            (step != Advance::Finished || had_errors, step)
+        });
+        match step {
+            Some(Advance::Invalid) => focus_first_invalid(),
+            Some(Advance::Finished) => submit(false),
+            Some(Advance::Moved) | None => {}
         }
     };
-    let on_back = Callback::new(move |()| {
-        if let Some(prev) = prev_page(page.get_untracked()) {
-            errors.set(Vec::new());
-            page.set(prev);
-        }
-    });
+    let on_back = Callback::new(move |()| session.maybe_update(Session::back));
     let start_over = move |_| {
-        answers.set(BTreeMap::new());
-        errors.set(Vec::new());
-        resumed.set(false);
-        started_at.set(clock::now());
-        page.set(0);
+        session.update(|s| s.start_over(clock::now()));
         generation.update(|g| *g += 1);
-    };
-
-    let set_answer = {
-        let survey = survey.clone();
-        move |qid: String, answer: Option<Answer>| {
-            answers.update(|all| match answer {
-                Some(a) => {
-                    all.insert(qid.clone(), a);
-                }
-                None => {
-                    all.remove(&qid);
-                }
-            });
-            // Errors update live once shown, and a too-long text is flagged while typing; a
-            // required message only appears after an attempt to move on.
-            let Some(question) = survey.question(&qid) else {
-                return;
-            };
-            let now = answers
-                .with_untracked(|all| field_error(question, all.get(&qid), is_required(question)));
-            errors.update(|shown| {
-                let live = matches!(now, Some(FieldError::TooLong { .. }));
-                let at = shown.iter().position(|(id, _)| *id == qid);
-                match (at, now) {
-                    (Some(at), Some(e)) => shown[at].1 = e,
-                    (Some(at), None) => {
-                        shown.remove(at);
-                    }
-                    (None, Some(e)) if live => shown.push((qid.clone(), e)),
-                    (None, _) => {}
-                }
-            });
-        }
     };
 
     let title = {
@@ -427,33 +282,30 @@ pub fn SurveyForm(
         let survey = survey.clone();
         move || {
             generation.track();
-            let p = page.get();
-            let questions = survey.pages[p].questions.clone();
+            let questions = survey.pages[page.get()].questions.clone();
             questions
                 .into_iter()
                 .map(|question| {
                     let id = question.id.clone();
                     let shown = {
                         let id = id.clone();
-                        Memo::new(move |_| !hidden.with(|h| h.contains(&id)))
+                        Memo::new(move |_| !session.with(|s| s.is_hidden(&id)))
                     };
                     let answer = {
                         let id = id.clone();
-                        Signal::derive(move || answers.with(|a| a.get(&id).cloned()))
+                        Signal::derive(move || session.with(|s| s.answer(&id).cloned()))
                     };
                     let error = {
                         let id = id.clone();
-                        Signal::derive(move || {
-                            errors.with(|e| e.iter().find(|(q, _)| *q == id).map(|(_, e)| *e))
-                        })
+                        Signal::derive(move || session.with(|s| s.error(&id)))
                     };
                     let locked = {
                         let id = id.clone();
-                        Signal::derive(move || read_only.with(|r| r.contains(&id)))
+                        Signal::derive(move || session.with(|s| s.is_read_only(&id)))
                     };
-                    let set_answer = set_answer.clone();
-                    let on_change =
-                        Callback::new(move |a: Option<Answer>| set_answer(id.clone(), a));
+                    let on_change = Callback::new(move |a: Option<Answer>| {
+                        session.update(|s| s.set_answer(&id, a));
+                    });
                     move || {
                         shown.get().then(|| {
                             view! {
@@ -484,7 +336,7 @@ pub fn SurveyForm(
 
     let header_title = title.clone();
     let form = move || {
-        let (page_title, title, is_last) = (page_title.clone(), title.clone(), is_last.clone());
+        let (page_title, title) = (page_title.clone(), title.clone());
         let description = description.clone();
         view! {
             <form class="runner" novalidate autocomplete="off" on:submit=on_submit.clone() data-testid="runner">
@@ -524,7 +376,7 @@ pub fn SurveyForm(
                     }}
                     <button type="submit" class="button primary" data-testid="next">
                         {move || {
-                            if is_last() { Msg::Submit.text(lang.get()) } else { Msg::Next.text(lang.get()) }
+                            if is_last.get() { Msg::Submit.text(lang.get()) } else { Msg::Next.text(lang.get()) }
                         }}
                     </button>
                 </div>
@@ -548,7 +400,7 @@ pub fn SurveyForm(
         }
     };
     let can_start_over =
-        Memo::new(move |_| completion.with(Option::is_none) && answers.with(|a| !a.is_empty()));
+        Memo::new(move |_| completion.with(Option::is_none) && session.with(Session::has_answers));
 
     view! {
         <Provider value=lang>

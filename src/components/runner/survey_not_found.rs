@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::components::StorageAlert;
+use crate::i18n::locale::provide_ui_lang;
 use crate::i18n::{Lang, Msg};
-use crate::locale::provide_ui_lang;
 
 /// What a link to a survey this device cannot find shows.
 #[component]

@@ -6,11 +6,11 @@ use manyi_core::Survey;
 
 use super::survey_form::{FormEvent, SurveyForm};
 use super::survey_not_found::SurveyNotFound;
-use crate::catalog;
 use crate::components::Loading;
 use crate::i18n::Lang;
-use crate::locale::{StorageProblem, ui_lang};
+use crate::i18n::locale::{StorageProblem, ui_lang};
 use crate::storage::Store;
+use crate::storage::catalog;
 
 /// The `/s/{survey_id}` route: finds the survey (on this device, on the server or among the
 /// templates) and runs it.

@@ -2,7 +2,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::i18n;
-use crate::locale::UiLang;
+use crate::i18n::locale::UiLang;
 
 /// A one-line input or a text area with a live character counter.
 ///

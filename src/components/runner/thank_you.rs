@@ -4,9 +4,9 @@ use leptos::html;
 use leptos::prelude::*;
 use manyi_core::{ResponseScores, Survey};
 
-use crate::format;
 use crate::i18n::Msg;
-use crate::locale::{SurveyText, UiLang};
+use crate::i18n::format;
+use crate::i18n::locale::{SurveyText, UiLang};
 
 /// The end of a survey: the survey's own thanks, where the response went, and optionally the
 /// respondent's scores.

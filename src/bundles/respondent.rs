@@ -1,13 +1,15 @@
+//! The respondent's bundle root: the survey runner at `/s/{id}`.
+
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::browser::nav::{Bundle, Location};
 use crate::components::runner::{SurveyNotFound, SurveyPage};
-use crate::locale::StorageProblem;
-use crate::nav::{Bundle, Location};
-use crate::outbox::{self, LocalOutbox};
+use crate::i18n::locale::StorageProblem;
+use crate::net::sync::Sync;
 use crate::storage::Store;
-use crate::sync::Sync;
+use crate::storage::outbox::{self, LocalOutbox};
 
 /// The respondent's app: the survey runner at `/s/{survey_id}`, with shared state. The home
 /// page is the staff's bundle and the embed screen a bundle of its own: respondents arrive by a

@@ -1,9 +1,11 @@
+//! The embed bundle's root: the runner inside another site's frame at `/embed/{id}`.
+
 use leptos::prelude::*;
 
-use crate::app::{start_respondent_services, survey_id};
+use super::respondent::{start_respondent_services, survey_id};
+use crate::browser::nav::{Bundle, Location};
 use crate::components::embed::EmbedPage;
 use crate::components::runner::SurveyNotFound;
-use crate::nav::{Bundle, Location};
 
 /// The embed screen's app, a bundle of its own so that respondents following a survey's link do
 /// not download it: `/embed/{survey_id}`, the survey runner inside another site's frame.

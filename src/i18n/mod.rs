@@ -1,7 +1,11 @@
 //! Every string of the user interface in the three supported languages.
 //!
 //! A plain table keeps the bundle small and lets the compiler check that no string is missing a
-//! translation: each [`Msg`] arm must name all three texts.
+//! translation: each [`Msg`] arm must name all three texts. Which language a screen shows is
+//! `locale`'s; how numbers are written for display is `format`'s.
+
+pub mod format;
+pub mod locale;
 
 /// A language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1000,7 +1004,7 @@ pub fn kiosk_storage_low(lang: Lang, room: u64, used_percent: u64) -> String {
 /// The kiosk's storage as staff see it in the settings: use, quota, room left and whether the
 /// browser keeps it under disk pressure.
 pub fn kiosk_storage(lang: Lang, usage: u64, quota: u64, room: u64, persisted: bool) -> String {
-    let mb = |bytes: u64| crate::format::fixed(bytes as f64 / 1_000_000.0, 1);
+    let mb = |bytes: u64| crate::i18n::format::fixed(bytes as f64 / 1_000_000.0, 1);
     let (usage, quota) = (mb(usage), mb(quota));
     match (lang, persisted) {
         (Lang::ZhCn, true) => format!(

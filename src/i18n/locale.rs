@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::browser::nav::Location;
 use crate::i18n::{Lang, Translate};
-use crate::nav::Location;
 use crate::storage::StorageError;
 
 /// The language of the current screen.

@@ -1,14 +1,15 @@
 //! The surveys this device can run: definitions imported on this device, the ones published on
 //! the server (remembered for use offline), and the built-in templates, which are served as
-//! files next to the app so the bundle carries none of them.
+//! files next to the app so the bundle carries none of them. Importing a definition (manyi's or
+//! SurveyJS's) onto this device is here too, for the home page and the local-only dashboard.
 
 use std::collections::BTreeMap;
 
 use manyi_core::validate::{Problem, is_valid_survey};
-use manyi_core::{Survey, parse_survey, templates};
+use manyi_core::{Survey, parse_survey, surveyjs, templates};
 use serde_json::value::RawValue;
 
-use crate::api;
+use crate::net::api::{self, Detail};
 use crate::storage::{StorageError, Store};
 
 /// Imported definitions, as a JSON array of definition objects.
@@ -132,8 +133,90 @@ pub enum ImportError {
     Storage(#[from] StorageError),
 }
 
+/// A definition imported onto this device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub survey: Survey,
+    /// What a SurveyJS import did not carry over as it was.
+    pub reports: Vec<Detail>,
+}
+
+/// Whether `text` is a SurveyJS definition rather than a manyi one: SurveyJS keeps questions
+/// under `elements` (on the root or on pages), or under `questions` on the root in its oldest
+/// single-page form; a manyi definition has them under its pages' `questions` only.
+pub fn is_surveyjs(text: &str) -> bool {
+    let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return false;
+    };
+    root.contains_key("elements")
+        || root.contains_key("questions")
+        || root
+            .get("pages")
+            .and_then(|pages| pages.as_array())
+            .is_some_and(|pages| pages.iter().any(|page| page.get("elements").is_some()))
+}
+
+/// Imports `text`, a manyi definition or (when `surveyjs`) a SurveyJS one, onto this device:
+/// a SurveyJS definition goes through the core's import first, and either is then validated
+/// and stored like any import.
+pub fn import_definition(
+    store: Option<&Store>,
+    text: &str,
+    surveyjs: bool,
+) -> Result<Imported, ImportError> {
+    if !surveyjs {
+        return import(store, text).map(|survey| Imported {
+            survey,
+            reports: Vec::new(),
+        });
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        ImportError::Invalid(vec![Problem {
+            path: "$".to_owned(),
+            message: format!("not JSON: {e}"),
+        }])
+    })?;
+    let import_surveyjs = surveyjs::import(&value).map_err(|error| match error {
+        surveyjs::ImportError::NotAnObject(found) => ImportError::Invalid(vec![Problem {
+            path: "$".to_owned(),
+            message: format!("a SurveyJS definition is a JSON object, not {found}"),
+        }]),
+        surveyjs::ImportError::NothingImported { reports } => ImportError::Invalid(
+            reports
+                .into_iter()
+                .map(|r| Problem {
+                    path: r.path,
+                    message: r.message,
+                })
+                .collect(),
+        ),
+        surveyjs::ImportError::Invalid { problems, .. } => ImportError::Invalid(problems),
+    })?;
+    let json = serde_json::to_string(&import_surveyjs.survey)
+        .map_err(|e| StorageError::Failed(e.to_string()))?;
+    Ok(Imported {
+        survey: import(store, &json)?,
+        reports: reports_of(&import_surveyjs.reports),
+    })
+}
+
+/// A SurveyJS import's reports as the problems with paths the interface lists.
+fn reports_of(reports: &[surveyjs::Report]) -> Vec<Detail> {
+    reports
+        .iter()
+        .map(|r| Detail {
+            path: r.path.clone(),
+            kind: serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned)),
+            message: r.message.clone(),
+        })
+        .collect()
+}
+
 /// Validates `json` and stores it, replacing an earlier import with the same id.
-pub fn import(store: Option<&Store>, json: &str) -> Result<Survey, ImportError> {
+fn import(store: Option<&Store>, json: &str) -> Result<Survey, ImportError> {
     let survey = parse_survey(json).map_err(|e| ImportError::Invalid(e.problems()))?;
     let store = store.ok_or(StorageError::Unavailable)?;
     let mut values: Vec<serde_json::Value> = match store.get_json(IMPORTED_KEY) {
@@ -147,4 +230,46 @@ pub fn import(store: Option<&Store>, json: &str) -> Result<Survey, ImportError> 
     values.push(value);
     store.set_json(IMPORTED_KEY, &values)?;
     Ok(survey)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surveyjs_definitions_are_told_from_manyi_ones() {
+        assert!(is_surveyjs(r#"{"elements": []}"#));
+        assert!(is_surveyjs(r#"{"questions": []}"#));
+        assert!(is_surveyjs(
+            r#"{"pages": [{"name": "p1", "elements": []}]}"#
+        ));
+        assert!(!is_surveyjs(
+            r#"{"id": "x", "pages": [{"id": "p1", "questions": []}]}"#
+        ));
+        assert!(!is_surveyjs(r#"[{"elements": []}]"#));
+        assert!(!is_surveyjs("not json"));
+    }
+
+    #[test]
+    fn an_import_lists_problems_before_it_needs_storage() {
+        let Err(ImportError::Invalid(problems)) = import_definition(None, "{", true) else {
+            panic!("text that is not JSON is not a SurveyJS definition");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "$");
+        assert!(problems[0].message.starts_with("not JSON"), "{problems:?}");
+        let Err(ImportError::Invalid(problems)) = import_definition(None, "[]", true) else {
+            panic!("a SurveyJS definition is an object");
+        };
+        assert_eq!(problems[0].path, "$");
+        assert!(matches!(
+            import_definition(None, r#"{"id": "x"}"#, false),
+            Err(ImportError::Invalid(problems)) if !problems.is_empty()
+        ));
+        let valid = r#"{"elements": [{"type": "rating", "name": "q1"}]}"#;
+        assert_eq!(
+            import_definition(None, valid, true),
+            Err(ImportError::Storage(StorageError::Unavailable))
+        );
+    }
 }

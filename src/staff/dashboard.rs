@@ -10,17 +10,17 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use manyi_core::report::{
     BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
 };
-use manyi_core::surveyjs;
 use manyi_core::targets::Target;
 use manyi_core::validate::Problem;
 use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, ApiError, Detail};
-use crate::catalog::{self, ImportError};
-use crate::nav::Location;
+use crate::browser::nav::Location;
+use crate::browser::{clock, download};
+use crate::net::api::{ApiError, Detail, StaffApi, export_type};
+use crate::storage::catalog::{self, ImportError};
+use crate::storage::device;
 use crate::storage::{StorageError, Store};
-use crate::{clock, outbox, outbox_idb};
 
 /// Where the sign-in is kept: session storage, so closing the browser forgets the token.
 pub const SESSION_KEY: &str = "manyi.staff.session.v1";
@@ -32,7 +32,7 @@ pub const LOCAL_TARGETS_KEY: &str = "manyi.targets.v1";
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Access {
     /// A manyi server's API, with a staff token.
-    Server { api: String, token: String },
+    Server(StaffApi),
     /// The responses stored on this device, reported on in the browser.
     Local,
 }
@@ -248,35 +248,21 @@ pub struct Overview {
     pub targets: Vec<Target>,
 }
 
-/// Every response stored on this device: the local-storage outbox, and a kiosk's IndexedDB
-/// outbox where this browser ran one.
-async fn device_entries(store: &Store) -> Result<Vec<outbox::OutboxEntry>, StorageError> {
-    let (mut entries, _) = outbox::load(store)?;
-    match outbox_idb::all_entries().await {
-        Ok(kept) => entries.extend(kept),
-        // A device that never ran a kiosk has no database to read.
-        Err(StorageError::Unavailable) => {}
-        Err(error) => return Err(error),
-    }
-    Ok(entries)
-}
-
 /// The responses to survey `id` stored on this device.
 async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
-    let entries = device_entries(store).await?;
-    Ok(entries
-        .into_iter()
-        .map(|entry| entry.response)
-        .filter(|response| response.survey_id == id)
-        .collect())
+    Ok(device::responses(Some(store))
+        .await
+        .complete()?
+        .of_survey(id))
 }
 
 /// The definition of survey `id`: the server's latest, or in local-only mode the one this
 /// device runs (see `catalog::find`).
 pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError> {
     match access {
-        Access::Server { api, .. } => {
-            let json = api::survey_json(api, id)
+        Access::Server(staff) => {
+            let json = staff
+                .survey_json(id)
                 .await?
                 .ok_or(DashboardError::NoDefinition)?;
             parse_survey(&json).map_err(|_| DashboardError::NoDefinition)
@@ -302,12 +288,9 @@ pub async fn overview(
     let offset = *clock::now().offset();
     let survey = survey(access, id).await?;
     match access {
-        Access::Server { api, token } => {
+        Access::Server(staff) => {
             let query = filters.api_query(offset);
-            let (report, targets) = futures::join!(
-                api::report(api, token, id, &query),
-                api::targets(api, token, id)
-            );
+            let (report, targets) = futures::join!(staff.report(id, &query), staff.targets(id));
             Ok(Overview {
                 survey,
                 report: report?,
@@ -339,13 +322,13 @@ pub async fn texts(
 ) -> Result<TextAnswers, DashboardError> {
     let offset = *clock::now().offset();
     match access {
-        Access::Server { api, token } => {
+        Access::Server(staff) => {
             let query = format!(
                 "{}&q={}&limit={TEXT_LIMIT}",
                 filters.selection_query(offset),
                 encode(search)
             );
-            Ok(api::texts(api, token, id, &query).await?)
+            Ok(staff.texts(id, &query).await?)
         }
         Access::Local => {
             let survey = survey(access, id).await?;
@@ -383,7 +366,7 @@ pub async fn save_targets(
         return Err(SaveError::Invalid(problems));
     }
     match access {
-        Access::Server { api, token } => Ok(api::put_targets(api, token, id, targets).await?),
+        Access::Server(staff) => Ok(staff.put_targets(id, targets).await?),
         Access::Local => {
             let store = Store::open()?;
             let mut all: serde_json::Map<String, serde_json::Value> =
@@ -446,7 +429,8 @@ pub struct Listed {
 /// device, in the order their first responses arrived.
 pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
     match access {
-        Access::Server { api, token } => Ok(api::staff_surveys(api, token)
+        Access::Server(staff) => Ok(staff
+            .surveys()
             .await?
             .into_iter()
             .map(|s| Listed {
@@ -459,19 +443,12 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
             .collect()),
         Access::Local => {
             let store = Store::open()?;
-            let entries = device_entries(&store).await?;
-            let mut counts: Vec<(String, usize)> = Vec::new();
-            for entry in &entries {
-                match counts
-                    .iter_mut()
-                    .find(|(id, _)| *id == entry.response.survey_id)
-                {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((entry.response.survey_id.clone(), 1)),
-                }
-            }
+            let by_survey = device::responses(Some(&store))
+                .await
+                .complete()?
+                .by_survey();
             let mut listed = Vec::new();
-            for (id, responses) in counts {
+            for (id, responses) in by_survey {
                 // Responses whose definition is nowhere to be found cannot be reported on.
                 if let (Some(survey), _) = catalog::find(Some(&store), &id).await {
                     listed.push(Listed {
@@ -479,7 +456,7 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
                         title: survey.title,
                         default_locale: survey.default_locale,
                         version: survey.version,
-                        responses,
+                        responses: responses.len(),
                     });
                 }
             }
@@ -496,7 +473,7 @@ pub async fn export_file(
 ) -> Result<(web_sys::Blob, String), DashboardError> {
     let name = format!("{id}-responses.{format}");
     let blob = match access {
-        Access::Server { api, token } => api::export(api, token, id, format).await?,
+        Access::Server(staff) => staff.export(id, format).await?,
         Access::Local => {
             let store = Store::open()?;
             let responses = local_responses(&store, id).await?;
@@ -508,7 +485,7 @@ pub async fn export_file(
                 _ => serde_json::to_string_pretty(&responses)
                     .map_err(|e| StorageError::Failed(e.to_string()))?,
             };
-            crate::download::blob(text.as_bytes(), &api::export_type(format))
+            download::blob(text.as_bytes(), &export_type(format))
                 .ok_or_else(|| StorageError::Failed("the file could not be made".to_owned()))?
         }
     };
@@ -518,7 +495,7 @@ pub async fn export_file(
 /// The formats an export is offered in: XLSX only from a server, which writes workbooks.
 pub fn export_formats(access: &Access) -> &'static [&'static str] {
     match access {
-        Access::Server { .. } => &["csv", "xlsx", "json"],
+        Access::Server(_) => &["csv", "xlsx", "json"],
         Access::Local => &["csv", "json"],
     }
 }
@@ -532,19 +509,6 @@ pub struct Saved {
     pub reports: Vec<Detail>,
 }
 
-fn reports_of(reports: &[surveyjs::Report]) -> Vec<Detail> {
-    reports
-        .iter()
-        .map(|r| Detail {
-            path: r.path.clone(),
-            kind: serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|k| k.as_str().map(str::to_owned)),
-            message: r.message.clone(),
-        })
-        .collect()
-}
-
 /// Publishes `text`, a manyi definition or (when `surveyjs`) a SurveyJS one: on the server as
 /// a new version, or in local-only mode onto this device after the same checks, made here by
 /// the core.
@@ -556,8 +520,8 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
         }])
     })?;
     match access {
-        Access::Server { api, token } => {
-            let published = api::publish(api, token, &value, surveyjs).await?;
+        Access::Server(staff) => {
+            let published = staff.publish(&value, surveyjs).await?;
             Ok(Saved {
                 id: published.id,
                 version: published.version,
@@ -565,41 +529,36 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
             })
         }
         Access::Local => {
-            let (json, reports) = if surveyjs {
-                let import = surveyjs::import(&value).map_err(|error| match error {
-                    surveyjs::ImportError::NotAnObject(found) => {
-                        SaveError::Invalid(vec![Problem {
-                            path: "$".to_owned(),
-                            message: format!("a SurveyJS definition is a JSON object, not {found}"),
-                        }])
-                    }
-                    surveyjs::ImportError::NothingImported { reports } => SaveError::Invalid(
-                        reports
-                            .into_iter()
-                            .map(|r| Problem {
-                                path: r.path,
-                                message: r.message,
-                            })
-                            .collect(),
-                    ),
-                    surveyjs::ImportError::Invalid { problems, .. } => SaveError::Invalid(problems),
-                })?;
-                let json = serde_json::to_string(&import.survey)
-                    .map_err(|e| StorageError::Failed(e.to_string()))?;
-                (json, reports_of(&import.reports))
-            } else {
-                (text.to_owned(), Vec::new())
-            };
             let store = Store::open().ok();
-            let survey = catalog::import(store.as_ref(), &json).map_err(|error| match error {
-                ImportError::Invalid(problems) => SaveError::Invalid(problems),
-                ImportError::Storage(error) => SaveError::Storage(error),
-            })?;
+            let imported =
+                catalog::import_definition(store.as_ref(), text, surveyjs).map_err(|error| {
+                    match error {
+                        ImportError::Invalid(problems) => SaveError::Invalid(problems),
+                        ImportError::Storage(error) => SaveError::Storage(error),
+                    }
+                })?;
             Ok(Saved {
-                id: survey.id,
-                version: survey.version,
-                reports,
+                id: imported.survey.id,
+                version: imported.survey.version,
+                reports: imported.reports,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_keeps_its_stored_shape() {
+        let stored = r#"{"mode":"server","api":"/api/v1","token":"manyi_abc"}"#;
+        let access = Access::Server(StaffApi::new("/api/v1".into(), "manyi_abc".into()));
+        assert_eq!(serde_json::to_string(&access).unwrap(), stored);
+        assert_eq!(serde_json::from_str::<Access>(stored).unwrap(), access);
+        assert_eq!(
+            serde_json::from_str::<Access>(r#"{"mode":"local"}"#).unwrap(),
+            Access::Local
+        );
     }
 }

@@ -1,14 +1,16 @@
+//! The staff's bundle root: the device's home page, `/results` and the dashboard.
+
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::browser::nav::{Bundle, Location, under};
 use crate::components::admin::AdminPage;
 use crate::components::home::HomePage;
 use crate::components::results::ResultsPage;
-use crate::locale::StorageProblem;
-use crate::nav::{Bundle, Location, under};
-use crate::outbox::LocalOutbox;
-use crate::sync::Sync;
+use crate::i18n::locale::StorageProblem;
+use crate::net::sync::Sync;
+use crate::storage::outbox::LocalOutbox;
 
 /// A screen of the staff's bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,19 @@
+//! The kiosk bundle's root: a counter kiosk at `/kiosk/{id}`, with its IndexedDB outbox.
+
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::browser::nav::{Bundle, Location};
 use crate::components::kiosk::KioskPage;
-use crate::locale::StorageProblem;
-use crate::nav::{Bundle, Location};
-use crate::outbox_idb::IndexedOutbox;
+use crate::i18n::locale::StorageProblem;
+use crate::kiosk::settings;
+use crate::net::api;
+use crate::net::sync::Sync;
 use crate::storage::Store;
-use crate::sync::Sync;
-use crate::{api, kiosk, outbox, quota};
+use crate::storage::outbox;
+use crate::storage::outbox_idb::IndexedOutbox;
+use crate::storage::quota;
 
 /// The counter kiosk's app, a bundle of its own: `/kiosk/{survey_id}`.
 #[component]
@@ -21,7 +26,7 @@ pub fn KioskApp() -> impl IntoView {
             if let Err(error) = outbox::load(&store) {
                 problem.set(Some(error));
             }
-            kiosk::load(&store).unwrap_or_else(|error| {
+            settings::load(&store).unwrap_or_else(|error| {
                 problem.set(Some(error));
                 None
             })

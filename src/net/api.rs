@@ -1,5 +1,5 @@
 //! The app's one HTTP client: finding the server, reading survey definitions, sending
-//! responses and, for the staff's dashboard, the calls that need a staff token.
+//! responses and, for the staff's dashboard, the calls that need a staff token ([`StaffApi`]).
 //!
 //! The app is served either by `manyi serve`, which advertises its API at
 //! `/manyi-config.json`, or as static files with no server at all; in that case discovery finds
@@ -9,7 +9,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use manyi_api::BatchReply;
 use manyi_core::targets::Target;
 use manyi_core::{LocalizedText, Report, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// Why a request to the server failed. Every variant leaves the outbox unchanged.
@@ -255,9 +255,139 @@ pub struct Published {
     pub reports: Vec<Detail>,
 }
 
-/// A request with the staff token as its bearer credential.
-fn staff(builder: RequestBuilder, token: &str) -> RequestBuilder {
-    builder.header("Authorization", &format!("Bearer {token}"))
+/// The staff's calls to one server: its API base and the staff token every request carries
+/// as its bearer credential.
+///
+/// The dashboard keeps it for the browser session as part of its sign-in, where the base is
+/// stored under the name `api` it had before this type existed, so a sign-in made by an
+/// earlier version still reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffApi {
+    /// The API base, such as `/api/v1`.
+    #[serde(rename = "api")]
+    pub base: String,
+    pub token: String,
+}
+
+impl StaffApi {
+    pub fn new(base: String, token: String) -> StaffApi {
+        StaffApi { base, token }
+    }
+
+    /// `builder` with the staff token.
+    fn authorised(&self, builder: RequestBuilder) -> RequestBuilder {
+        builder.header("Authorization", &format!("Bearer {}", self.token))
+    }
+
+    fn survey_path(&self, id: &str) -> String {
+        let id = String::from(js_sys::encode_uri_component(id));
+        format!("{}/surveys/{id}", self.base)
+    }
+
+    /// Every survey's latest version; also how a token is checked at sign-in.
+    pub async fn surveys(&self) -> Result<Vec<SurveySummary>, ApiError> {
+        let url = format!("{}/surveys", self.base);
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// The JSON text of the latest published version of survey `id` (which needs no token),
+    /// or `None` when the server has no such survey.
+    pub async fn survey_json(&self, id: &str) -> Result<Option<String>, ApiError> {
+        survey_json(&self.base, id).await
+    }
+
+    /// The report on survey `id` with the query `query` (such as
+    /// `from=2026-01-01&segment=channel`), computed by the server over every stored response.
+    ///
+    /// Its numbers are read by the browser's `JSON.parse`, which gives back exactly the `f64`
+    /// the server wrote, so the dashboard shows the core's numbers to the last bit, as
+    /// local-only mode computes them.
+    pub async fn report(&self, id: &str, query: &str) -> Result<Report, ApiError> {
+        let url = format!("{}/report?{query}", self.survey_path(id));
+        let text = send_ok(self.authorised(Request::get(&url)).build())
+            .await?
+            .text()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let value = js_sys::JSON::parse(&text)
+            .map_err(|_| ApiError::Decode("the report is not JSON".to_owned()))?;
+        serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    /// The targets staff set for survey `id`.
+    pub async fn targets(&self, id: &str) -> Result<Vec<Target>, ApiError> {
+        let url = format!("{}/targets", self.survey_path(id));
+        let list: TargetList = fetch_json(self.authorised(Request::get(&url)).build()).await?;
+        Ok(list.targets)
+    }
+
+    /// Replaces the targets of survey `id`; the reply is the list as stored.
+    pub async fn put_targets(
+        &self,
+        id: &str,
+        targets: Vec<Target>,
+    ) -> Result<Vec<Target>, ApiError> {
+        let url = format!("{}/targets", self.survey_path(id));
+        let request = self
+            .authorised(Request::put(&url))
+            .json(&TargetList { targets });
+        let list: TargetList = fetch_json(request).await?;
+        Ok(list.targets)
+    }
+
+    /// Publishes a definition (a SurveyJS one when `surveyjs`) as a new version.
+    pub async fn publish(
+        &self,
+        definition: &serde_json::Value,
+        surveyjs: bool,
+    ) -> Result<Published, ApiError> {
+        let url = match surveyjs {
+            true => format!("{}/surveys?format=surveyjs", self.base),
+            false => format!("{}/surveys", self.base),
+        };
+        fetch_json(self.authorised(Request::post(&url)).json(definition)).await
+    }
+
+    /// The origins allowed to embed survey `id` (which needs no token).
+    pub async fn origins(&self, id: &str) -> Result<Vec<String>, ApiError> {
+        allowed_origins(&self.base, id).await
+    }
+
+    /// Replaces the origins allowed to embed survey `id`; the reply is the list as stored,
+    /// normalised.
+    pub async fn put_origins(&self, id: &str, origins: &[String]) -> Result<Vec<String>, ApiError> {
+        #[derive(Deserialize)]
+        struct Reply {
+            allowed_origins: Vec<String>,
+        }
+        let url = format!("{}/origins", self.survey_path(id));
+        let body = serde_json::json!({ "allowed_origins": origins });
+        let reply: Reply = fetch_json(self.authorised(Request::put(&url)).json(&body)).await?;
+        Ok(reply.allowed_origins)
+    }
+
+    /// The stored responses of survey `id` as a file in `format` (`csv`, `xlsx` or `json`).
+    pub async fn export(&self, id: &str, format: &str) -> Result<web_sys::Blob, ApiError> {
+        let url = format!("{}/responses?format={format}", self.survey_path(id));
+        let bytes = send_ok(self.authorised(Request::get(&url)).build())
+            .await?
+            .binary()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        crate::browser::download::blob(&bytes, &export_type(format))
+            .ok_or_else(|| ApiError::Decode("the file could not be kept".to_owned()))
+    }
+
+    /// The open-text answers of survey `id` matching the query `query` (such as
+    /// `q=queue&limit=50` with the report's period and filter).
+    pub async fn texts(
+        &self,
+        id: &str,
+        query: &str,
+    ) -> Result<manyi_core::report::TextAnswers, ApiError> {
+        let url = format!("{}/texts?{query}", self.survey_path(id));
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
 }
 
 /// Sends a staff request: its reply when it succeeded, else the server's error.
@@ -283,106 +413,9 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-fn survey_path(api: &str, id: &str) -> String {
-    let id = String::from(js_sys::encode_uri_component(id));
-    format!("{api}/surveys/{id}")
-}
-
-/// Every survey's latest version; also how a token is checked at sign-in.
-pub async fn staff_surveys(api: &str, token: &str) -> Result<Vec<SurveySummary>, ApiError> {
-    fetch_json(staff(Request::get(&format!("{api}/surveys")), token).build()).await
-}
-
-/// The report on survey `id` with the query `query` (such as `from=2026-01-01&segment=channel`),
-/// computed by the server over every stored response.
-///
-/// Its numbers are read by the browser's `JSON.parse`, which gives back exactly the `f64` the
-/// server wrote, so the dashboard shows the core's numbers to the last bit, as local-only mode
-/// computes them.
-pub async fn report(api: &str, token: &str, id: &str, query: &str) -> Result<Report, ApiError> {
-    let url = format!("{}/report?{query}", survey_path(api, id));
-    let text = send_ok(staff(Request::get(&url), token).build())
-        .await?
-        .text()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let value = js_sys::JSON::parse(&text)
-        .map_err(|_| ApiError::Decode("the report is not JSON".to_owned()))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-#[derive(Debug, Deserialize, serde::Serialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct TargetList {
     targets: Vec<Target>,
-}
-
-/// The targets staff set for survey `id`.
-pub async fn targets(api: &str, token: &str, id: &str) -> Result<Vec<Target>, ApiError> {
-    let url = format!("{}/targets", survey_path(api, id));
-    let list: TargetList = fetch_json(staff(Request::get(&url), token).build()).await?;
-    Ok(list.targets)
-}
-
-/// Replaces the targets of survey `id`; the reply is the list as stored.
-pub async fn put_targets(
-    api: &str,
-    token: &str,
-    id: &str,
-    targets: Vec<Target>,
-) -> Result<Vec<Target>, ApiError> {
-    let url = format!("{}/targets", survey_path(api, id));
-    let list: TargetList =
-        fetch_json(staff(Request::put(&url), token).json(&TargetList { targets })).await?;
-    Ok(list.targets)
-}
-
-/// Publishes a definition (a SurveyJS one when `surveyjs`) as a new version.
-pub async fn publish(
-    api: &str,
-    token: &str,
-    definition: &serde_json::Value,
-    surveyjs: bool,
-) -> Result<Published, ApiError> {
-    let url = match surveyjs {
-        true => format!("{api}/surveys?format=surveyjs"),
-        false => format!("{api}/surveys"),
-    };
-    fetch_json(staff(Request::post(&url), token).json(definition)).await
-}
-
-/// Replaces the origins allowed to embed survey `id`; the reply is the list as stored,
-/// normalised.
-pub async fn put_origins(
-    api: &str,
-    token: &str,
-    id: &str,
-    origins: &[String],
-) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Reply {
-        allowed_origins: Vec<String>,
-    }
-    let url = format!("{}/origins", survey_path(api, id));
-    let body = serde_json::json!({ "allowed_origins": origins });
-    let reply: Reply = fetch_json(staff(Request::put(&url), token).json(&body)).await?;
-    Ok(reply.allowed_origins)
-}
-
-/// The stored responses of survey `id` as a file in `format` (`csv`, `xlsx` or `json`).
-pub async fn export(
-    api: &str,
-    token: &str,
-    id: &str,
-    format: &str,
-) -> Result<web_sys::Blob, ApiError> {
-    let url = format!("{}/responses?format={format}", survey_path(api, id));
-    let bytes = send_ok(staff(Request::get(&url), token).build())
-        .await?
-        .binary()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    crate::download::blob(&bytes, &export_type(format))
-        .ok_or_else(|| ApiError::Decode("the file could not be kept".to_owned()))
 }
 
 /// The media type of an export format.
@@ -393,16 +426,4 @@ pub fn export_type(format: &str) -> String {
         _ => "application/json",
     }
     .to_owned()
-}
-
-/// The open-text answers of survey `id` matching the query `query` (such as `q=queue&limit=50`
-/// with the report's period and filter).
-pub async fn texts(
-    api: &str,
-    token: &str,
-    id: &str,
-    query: &str,
-) -> Result<manyi_core::report::TextAnswers, ApiError> {
-    let url = format!("{}/texts?{query}", survey_path(api, id));
-    fetch_json(staff(Request::get(&url), token).build()).await
 }

@@ -2,7 +2,7 @@
 //!
 //! Browsers may clear an origin's storage under disk pressure unless it is persistent, and each
 //! origin has a quota. A kiosk that queues responses offline needs both facts: staff are warned
-//! well before the quota runs out (the thresholds are in `kiosk::storage_level`), and the kiosk
+//! well before the quota runs out (the thresholds are in `kiosk::settings::storage_level`), and the kiosk
 //! asks for persistence at start. Everything here is best effort: a browser without the Storage
 //! API simply gives no figures.
 

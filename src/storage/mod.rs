@@ -10,6 +10,17 @@
 //! own local storage. The embed screen then keeps the values in the host page's storage,
 //! through the loader: [`use_host_storage`] switches every [`Store`] to a copy held here, whose
 //! every change is passed to the host page.
+//!
+//! The submodules are what is kept on the device, each built on [`Store`]: drafts, the outbox
+//! (with the kiosk's IndexedDB outbox) and every response on the device read from both, the
+//! surveys this device can run, and the browser's storage estimate.
+
+pub mod catalog;
+pub mod device;
+pub mod draft;
+pub mod outbox;
+pub mod outbox_idb;
+pub mod quota;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

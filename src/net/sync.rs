@@ -14,8 +14,9 @@ use chrono::{DateTime, FixedOffset};
 use leptos::prelude::*;
 use manyi_core::outbox::backoff_ms;
 
-use crate::outbox::OutboxStore;
-use crate::{api, clock};
+use crate::browser::clock;
+use crate::net::api;
+use crate::storage::outbox::OutboxStore;
 
 /// The largest batch the server accepts.
 const BATCH: usize = 500;

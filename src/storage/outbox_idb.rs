@@ -24,7 +24,9 @@ use manyi_api::BatchReply;
 use manyi_core::outbox::{Applied, apply_reply};
 use wasm_bindgen::JsValue;
 
-use crate::outbox::{self, LocalOutbox, OutboxEntry, OutboxStore, Pending, Queued, Summary};
+use crate::storage::outbox::{
+    self, LocalOutbox, OutboxEntry, OutboxStore, Pending, Queued, Summary,
+};
 use crate::storage::{StorageError, Store};
 
 const DB_NAME: &str = "manyi";
@@ -300,7 +302,8 @@ impl OutboxStore for IndexedOutbox {
     }
 }
 
-/// Every readable entry kept in the database, for the local results page.
+/// Every readable entry kept in the database, for the reports on this device's responses
+/// (`storage::device`).
 pub async fn all_entries() -> Result<Vec<OutboxEntry>, StorageError> {
     let outbox = IndexedOutbox::new();
     let db = outbox.database().await?;

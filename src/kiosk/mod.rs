@@ -1,0 +1,3 @@
+//! The counter kiosk's logic outside its views. The kiosk's screens are `components::kiosk`.
+
+pub mod settings;

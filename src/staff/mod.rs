@@ -1,0 +1,3 @@
+//! The staff's dashboard outside its views. Its screens are `components::admin`.
+
+pub mod dashboard;
