@@ -6,11 +6,13 @@
 //! nothing and the app works locally only.
 
 use gloo_net::http::{Request, RequestBuilder};
-use manyi_api::BatchReply;
+use manyi_api::{
+    AllowedOrigins, BatchReply, ErrorBody, ErrorCode, ExportFormat, ImportReport, ManyiConfig,
+    OriginsBody, Published, ReportQuery, SurveySummary, Targets, TextsQuery, TextsReply,
+};
 use manyi_core::targets::Target;
-use manyi_core::{LocalizedText, Report, Response};
+use manyi_core::{Report, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 /// Why a request to the server failed. Every variant leaves the outbox unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,7 +22,8 @@ pub enum ApiError {
     #[error("the server answered {status}: {message}")]
     Status {
         status: u16,
-        code: String,
+        /// The server's code; `None` when the reply was not the API's error (a proxy's page).
+        code: Option<ErrorCode>,
         message: String,
         /// The error's `details` as the JSON text sent (`null` when none);
         /// [`ApiError::problems`] reads the problems with paths in it. Kept as text rather than
@@ -32,24 +35,6 @@ pub enum ApiError {
     Decode(String),
 }
 
-#[derive(Debug, Deserialize)]
-struct Config {
-    api: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-    #[serde(default)]
-    details: Option<Box<RawValue>>,
-}
-
 /// One problem a server listed: where (a JSON path) and what, with the kind of an import
 /// report (`element`, `property`, `condition`, `changed`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -58,6 +43,18 @@ pub struct Detail {
     #[serde(default)]
     pub kind: Option<String>,
     pub message: String,
+}
+
+impl From<ImportReport> for Detail {
+    fn from(report: ImportReport) -> Detail {
+        Detail {
+            kind: serde_json::to_value(report.kind)
+                .ok()
+                .and_then(|kind| kind.as_str().map(str::to_owned)),
+            path: report.path,
+            message: report.message,
+        }
+    }
 }
 
 impl ApiError {
@@ -134,7 +131,7 @@ async fn ask_for_config() -> Option<Option<String>> {
     let response = Request::get("/manyi-config.json").send().await.ok()?;
     // A static server answers unknown paths with the app's HTML page, which is not JSON.
     Some(if response.ok() {
-        response.json::<Config>().await.ok().map(|c| c.api)
+        response.json::<ManyiConfig>().await.ok().map(|c| c.api)
     } else {
         None
     })
@@ -218,7 +215,7 @@ async fn error_of(response: gloo_net::http::Response) -> ApiError {
     match response.json::<ErrorBody>().await {
         Ok(body) => ApiError::Status {
             status,
-            code: body.error.code,
+            code: Some(body.error.code),
             message: body.error.message,
             details: body
                 .error
@@ -227,32 +224,11 @@ async fn error_of(response: gloo_net::http::Response) -> ApiError {
         },
         Err(_) => ApiError::Status {
             status,
-            code: "http".to_owned(),
+            code: None,
             message: response.status_text(),
             details: "null".to_owned(),
         },
     }
-}
-
-/// A survey as the server lists it for staff.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SurveySummary {
-    pub id: String,
-    pub version: u32,
-    pub title: LocalizedText,
-    pub responses: i64,
-    pub allowed_origins: Vec<String>,
-}
-
-/// The server's reply to a publication.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Published {
-    pub id: String,
-    pub version: u32,
-    pub created: bool,
-    /// What a SurveyJS import did not carry over as it was.
-    #[serde(default)]
-    pub reports: Vec<Detail>,
 }
 
 /// The staff's calls to one server: its API base and the staff token every request carries
@@ -296,14 +272,18 @@ impl StaffApi {
         survey_json(&self.base, id).await
     }
 
-    /// The report on survey `id` with the query `query` (such as
-    /// `from=2026-01-01&segment=channel`), computed by the server over every stored response.
+    /// The report on survey `id` with `query`, computed by the server over every stored
+    /// response.
     ///
     /// Its numbers are read by the browser's `JSON.parse`, which gives back exactly the `f64`
     /// the server wrote, so the dashboard shows the core's numbers to the last bit, as
     /// local-only mode computes them.
-    pub async fn report(&self, id: &str, query: &str) -> Result<Report, ApiError> {
-        let url = format!("{}/report?{query}", self.survey_path(id));
+    pub async fn report(&self, id: &str, query: &ReportQuery) -> Result<Report, ApiError> {
+        let url = format!(
+            "{}/report?{}",
+            self.survey_path(id),
+            query.to_query_string()
+        );
         let text = send_ok(self.authorised(Request::get(&url)).build())
             .await?
             .text()
@@ -317,7 +297,7 @@ impl StaffApi {
     /// The targets staff set for survey `id`.
     pub async fn targets(&self, id: &str) -> Result<Vec<Target>, ApiError> {
         let url = format!("{}/targets", self.survey_path(id));
-        let list: TargetList = fetch_json(self.authorised(Request::get(&url)).build()).await?;
+        let list: Targets = fetch_json(self.authorised(Request::get(&url)).build()).await?;
         Ok(list.targets)
     }
 
@@ -330,8 +310,8 @@ impl StaffApi {
         let url = format!("{}/targets", self.survey_path(id));
         let request = self
             .authorised(Request::put(&url))
-            .json(&TargetList { targets });
-        let list: TargetList = fetch_json(request).await?;
+            .json(&Targets { targets });
+        let list: Targets = fetch_json(request).await?;
         Ok(list.targets)
     }
 
@@ -356,36 +336,38 @@ impl StaffApi {
     /// Replaces the origins allowed to embed survey `id`; the reply is the list as stored,
     /// normalised.
     pub async fn put_origins(&self, id: &str, origins: &[String]) -> Result<Vec<String>, ApiError> {
-        #[derive(Deserialize)]
-        struct Reply {
-            allowed_origins: Vec<String>,
-        }
         let url = format!("{}/origins", self.survey_path(id));
-        let body = serde_json::json!({ "allowed_origins": origins });
-        let reply: Reply = fetch_json(self.authorised(Request::put(&url)).json(&body)).await?;
+        let body = OriginsBody {
+            allowed_origins: origins
+                .iter()
+                .cloned()
+                .map(serde_json::Value::from)
+                .collect(),
+        };
+        let reply: AllowedOrigins =
+            fetch_json(self.authorised(Request::put(&url)).json(&body)).await?;
         Ok(reply.allowed_origins)
     }
 
-    /// The stored responses of survey `id` as a file in `format` (`csv`, `xlsx` or `json`).
-    pub async fn export(&self, id: &str, format: &str) -> Result<web_sys::Blob, ApiError> {
-        let url = format!("{}/responses?format={format}", self.survey_path(id));
+    /// The stored responses of survey `id` as a file in `format`.
+    pub async fn export(&self, id: &str, format: ExportFormat) -> Result<web_sys::Blob, ApiError> {
+        let url = format!(
+            "{}/responses?format={}",
+            self.survey_path(id),
+            format.as_str()
+        );
         let bytes = send_ok(self.authorised(Request::get(&url)).build())
             .await?
             .binary()
             .await
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        crate::browser::download::blob(&bytes, &export_type(format))
+        crate::browser::download::blob(&bytes, format.media_type())
             .ok_or_else(|| ApiError::Decode("the file could not be kept".to_owned()))
     }
 
-    /// The open-text answers of survey `id` matching the query `query` (such as
-    /// `q=queue&limit=50` with the report's period and filter).
-    pub async fn texts(
-        &self,
-        id: &str,
-        query: &str,
-    ) -> Result<manyi_core::report::TextAnswers, ApiError> {
-        let url = format!("{}/texts?{query}", self.survey_path(id));
+    /// The open-text answers of survey `id` that `query` selects.
+    pub async fn texts(&self, id: &str, query: &TextsQuery) -> Result<TextsReply, ApiError> {
+        let url = format!("{}/texts?{}", self.survey_path(id), query.to_query_string());
         fetch_json(self.authorised(Request::get(&url)).build()).await
     }
 }
@@ -411,19 +393,4 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(
         .json::<T>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-#[derive(Debug, Deserialize, Serialize)]
-struct TargetList {
-    targets: Vec<Target>,
-}
-
-/// The media type of an export format.
-pub fn export_type(format: &str) -> String {
-    match format {
-        "csv" => "text/csv;charset=utf-8",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/json",
-    }
-    .to_owned()
 }

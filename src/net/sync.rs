@@ -18,8 +18,6 @@ use crate::browser::clock;
 use crate::net::api;
 use crate::storage::outbox::OutboxStore;
 
-/// The largest batch the server accepts.
-const BATCH: usize = 500;
 /// The first retry waits about a second; retries never wait more than a minute.
 const BACKOFF_BASE_MS: u64 = 1_000;
 const BACKOFF_CAP_MS: u64 = 60_000;
@@ -126,7 +124,7 @@ impl Sync {
         };
         let outbox = self.outbox();
         loop {
-            let batch = match outbox.batch(BATCH).await {
+            let batch = match outbox.batch(manyi_api::MAX_BATCH).await {
                 Ok(batch) => batch,
                 Err(error) => {
                     self.fail(error.to_string());

@@ -7,6 +7,7 @@
 //! device, so the same data gives the same numbers.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use manyi_api::{ExportFormat, ReportQuery, TextsQuery};
 use manyi_core::report::{
     BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
 };
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser::nav::Location;
 use crate::browser::{clock, download};
-use crate::net::api::{ApiError, Detail, StaffApi, export_type};
+use crate::net::api::{ApiError, Detail, StaffApi};
 use crate::storage::catalog::{self, ImportError};
 use crate::storage::device;
 use crate::storage::{StorageError, Store};
@@ -99,22 +100,6 @@ fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
 
-fn bucket_name(unit: BucketUnit) -> &'static str {
-    match unit {
-        BucketUnit::Day => "day",
-        BucketUnit::Week => "week",
-        BucketUnit::Month => "month",
-    }
-}
-
-/// `+08:00` for an offset, as the API reads it.
-fn offset_text(offset: FixedOffset) -> String {
-    let secs = offset.local_minus_utc();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let secs = secs.abs();
-    format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
 impl Filters {
     /// The filters in the current address; reading them makes the caller follow changes.
     pub fn read(location: Location) -> Filters {
@@ -123,13 +108,9 @@ impl Filters {
             from: date("from"),
             to: date("to"),
             segment: location.query("segment").filter(|s| !s.is_empty()),
-            filter: location.query("filter").and_then(|f| {
-                let (key, value) = f.split_once(':')?;
-                Some(MetaFilter {
-                    key: key.to_owned(),
-                    value: value.to_owned(),
-                })
-            }),
+            filter: location
+                .query("filter")
+                .and_then(|f| manyi_api::parse_filter(&f).ok()),
             bucket: location.query("bucket").and_then(|b| b.parse().ok()),
         }
     }
@@ -138,28 +119,22 @@ impl Filters {
         self.bucket.unwrap_or(BucketUnit::Week)
     }
 
-    /// The query string (without `?`) of these filters and `lang`.
+    /// The query string (without `?`) of these filters and `lang`, as the dashboard's address
+    /// keeps them: the report's query with the days as they were chosen.
     pub fn query(&self, lang: &str) -> String {
-        let mut pairs = vec![format!("lang={}", encode(lang))];
-        if let Some(from) = self.from {
-            pairs.push(format!("from={from}"));
+        let days = ReportQuery {
+            from: self.from.map(|day| day.to_string()),
+            to: self.to.map(|day| day.to_string()),
+            segment: self.segment.clone(),
+            bucket: self.bucket.map(|unit| unit.as_str().to_owned()),
+            utc_offset: None,
+            filter: self.filter_text(),
         }
-        if let Some(to) = self.to {
-            pairs.push(format!("to={to}"));
+        .to_query_string();
+        match days.is_empty() {
+            true => format!("lang={}", encode(lang)),
+            false => format!("lang={}&{days}", encode(lang)),
         }
-        if let Some(segment) = &self.segment {
-            pairs.push(format!("segment={}", encode(segment)));
-        }
-        if let Some(filter) = &self.filter {
-            pairs.push(format!(
-                "filter={}",
-                encode(&format!("{}:{}", filter.key, filter.value))
-            ));
-        }
-        if let Some(bucket) = self.bucket {
-            pairs.push(format!("bucket={}", bucket_name(bucket)));
-        }
-        pairs.join("&")
     }
 
     /// The period as instants `[from, to)`: midnight at the start of the first day and after
@@ -195,48 +170,38 @@ impl Filters {
         }
     }
 
-    /// The period and filter as the server's query, for the open-text answers.
-    fn selection_query(&self, offset: FixedOffset) -> String {
+    /// The server's report query for these filters, dates taken in `offset`.
+    fn report_query(&self, offset: FixedOffset) -> ReportQuery {
         let (from, to) = self.bounds(offset);
-        let mut pairs = vec![format!("utc_offset={}", encode(&offset_text(offset)))];
-        if let Some(from) = from {
-            pairs.push(format!("from={}", encode(&from.to_rfc3339())));
+        ReportQuery {
+            from: from.map(|t| t.to_rfc3339()),
+            to: to.map(|t| t.to_rfc3339()),
+            segment: self.segment.clone(),
+            bucket: Some(self.bucket_unit().as_str().to_owned()),
+            utc_offset: Some(offset.to_string()),
+            filter: self.filter_text(),
         }
-        if let Some(to) = to {
-            pairs.push(format!("to={}", encode(&to.to_rfc3339())));
-        }
-        if let Some(filter) = &self.filter {
-            pairs.push(format!(
-                "filter={}",
-                encode(&format!("{}:{}", filter.key, filter.value))
-            ));
-        }
-        pairs.join("&")
     }
 
-    /// The same options as the server's report query.
-    fn api_query(&self, offset: FixedOffset) -> String {
-        let (from, to) = self.bounds(offset);
-        let mut pairs = vec![
-            format!("bucket={}", bucket_name(self.bucket_unit())),
-            format!("utc_offset={}", encode(&offset_text(offset))),
-        ];
-        if let Some(from) = from {
-            pairs.push(format!("from={}", encode(&from.to_rfc3339())));
+    /// The server's query for the open-text answers containing `search` in the period and
+    /// filter, at most `limit` of them.
+    fn texts_query(&self, offset: FixedOffset, search: &str, limit: usize) -> TextsQuery {
+        let report = self.report_query(offset);
+        TextsQuery {
+            q: Some(search.to_owned()),
+            limit: Some(limit),
+            from: report.from,
+            to: report.to,
+            utc_offset: report.utc_offset,
+            filter: report.filter,
         }
-        if let Some(to) = to {
-            pairs.push(format!("to={}", encode(&to.to_rfc3339())));
-        }
-        if let Some(segment) = &self.segment {
-            pairs.push(format!("segment={}", encode(segment)));
-        }
-        if let Some(filter) = &self.filter {
-            pairs.push(format!(
-                "filter={}",
-                encode(&format!("{}:{}", filter.key, filter.value))
-            ));
-        }
-        pairs.join("&")
+    }
+
+    /// The filter as the API writes it, `key:value`.
+    fn filter_text(&self) -> Option<String> {
+        self.filter
+            .as_ref()
+            .map(|filter| format!("{}:{}", filter.key, filter.value))
     }
 }
 
@@ -289,7 +254,7 @@ pub async fn overview(
     let survey = survey(access, id).await?;
     match access {
         Access::Server(staff) => {
-            let query = filters.api_query(offset);
+            let query = filters.report_query(offset);
             let (report, targets) = futures::join!(staff.report(id, &query), staff.targets(id));
             Ok(Overview {
                 survey,
@@ -323,12 +288,12 @@ pub async fn texts(
     let offset = *clock::now().offset();
     match access {
         Access::Server(staff) => {
-            let query = format!(
-                "{}&q={}&limit={TEXT_LIMIT}",
-                filters.selection_query(offset),
-                encode(search)
-            );
-            Ok(staff.texts(id, &query).await?)
+            let query = filters.texts_query(offset, search, TEXT_LIMIT);
+            let found = staff.texts(id, &query).await?;
+            Ok(TextAnswers {
+                total: found.total,
+                answers: found.answers,
+            })
         }
         Access::Local => {
             let survey = survey(access, id).await?;
@@ -469,23 +434,24 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
 pub async fn export_file(
     access: &Access,
     id: &str,
-    format: &str,
+    format: ExportFormat,
 ) -> Result<(web_sys::Blob, String), DashboardError> {
-    let name = format!("{id}-responses.{format}");
+    let name = format!("{id}-responses.{}", format.as_str());
     let blob = match access {
         Access::Server(staff) => staff.export(id, format).await?,
         Access::Local => {
             let store = Store::open()?;
             let responses = local_responses(&store, id).await?;
             let text = match format {
-                "csv" => {
+                ExportFormat::Csv => {
                     let survey = survey(access, id).await?;
                     export::csv(&export::table(&survey, &responses))
                 }
-                _ => serde_json::to_string_pretty(&responses)
+                // XLSX is offered only from a server (`export_formats`), so JSON is what is left.
+                ExportFormat::Json | ExportFormat::Xlsx => serde_json::to_string_pretty(&responses)
                     .map_err(|e| StorageError::Failed(e.to_string()))?,
             };
-            download::blob(text.as_bytes(), &export_type(format))
+            download::blob(text.as_bytes(), format.media_type())
                 .ok_or_else(|| StorageError::Failed("the file could not be made".to_owned()))?
         }
     };
@@ -493,10 +459,10 @@ pub async fn export_file(
 }
 
 /// The formats an export is offered in: XLSX only from a server, which writes workbooks.
-pub fn export_formats(access: &Access) -> &'static [&'static str] {
+pub fn export_formats(access: &Access) -> &'static [ExportFormat] {
     match access {
-        Access::Server(_) => &["csv", "xlsx", "json"],
-        Access::Local => &["csv", "json"],
+        Access::Server(_) => &[ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::Json],
+        Access::Local => &[ExportFormat::Csv, ExportFormat::Json],
     }
 }
 
@@ -525,7 +491,7 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
             Ok(Saved {
                 id: published.id,
                 version: published.version,
-                reports: published.reports,
+                reports: published.reports.into_iter().map(Detail::from).collect(),
             })
         }
         Access::Local => {

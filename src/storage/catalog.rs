@@ -141,20 +141,11 @@ pub struct Imported {
     pub reports: Vec<Detail>,
 }
 
-/// Whether `text` is a SurveyJS definition rather than a manyi one: SurveyJS keeps questions
-/// under `elements` (on the root or on pages), or under `questions` on the root in its oldest
-/// single-page form; a manyi definition has them under its pages' `questions` only.
+/// Whether `text` is a SurveyJS definition rather than a manyi one, by the contract's rule
+/// (`manyi_api::looks_like_surveyjs`), which the server's hint follows too.
 pub fn is_surveyjs(text: &str) -> bool {
-    let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
-    else {
-        return false;
-    };
-    root.contains_key("elements")
-        || root.contains_key("questions")
-        || root
-            .get("pages")
-            .and_then(|pages| pages.as_array())
-            .is_some_and(|pages| pages.iter().any(|page| page.get("elements").is_some()))
+    serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|definition| manyi_api::looks_like_surveyjs(&definition))
 }
 
 /// Imports `text`, a manyi definition or (when `surveyjs`) a SurveyJS one, onto this device:
@@ -205,13 +196,7 @@ pub fn import_definition(
 fn reports_of(reports: &[surveyjs::Report]) -> Vec<Detail> {
     reports
         .iter()
-        .map(|r| Detail {
-            path: r.path.clone(),
-            kind: serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|k| k.as_str().map(str::to_owned)),
-            message: r.message.clone(),
-        })
+        .map(|r| Detail::from(manyi_api::ImportReport::from(r)))
         .collect()
 }
 

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use manyi_api::ExportFormat;
 
 use crate::browser::download;
 use crate::i18n::locale::UiLang;
@@ -13,7 +14,7 @@ pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
     let failed = RwSignal::new(None::<String>);
     let formats = dashboard::export_formats(&access);
     let (access, id) = (StoredValue::new(access), StoredValue::new(id));
-    let export = move |format: &'static str| {
+    let export = move |format: ExportFormat| {
         failed.set(None);
         let (access, id) = (access.get_value(), id.get_value());
         spawn_local(async move {
@@ -35,8 +36,8 @@ pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
                 {formats
                     .iter()
                     .map(|&format| view! {
-                        <button type="button" data-testid=format!("export-{format}") on:click=move |_| export(format)>
-                            {format.to_uppercase()}
+                        <button type="button" data-testid=format!("export-{}", format.as_str()) on:click=move |_| export(format)>
+                            {format.as_str().to_uppercase()}
                         </button>
                     })
                     .collect_view()}
