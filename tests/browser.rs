@@ -48,12 +48,7 @@ fn entry(id: &str) -> OutboxEntry {
         meta: Default::default(),
         partial: false,
     };
-    OutboxEntry {
-        scores: manyi_core::score_response(&survey, &response),
-        response,
-        queued_at: at,
-        refused: None,
-    }
+    OutboxEntry::new(&survey, response, at)
 }
 
 #[wasm_bindgen_test]

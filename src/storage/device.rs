@@ -93,12 +93,7 @@ mod tests {
             meta: Default::default(),
             partial: false,
         };
-        OutboxEntry {
-            scores: manyi_core::score_response(&survey, &response),
-            response,
-            queued_at: at,
-            refused: None,
-        }
+        OutboxEntry::new(&survey, response, at)
     }
 
     fn ids(responses: &[Response]) -> Vec<&str> {

@@ -5,6 +5,40 @@ use serde_json::value::RawValue;
 
 use crate::string_enum::string_enum;
 
+/// The body of every error reply. The OpenAPI document describes errors with this type and
+/// `AppError` writes it, so the two cannot disagree.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorInfo {
+    /// A stable machine-readable code such as `not_found` or `invalid_definition`.
+    pub code: ErrorCode,
+    /// A sentence for people.
+    pub message: String,
+    /// More about the problem when there is more, such as every problem of a definition with
+    /// its JSON path (`[{"path", "message"}]`); otherwise null.
+    // Kept as JSON text so a client that never shows details does not decode them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
+    #[serde(default)]
+    pub details: Option<Box<RawValue>>,
+}
+
+impl ErrorInfo {
+    /// An error without details.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorInfo {
+        ErrorInfo {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+}
+
 string_enum! {
     /// A stable machine-readable error code. Clients branch on it; the message is for people.
     pub enum ErrorCode {
@@ -61,39 +95,5 @@ string_enum! {
         InvalidResponse = "invalid_response",
         /// One response's refusal: a different response with this id is stored.
         Conflict = "conflict",
-    }
-}
-
-/// The body of every error reply. The OpenAPI document describes errors with this type and
-/// `AppError` writes it, so the two cannot disagree.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ErrorBody {
-    pub error: ErrorInfo,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ErrorInfo {
-    /// A stable machine-readable code such as `not_found` or `invalid_definition`.
-    pub code: ErrorCode,
-    /// A sentence for people.
-    pub message: String,
-    /// More about the problem when there is more, such as every problem of a definition with
-    /// its JSON path (`[{"path", "message"}]`); otherwise null.
-    // Kept as JSON text so a client that never shows details does not decode them.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
-    #[serde(default)]
-    pub details: Option<Box<RawValue>>,
-}
-
-impl ErrorInfo {
-    /// An error without details.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorInfo {
-        ErrorInfo {
-            code,
-            message: message.into(),
-            details: None,
-        }
     }
 }

@@ -10,15 +10,14 @@ use crate::string_enum::string_enum;
 pub const MAX_BATCH: usize = 500;
 
 string_enum! {
-    /// What became of one response of a batch.
+    /// What became of one response of a batch: `accepted` (stored now), `duplicate` (already
+    /// stored with identical content; nothing changed), `conflict` (already stored with
+    /// different content under this id; the stored one stays) or `rejected` (not stored;
+    /// `error` says why).
     pub enum ItemStatus {
-        /// Stored now.
         Accepted = "accepted",
-        /// Already stored with identical content; nothing changed.
         Duplicate = "duplicate",
-        /// Already stored with different content under this id; the stored one stays.
         Conflict = "conflict",
-        /// Not stored; `error` says why.
         Rejected = "rejected",
     }
 }

@@ -12,12 +12,11 @@ fn item(n: u32) -> OutboxItem {
         "survey_id": "nps", "survey_version": 1, "answers": {"nps": 9}
     }))
     .unwrap();
-    OutboxItem {
-        scores: manyi_core::score_response(&survey, &response),
+    OutboxItem::new(
+        &survey,
         response,
-        queued_at: "2026-11-22T10:00:00+08:00".parse().unwrap(),
-        refused: None,
-    }
+        "2026-11-22T10:00:00+08:00".parse().unwrap(),
+    )
 }
 
 fn id(n: u32) -> String {

@@ -12,8 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Response;
-use crate::score::ResponseScores;
+use crate::model::{Response, Survey};
+use crate::score::{ResponseScores, score_response};
 
 /// Why the server refused an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,22 @@ pub struct OutboxItem {
     /// Set when the server refused the item; such items are kept but not re-sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<Refusal>,
+}
+
+impl OutboxItem {
+    /// `response`, queued at `queued_at`, with the scores `survey` gives it.
+    pub fn new(
+        survey: &Survey,
+        response: Response,
+        queued_at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> OutboxItem {
+        OutboxItem {
+            scores: score_response(survey, &response),
+            response,
+            queued_at,
+            refused: None,
+        }
+    }
 }
 
 /// What the server's reply means for one sent item. The wire reply (`manyi_api::BatchReply`)

@@ -17,11 +17,24 @@ fn manyi(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// The words of `line`, as arguments for [`manyi`].
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A file in a per-test temporary directory.
+/// What a command that has no figure to give writes: it exits with 1 and prints nothing on
+/// stdout, so the reason on stderr is returned.
+fn refused(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(out.stdout.is_empty());
+    text(&out.stderr)
+}
+
 fn temp_file(test: &str, name: &str, contents: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("manyi-cli-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -445,16 +458,7 @@ fn export_surveyjs_round_trips_a_template_through_the_cli() {
 fn crm_retention_and_churn_print_the_rates_and_refuse_figures_that_have_none() {
     // 1,000 customers at the start and 950 at the end, 100 of them new: 850 were kept, so
     // retention is 850 / 1000 = 0.85; 150 lost of 1,000 is a churn rate of 0.15.
-    let out = manyi(&[
-        "crm",
-        "retention",
-        "--start",
-        "1000",
-        "--end",
-        "950",
-        "--new",
-        "100",
-    ]);
+    let out = manyi(&words("crm retention --start 1000 --end 950 --new 100"));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "retention rate: 0.85 (85.00 %)\n");
     let out = manyi(&["crm", "churn", "--start", "1000", "--lost", "150", "--json"]);
@@ -463,48 +467,18 @@ fn crm_retention_and_churn_print_the_rates_and_refuse_figures_that_have_none() {
     assert_eq!(shown, serde_json::json!({"churn_rate": 0.15}));
 
     // Two of three kept: the text rounds the percentage (66.666… to 66.67), the JSON does not.
-    let out = manyi(&[
-        "crm",
-        "retention",
-        "--start",
-        "3",
-        "--end",
-        "2",
-        "--new",
-        "0",
-    ]);
+    let out = manyi(&words("crm retention --start 3 --end 2 --new 0"));
     assert_eq!(
         text(&out.stdout),
         "retention rate: 0.6666666666666666 (66.67 %)\n"
     );
-    let out = manyi(&[
-        "crm",
-        "retention",
-        "--start",
-        "3",
-        "--end",
-        "2",
-        "--new",
-        "0",
-        "--json",
-    ]);
+    let out = manyi(&words("crm retention --start 3 --end 2 --new 0 --json"));
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["retention_rate"], 2.0 / 3.0);
 
     // No customers at the start, or more lost than there were: no rate, and what it needs.
-    let out = manyi(&[
-        "crm",
-        "retention",
-        "--start",
-        "0",
-        "--end",
-        "10",
-        "--new",
-        "10",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    let err = text(&out.stderr);
+    let out = manyi(&words("crm retention --start 0 --end 10 --new 10"));
+    let err = refused(&out);
     assert!(
         err.contains("no retention rate: it needs customers at the start (--start above 0)"),
         "{err}"
@@ -542,21 +516,9 @@ fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
     // Discounted cash flow over 2 periods after acquisition. Period 0: everyone pays 10,
     // undiscounted. Period 1: half remain and pay 20, 10 expected, worth 10 / 1.25 = 8 now.
     // Period 2: a quarter remain, 5 expected, worth 5 / 1.25² = 3.2. CLV = 10 + 8 + 3.2 = 21.2.
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--initial-margin",
-        "10",
-        "--margin",
-        "20",
-        "--retention",
-        "0.5",
-        "--discount",
-        "0.25",
-        "--periods",
-        "2",
-        "--json",
-    ]);
+    let out = manyi(&words(
+        "crm clv --initial-margin 10 --margin 20 --retention 0.5 --discount 0.25 --periods 2 --json",
+    ));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["model"], "discounted_cash_flow");
@@ -572,18 +534,9 @@ fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
     assert_eq!(periods[2]["expected"], 5.0);
 
     // The same schedule given as lists, one value per period, printed as a table.
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--initial-margin",
-        "10",
-        "--margin",
-        "20,20",
-        "--retention",
-        "0.5,0.5",
-        "--discount",
-        "0.25",
-    ]);
+    let out = manyi(&words(
+        "crm clv --initial-margin 10 --margin 20,20 --retention 0.5,0.5 --discount 0.25",
+    ));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -600,18 +553,9 @@ fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
     // The literature's magazine case: a 5.90 margin in the first year, 45.90 on renewal, 15 %
     // discount, renewal rates rising from 30 %. By hand (Python): 5.9 + Σ 45.9·S_t / 1.15^t
     // = 30.4704…
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--initial-margin",
-        "5.9",
-        "--margin",
-        "45.9",
-        "--retention",
-        "0.30,0.50,0.60,0.70,0.75,0.80,0.80,0.85,0.85",
-        "--discount",
-        "0.15",
-    ]);
+    let out = manyi(&words(
+        "crm clv --initial-margin 5.9 --margin 45.9 --retention 0.30,0.50,0.60,0.70,0.75,0.80,0.80,0.85,0.85 --discount 0.15",
+    ));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout)
@@ -621,68 +565,32 @@ fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
     );
 
     // Figures with no meaningful answer: exit 1, and what the model needs.
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--margin",
-        "100",
-        "--retention",
-        "1",
-        "--discount",
-        "0.1",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    let err = text(&out.stderr);
+    let out = manyi(&words("crm clv --margin 100 --retention 1 --discount 0.1"));
+    let err = refused(&out);
     assert!(
         err.contains("no CLV: the simple retention model needs"),
         "{err}"
     );
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--margin",
-        "20",
-        "--retention",
-        "0.5",
-        "--discount",
-        "-0.1",
-        "--periods",
-        "3",
-    ]);
+    let out = manyi(&words(
+        "crm clv --margin 20 --retention 0.5 --discount -0.1 --periods 3",
+    ));
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("no CLV: discounted cash flow needs"), "{err}");
 
     // Arguments that do not fit together: exit 2.
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--margin",
-        "20,20,20",
-        "--retention",
-        "0.5,0.5",
-        "--discount",
-        "0.1",
-    ]);
+    let out = manyi(&words(
+        "crm clv --margin 20,20,20 --retention 0.5,0.5 --discount 0.1",
+    ));
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(
         err.contains("--retention has 2 values; give one, or one for each of the 3 periods"),
         "{err}"
     );
-    let out = manyi(&[
-        "crm",
-        "clv",
-        "--initial-margin",
-        "5",
-        "--margin",
-        "20",
-        "--retention",
-        "0.5",
-        "--discount",
-        "0.1",
-    ]);
+    let out = manyi(&words(
+        "crm clv --initial-margin 5 --margin 20 --retention 0.5 --discount 0.1",
+    ));
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("--initial-margin needs a schedule"), "{err}");

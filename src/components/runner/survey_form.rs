@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::context::Provider;
 use leptos::html;
 use leptos::prelude::*;
-use manyi_core::{Answer, ResponseScores, Survey, score_response};
+use manyi_core::{Answer, ResponseScores, Survey};
 
 use super::progress::Progress;
 use super::question_view::QuestionView;
@@ -187,13 +187,8 @@ pub fn SurveyForm(
             let Some(response) = response else {
                 return;
             };
-            let scores = score_response(&survey, &response);
-            let entry = OutboxEntry {
-                response,
-                scores: scores.clone(),
-                queued_at: now,
-                refused: None,
-            };
+            let entry = OutboxEntry::new(&survey, response, now);
+            let scores = entry.scores.clone();
             let outbox =
                 sync.map_or_else(|| Rc::new(LocalOutbox) as Rc<dyn OutboxStore>, Sync::outbox);
             let survey = survey.clone();
