@@ -11,7 +11,8 @@
 //! leaving out `model`, which most read), so each can be read and tested knowing only those;
 //! `tests/layers.rs` fails on any import cycle among the files of `src/`.
 //!
-//! 1. `number`, `time`, `ordered`, `stats`, `crm`: import nothing of the crate.
+//! 1. `number`, `time`, `ordered`, `stats`, `crm`, `limits` (every size limit on outside
+//!    input): import nothing of the crate.
 //! 2. `model` (the formats, and the `Answers`/`AnswerSet` traits through which answers are
 //!    read) on `time`; `display` on `number`; `reliability` on `stats`.
 //! 3. `condition`, both condition languages side by side (manyi's, and SurveyJS's expressions
@@ -29,6 +30,7 @@ pub mod condition;
 pub mod crm;
 pub mod display;
 pub mod export;
+pub mod limits;
 pub mod model;
 mod number;
 pub mod ordered;

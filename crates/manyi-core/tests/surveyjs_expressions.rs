@@ -174,9 +174,9 @@ fn syntax_errors_say_where() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let deep = format!("{}1{}", "(".repeat(1_000), ")".repeat(1_000));
     let error = Expr::parse(&deep).expect_err("too deep");
-    assert!(error.message.contains("less deeply nested"), "{error}");
-    let fine = format!("{}1{}", "(".repeat(20), ")".repeat(20));
+    assert!(error.message.contains("nest at most 16"), "{error}");
+    let fine = format!("{}1{}", "(".repeat(15), ")".repeat(15));
     assert_eq!(Expr::parse(&fine), Ok(Expr::Number(1.0)));
 }

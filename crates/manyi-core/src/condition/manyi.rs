@@ -14,6 +14,13 @@
 //! variable:= question_id ( "." row_id )?
 //! ```
 //!
+//! A condition is at most [`MAX_CONDITION_LENGTH`](crate::limits::MAX_CONDITION_LENGTH)
+//! characters long, at most [`MAX_CONDITION_DEPTH`] operators deep (a chain `a and b and …` is
+//! parsed into a tree one level deeper per operator) and opens at most
+//! [`MAX_CONDITION_NESTING`] parentheses and `not`s inside one another. The parser refuses
+//! anything beyond, so parsing, and evaluating, printing, cloning and dropping a parsed
+//! condition, which recurse once per level, stay within a small stack.
+//!
 //! Semantics: a comparison that involves an unanswered question is false, except `!=`, which is
 //! then true (an unanswered question differs from every value). Numbers compare numerically; a
 //! number and a numeric string compare as numbers; other strings compare exactly. `contains`
@@ -27,7 +34,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::ParseError;
+use super::error::{ParseError, too_long};
+use crate::limits::{MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING};
 use crate::model::{Answer, Answers};
 use crate::number::parse_f64;
 
@@ -101,13 +109,17 @@ pub enum Condition {
 impl Condition {
     /// Parses condition text, reporting the first syntax error with its position.
     pub fn parse(text: &str) -> Result<Condition, ParseError> {
+        if too_long(text) {
+            return Err(ParseError::too_long());
+        }
         let tokens = tokenize(text)?;
         let mut parser = Parser {
             tokens: &tokens,
             pos: 0,
             end: text.chars().count(),
+            open: 0,
         };
-        let condition = parser.expr()?;
+        let (condition, _depth) = parser.expr()?;
         if let Some(token) = parser.peek() {
             return Err(ParseError {
                 position: token.position,
@@ -498,17 +510,32 @@ struct Parser<'a> {
     pos: usize,
     /// The character length of the input, where "unexpected end" errors point.
     end: usize,
+    /// How many `not`s and parentheses enclose the token being read: each is one more level
+    /// of the parser's recursion, so it is bounded before recursing.
+    open: usize,
+}
+
+/// A parsed condition with its depth: the most operators on a path from it to a value.
+type Parsed = Result<(Condition, usize), ParseError>;
+
+/// `join(left, right)` one level above the deeper of the two, or the error at `position` (the
+/// operator's) when that passes [`MAX_CONDITION_DEPTH`].
+fn joined(
+    join: fn(Box<Condition>, Box<Condition>) -> Condition,
+    (left, left_depth): (Condition, usize),
+    (right, right_depth): (Condition, usize),
+    position: usize,
+) -> Parsed {
+    let depth = left_depth.max(right_depth) + 1;
+    if depth > MAX_CONDITION_DEPTH {
+        return Err(ParseError::too_deep(position));
+    }
+    Ok((join(Box::new(left), Box::new(right)), depth))
 }
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
-    }
-
-    fn next(&mut self) -> Option<&Token> {
-        let token = self.tokens.get(self.pos);
-        self.pos += 1;
-        token
     }
 
     fn at(&self, kind: &TokenKind) -> bool {
@@ -528,45 +555,70 @@ impl Parser<'_> {
         }
     }
 
-    fn expr(&mut self) -> Result<Condition, ParseError> {
+    /// The position of the current token, which the caller knows is there.
+    fn position(&self) -> usize {
+        self.peek().map_or(self.end, |t| t.position)
+    }
+
+    fn expr(&mut self) -> Parsed {
         let mut left = self.and()?;
         while self.at(&TokenKind::Or) {
+            let position = self.position();
             self.pos += 1;
             let right = self.and()?;
-            left = Condition::Or(Box::new(left), Box::new(right));
+            left = joined(Condition::Or, left, right, position)?;
         }
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Condition, ParseError> {
+    fn and(&mut self) -> Parsed {
         let mut left = self.unary()?;
         while self.at(&TokenKind::And) {
+            let position = self.position();
             self.pos += 1;
             let right = self.unary()?;
-            left = Condition::And(Box::new(left), Box::new(right));
+            left = joined(Condition::And, left, right, position)?;
         }
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Condition, ParseError> {
-        if self.at(&TokenKind::Not) {
-            self.pos += 1;
-            return Ok(Condition::Not(Box::new(self.unary()?)));
+    fn unary(&mut self) -> Parsed {
+        if !self.at(&TokenKind::Not) && !self.at(&TokenKind::LParen) {
+            return Ok((self.compare()?, 1));
         }
-        if self.at(&TokenKind::LParen) {
-            let open = self.next().map(|t| t.position).unwrap_or(0);
-            let inner = self.expr()?;
-            if !self.at(&TokenKind::RParen) {
-                let mut error = self.error_here("`)`");
-                error
-                    .message
-                    .push_str(&format!(" (to close the `(` at character {})", open + 1));
-                return Err(error);
-            }
-            self.pos += 1;
-            return Ok(inner);
+        let position = self.position();
+        if self.open >= MAX_CONDITION_NESTING {
+            return Err(ParseError::too_nested(position));
         }
-        self.compare()
+        self.open += 1;
+        let parsed = if self.at(&TokenKind::Not) {
+            self.pos += 1;
+            self.unary().and_then(|(inner, depth)| {
+                if depth >= MAX_CONDITION_DEPTH {
+                    return Err(ParseError::too_deep(position));
+                }
+                Ok((Condition::Not(Box::new(inner)), depth + 1))
+            })
+        } else {
+            self.pos += 1;
+            self.parenthesised(position)
+        };
+        self.open -= 1;
+        parsed
+    }
+
+    /// The condition after a `(` (at `open`) up to its `)`.
+    fn parenthesised(&mut self, open: usize) -> Parsed {
+        let inner = self.expr()?;
+        if !self.at(&TokenKind::RParen) {
+            let mut error = self.error_here("`)`");
+            error
+                .message
+                .push_str(&format!(" (to close the `(` at character {})", open + 1));
+            return Err(error);
+        }
+        self.pos += 1;
+        Ok(inner)
     }
 
     fn operand(&mut self) -> Result<Operand, ParseError> {

@@ -290,10 +290,19 @@ fn convert(c: &Condition) -> Expr {
         }
         // `q in [a, b]` as `q = a or q = b`: SurveyJS's anyof would also match a list answer
         // holding either, where manyi's `in` compares one value.
-        Condition::In { var, values } => values
+        Condition::In { var, values } => any(values
             .iter()
             .map(|v| Expr::binary(BinOp::Eq, operand(&Operand::Var(var.clone())), operand(v)))
-            .reduce(|a, b| Expr::binary(BinOp::Or, a, b))
-            .unwrap_or(Expr::Bool(false)),
+            .collect()),
     }
+}
+
+/// `a or b or …` as a balanced tree: a long list after `in` becomes a tree as deep as the
+/// logarithm of its length, where a chain would pass the nesting limit of conditions.
+fn any(mut terms: Vec<Expr>) -> Expr {
+    if terms.len() <= 1 {
+        return terms.pop().unwrap_or(Expr::Bool(false));
+    }
+    let right = terms.split_off(terms.len() / 2);
+    Expr::binary(BinOp::Or, any(terms), any(right))
 }

@@ -8,6 +8,13 @@
 //! the text is patched as survey-core's `ConditionsParser` patches it (`=>`, `=<`, `<>` and
 //! `equals` are rewritten); every rewrite keeps the length, so error positions stay right.
 //!
+//! An expression is at most [`MAX_CONDITION_LENGTH`](crate::limits::MAX_CONDITION_LENGTH)
+//! characters long, at most [`MAX_CONDITION_DEPTH`] operators deep (a chain `a + b + c` is a
+//! tree one level deeper per operator) and opens at most [`MAX_CONDITION_NESTING`] factors
+//! (parentheses, `!`, calls, lists) inside one another. The parser refuses anything beyond, so evaluating, printing, cloning and dropping a parsed expression, which
+//! recurse once per level, stay within a small stack; no PEG alternative could read such text
+//! otherwise, so the limit ends the parse where it is passed.
+//!
 //! ```text
 //! expr     := or_expr
 //! or_expr  := and_expr (("||" | "or") and_expr)*
@@ -25,7 +32,8 @@
 
 use std::fmt;
 
-use crate::condition::error::ParseError;
+use crate::condition::error::{ParseError, too_long};
+use crate::limits::{MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING};
 use crate::number::parse_f64;
 
 /// A parsed SurveyJS expression.
@@ -134,6 +142,9 @@ impl Expr {
     /// Parses SurveyJS expression text. The error points at the furthest character the parser
     /// reached, as survey-core's parser does, and says what it expected there.
     pub fn parse(text: &str) -> Result<Expr, ParseError> {
+        if too_long(text) {
+            return Err(ParseError::too_long());
+        }
         // survey-core rewrites these everywhere in the text, string literals included.
         let patched = text
             .replace("=>", ">=")
@@ -146,8 +157,13 @@ impl Expr {
             far: 0,
             expected: Vec::new(),
             depth: 0,
+            fatal: None,
         };
-        match p.expression() {
+        let parsed = p.expression();
+        if let Some(error) = p.fatal {
+            return Err(error);
+        }
+        match parsed {
             Some(e) if p.pos == p.chars.len() => Ok(e),
             parsed => {
                 if parsed.is_some() {
@@ -209,6 +225,19 @@ impl Expr {
                 right.rename_variables(rename);
             }
             _ => {}
+        }
+    }
+
+    /// The most operators on a path from this expression to a value: a value is 0, and each
+    /// operator, call or list is one more than the deepest of its operands.
+    fn depth(&self) -> usize {
+        match self {
+            Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Text(_) | Expr::Var { .. } => 0,
+            Expr::Array(items) | Expr::Call { args: items, .. } => {
+                1 + items.iter().map(Expr::depth).max().unwrap_or(0)
+            }
+            Expr::Not(e) | Expr::Empty { operand: e, .. } => 1 + e.depth(),
+            Expr::Binary { left, right, .. } => 1 + left.depth().max(right.depth()),
         }
     }
 
@@ -304,10 +333,10 @@ struct Parser {
     /// How many factors are open: each nests the whole grammar once more, so the depth is
     /// capped to keep the recursion from exhausting the stack.
     depth: usize,
+    /// The error that ends the parse, whatever alternatives remain: an expression deeper than
+    /// [`MAX_CONDITION_DEPTH`] or nested more than [`MAX_CONDITION_NESTING`].
+    fatal: Option<ParseError>,
 }
-
-/// The most factors (parentheses, `!`, function calls, arrays) one may nest.
-const MAX_DEPTH: usize = 64;
 
 type Rule = fn(&mut Parser) -> Option<Expr>;
 type OpRule = fn(&mut Parser) -> Option<BinOp>;
@@ -377,17 +406,27 @@ impl Parser {
     /// right operand is `null` (the grammar's `Factor?` after `contains` and its kin).
     fn chain(&mut self, next: Rule, op: OpRule, optional_right: bool) -> Option<Expr> {
         let mut head = next(self)?;
+        // Every operand is a tree already checked against the limit, so its depth is
+        // computed once and cheaply.
+        let mut head_depth = head.depth();
         loop {
             let save = self.pos;
             self.ws();
+            let at = self.pos;
             if let Some(op) = op(self) {
                 self.ws();
                 let right = match next(self) {
+                    _ if self.fatal.is_some() => return None,
                     Some(right) => Some(right),
                     None if optional_right => Some(Expr::Null),
                     None => None,
                 };
                 if let Some(right) = right {
+                    head_depth = head_depth.max(right.depth()) + 1;
+                    if head_depth > MAX_CONDITION_DEPTH {
+                        self.fatal = Some(ParseError::too_deep(at));
+                        return None;
+                    }
                     head = Expr::binary(op, head, right);
                     continue;
                 }
@@ -483,14 +522,23 @@ impl Parser {
     }
 
     fn factor(&mut self) -> Option<Expr> {
-        if self.depth >= MAX_DEPTH {
-            self.fail("a less deeply nested expression");
+        if self.fatal.is_some() {
             return None;
         }
+        if self.depth >= MAX_CONDITION_NESTING {
+            self.fatal = Some(ParseError::too_nested(self.pos));
+            return None;
+        }
+        let start = self.pos;
         self.depth += 1;
         let e = self.factor_inner();
         self.depth -= 1;
-        e
+        let e = e.filter(|_| self.fatal.is_none())?;
+        if e.depth() > MAX_CONDITION_DEPTH {
+            self.fatal = Some(ParseError::too_deep(start));
+            return None;
+        }
+        Some(e)
     }
 
     fn factor_inner(&mut self) -> Option<Expr> {

@@ -1,0 +1,41 @@
+//! Every size limit the core puts on what it reads from outside, in one place, so the browser's
+//! runner, the server and the CLI refuse the same inputs with the same messages.
+//!
+//! The limits exist because definitions and responses come from anyone: a survey author's
+//! condition is parsed and evaluated on every response, and a response's text and metadata are
+//! stored and shown to staff. Each is far above what a real survey needs and low enough that
+//! checking, storing and printing stay cheap and never exhaust a small stack.
+
+/// The most characters a condition's text (either language) may have.
+pub const MAX_CONDITION_LENGTH: usize = 10_000;
+
+/// How deeply a condition's tree may go, in either language: the most operators on a path
+/// from the whole condition to a value. Each operator is one level above its operands, and so
+/// is each `and`/`or` (or `+`, …) of a chain, since a chain is parsed into a tree one level
+/// deeper per operator. Evaluating, printing, cloning and dropping a condition recurse once per
+/// level, so this bound keeps them within a small stack.
+pub const MAX_CONDITION_DEPTH: usize = 64;
+
+/// How many parentheses, negations (`not`, `!`), calls and lists a condition may open inside
+/// one another. The parser recurses through the whole grammar at each (a SurveyJS parenthesis
+/// costs about 11 KB of stack in a debug build), so this bound keeps parsing within a small
+/// stack; real conditions nest a handful.
+pub const MAX_CONDITION_NESTING: usize = 16;
+
+/// The most keys a response's `meta` may have.
+pub const MAX_META_KEYS: usize = 50;
+
+/// The most characters of a key of a response's `meta`.
+pub const MAX_META_KEY_LENGTH: usize = 64;
+
+/// The most characters of a value of a response's `meta`.
+pub const MAX_META_VALUE_LENGTH: usize = 1_000;
+
+/// The most characters of a text answer. A question's own `max_length` may lower it, never
+/// raise it (see `Question::max_length`).
+pub const MAX_TEXT_ANSWER_LENGTH: u32 = 10_000;
+
+/// The most answers one response may carry. A response answers each question at most once, so
+/// this also bounds the questions a response can usefully answer; beyond it the answers are
+/// not checked one by one.
+pub const MAX_ANSWERS: usize = 1_000;
