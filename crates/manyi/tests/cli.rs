@@ -366,6 +366,36 @@ fn check_expr_points_at_a_syntax_error() {
 }
 
 #[test]
+fn import_surveyjs_of_a_locale_with_a_non_ascii_part_does_not_panic() {
+    // `en-éab`: its last part is four bytes, which once was capitalised by slicing its first
+    // byte, inside the `é`, and the import panicked (exit 101).
+    let surveyjs = serde_json::json!({
+        "locale": "en-éab",
+        "title": {"default": "Hi", "en-éab": "Salut"},
+        "elements": [{"type": "text", "name": "q"}]
+    });
+    let input = temp_file("locale", "locale.surveyjs.json", &surveyjs.to_string());
+    let output = input.with_file_name("locale.json");
+    let _ = std::fs::remove_file(&output);
+    let out = manyi(&[
+        "import",
+        "surveyjs",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("imported as"),
+        "{}",
+        text(&out.stderr)
+    );
+    let survey = manyi_core::parse_survey(&std::fs::read_to_string(&output).unwrap())
+        .expect("a valid definition");
+    assert_eq!(survey.default_locale, "en-éab");
+}
+
+#[test]
 fn import_surveyjs_writes_a_definition_and_reports_what_it_could_not_import() {
     let surveyjs = serde_json::json!({
         "title": "Visit",

@@ -1990,16 +1990,20 @@ fn has_piping(text: &LocalizedText) -> bool {
 }
 
 /// `zh-cn` → `zh-CN`: the language in lower case, a two-letter region in upper case, a
-/// four-letter script capitalised.
+/// four-letter script capitalised. Parts are counted in characters and changed only in their
+/// ASCII letters, so a tag that is not BCP 47 (`en-éab`) is lower-cased, never cut inside a
+/// character.
 pub(crate) fn canonical_locale(tag: &str) -> String {
     tag.split(['-', '_'])
         .enumerate()
-        .map(|(i, part)| match (i, part.len()) {
+        .map(|(i, part)| match (i, part.chars().count()) {
             (0, _) => part.to_ascii_lowercase(),
             (_, 2) => part.to_ascii_uppercase(),
             (_, 4) => {
-                let lower = part.to_ascii_lowercase();
-                lower[..1].to_ascii_uppercase() + &lower[1..]
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+                })
             }
             _ => part.to_ascii_lowercase(),
         })
