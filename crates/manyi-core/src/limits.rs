@@ -22,6 +22,9 @@ pub const MAX_CONDITION_DEPTH: usize = 64;
 /// stack; real conditions nest a handful.
 pub const MAX_CONDITION_NESTING: usize = 16;
 
+// The JSON Schema of the formats (`docs/survey.schema.json`) does not state the limits below;
+// response validation enforces them.
+
 /// The most keys a response's `meta` may have.
 pub const MAX_META_KEYS: usize = 50;
 

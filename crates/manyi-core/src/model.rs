@@ -468,8 +468,14 @@ impl Question {
         }
     }
 
+    /// The most characters a text answer may have: the question's own `max_length` (or
+    /// [`DEFAULT_TEXT_MAX_LENGTH`]), but never more than
+    /// [`MAX_TEXT_ANSWER_LENGTH`](crate::limits::MAX_TEXT_ANSWER_LENGTH), so a definition
+    /// cannot let a respondent store an unbounded text.
     pub fn max_length(&self) -> u32 {
-        self.max_length.unwrap_or(DEFAULT_TEXT_MAX_LENGTH)
+        self.max_length
+            .unwrap_or(DEFAULT_TEXT_MAX_LENGTH)
+            .min(crate::limits::MAX_TEXT_ANSWER_LENGTH)
     }
 }
 

@@ -151,3 +151,122 @@ fn scoring_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The size limits of `manyi_core::limits`, each just inside (no error) and just past (the one
+/// error, with its message). The base survey's `comment` is a text question; here its own
+/// `max_length` is raised above the core's limit, which still applies.
+#[test]
+fn size_limits() {
+    use manyi_core::limits::{
+        MAX_ANSWERS, MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH,
+        MAX_TEXT_ANSWER_LENGTH,
+    };
+    let doc = common::patched(
+        common::BASE_SURVEY,
+        Some(&json!({"/pages/0/questions/4/max_length": 20_000})),
+        None,
+    );
+    let survey = manyi_core::parse_survey(&doc.to_string()).unwrap();
+    let long = |n: usize| "é".repeat(n);
+    let meta = |pairs: Vec<(String, String)>| pairs.into_iter().collect::<BTreeMap<_, _>>();
+    let text_answer = |n: usize| json!({"nps": 9, "comment": long(n)});
+    let many_answers = |n: usize| {
+        let mut answers = json!({"nps": 9});
+        for i in 1..n {
+            answers[format!("extra{i}")] = json!(1);
+        }
+        answers
+    };
+    let text_max = MAX_TEXT_ANSWER_LENGTH as usize;
+    // (name, answers, meta, the one error expected)
+    type Case<'a> = (&'a str, Value, BTreeMap<String, String>, Option<String>);
+    let cases: Vec<Case> = vec![
+        (
+            "a text answer at the limit",
+            text_answer(text_max),
+            meta(vec![]),
+            None,
+        ),
+        (
+            "a text answer past the limit, though the question allows more",
+            text_answer(text_max + 1),
+            meta(vec![]),
+            Some(format!(
+                "\"comment\": the answer has {} characters; the limit is {text_max}",
+                text_max + 1
+            )),
+        ),
+        (
+            "as many meta keys as allowed",
+            json!({"nps": 9}),
+            meta(
+                (0..MAX_META_KEYS)
+                    .map(|i| (format!("k{i}"), "v".into()))
+                    .collect(),
+            ),
+            None,
+        ),
+        (
+            "one meta key too many",
+            json!({"nps": 9}),
+            meta(
+                (0..=MAX_META_KEYS)
+                    .map(|i| (format!("k{i}"), "v".into()))
+                    .collect(),
+            ),
+            Some(format!(
+                "meta has {} keys; the limit is {MAX_META_KEYS}",
+                MAX_META_KEYS + 1
+            )),
+        ),
+        (
+            "a meta key at the limit, with a value at the limit",
+            json!({"nps": 9}),
+            meta(vec![(
+                "k".repeat(MAX_META_KEY_LENGTH),
+                long(MAX_META_VALUE_LENGTH),
+            )]),
+            None,
+        ),
+        (
+            "a meta key too long is named by its first characters",
+            json!({"nps": 9}),
+            meta(vec![("k".repeat(10_000), "v".into())]),
+            Some(format!(
+                "meta key \"{}…\" has 10000 characters; the limit is {MAX_META_KEY_LENGTH}",
+                "k".repeat(MAX_META_KEY_LENGTH)
+            )),
+        ),
+        (
+            "a meta value too long",
+            json!({"nps": 9}),
+            meta(vec![("channel".into(), long(MAX_META_VALUE_LENGTH + 1))]),
+            Some(format!(
+                "meta \"channel\": the value has {} characters; the limit is {MAX_META_VALUE_LENGTH}",
+                MAX_META_VALUE_LENGTH + 1
+            )),
+        ),
+        (
+            "too many answers: one error, not one per unknown question",
+            many_answers(MAX_ANSWERS + 1),
+            meta(vec![]),
+            Some(format!(
+                "the response has {} answers; the limit is {MAX_ANSWERS}",
+                MAX_ANSWERS + 1
+            )),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, answers, meta, want) in cases {
+        let mut r = response(&answers, false);
+        r.meta = meta;
+        let got: Vec<String> = match validate_response(&survey, &r) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        };
+        if got != want.iter().cloned().collect::<Vec<_>>() {
+            failures.push(format!("{name}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::{MAX_ANSWERS, MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH};
 use crate::model::{Answer, AnswerSet, Question, QuestionKind, Response, Survey};
 use crate::visibility::Visibility;
 
@@ -59,6 +60,23 @@ pub enum ResponseError {
     MissingRequired { question: String },
     #[error("{question:?} is hidden by its condition, so it cannot have an answer")]
     AnsweredHidden { question: String },
+    #[error("the response has {count} answers; the limit is {max}")]
+    TooManyAnswers { count: usize, max: usize },
+    #[error("meta has {count} keys; the limit is {max}")]
+    TooManyMetaKeys { count: usize, max: usize },
+    /// `key` is the key's first [`MAX_META_KEY_LENGTH`] characters and `…`.
+    #[error("meta key {key:?} has {length} characters; the limit is {max}")]
+    MetaKeyTooLong {
+        key: String,
+        length: usize,
+        max: usize,
+    },
+    #[error("meta {key:?}: the value has {length} characters; the limit is {max}")]
+    MetaValueTooLong {
+        key: String,
+        length: usize,
+        max: usize,
+    },
 }
 
 impl ResponseError {
@@ -242,6 +260,7 @@ impl<'s> Validator<'s> {
         {
             errors.push(ResponseError::SubmittedBeforeStarted);
         }
+        check_meta(&response.meta, &mut errors);
         if let Err(answer_errors) = self.answers(&response.answers, response.partial) {
             errors.extend(answer_errors);
         }
@@ -259,6 +278,16 @@ impl<'s> Validator<'s> {
         answers: &dyn AnswerSet,
         partial: bool,
     ) -> Result<(), Vec<ResponseError>> {
+        let mut count = 0;
+        answers.each_raw(&mut |_, _| count += 1);
+        if count > MAX_ANSWERS {
+            // Checking each answer would cost time and an error per unknown id for answers
+            // that cannot all belong to a real survey.
+            return Err(vec![ResponseError::TooManyAnswers {
+                count,
+                max: MAX_ANSWERS,
+            }]);
+        }
         let mut errors = Vec::new();
         answers.each_raw(&mut |id, answer| match self.questions.get(id) {
             None => errors.push(ResponseError::UnknownQuestion {
@@ -314,6 +343,45 @@ impl<'s> Validator<'s> {
             Err(errors)
         }
     }
+}
+
+/// Checks a response's metadata against the limits of [`crate::limits`]: how many keys, how
+/// long each key and each value.
+fn check_meta(meta: &BTreeMap<String, String>, errors: &mut Vec<ResponseError>) {
+    if meta.len() > MAX_META_KEYS {
+        errors.push(ResponseError::TooManyMetaKeys {
+            count: meta.len(),
+            max: MAX_META_KEYS,
+        });
+        return;
+    }
+    for (key, value) in meta {
+        let length = key.chars().count();
+        if length > MAX_META_KEY_LENGTH {
+            errors.push(ResponseError::MetaKeyTooLong {
+                key: clipped(key),
+                length,
+                max: MAX_META_KEY_LENGTH,
+            });
+            continue;
+        }
+        let length = value.chars().count();
+        if length > MAX_META_VALUE_LENGTH {
+            errors.push(ResponseError::MetaValueTooLong {
+                key: key.clone(),
+                length,
+                max: MAX_META_VALUE_LENGTH,
+            });
+        }
+    }
+}
+
+/// A key too long to repeat whole in an error: its first [`MAX_META_KEY_LENGTH`] characters
+/// and `…`.
+fn clipped(key: &str) -> String {
+    let mut out: String = key.chars().take(MAX_META_KEY_LENGTH).collect();
+    out.push('…');
+    out
 }
 
 /// Checks a response against the definition it answers and returns every problem (build a
