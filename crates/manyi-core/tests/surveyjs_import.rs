@@ -296,3 +296,30 @@ fn import_cases() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn panels_nested_as_deep_as_json_is_read_import_on_a_small_stack() {
+    // serde_json reads at most 128 nested arrays and objects; a panel takes two (itself and its
+    // `elements`), so 62 panels inside the survey's `elements` are as deep as a definition
+    // read from text can nest them. The import walks panels recursively, about 5 KiB of a
+    // debug build's stack per panel: at that depth it must fit a quarter of a server thread's
+    // 2 MiB.
+    let depth = 62;
+    let mut text = String::from(r#"{"elements": ["#);
+    for i in 0..depth {
+        text.push_str(&format!(
+            r#"{{"type": "panel", "name": "p{i}", "elements": ["#
+        ));
+    }
+    text.push_str(r#"{"type": "text", "name": "q", "visibleIf": "{q} notempty"}"#);
+    text.push_str(&"]}".repeat(depth + 1));
+    let worker = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let json: Value = serde_json::from_str(&text).expect("within serde_json's depth");
+            import(&json).map(|i| i.survey.questions().count())
+        })
+        .unwrap();
+    let imported = worker.join().expect("the import does not panic");
+    assert_eq!(imported.ok(), Some(1));
+}
