@@ -1,0 +1,189 @@
+//! Hostile and foreign input: what an anonymous respondent, a slow or greedy client or an odd
+//! deployment can send, and what the server does with it. In-process (`oneshot`) unless the
+//! socket itself is the point.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use manyi_core::export::ExportTable;
+use manyi_server::xlsx;
+use serde_json::{Value, json};
+
+/// Stores a response as it is, as one accepted before today's limits would be; the export must
+/// cope with whatever is stored.
+async fn store_raw(b: &Backend, response: Value) {
+    let response: manyi_core::Response = serde_json::from_value(response).unwrap();
+    let survey = b.db.survey("nps", Some(1)).await.unwrap().unwrap();
+    let scores = manyi_core::score_response(&survey, &response);
+    b.db.store_responses(&[(response, scores)]).await.unwrap();
+}
+
+/// Every entry of an XLSX file as text, by name.
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            (entry.name().unwrap().into_owned(), text)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn formulas_in_answers_and_meta_are_neutralised_in_csv_and_stay_text_in_xlsx() {
+    let b = sqlite().await;
+    let token = staff_token(&b).await;
+    let mut response = nps_response(&uuid(1), 3);
+    response["answers"]["improve"] = json!("=HYPERLINK(\"http://evil.example\",\"click\")");
+    response["meta"] = json!({"channel": "@SUM(1+1)*cmd|' /C calc'!A0", "ref": "-2+3"});
+    let (status, reply) = call(
+        &b.router,
+        "POST",
+        "/api/v1/responses",
+        Some(response.to_string()),
+    )
+    .await;
+    assert_eq!((status, &reply["accepted"]), (StatusCode::OK, &json!(1)));
+
+    let (_, bytes) = staff_download(
+        &b.router,
+        &token,
+        "/api/v1/surveys/nps/responses?format=csv",
+    )
+    .await;
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",'@SUM(1+1)*cmd|' /C calc'!A0,'-2+3,3,"),
+        "{row}"
+    );
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\","),
+        "{row}"
+    );
+    // `manyi score` reads the export back: the answers are what the respondent typed.
+    let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+    let plan = manyi_core::score::Plan::new(&survey);
+    let loaded = manyi::input::read_csv(&bytes, &plan).unwrap();
+    assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
+    let report = manyi_core::build_report_from_table(&plan, &loaded.table, &Default::default());
+    assert_eq!(report.nps.unwrap().score, Some(-100.0));
+
+    let (_, bytes) = staff_download(
+        &b.router,
+        &token,
+        "/api/v1/surveys/nps/responses?format=xlsx",
+    )
+    .await;
+    let files = unzip(&bytes);
+    let sheet = &files["xl/worksheets/sheet1.xml"];
+    assert!(!sheet.contains("<f>"), "no cell is a formula: {sheet}");
+    assert!(
+        files["xl/sharedStrings.xml"].contains("=HYPERLINK("),
+        "the text is kept as text"
+    );
+}
+
+#[tokio::test]
+async fn one_stored_response_cannot_break_the_xlsx_export() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let mut long = nps_response(&uuid(10), 9);
+        long["meta"] = json!({"a_note": "长".repeat(40_000)});
+        long["answers"]["liked"] = json!("x".repeat(33_000));
+        store_raw(&b, long).await;
+        let mut wide = nps_response(&uuid(11), 7);
+        wide["meta"] = (0..17_000)
+            .map(|i| (format!("k{i:05}"), json!("v")))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        store_raw(&b, wide).await;
+
+        let (kind, bytes) = staff_download(
+            &b.router,
+            &token,
+            "/api/v1/surveys/nps/responses?format=xlsx",
+        )
+        .await;
+        assert!(kind.contains("spreadsheetml"), "{}: {kind}", b.name);
+        let files = unzip(&bytes);
+        let strings = &files["xl/sharedStrings.xml"];
+        assert!(
+            strings.contains(&format!("{}… [truncated]", "长".repeat(32_754))),
+            "{}: the long meta value is cut to Excel's limit with the marker",
+            b.name
+        );
+        assert!(strings.contains(&format!("{}… [truncated]", "x".repeat(32_754))));
+        // The answers' columns are kept and the meta columns beyond the limit left out: 4 fixed
+        // + 4 questions + 16,376 of the 17,001 meta keys.
+        let sheet = &files["xl/worksheets/sheet1.xml"];
+        assert!(sheet.contains("<dimension ref=\"A1:XFD3\"/>"), "{}", b.name);
+        let notes = &files["xl/worksheets/sheet2.xml"];
+        assert!(
+            files["xl/workbook.xml"].contains("name=\"notes\""),
+            "{}",
+            b.name
+        );
+        let notes_text = strings.clone() + notes;
+        assert!(
+            notes_text.contains("625 columns are left out: a sheet holds at most 16384 columns"),
+            "{}: {notes}",
+            b.name
+        );
+        assert!(notes_text.contains("2 cells are truncated to 32767 characters"));
+
+        // The CSV holds everything.
+        let (_, csv) = staff_download(
+            &b.router,
+            &token,
+            "/api/v1/surveys/nps/responses?format=csv",
+        )
+        .await;
+        let csv = String::from_utf8(csv.to_vec()).unwrap();
+        assert!(csv.contains(&"长".repeat(40_000)));
+        assert_eq!(
+            csv.lines().next().unwrap().split(',').count(),
+            4 + 17_001 + 4
+        );
+        b.finish().await;
+    }
+}
+
+#[test]
+fn responses_beyond_a_sheets_rows_are_left_out_and_counted() {
+    use manyi_core::export::Cell;
+    let table = ExportTable {
+        header: ["id", "submitted_at", "started_at", "locale", "nps"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: (0..5)
+            .map(|i| {
+                vec![
+                    Cell::Text(uuid(i)),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Number(f64::from(i)),
+                ]
+            })
+            .collect(),
+    };
+    let limits = xlsx::Limits {
+        rows: 4,
+        ..xlsx::Limits::EXCEL
+    };
+    let files = unzip(&xlsx::workbook(&table, 0, limits).unwrap());
+    let sheet = &files["xl/worksheets/sheet1.xml"];
+    assert!(sheet.contains("<row r=\"4\"") && !sheet.contains("<row r=\"5\""));
+    assert!(
+        files["xl/sharedStrings.xml"].contains(
+            "2 responses (the latest submitted) are left out: a sheet holds at most 4 rows"
+        )
+    );
+    // Within the limits there is no notes sheet.
+    let files = unzip(&xlsx::workbook(&table, 0, xlsx::Limits::EXCEL).unwrap());
+    assert!(!files.contains_key("xl/worksheets/sheet2.xml"));
+}
