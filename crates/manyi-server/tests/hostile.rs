@@ -187,3 +187,31 @@ fn responses_beyond_a_sheets_rows_are_left_out_and_counted() {
     let files = unzip(&xlsx::workbook(&table, 0, xlsx::Limits::EXCEL).unwrap());
     assert!(!files.contains_key("xl/worksheets/sheet2.xml"));
 }
+
+#[tokio::test]
+async fn a_method_an_endpoint_does_not_take_gets_the_json_error_with_allow() {
+    let b = sqlite().await;
+    let dist = temp_dist();
+    for router in [b.router.clone(), router_with_app(&b, &dist)] {
+        for (method, uri) in [
+            ("POST", "/healthz"),
+            ("PATCH", "/api/v1/surveys"),
+            ("PUT", "/api/v1/responses"),
+        ] {
+            let reply = request(&router, method, uri, &[], None).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {uri}"
+            );
+            assert_eq!(
+                reply.json()["error"]["code"],
+                "method_not_allowed",
+                "{method} {uri}: {:?}",
+                reply.text
+            );
+            assert!(reply.header("allow").is_some_and(|allow| !allow.is_empty()));
+            assert_eq!(reply.header("content-type"), Some("application/json"));
+        }
+    }
+}
