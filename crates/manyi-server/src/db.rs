@@ -56,7 +56,9 @@ fn now() -> String {
 }
 
 impl Db {
-    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
+    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations. A
+    /// URL of another engine, or a SQLite file that cannot be created or opened, is a
+    /// configuration error that names the path.
     pub async fn connect(url: &str) -> Result<Db, AppError> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -64,22 +66,36 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Engine::Sqlite
         } else {
-            return Err(AppError::Internal(format!(
+            return Err(AppError::Config(format!(
                 "unsupported database URL (use sqlite:PATH or postgres://…): {url}"
             )));
         };
-        if engine == Engine::Sqlite
-            && let Some(path) = sqlite_path(url)
+        let sqlite_file = (engine == Engine::Sqlite)
+            .then(|| sqlite_path(url))
+            .flatten();
+        if let Some(path) = sqlite_file
             && let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent).map_err(|e| {
-                AppError::Internal(format!("cannot create {}: {e}", parent.display()))
+                AppError::Config(format!(
+                    "cannot create the folder {} for the SQLite database: {e}",
+                    parent.display()
+                ))
             })?;
         }
+        // `sqlite:PATH` promises a file created if missing, which SQLite does only in mode
+        // `rwc`; a URL that names its own mode keeps it.
+        let url = match engine {
+            Engine::Sqlite if !url.contains("mode=") => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{separator}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
         let options: AnyConnectOptions = url
             .parse()
-            .map_err(|e| AppError::Internal(format!("database URL: {e}")))?;
+            .map_err(|e| AppError::Config(format!("database URL: {e}")))?;
         let pool = AnyPoolOptions::new()
             // One writer at a time is what SQLite allows anyway; PostgreSQL gets a small pool.
             .max_connections(if engine == Engine::Sqlite { 4 } else { 10 })
@@ -100,7 +116,14 @@ impl Db {
                 })
             })
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| match sqlite_file {
+                Some(path) => AppError::Config(format!(
+                    "cannot open the SQLite database at {path}: {e}; check that it is a file \
+                     (or is missing) in a directory that exists and is writable"
+                )),
+                None => e.into(),
+            })?;
         MIGRATOR.run(&pool).await?;
         Ok(Db { pool, engine })
     }

@@ -21,6 +21,11 @@ pub enum AppError {
     /// Anything the client cannot fix; the cause is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A server set up wrongly (such as a database that cannot be opened), told to whoever
+    /// starts it in a sentence of its own. Only startup meets it; a client would be told no
+    /// more than of an internal error.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl AppError {
@@ -83,7 +88,7 @@ impl IntoResponse for AppError {
                 message,
                 details,
             } => (status, code, message, details),
-            AppError::Internal(cause) => {
+            AppError::Internal(cause) | AppError::Config(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

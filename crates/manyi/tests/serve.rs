@@ -18,10 +18,18 @@ impl Drop for Server {
 }
 
 fn start(dir: &std::path::Path) -> Server {
+    start_with(
+        &format!("sqlite://{}/manyi.db?mode=rwc", dir.display()),
+        &[],
+    )
+}
+
+/// `manyi serve` on the database `url` with more options.
+fn start_with(url: &str, options: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_manyi"))
         .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-such-dist"])
-        .arg("--database")
-        .arg(format!("sqlite://{}/manyi.db?mode=rwc", dir.display()))
+        .args(["--database", url])
+        .args(options)
         .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -140,5 +148,38 @@ fn staff_tokens_are_created_once_listed_and_revoked() {
         Some(1)
     );
     drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_sqlite_url_without_a_mode_creates_its_file_and_one_that_cannot_open_is_named() {
+    let dir = std::env::temp_dir().join(format!("manyi-sqlite-url-{}", std::process::id()));
+    let file = dir.join("srv").join("bars.db");
+    {
+        // What `--help` describes: `sqlite:PATH`, created if missing.
+        let server = start_with(&format!("sqlite://{}", file.display()), &[]);
+        let (status, _) = request(&server.addr, "GET", "/api/v1/surveys/csat", "");
+        assert_eq!(status, 200);
+        assert!(file.is_file());
+    }
+    // A path that is a directory cannot be opened as a database: the error names it and says
+    // what to check, rather than "internal error".
+    let out = Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-such-dist"])
+        .arg("--database")
+        .arg(format!("sqlite:{}", dir.display()))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: cannot open the SQLite database at {}: ",
+            dir.display()
+        )) && stderr.contains("writable"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal error"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
