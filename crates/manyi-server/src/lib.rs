@@ -26,5 +26,5 @@ pub mod xlsx;
 pub use db::Db;
 pub use error::AppError;
 pub use router::app;
-pub use serve::{publish_templates, serve};
+pub use serve::{ConnectionLimits, publish_templates, serve};
 pub use state::AppState;

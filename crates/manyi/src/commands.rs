@@ -161,6 +161,21 @@ pub struct ServeArgs {
     /// times as many; 0 turns the limit off (for load tests behind a trusted proxy).
     #[arg(long, default_value_t = manyi_server::limit::RateLimit::DEFAULT.per_second)]
     pub rate_limit: f64,
+    /// Seconds a client has to send a request's headers, after connecting and between requests
+    /// on a kept-alive connection; slower or idle connections are closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = manyi_server::ConnectionLimits::DEFAULT.header_timeout.as_secs_f64(), value_parser = positive_seconds)]
+    pub header_timeout: f64,
+    /// Connections served at once; beyond it the server accepts no more until one closes.
+    #[arg(long, value_name = "N", default_value_t = manyi_server::ConnectionLimits::DEFAULT.max_connections as u32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+/// A duration in seconds, above zero and finite.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds.is_finite() && seconds < 1e9 => Ok(seconds),
+        _ => Err(format!("{text:?} is not a number of seconds above 0")),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,7 +376,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 },
             ));
         }
-        manyi_server::serve(args.addr, state)
+        let limits = manyi_server::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs_f64(args.header_timeout),
+            max_connections: args.max_connections as usize,
+        };
+        manyi_server::serve(args.addr, state, limits)
             .await
             .with_context(|| format!("cannot serve on {}", args.addr))
     })?;
