@@ -5,8 +5,8 @@
 //! client-made UUID, so a client on a bad connection can re-send until it hears back.
 //!
 //! The modules are layered, each importing only those below it: `error`, `policy` and
-//! `openapi` at the bottom; `xlsx` on `error`; `db`, `limit`, `state`, `extract`, `auth` and `cors` above them;
-//! the handlers in `routes/` (one module per resource) above those; `router`, which assembles
+//! `openapi` at the bottom; `xlsx`, `db`, `limit`, `state`, `extract`, `auth` and `cors` above
+//! them; the handlers in `routes/` (one module per resource) above those; `router`, which assembles
 //! the routes and layers, and `serve` at the top.
 
 pub mod auth;

@@ -19,7 +19,7 @@ use crate::cors::cors_responses;
 use crate::error::{AppError, json_method_not_allowed};
 use crate::limit::limit_writes;
 use crate::openapi::{ApiDoc, OpenApiJson};
-use crate::policy::{APP_CSP, MAX_BODY_BYTES, REQUEST_TIMEOUT};
+use crate::policy::{APP_CSP, HSTS, MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::routes::{embed, meta, origins, reports, responses, surveys, targets};
 use crate::state::AppState;
 
@@ -91,6 +91,15 @@ pub fn app(state: AppState) -> Router {
                 .fallback_service(files)
         }
         None => router.fallback(|| async { AppError::not_found("no such endpoint") }),
+    };
+    // Only a server reached over HTTPS may ask browsers to insist on HTTPS; the operator says so.
+    let router = if state.hsts {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
     };
     router
         .with_state(state)

@@ -7,7 +7,8 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use manyi_core::export::ExportTable;
-use manyi_server::xlsx;
+use manyi_server::limit::{IpRange, Limiter, RateLimit};
+use manyi_server::{AppState, app, xlsx};
 use serde_json::{Value, json};
 
 /// Stores a response as it is, as one accepted before today's limits would be; the export must
@@ -213,5 +214,123 @@ async fn a_method_an_endpoint_does_not_take_gets_the_json_error_with_allow() {
             assert!(reply.header("allow").is_some_and(|allow| !allow.is_empty()));
             assert_eq!(reply.header("content-type"), Some("application/json"));
         }
+    }
+}
+
+/// A router whose only limit is `limiter`, for a client at `peer`.
+fn limited(b: &Backend, limiter: Limiter, peer: [u8; 4]) -> axum::Router {
+    let mut state = AppState::new(b.db.clone(), None);
+    state.limiter = limiter;
+    with_peer(app(state), peer)
+}
+
+#[tokio::test]
+async fn a_client_has_a_byte_budget_counted_with_or_without_content_length() {
+    let b = sqlite().await;
+    let limiter = Limiter::new(None).with_bytes(Some(RateLimit {
+        per_second: 1_000.0,
+        burst: 10_000.0,
+    }));
+    let first = limited(&b, limiter.clone(), [10, 0, 0, 1]);
+    let other = limited(&b, limiter, [10, 0, 0, 2]);
+    // A response padded to 6,000 bytes with JSON whitespace.
+    let body = |n: u32| {
+        let text = nps_response(&uuid(500 + n), 9).to_string();
+        format!("{text}{}", " ".repeat(6_000 - text.len()))
+    };
+    let length = body(0).len().to_string();
+    let declared = [("content-length", length.as_str())];
+    let reply = request(
+        &first,
+        "POST",
+        "/api/v1/responses",
+        &declared,
+        Some(body(0)),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    // 4,000 bytes are left: a second body of 6,000 bytes, sent without a length, waits 2 s.
+    let reply = request(&first, "POST", "/api/v1/responses", &[], Some(body(1))).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.json()["error"]["code"], "rate_limited");
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    // Small requests still fit, and another client has its own budget.
+    let small = nps_response(&uuid(502), 9).to_string();
+    let reply = request(&first, "POST", "/api/v1/responses", &[], Some(small)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let reply = request(&other, "POST", "/api/v1/responses", &[], Some(body(3))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(b.db.count_responses("nps").await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_is_read_from_x_forwarded_for() {
+    let b = sqlite().await;
+    let proxies = vec![
+        "10.0.0.0/8".parse().unwrap(),
+        "2001:db8::1".parse().unwrap(),
+    ];
+    let limiter = Limiter::new(Some(RateLimit {
+        per_second: 0.001,
+        burst: 1.0,
+    }))
+    .with_trusted_proxies(proxies);
+    let via_proxy = limited(&b, limiter.clone(), [10, 1, 2, 3]);
+    let direct = limited(&b, limiter, [192, 0, 2, 1]);
+    let post = |router: &axum::Router, n: u32, forwarded: &'static str| {
+        let router = router.clone();
+        async move {
+            let headers = [("x-forwarded-for", forwarded)];
+            let body = Some(nps_response(&uuid(600 + n), 9).to_string());
+            request(&router, "POST", "/api/v1/responses", &headers, body)
+                .await
+                .status
+        }
+    };
+    // The client is the right-most address that is not a trusted proxy; what the client wrote
+    // to its left does not count.
+    assert_eq!(
+        post(&via_proxy, 0, "1.1.1.1, 203.0.113.7, 10.9.9.9").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(&via_proxy, 1, "8.8.8.8, 203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same client through the proxy"
+    );
+    assert_eq!(post(&via_proxy, 2, "198.51.100.1").await, StatusCode::OK);
+    // From a peer that is not trusted the header is ignored: it is the peer that is limited.
+    assert_eq!(post(&direct, 3, "198.51.100.2").await, StatusCode::OK);
+    assert_eq!(
+        post(&direct, 4, "198.51.100.3").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    let range: IpRange = "2001:db8::/32".parse().unwrap();
+    assert!(range.contains("2001:db8::5".parse().unwrap()));
+    assert!(!range.contains("2001:db9::5".parse().unwrap()));
+    let v4: IpRange = "10.0.0.0/8".parse().unwrap();
+    assert!(v4.contains("::ffff:10.2.3.4".parse().unwrap()));
+    assert!(!v4.contains("11.0.0.1".parse().unwrap()));
+    for bad in ["10.0.0.0/33", "proxy", "10.0.0.0/"] {
+        assert!(bad.parse::<IpRange>().is_err(), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_asked_for() {
+    let b = sqlite().await;
+    let reply = request(&b.router, "GET", "/healthz", &[], None).await;
+    assert_eq!(reply.header("strict-transport-security"), None);
+    let mut state = AppState::new(b.db.clone(), None);
+    state.hsts = true;
+    let router = with_peer(app(state), [127, 0, 0, 1]);
+    for uri in ["/healthz", "/api/v1/surveys/nps", "/api/v1/nothing"] {
+        let reply = request(&router, "GET", uri, &[], None).await;
+        assert_eq!(
+            reply.header("strict-transport-security"),
+            Some("max-age=31536000"),
+            "{uri}"
+        );
     }
 }

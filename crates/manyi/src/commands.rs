@@ -161,6 +161,19 @@ pub struct ServeArgs {
     /// times as many; 0 turns the limit off (for load tests behind a trusted proxy).
     #[arg(long, default_value_t = manyi_server::limit::RateLimit::DEFAULT.per_second)]
     pub rate_limit: f64,
+    /// Request body bytes accepted per second from one client address, with bursts of eight
+    /// times as many; 0 turns the budget off.
+    #[arg(long, value_name = "BYTES", default_value_t = manyi_server::limit::RateLimit::DEFAULT_BYTES.per_second)]
+    pub byte_rate: f64,
+    /// A reverse proxy (an IP address or a CIDR block such as 10.0.0.0/8) whose
+    /// `X-Forwarded-For` names the client for the rate limits; repeat for several. Without it
+    /// the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP_OR_CIDR")]
+    pub trusted_proxies: Vec<manyi_server::limit::IpRange>,
+    /// Send `Strict-Transport-Security: max-age=31536000`, for a server reached only over HTTPS
+    /// (through a reverse proxy that terminates TLS).
+    #[arg(long)]
+    pub hsts: bool,
     /// Seconds a client has to send a request's headers, after connecting and between requests
     /// on a kept-alive connection; slower or idle connections are closed.
     #[arg(long, value_name = "SECONDS", default_value_t = manyi_server::ConnectionLimits::DEFAULT.header_timeout.as_secs_f64(), value_parser = positive_seconds)]
@@ -368,14 +381,16 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             );
         }
         let mut state = manyi_server::AppState::new(db, dist);
-        if args.rate_limit != manyi_server::limit::RateLimit::DEFAULT.per_second {
-            state.limiter = manyi_server::limit::Limiter::new((args.rate_limit > 0.0).then_some(
-                manyi_server::limit::RateLimit {
-                    per_second: args.rate_limit,
-                    burst: args.rate_limit * 5.0,
-                },
-            ));
-        }
+        let per_second = |rate: f64, burst: f64| {
+            (rate > 0.0).then_some(manyi_server::limit::RateLimit {
+                per_second: rate,
+                burst: rate * burst,
+            })
+        };
+        state.limiter = manyi_server::limit::Limiter::new(per_second(args.rate_limit, 5.0))
+            .with_bytes(per_second(args.byte_rate, 8.0))
+            .with_trusted_proxies(args.trusted_proxies.clone());
+        state.hsts = args.hsts;
         let limits = manyi_server::ConnectionLimits {
             header_timeout: std::time::Duration::from_secs_f64(args.header_timeout),
             max_connections: args.max_connections as usize,
