@@ -181,16 +181,25 @@ impl Db {
         .transpose()
     }
 
-    /// Stores validated, scored responses in one transaction and says, per response, whether
-    /// it was new, a duplicate or a conflict. Nothing is acknowledged before the commit.
+    /// Stores validated, scored responses in one transaction and says, per response (in the
+    /// batch's order), whether it was new, a duplicate or a conflict. Nothing is acknowledged
+    /// before the commit.
+    ///
+    /// Rows are written in the order of their ids, whatever the batch's order: each insert locks
+    /// its id until the commit, so two batches sharing ids in opposite orders would otherwise
+    /// each wait for the other, and PostgreSQL would end one with "deadlock detected". In one
+    /// order, the later batch waits for the earlier and then finds its rows.
     pub async fn store_responses(
         &self,
         batch: &[(Response, ResponseScores)],
     ) -> Result<Vec<Stored>, AppError> {
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by_cached_key(|&i| batch[i].0.id.to_ascii_lowercase());
         let mut tx = self.pool.begin().await?;
         let received_at = now();
-        let mut outcome = Vec::with_capacity(batch.len());
-        for (response, scores) in batch {
+        let mut outcome = vec![Stored::Inserted; batch.len()];
+        for index in order {
+            let (response, scores) = &batch[index];
             let body = canonical(response)?;
             let scores = serde_json::to_string(scores)
                 .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?;
@@ -227,7 +236,7 @@ impl Db {
                     Stored::Conflict
                 }
             };
-            outcome.push(stored);
+            outcome[index] = stored;
         }
         tx.commit().await?;
         Ok(outcome)

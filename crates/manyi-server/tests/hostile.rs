@@ -334,3 +334,31 @@ async fn hsts_is_sent_when_asked_for() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_sharing_responses_in_opposite_orders_are_all_stored() {
+    for b in backends().await {
+        for round in 0..20u32 {
+            let batch: Vec<Value> = (0..40)
+                .map(|i| nps_response(&uuid(10_000 + round * 100 + i), 9))
+                .collect();
+            let forward = json!(batch).to_string();
+            let backward = json!(batch.iter().rev().collect::<Vec<_>>()).to_string();
+            let (one, two) = tokio::join!(
+                call(&b.router, "POST", "/api/v1/responses", Some(forward)),
+                call(&b.router, "POST", "/api/v1/responses", Some(backward)),
+            );
+            for (status, reply) in [one, two] {
+                assert_eq!(status, StatusCode::OK, "{} round {round}: {reply}", b.name);
+                assert_eq!(reply["rejected"], 0, "{}: {reply}", b.name);
+            }
+        }
+        assert_eq!(
+            b.db.count_responses("nps").await.unwrap(),
+            20 * 40,
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}
