@@ -44,6 +44,8 @@ string_enum! {
     pub enum ErrorCode {
         /// 404: no such survey, response or endpoint.
         NotFound = "not_found",
+        /// 405: the endpoint exists but does not take this method (`Allow` lists those it takes).
+        MethodNotAllowed = "method_not_allowed",
         /// 401: no staff token, or one that is unknown or revoked.
         Unauthorized = "unauthorized",
         /// 500: something the client cannot fix; the cause is logged, never sent.

@@ -73,9 +73,33 @@ pub fn table(survey: &Survey, responses: &[Response]) -> ExportTable {
     ExportTable { header, rows }
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV
+/// injection): a respondent's text or `meta` value starting with one of them would run as a
+/// formula in the staff member's spreadsheet.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text cell is written with a leading `'`: when it starts with a formula trigger, as
+/// OWASP recommends, and also when it already starts with quotes followed by a trigger, so that
+/// [`csv_text`] can tell the two apart and every text reads back exactly as it was.
+fn needs_quote_prefix(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_TRIGGERS)
+}
+
+/// A text cell of the CSV export as it was before it was written: the leading `'` that
+/// [`csv`] adds to neutralise a formula is taken off again. Readers of the export (`manyi
+/// score`) read every text cell through this.
+pub fn csv_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote_prefix(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// The table as CSV (RFC 4180: comma-separated, CRLF-free `\n` line ends as most tools write,
 /// fields quoted when they hold a comma, a quote or a line break), UTF-8 with a byte-order mark
-/// so Excel shows Chinese.
+/// so Excel shows Chinese. Text that a spreadsheet would run as a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which [`csv_text`] removes;
+/// numbers are written as numbers, negative ones included.
 pub fn csv(table: &ExportTable) -> String {
     let mut out = String::from('\u{feff}');
     let mut line = |fields: &mut dyn Iterator<Item = String>| {
@@ -95,11 +119,20 @@ pub fn csv(table: &ExportTable) -> String {
         }
         out.push('\n');
     };
-    line(&mut table.header.iter().cloned());
+    let text = |t: &str| {
+        if needs_quote_prefix(t) {
+            format!("'{t}")
+        } else {
+            t.to_owned()
+        }
+    };
+    // Header names are `meta.` and a respondent's key, or ids from the definition: neutralised
+    // too, so no cell of the file is a formula.
+    line(&mut table.header.iter().map(|h| text(h)));
     for row in &table.rows {
         line(&mut row.iter().map(|cell| match cell {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => text(t),
             Cell::Number(x) => x.to_string(),
         }));
     }

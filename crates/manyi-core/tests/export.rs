@@ -53,3 +53,72 @@ fn csv_has_one_column_per_question_and_quotes_what_needs_it() {
     );
     assert!(csv.contains("\"good, \"\"fast\"\"\nthanks\""), "{csv}");
 }
+
+#[test]
+fn csv_neutralises_formulas_in_text_and_keeps_numbers_as_numbers() {
+    let survey = common::base_survey();
+    let texts = [
+        "=HYPERLINK(\"http://evil\",\"x\")",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "\tcmd",
+        "\r=1",
+        "'=already quoted",
+        "''+twice",
+        "'plain quote",
+        "fine",
+    ];
+    let responses: Vec<Response> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Response {
+            id: format!("00000000-0000-4000-8000-{i:012}"),
+            survey_id: "base".into(),
+            survey_version: 1,
+            started_at: None,
+            submitted_at: None,
+            locale: None,
+            answers: serde_json::from_value(json!({"comment": text, "nps": -1 - i as i64}))
+                .unwrap(),
+            meta: [("ref".to_owned(), (*text).to_owned())].into(),
+            partial: false,
+        })
+        .collect();
+    let table = export::table(&survey, &responses);
+    let csv = export::csv(&table);
+    let lines: Vec<&str> = csv.split('\n').collect();
+    // The first response's row: the meta value and the comment both start with `'`, inside the
+    // quotes the comma in them needs.
+    assert!(
+        lines[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","),
+        "{}",
+        lines[1]
+    );
+    // A negative number stays a number.
+    assert!(lines[1].contains(",-1,"), "{}", lines[1]);
+    for expected in [
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tcmd",
+        "\"'\r=1\"",
+        "''=already quoted",
+        "'''+twice",
+    ] {
+        assert!(csv.contains(expected), "{expected:?} missing from {csv:?}");
+    }
+    assert!(csv.contains(",'plain quote,"), "{csv:?}");
+    // Every text reads back as it was through `csv_text`.
+    for text in texts {
+        let written = if text
+            .trim_start_matches('\'')
+            .starts_with(['=', '+', '-', '@', '\t', '\r'])
+        {
+            format!("'{text}")
+        } else {
+            text.to_owned()
+        };
+        assert_eq!(export::csv_text(&written), text);
+    }
+}

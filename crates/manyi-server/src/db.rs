@@ -56,7 +56,9 @@ fn now() -> String {
 }
 
 impl Db {
-    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
+    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations. A
+    /// URL of another engine, or a SQLite file that cannot be created or opened, is a
+    /// configuration error that names the path.
     pub async fn connect(url: &str) -> Result<Db, AppError> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -64,22 +66,36 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Engine::Sqlite
         } else {
-            return Err(AppError::Internal(format!(
+            return Err(AppError::Config(format!(
                 "unsupported database URL (use sqlite:PATH or postgres://…): {url}"
             )));
         };
-        if engine == Engine::Sqlite
-            && let Some(path) = sqlite_path(url)
+        let sqlite_file = (engine == Engine::Sqlite)
+            .then(|| sqlite_path(url))
+            .flatten();
+        if let Some(path) = sqlite_file
             && let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent).map_err(|e| {
-                AppError::Internal(format!("cannot create {}: {e}", parent.display()))
+                AppError::Config(format!(
+                    "cannot create the folder {} for the SQLite database: {e}",
+                    parent.display()
+                ))
             })?;
         }
+        // `sqlite:PATH` promises a file created if missing, which SQLite does only in mode
+        // `rwc`; a URL that names its own mode keeps it.
+        let url = match engine {
+            Engine::Sqlite if !url.contains("mode=") => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{separator}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
         let options: AnyConnectOptions = url
             .parse()
-            .map_err(|e| AppError::Internal(format!("database URL: {e}")))?;
+            .map_err(|e| AppError::Config(format!("database URL: {e}")))?;
         let pool = AnyPoolOptions::new()
             // One writer at a time is what SQLite allows anyway; PostgreSQL gets a small pool.
             .max_connections(if engine == Engine::Sqlite { 4 } else { 10 })
@@ -100,7 +116,14 @@ impl Db {
                 })
             })
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| match sqlite_file {
+                Some(path) => AppError::Config(format!(
+                    "cannot open the SQLite database at {path}: {e}; check that it is a file \
+                     (or is missing) in a directory that exists and is writable"
+                )),
+                None => e.into(),
+            })?;
         MIGRATOR.run(&pool).await?;
         Ok(Db { pool, engine })
     }
@@ -158,16 +181,25 @@ impl Db {
         .transpose()
     }
 
-    /// Stores validated, scored responses in one transaction and says, per response, whether
-    /// it was new, a duplicate or a conflict. Nothing is acknowledged before the commit.
+    /// Stores validated, scored responses in one transaction and says, per response (in the
+    /// batch's order), whether it was new, a duplicate or a conflict. Nothing is acknowledged
+    /// before the commit.
+    ///
+    /// Rows are written in the order of their ids, whatever the batch's order: each insert locks
+    /// its id until the commit, so two batches sharing ids in opposite orders would otherwise
+    /// each wait for the other, and PostgreSQL would end one with "deadlock detected". In one
+    /// order, the later batch waits for the earlier and then finds its rows.
     pub async fn store_responses(
         &self,
         batch: &[(Response, ResponseScores)],
     ) -> Result<Vec<Stored>, AppError> {
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by_cached_key(|&i| batch[i].0.id.to_ascii_lowercase());
         let mut tx = self.pool.begin().await?;
         let received_at = now();
-        let mut outcome = Vec::with_capacity(batch.len());
-        for (response, scores) in batch {
+        let mut outcome = vec![Stored::Inserted; batch.len()];
+        for index in order {
+            let (response, scores) = &batch[index];
             let body = canonical(response)?;
             let scores = serde_json::to_string(scores)
                 .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?;
@@ -204,7 +236,7 @@ impl Db {
                     Stored::Conflict
                 }
             };
-            outcome.push(stored);
+            outcome[index] = stored;
         }
         tx.commit().await?;
         Ok(outcome)

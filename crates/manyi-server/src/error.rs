@@ -3,7 +3,7 @@
 //! database message or path ever reaches a client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use manyi_api::{ErrorBody, ErrorCode, ErrorInfo};
 use serde_json::Value;
@@ -21,6 +21,11 @@ pub enum AppError {
     /// Anything the client cannot fix; the cause is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A server set up wrongly (such as a database that cannot be opened), told to whoever
+    /// starts it in a sentence of its own. Only startup meets it; a client would be told no
+    /// more than of an internal error.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl AppError {
@@ -83,7 +88,7 @@ impl IntoResponse for AppError {
                 message,
                 details,
             } => (status, code, message, details),
-            AppError::Internal(cause) => {
+            AppError::Internal(cause) | AppError::Config(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,4 +109,25 @@ impl IntoResponse for AppError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// Middleware for the whole router: a 405 that the router or the file service made itself
+/// (with an `Allow` header and no body) becomes the API's JSON error, keeping `Allow`, so every
+/// error reply has the one shape.
+pub async fn json_method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let mut reply = AppError::client(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this endpoint does not take this method; the Allow header lists those it takes",
+    )
+    .into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        reply.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    reply
 }

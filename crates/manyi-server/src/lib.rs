@@ -5,8 +5,8 @@
 //! client-made UUID, so a client on a bad connection can re-send until it hears back.
 //!
 //! The modules are layered, each importing only those below it: `error`, `policy` and
-//! `openapi` at the bottom; `db`, `limit`, `state`, `extract`, `auth` and `cors` above them;
-//! the handlers in `routes/` (one module per resource) above those; `router`, which assembles
+//! `openapi` at the bottom; `xlsx`, `db`, `limit`, `state`, `extract`, `auth` and `cors` above
+//! them; the handlers in `routes/` (one module per resource) above those; `router`, which assembles
 //! the routes and layers, and `serve` at the top.
 
 pub mod auth;
@@ -21,9 +21,10 @@ pub mod router;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod xlsx;
 
 pub use db::Db;
 pub use error::AppError;
 pub use router::app;
-pub use serve::{publish_templates, serve};
+pub use serve::{ConnectionLimits, publish_templates, serve};
 pub use state::AppState;

@@ -6,6 +6,10 @@ use std::time::Duration;
 
 /// The largest request body accepted (a full batch of long answers fits with room to spare).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// The `Strict-Transport-Security` value sent with `--hsts`: a year, the value browsers' preload
+/// lists ask for, without `includeSubDomains`, since other hosts of the domain are not manyi's to
+/// decide.
+pub const HSTS: &str = "max-age=31536000";
 /// How long one request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 

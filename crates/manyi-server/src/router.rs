@@ -4,7 +4,7 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use tower_http::services::{ServeDir, ServeFile};
@@ -16,10 +16,10 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::cors::cors_responses;
-use crate::error::AppError;
+use crate::error::{AppError, json_method_not_allowed};
 use crate::limit::limit_writes;
 use crate::openapi::{ApiDoc, OpenApiJson};
-use crate::policy::{APP_CSP, MAX_BODY_BYTES, REQUEST_TIMEOUT};
+use crate::policy::{APP_CSP, HSTS, MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::routes::{embed, meta, origins, reports, responses, surveys, targets};
 use crate::state::AppState;
 
@@ -92,8 +92,18 @@ pub fn app(state: AppState) -> Router {
         }
         None => router.fallback(|| async { AppError::not_found("no such endpoint") }),
     };
+    // Only a server reached over HTTPS may ask browsers to insist on HTTPS; the operator says so.
+    let router = if state.hsts {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
     router
         .with_state(state)
+        .layer(map_response(json_method_not_allowed))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -1,5 +1,5 @@
-//! The state every handler shares: the database, the built app's directory and the rate limit
-//! on public writes.
+//! The state every handler shares: the database, the built app's directory, the rate limit
+//! on public writes and whether to send HSTS.
 
 use std::path::PathBuf;
 
@@ -13,6 +13,9 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// The rate limit on public writes.
     pub limiter: Limiter,
+    /// Whether replies tell browsers to use HTTPS only (`Strict-Transport-Security`), for a
+    /// server reached over HTTPS through a reverse proxy.
+    pub hsts: bool,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
             db,
             dist,
             limiter: Limiter::new(Some(RateLimit::DEFAULT)),
+            hsts: false,
         }
     }
 }

@@ -161,6 +161,34 @@ pub struct ServeArgs {
     /// times as many; 0 turns the limit off (for load tests behind a trusted proxy).
     #[arg(long, default_value_t = manyi_server::limit::RateLimit::DEFAULT.per_second)]
     pub rate_limit: f64,
+    /// Request body bytes accepted per second from one client address, with bursts of eight
+    /// times as many; 0 turns the budget off.
+    #[arg(long, value_name = "BYTES", default_value_t = manyi_server::limit::RateLimit::DEFAULT_BYTES.per_second)]
+    pub byte_rate: f64,
+    /// A reverse proxy (an IP address or a CIDR block such as 10.0.0.0/8) whose
+    /// `X-Forwarded-For` names the client for the rate limits; repeat for several. Without it
+    /// the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP_OR_CIDR")]
+    pub trusted_proxies: Vec<manyi_server::limit::IpRange>,
+    /// Send `Strict-Transport-Security: max-age=31536000`, for a server reached only over HTTPS
+    /// (through a reverse proxy that terminates TLS).
+    #[arg(long)]
+    pub hsts: bool,
+    /// Seconds a client has to send a request's headers, after connecting and between requests
+    /// on a kept-alive connection; slower or idle connections are closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = manyi_server::ConnectionLimits::DEFAULT.header_timeout.as_secs_f64(), value_parser = positive_seconds)]
+    pub header_timeout: f64,
+    /// Connections served at once; beyond it the server accepts no more until one closes.
+    #[arg(long, value_name = "N", default_value_t = manyi_server::ConnectionLimits::DEFAULT.max_connections as u32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+/// A duration in seconds, above zero and finite.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds.is_finite() && seconds < 1e9 => Ok(seconds),
+        _ => Err(format!("{text:?} is not a number of seconds above 0")),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -353,15 +381,21 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             );
         }
         let mut state = manyi_server::AppState::new(db, dist);
-        if args.rate_limit != manyi_server::limit::RateLimit::DEFAULT.per_second {
-            state.limiter = manyi_server::limit::Limiter::new((args.rate_limit > 0.0).then_some(
-                manyi_server::limit::RateLimit {
-                    per_second: args.rate_limit,
-                    burst: args.rate_limit * 5.0,
-                },
-            ));
-        }
-        manyi_server::serve(args.addr, state)
+        let per_second = |rate: f64, burst: f64| {
+            (rate > 0.0).then_some(manyi_server::limit::RateLimit {
+                per_second: rate,
+                burst: rate * burst,
+            })
+        };
+        state.limiter = manyi_server::limit::Limiter::new(per_second(args.rate_limit, 5.0))
+            .with_bytes(per_second(args.byte_rate, 8.0))
+            .with_trusted_proxies(args.trusted_proxies.clone());
+        state.hsts = args.hsts;
+        let limits = manyi_server::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs_f64(args.header_timeout),
+            max_connections: args.max_connections as usize,
+        };
+        manyi_server::serve(args.addr, state, limits)
             .await
             .with_context(|| format!("cannot serve on {}", args.addr))
     })?;

@@ -176,7 +176,8 @@ fn parse_time(column: &str, cell: &str) -> Result<DateTime<FixedOffset>, String>
 /// Reads a CSV export: one row per response, a header of question ids (matrix rows as
 /// `qid.row`, multiple choices separated by `;`) and optional `id`, `submitted_at`,
 /// `started_at`, `locale` and `meta.KEY` columns. An empty cell is unanswered. A leading UTF-8
-/// byte-order mark (as Excel writes) is ignored.
+/// byte-order mark (as Excel writes) is ignored, and so is the `'` the export puts before a
+/// cell that would otherwise start a formula.
 ///
 /// Rows go straight into the table through one reused [`AnswerRow`], without building a
 /// `Response` per row: this is what keeps a million-row file fast.
@@ -190,7 +191,7 @@ pub fn read_csv(bytes: &[u8], plan: &Plan<'_>) -> Result<Loaded> {
     let mut columns = Vec::with_capacity(headers.len());
     let mut header_errors = Vec::new();
     for header in headers.iter() {
-        match map_header(header.trim(), plan) {
+        match map_header(manyi_core::export::csv_text(header.trim()), plan) {
             Ok(c) => columns.push(c),
             Err(e) => header_errors.push(e),
         }
@@ -256,6 +257,9 @@ fn read_row<'c>(
     let (mut started_at, mut submitted_at) = (None, None);
     let mut problems = Vec::new();
     for (cell, column) in record.iter().zip(columns) {
+        // The export neutralises cells a spreadsheet would run as formulas with a leading `'`;
+        // the answer is the text without it.
+        let cell = manyi_core::export::csv_text(cell);
         if cell.trim().is_empty() {
             continue;
         }

@@ -18,10 +18,18 @@ impl Drop for Server {
 }
 
 fn start(dir: &std::path::Path) -> Server {
+    start_with(
+        &format!("sqlite://{}/manyi.db?mode=rwc", dir.display()),
+        &[],
+    )
+}
+
+/// `manyi serve` on the database `url` with more options.
+fn start_with(url: &str, options: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_manyi"))
         .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-such-dist"])
-        .arg("--database")
-        .arg(format!("sqlite://{}/manyi.db?mode=rwc", dir.display()))
+        .args(["--database", url])
+        .args(options)
         .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -138,6 +146,102 @@ fn staff_tokens_are_created_once_listed_and_revoked() {
     assert_eq!(
         manyi(&dir, &["token", "revoke", &id]).status.code(),
         Some(1)
+    );
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_sqlite_url_without_a_mode_creates_its_file_and_one_that_cannot_open_is_named() {
+    let dir = std::env::temp_dir().join(format!("manyi-sqlite-url-{}", std::process::id()));
+    let file = dir.join("srv").join("bars.db");
+    {
+        // What `--help` describes: `sqlite:PATH`, created if missing.
+        let server = start_with(&format!("sqlite://{}", file.display()), &[]);
+        let (status, _) = request(&server.addr, "GET", "/api/v1/surveys/csat", "");
+        assert_eq!(status, 200);
+        assert!(file.is_file());
+    }
+    // A path that is a directory cannot be opened as a database: the error names it and says
+    // what to check, rather than "internal error".
+    let out = Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-such-dist"])
+        .arg("--database")
+        .arg(format!("sqlite:{}", dir.display()))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: cannot open the SQLite database at {}: ",
+            dir.display()
+        )) && stderr.contains("writable"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Reads `stream` until the server closes it, failing if that takes more than a generous bound
+/// (the bound only stops a broken build from hanging the test run).
+fn read_until_closed(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .expect("the server closes the connection");
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[test]
+fn connections_that_do_not_finish_their_headers_or_sit_idle_are_closed() {
+    let dir = std::env::temp_dir().join(format!("manyi-slow-{}", std::process::id()));
+    let url = format!("sqlite://{}/manyi.db", dir.display());
+    let server = start_with(&url, &["--header-timeout", "0.2"]);
+    // Half a request line, never finished.
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(b"GET /healthz HT").unwrap();
+    assert!(!read_until_closed(&mut slow).contains("200 OK"));
+    // A connection that never sends anything.
+    let mut silent = TcpStream::connect(&server.addr).unwrap();
+    assert_eq!(read_until_closed(&mut silent), "");
+    // A kept-alive connection is answered, then closed once it idles.
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        idle,
+        "GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let reply = read_until_closed(&mut idle);
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with(r#"{"status":"ok"}"#), "{reply}");
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn beyond_the_connection_cap_a_client_waits_until_a_connection_closes() {
+    let dir = std::env::temp_dir().join(format!("manyi-cap-{}", std::process::id()));
+    let url = format!("sqlite://{}/manyi.db", dir.display());
+    let server = start_with(&url, &["--header-timeout", "0.3", "--max-connections", "1"]);
+    // The one connection allowed, silent: the server closes it after the header timeout.
+    let mut first = TcpStream::connect(&server.addr).unwrap();
+    first.write_all(b"GET").unwrap();
+    // The second is only accepted once the first is closed, so by the time its reply arrives
+    // the first has been closed already.
+    let (status, body) = request(&server.addr, "GET", "/healthz", "");
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    first.set_nonblocking(true).unwrap();
+    let mut buffer = [0u8; 64];
+    assert_eq!(
+        first.read(&mut buffer).map_err(|e| e.kind()),
+        Ok(0),
+        "the first connection was closed before the second was served"
     );
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -13,7 +13,7 @@ use manyi_api::{
     BatchReply, ErrorBody, ErrorCode, ErrorInfo, ExportFormat, ExportQuery, ItemResult, ItemStatus,
     MAX_BATCH,
 };
-use manyi_core::export::{self, Cell, ExportTable};
+use manyi_core::export;
 use manyi_core::validate::Validator;
 use manyi_core::{ResponseScores, Survey, score_response};
 use serde_json::Value;
@@ -27,6 +27,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::{PUBLIC, STAFF};
 use crate::routes::surveys::latest;
 use crate::state::AppState;
+use crate::xlsx;
 
 /// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
 ///
@@ -182,8 +183,9 @@ pub async fn post_responses(
 }
 
 /// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
-/// mark so Excel shows Chinese, in the column layout `manyi score` reads back; XLSX has the same
-/// columns with numbers as numbers.
+/// mark so Excel shows Chinese, in the column layout `manyi score` reads back, with text that
+/// would start a formula prefixed by `'`; XLSX has the same columns with numbers as numbers,
+/// within Excel's limits (see `xlsx`).
 #[utoipa::path(
     get,
     path = "/v1/surveys/{id}/responses",
@@ -235,35 +237,13 @@ pub async fn export_responses(
         )),
         ExportFormat::Xlsx => Ok(attachment(
             format,
-            to_xlsx(&export::table(&survey, &responses))?,
+            xlsx::workbook(
+                &export::table(&survey, &responses),
+                xlsx::meta_columns(&responses),
+                xlsx::Limits::EXCEL,
+            )?,
         )),
     }
-}
-
-fn to_xlsx(ExportTable { header, rows }: &ExportTable) -> Result<Vec<u8>, AppError> {
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("responses").map_err(xlsx_error)?;
-    for (c, name) in header.iter().enumerate() {
-        sheet.write_string(0, c as u16, name).map_err(xlsx_error)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Empty => {}
-                Cell::Text(t) => {
-                    sheet.write_string(r, c, t).map_err(xlsx_error)?;
-                }
-                Cell::Number(x) => {
-                    sheet.write_number(r, c, *x).map_err(xlsx_error)?;
-                }
-            }
-        }
-    }
-    workbook.save_to_buffer().map_err(xlsx_error)
 }
 
 /// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.
