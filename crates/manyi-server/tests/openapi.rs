@@ -258,6 +258,22 @@ async fn parameters_and_errors_are_documented() {
     let body = &doc["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"]["$ref"];
     assert_eq!(body, "#/components/schemas/ResponseBatch");
+
+    // The response limits are stated where clients read about submitting, with the core's
+    // numbers (the text is written by hand, so this keeps it true).
+    let ingest = doc["paths"]["/api/v1/responses"]["post"]["description"]
+        .as_str()
+        .unwrap();
+    use manyi_core::limits::*;
+    for stated in [
+        format!("at most {MAX_ANSWERS} answers"),
+        format!("at most {MAX_TEXT_ANSWER_LENGTH} characters"),
+        format!("at most {MAX_META_KEYS} keys"),
+        format!("key at most {MAX_META_KEY_LENGTH} characters"),
+        format!("value at most {MAX_META_VALUE_LENGTH} characters"),
+    ] {
+        assert!(ingest.contains(&stated), "{stated:?} in {ingest:?}");
+    }
 }
 
 /// The core's formats reach the document exactly as schemars describes them (the schema

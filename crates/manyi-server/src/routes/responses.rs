@@ -38,6 +38,11 @@ use crate::xlsx;
 ///
 /// From another site's page (an `Origin` other than the server's own), only responses to
 /// surveys that list that origin are taken; the others are rejected with `origin_not_allowed`.
+///
+/// Limits (`manyi_core::limits`), each a rejection with `invalid_response` naming what is over:
+/// at most 1000 answers; a text answer of at most 10000 characters (or the question's own
+/// smaller `max_length`); `meta` of at most 50 keys, each key at most 64 characters and each
+/// value at most 1000 characters.
 #[utoipa::path(
     post,
     path = "/v1/responses",
