@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::browser::nav::{Bundle, Location};
 use crate::components::kiosk::KioskPage;
 use crate::i18n::locale::StorageProblem;
-use crate::kiosk::settings;
+use crate::kiosk::{lock, settings};
 use crate::net::api;
 use crate::net::sync::Sync;
 use crate::storage::Store;
@@ -21,6 +21,12 @@ pub fn KioskApp() -> impl IntoView {
     let location = Location::provide(|path| Bundle::of(path) == Bundle::Kiosk);
     let problem = RwSignal::new(None);
     provide_context(StorageProblem(problem));
+    let id = location
+        .path_untracked()
+        .trim_start_matches("/kiosk")
+        .trim_matches('/')
+        .to_owned();
+    lock::kiosk_started(Store::open().ok().as_ref(), &id);
     let settings = match Store::open() {
         Ok(store) => {
             if let Err(error) = outbox::load(&store) {
@@ -43,11 +49,6 @@ pub fn KioskApp() -> impl IntoView {
     Sync::provide(Rc::new(IndexedOutbox::new()));
     // Asked once per start: a browser may grant it later (Chromium decides by engagement).
     quota::request_persistence();
-    let id = location
-        .path_untracked()
-        .trim_start_matches("/kiosk")
-        .trim_matches('/')
-        .to_owned();
 
     view! {
         <main class="app kiosk" id="main">

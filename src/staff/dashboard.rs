@@ -21,7 +21,7 @@ use crate::browser::{clock, download};
 use crate::net::api::{ApiError, Detail, StaffApi};
 use crate::storage::catalog::{self, ImportError};
 use crate::storage::device;
-use crate::storage::{StorageError, Store};
+use crate::storage::{StorageError, Store, session_storage};
 
 /// Where the sign-in is kept: session storage, so closing the browser forgets the token.
 pub const SESSION_KEY: &str = "manyi.staff.session.v1";
@@ -36,10 +36,6 @@ pub enum Access {
     Server(StaffApi),
     /// The responses stored on this device, reported on in the browser.
     Local,
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
 }
 
 impl Access {

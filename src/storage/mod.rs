@@ -104,6 +104,12 @@ pub fn host_storage_changed(changes: impl IntoIterator<Item = (String, Option<St
     });
 }
 
+/// The browser tab's session storage, for what must be forgotten when the tab is closed (a
+/// staff token, a kiosk's unlocked staff screens); `None` where the browser refuses it.
+pub fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
 /// Whether the browser lets this page use its own local storage.
 pub fn local_storage_allowed() -> bool {
     web_sys::window().is_some_and(|w| matches!(w.local_storage(), Ok(Some(_))))

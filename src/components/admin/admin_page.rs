@@ -6,8 +6,10 @@ use super::overview::SurveyOverview;
 use super::sign_in::SignIn;
 use super::survey_list::SurveyList;
 use crate::browser::nav::Location;
+use crate::components::kiosk::KioskLock;
 use crate::i18n::locale::{follow_document_lang, ui_lang};
 use crate::i18n::{AdminMsg, Lang};
+use crate::kiosk::lock::StaffLock;
 use crate::staff::dashboard::Access;
 
 /// The dashboard's screens, told apart by the path.
@@ -47,6 +49,7 @@ pub fn AdminPage() -> impl IntoView {
     let location = Location::current();
     let access = RwSignal::new(Access::load());
     let screen = Memo::new(move |_| Screen::of(&location.path()));
+    let staff_lock = expect_context::<StaffLock>();
 
     let sign_out = move |_| {
         Access::forget();
@@ -64,7 +67,14 @@ pub fn AdminPage() -> impl IntoView {
                 true => AdminMsg::LocalBadge,
                 false => AdminMsg::ServerBadge,
             };
+            // Local-only mode reports on the device's responses, which on a kiosk's device
+            // only its staff may see; a server's data is the server's to guard.
+            let locked = staff_lock.0.get().filter(|_| current.is_local());
             let page = match screen.get() {
+                _ if let Some(lock) = locked => {
+                    let on_unlock = Callback::new(move |()| staff_lock.0.set(None));
+                    view! { <KioskLock lock on_unlock /> }.into_any()
+                }
                 Screen::List => view! { <SurveyList access=current /> }.into_any(),
                 Screen::Overview(id) => view! { <SurveyOverview access=current id /> }.into_any(),
                 Screen::Manage(id) => {

@@ -11,8 +11,8 @@ use super::pin_prompt::PinPrompt;
 use super::welcome::Welcome;
 use crate::browser::nav::Location;
 use crate::components::runner::{KioskRun, SurveyForm};
-use crate::i18n;
 use crate::i18n::locale::{StorageProblem, UiLang};
+use crate::i18n::{self, Msg};
 use crate::kiosk::settings::{self, IDLE_COUNTDOWN_SECS, IdleAction, KioskSettings};
 use crate::storage::Store;
 
@@ -164,7 +164,7 @@ pub fn KioskFlow(survey: Arc<Survey>, settings: RwSignal<KioskSettings>) -> impl
                 view! { <SurveyForm survey=survey.clone() kiosk=run /> }.into_any()
             }
             Screen::Pin => view! {
-                <PinPrompt pin=settings.with_untracked(|s| s.pin.clone()) on_unlock=unlocked on_cancel=cancel />
+                <PinPrompt pin=settings.with_untracked(|s| s.pin.clone()) unlock=Msg::KioskUnlock on_unlock=unlocked on_cancel=cancel />
             }
             .into_any(),
             Screen::Setup => view! {

@@ -1,11 +1,20 @@
 use leptos::prelude::*;
 
-use crate::i18n::Msg;
 use crate::i18n::locale::UiLang;
+use crate::i18n::{Msg, Translate};
 
-/// Asks for the staff PIN before the settings open.
+/// Asks for the kiosk's staff PIN: before the kiosk's settings open, and before the staff's
+/// screens of a kiosk's device do (`KioskLock`).
 #[component]
-pub fn PinPrompt(pin: String, on_unlock: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn PinPrompt<L: Translate>(
+    pin: String,
+    /// What the unlock button opens.
+    unlock: L,
+    on_unlock: Callback<()>,
+    /// Without it there is no cancel button: the screen offers its own way back.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let typed = RwSignal::new(String::new());
     let wrong = RwSignal::new(false);
@@ -37,11 +46,16 @@ pub fn PinPrompt(pin: String, on_unlock: Callback<()>, on_cancel: Callback<()>) 
                 {move || wrong.get().then(|| lang.t(Msg::KioskPinWrong)())}
             </p>
             <div class="nav-buttons">
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
-                    {lang.t(Msg::KioskCancel)}
-                </button>
+                {on_cancel
+                    .map(|cancel| {
+                        view! {
+                            <button type="button" class="button" on:click=move |_| cancel.run(())>
+                                {lang.t(Msg::KioskCancel)}
+                            </button>
+                        }
+                    })}
                 <button type="submit" class="button primary" data-testid="kiosk-unlock">
-                    {lang.t(Msg::KioskUnlock)}
+                    {lang.t(unlock)}
                 </button>
             </div>
         </form>

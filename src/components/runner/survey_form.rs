@@ -68,8 +68,8 @@ pub fn SurveyForm(
     /// Told of page changes and of completion.
     #[prop(optional_no_strip)]
     on_event: Option<Callback<FormEvent>>,
-    /// Shown inside another site: no links to the app's home page, and focus stays put on
-    /// load so the host page does not scroll to the frame.
+    /// Shown inside another site: focus stays put on load so the host page does not scroll to
+    /// the frame.
     #[prop(optional)]
     embedded: bool,
     /// Run by a counter kiosk.
@@ -325,17 +325,29 @@ pub fn SurveyForm(
             survey.pages[p].title.as_ref().map(|t| text.get(t))
         }
     };
+    let untitled_page = {
+        let survey = survey.clone();
+        move || survey.pages[page.get()].title.is_none()
+    };
     let description = survey.description.clone();
     let show_description = move || page.get() == 0;
-    let home_href = move || format!("/?lang={}", lang.get().tag());
 
     let header_title = title.clone();
     let form = move || {
         let (page_title, title) = (page_title.clone(), title.clone());
+        let untitled_page = untitled_page.clone();
         let description = description.clone();
         view! {
             <form class="runner" novalidate autocomplete="off" on:submit=on_submit.clone() data-testid="runner">
-                <h2 class="page-heading" tabindex="-1" node_ref=heading data-testid="page-heading">
+                // A page without a title of its own is headed by the survey's, which the top bar
+                // already shows: the heading is then for screen readers and focus only.
+                <h2
+                    class="page-heading"
+                    class:visually-hidden=untitled_page
+                    tabindex="-1"
+                    node_ref=heading
+                    data-testid="page-heading"
+                >
                     {move || page_title().unwrap_or_else(&title)}
                 </h2>
                 <Progress page=page pages=page_count />
@@ -384,12 +396,7 @@ pub fn SurveyForm(
         move || match completion.get() {
             None => form().into_any(),
             Some(done) => view! {
-                <ThankYou
-                    survey=survey.clone()
-                    scores=done.scores
-                    download=done.download
-                    home_link=!embedded && !in_kiosk
-                />
+                <ThankYou survey=survey.clone() scores=done.scores download=done.download />
             }
             .into_any(),
         }
@@ -402,20 +409,28 @@ pub fn SurveyForm(
             <Provider value=text>
                 <header class="top-bar">
                     <p class="survey-title" data-testid="survey-title">{header_title}</p>
-                    <nav class="top-links" hidden=in_kiosk>
-                        {(!embedded).then(|| view! { <a href=home_href>{lang.t(Msg::HomeLink)}</a> })}
-                        {move || {
-                            can_start_over
-                                .get()
-                                .then(|| {
-                                    view! {
-                                        <button type="button" class="button small" on:click=start_over data-testid="start-over">
-                                            {lang.t(Msg::StartOver)}
-                                        </button>
-                                    }
-                                })
-                        }}
-                    </nav>
+                    // The respondent's page holds the survey and nothing of the staff's, so there
+                    // is no link to the device's home page; a kiosk's customer gets no controls
+                    // here at all. Left out rather than `hidden`, which the bar's `display`
+                    // would override.
+                    {(!in_kiosk)
+                        .then(|| {
+                            view! {
+                                <nav class="top-links">
+                                    {move || {
+                                        can_start_over
+                                            .get()
+                                            .then(|| {
+                                                view! {
+                                                    <button type="button" class="button small" on:click=start_over data-testid="start-over">
+                                                        {lang.t(Msg::StartOver)}
+                                                    </button>
+                                                }
+                                            })
+                                    }}
+                                </nav>
+                            }
+                        })}
                 </header>
                 <StorageAlert />
                 {body}

@@ -9,15 +9,13 @@ use crate::i18n::format;
 use crate::i18n::locale::{SurveyText, UiLang};
 
 /// The end of a survey: the survey's own thanks, where the response went, and optionally the
-/// respondent's scores.
+/// respondent's scores. No link leads on: the respondent's page holds nothing of the staff's,
+/// and a kiosk's customer must not leave the kiosk.
 #[component]
 pub fn ThankYou(
     survey: Arc<Survey>,
     scores: ResponseScores,
     download: Option<String>,
-    /// The link back to the app's home page (left out inside another site).
-    #[prop(default = true)]
-    home_link: bool,
 ) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let text = expect_context::<SurveyText>();
@@ -105,16 +103,6 @@ pub fn ThankYou(
             <p data-testid="thank-you-text">{message}</p>
             {stored}
             {score_list}
-            {home_link
-                .then(|| {
-                    view! {
-                        <p>
-                            <a href=move || {
-                                format!("/?lang={}", lang.get().tag())
-                            }>{lang.t(Msg::HomeLink)}</a>
-                        </p>
-                    }
-                })}
         </section>
     }
 }
