@@ -206,12 +206,7 @@ fn every_markup_fixture_imports_or_reports_what_it_cannot() {
         clean, with_reports, nothing
     );
     assert!(clean + with_reports > 0);
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none_failed(&failures);
 }
 
 /// The hand-written cases: each imports a small SurveyJS document and checks parts of the
@@ -289,12 +284,7 @@ fn import_cases() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none_failed(&failures);
 }
 
 #[test]
@@ -322,4 +312,14 @@ fn panels_nested_as_deep_as_json_is_read_import_on_a_small_stack() {
         .unwrap();
     let imported = worker.join().expect("the import does not panic");
     assert_eq!(imported.ok(), Some(1));
+}
+
+/// Fails with every failure listed, so one run shows all of them.
+fn assert_none_failed(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -377,19 +377,11 @@ fn import_surveyjs_of_a_locale_with_a_non_ascii_part_does_not_panic() {
     let input = temp_file("locale", "locale.surveyjs.json", &surveyjs.to_string());
     let output = input.with_file_name("locale.json");
     let _ = std::fs::remove_file(&output);
-    let out = manyi(&[
-        "import",
-        "surveyjs",
-        input.to_str().unwrap(),
-        "-o",
-        output.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("imported as"),
-        "{}",
-        text(&out.stderr)
-    );
+    let (from, to) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let out = manyi(&["import", "surveyjs", from, "-o", to]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("imported as"), "{stderr}");
     let survey = manyi_core::parse_survey(&std::fs::read_to_string(&output).unwrap())
         .expect("a valid definition");
     assert_eq!(survey.default_locale, "en-éab");

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::form_buttons::FormButtons;
 use crate::i18n::locale::UiLang;
 use crate::i18n::{self, Lang, Msg};
 use crate::kiosk::settings::{IdleAction, KioskSettings, SettingsError, storage_level};
@@ -148,19 +149,7 @@ pub fn KioskSetup(
                     .collect_view()}
             </fieldset>
             {storage_line}
-            <div class="nav-buttons">
-                {on_cancel
-                    .map(|cancel| {
-                        view! {
-                            <button type="button" class="button" on:click=move |_| cancel.run(())>
-                                {lang.t(Msg::KioskCancel)}
-                            </button>
-                        }
-                    })}
-                <button type="submit" class="button primary" data-testid="kiosk-save">
-                    {lang.t(Msg::KioskSave)}
-                </button>
-            </div>
+            <FormButtons on_cancel=on_cancel submit=Msg::KioskSave testid="kiosk-save" />
         </form>
     }
 }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::form_buttons::FormButtons;
 use crate::i18n::locale::UiLang;
 use crate::i18n::{Msg, Translate};
 
@@ -45,19 +46,7 @@ pub fn PinPrompt<L: Translate>(
             <p id="kiosk-pin-error" class="field-error" data-testid="kiosk-pin-error">
                 {move || wrong.get().then(|| lang.t(Msg::KioskPinWrong)())}
             </p>
-            <div class="nav-buttons">
-                {on_cancel
-                    .map(|cancel| {
-                        view! {
-                            <button type="button" class="button" on:click=move |_| cancel.run(())>
-                                {lang.t(Msg::KioskCancel)}
-                            </button>
-                        }
-                    })}
-                <button type="submit" class="button primary" data-testid="kiosk-unlock">
-                    {lang.t(unlock)}
-                </button>
-            </div>
+            <FormButtons on_cancel=on_cancel submit=unlock testid="kiosk-unlock" />
         </form>
     }
 }
