@@ -3,9 +3,9 @@
 //! answer in plain text, so a client can rely on one error shape whatever went wrong.
 
 use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use manyi_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
@@ -45,50 +45,36 @@ where
     }
 }
 
-/// A path parameter read with the API's own error, where axum's rejection (a parameter that is
-/// not UTF-8 once decoded) would answer in plain text.
-#[derive(Debug)]
+/// A path parameter read with the API's own error (`invalid_path`), where axum's rejection (a
+/// parameter that is not UTF-8 once decoded) would answer in plain text.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for ApiPath<T>
-where
-    T: DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(value)) => Ok(ApiPath(value)),
-            Err(rejection) if rejection.status().is_server_error() => {
-                Err(AppError::Internal(rejection.body_text()))
-            }
-            Err(rejection) => Err(AppError::client(
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> AppError {
+        // A route whose pattern and extractor disagree is the server's fault, not the client's.
+        if rejection.status().is_server_error() {
+            AppError::Internal(rejection.body_text())
+        } else {
+            AppError::client(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::InvalidPath,
                 rejection.body_text(),
-            )),
+            )
         }
     }
 }
 
 /// A query string read with the API's own error (`invalid_query`), where axum's rejection (a
 /// repeated or unreadable parameter) would answer in plain text.
-#[derive(Debug)]
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for ApiQuery<T>
-where
-    T: DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection| invalid_query(rejection.body_text()))
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> AppError {
+        invalid_query(rejection.body_text())
     }
 }
 
