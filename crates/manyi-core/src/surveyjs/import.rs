@@ -618,6 +618,7 @@ impl Importer {
                 "elements",
                 "questions",
                 "visibleIf",
+                "visible",
                 "enableIf",
                 "readOnly",
             ];
@@ -625,19 +626,24 @@ impl Importer {
         }
     }
 
-    /// A page's or panel's visibleIf, enableIf and readOnly, passed down to its elements.
+    /// An element's visibleIf, enableIf, visible and readOnly (a page's or panel's are passed
+    /// down to its elements). SurveyJS evaluates a visibleIf whenever the answers change and
+    /// sets `visible` to its result, so a static `visible: false` holds only without one;
+    /// `readOnly: true` and enableIf go the same way.
     fn container_conditions(&mut self, obj: &Map<String, Json>, path: &str, ctx: &mut Context) {
-        if let Some(text) = obj.get("visibleIf").and_then(Json::as_str) {
-            ctx.visible.push(cond(text, format!("{path}.visibleIf")));
-        }
-        if obj.get("visible") == Some(&Json::Bool(false)) {
-            ctx.visible.push(cond("false", format!("{path}.visible")));
-        }
-        if let Some(text) = obj.get("enableIf").and_then(Json::as_str) {
-            ctx.enable.push(cond(text, format!("{path}.enableIf")));
-        }
-        if obj.get("readOnly") == Some(&Json::Bool(true)) {
-            ctx.enable.push(cond("false", format!("{path}.readOnly")));
+        let rules = [
+            ("visibleIf", "visible", false, &mut ctx.visible),
+            ("enableIf", "readOnly", true, &mut ctx.enable),
+        ];
+        for (key, flag, off, conds) in rules {
+            match obj.get(key).and_then(Json::as_str) {
+                // SurveyJS skips an empty expression, as JavaScript reads "" as false.
+                Some(text) if !text.is_empty() => conds.push(cond(text, format!("{path}.{key}"))),
+                _ if obj.get(flag) == Some(&Json::Bool(off)) => {
+                    conds.push(cond("false", format!("{path}.{flag}")));
+                }
+                _ => {}
+            }
         }
     }
 
