@@ -1516,7 +1516,7 @@ impl Importer {
     /// other property of it is reported.
     fn item(&mut self, item: &Json, path: &str) -> (Json, Option<LocalizedText>) {
         let (value, text) = item_value(item);
-        let text = text.and_then(|t| self.text(Some(t), &format!("{path}.text")));
+        let text = text.and_then(|t| self.text(Some(&t), &format!("{path}.text")));
         if let Json::Object(obj) = item {
             self.leftovers(obj, &["value", "text"], path);
         }
@@ -1549,7 +1549,7 @@ impl Importer {
                 continue;
             }
             let label = text
-                .and_then(|t| self.text(Some(t), &format!("{item_path}.text")))
+                .and_then(|t| self.text(Some(&t), &format!("{item_path}.text")))
                 .unwrap_or_else(|| LocalizedText::Plain(value.clone()));
             if let Json::Object(obj) = item {
                 for key in ["visibleIf", "enableIf"] {
@@ -1910,13 +1910,22 @@ fn cond(text: &str, path: String) -> Cond {
 }
 
 /// An item of `choices`, `rows`, `columns` or `rateValues`: a bare value or
-/// `{"value": …, "text": …}`.
-fn item_value(item: &Json) -> (Json, Option<&Json>) {
+/// `{"value": …, "text": …}`. A bare string is SurveyJS's `"value|text"` shorthand when it
+/// holds a `|`: SurveyJS's ItemValue stores what comes before the first `|` as the value and
+/// shows what follows (when not empty) as the text.
+fn item_value(item: &Json) -> (Json, Option<Json>) {
     match item {
         Json::Object(obj) => (
             obj.get("value").cloned().unwrap_or(Json::Null),
-            obj.get("text"),
+            obj.get("text").cloned(),
         ),
+        Json::String(s) => match s.split_once('|') {
+            Some((value, text)) => (
+                Json::String(value.to_owned()),
+                (!text.is_empty()).then(|| Json::String(text.to_owned())),
+            ),
+            None => (item.clone(), None),
+        },
         other => (other.clone(), None),
     }
 }
