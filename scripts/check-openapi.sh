@@ -39,7 +39,7 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WOR
 trap cleanup EXIT
 
 DB="sqlite://$WORK/manyi.db?mode=rwc"
-TOKEN=$("$BIN" token create --name openapi --database "$DB" 2>/dev/null)
+TOKEN=$("$BIN" token create --name openapi --role admin --database "$DB" 2>/dev/null)
 "$BIN" serve --addr 127.0.0.1:0 --rate-limit 0 --database "$DB" \
   > "$WORK/server.out" 2> "$WORK/server.err" &
 SERVER_PID=$!

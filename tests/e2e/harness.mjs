@@ -105,7 +105,7 @@ export function killManyi(server) {
 /** Creates a staff token in the database in `dir` with the CLI, as staff would. */
 export function staffToken(dir) {
   const out = execFileSync(MANYI, [
-    "token", "create", "--name", "e2e", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+    "token", "create", "--name", "e2e", "--role", "admin", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
   ]).toString();
   return out.match(/^manyi_\w+$/m)[0];
 }

@@ -48,6 +48,9 @@ string_enum! {
         MethodNotAllowed = "method_not_allowed",
         /// 401: no staff token, or one that is unknown or revoked.
         Unauthorized = "unauthorized",
+        /// 403: the token's role, or its survey scope, does not allow this; the message says
+        /// which roles may.
+        Forbidden = "forbidden",
         /// 500: something the client cannot fix; the cause is logged, never sent.
         Internal = "internal",
         /// 400: a query parameter that does not read.

@@ -12,6 +12,7 @@
 //! a code this build does not know is kept as [`ErrorCode::Other`], so an older app never fails
 //! to read a newer server's reply.
 
+mod access;
 mod error;
 mod export;
 mod ingest;
@@ -22,6 +23,10 @@ mod query;
 mod string_enum;
 mod surveys;
 
+pub use access::{
+    Action, AuditAction, AuditEntry, AuditPage, AuditQuery, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, Me,
+    Role,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorInfo};
 pub use export::ExportFormat;
 pub use ingest::{BatchReply, ItemResult, ItemStatus, MAX_BATCH};

@@ -37,6 +37,16 @@ pub enum DefinitionFormat {
     Surveyjs,
 }
 
+impl DefinitionFormat {
+    /// The format as the query writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefinitionFormat::Manyi => "manyi",
+            DefinitionFormat::Surveyjs => "surveyjs",
+        }
+    }
+}
+
 /// How to read a published definition.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

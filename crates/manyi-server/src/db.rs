@@ -8,13 +8,14 @@
 use std::collections::HashMap;
 
 use chrono::{SecondsFormat, Utc};
-use manyi_api::SurveySummary;
+use manyi_api::{AuditAction, AuditEntry, AuditPage, Role, SurveySummary};
 use manyi_core::targets::Target;
 use manyi_core::{Response, ResponseScores, Survey};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::error::AppError;
+use crate::token::{Staff, hex, random};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -23,8 +24,73 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct TokenInfo {
     pub id: String,
     pub name: String,
+    pub role: Role,
+    /// The surveys the token is limited to; `None` for every survey.
+    pub surveys: Option<Vec<String>>,
     pub created_at: String,
     pub revoked_at: Option<String>,
+}
+
+/// Something staff did, to be written to the audit log in the same transaction as the change
+/// itself: the change is recorded if and only if it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// The token that acted; `None` for the CLI.
+    pub token_id: Option<String>,
+    pub actor: String,
+    pub action: AuditAction,
+    pub survey_id: Option<String>,
+    pub detail: String,
+}
+
+impl AuditRecord {
+    /// A record of something a staff token did.
+    pub fn by(
+        staff: &Staff,
+        action: AuditAction,
+        survey_id: Option<&str>,
+        detail: String,
+    ) -> AuditRecord {
+        AuditRecord {
+            token_id: Some(staff.id.clone()),
+            actor: staff.name.clone(),
+            action,
+            survey_id: survey_id.map(str::to_owned),
+            detail,
+        }
+    }
+
+    /// A record of something the CLI did with direct access to the database.
+    pub fn cli(action: AuditAction, survey_id: Option<&str>, detail: String) -> AuditRecord {
+        AuditRecord {
+            token_id: None,
+            actor: "cli".to_owned(),
+            action,
+            survey_id: survey_id.map(str::to_owned),
+            detail,
+        }
+    }
+
+    async fn insert(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        let at = Utc::now();
+        // Milliseconds first, so ids sort in time order; a random tail keeps two entries of
+        // the same millisecond apart (and in some order, which is all a page needs).
+        let id = format!("{:013}-{}", at.timestamp_millis(), hex(&random::<5>()?));
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, token_id, actor, action, survey_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(at.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .bind(&self.token_id)
+        .bind(&self.actor)
+        .bind(self.action.as_str())
+        .bind(&self.survey_id)
+        .bind(&self.detail)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }
 
 /// Which engine a database URL names.
@@ -136,10 +202,12 @@ impl Db {
         &self.pool
     }
 
-    /// Stores a survey version unless that version exists; returns whether it was stored.
-    pub async fn publish(&self, survey: &Survey) -> Result<bool, AppError> {
+    /// Stores a survey version unless that version exists; returns whether it was stored. The
+    /// audit record is written with it, when it is stored.
+    pub async fn publish(&self, survey: &Survey, audit: &AuditRecord) -> Result<bool, AppError> {
         let definition = serde_json::to_string(survey)
             .map_err(|e| AppError::Internal(format!("serialising a survey: {e}")))?;
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO surveys (id, version, definition, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id, version) DO NOTHING",
@@ -148,9 +216,14 @@ impl Db {
         .bind(i64::from(survey.version))
         .bind(definition)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        let stored = result.rows_affected() == 1;
+        if stored {
+            audit.insert(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
     }
 
     /// A survey's given version, or its latest when `version` is `None`.
@@ -242,55 +315,163 @@ impl Db {
         Ok(outcome)
     }
 
-    /// Stores a new token's hash under a name.
-    pub async fn add_token(&self, id: &str, name: &str, hash: &str) -> Result<(), AppError> {
-        sqlx::query("INSERT INTO tokens (id, name, hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(name)
-            .bind(hash)
-            .bind(now())
-            .execute(&self.pool)
-            .await?;
+    /// Stores a new token's hash under a name, with its role and survey scope, and records it.
+    pub async fn add_token(
+        &self,
+        staff: &Staff,
+        hash: &str,
+        audit: &AuditRecord,
+    ) -> Result<(), AppError> {
+        let surveys = staff
+            .surveys
+            .as_ref()
+            .map(|list| serde_json::to_string(list).expect("a list of strings serialises"));
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO tokens (id, name, hash, created_at, role, surveys) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&staff.id)
+        .bind(&staff.name)
+        .bind(hash)
+        .bind(now())
+        .bind(staff.role.as_str())
+        .bind(surveys)
+        .execute(&mut *tx)
+        .await?;
+        audit.insert(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Every token: (id, name, created_at, revoked_at).
+    /// Every token, oldest first.
     pub async fn tokens(&self) -> Result<Vec<TokenInfo>, AppError> {
-        let rows =
-            sqlx::query("SELECT id, name, created_at, revoked_at FROM tokens ORDER BY created_at")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .iter()
-            .map(|row| TokenInfo {
-                id: row.get(0),
-                name: row.get(1),
-                created_at: row.get(2),
-                revoked_at: row.get(3),
+        let rows = sqlx::query(
+            "SELECT id, name, created_at, revoked_at, role, surveys FROM tokens ORDER BY created_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenInfo {
+                    id: row.get(0),
+                    name: row.get(1),
+                    created_at: row.get(2),
+                    revoked_at: row.get(3),
+                    role: Role::from(row.get::<String, _>(4)),
+                    surveys: survey_scope(row.get(5))?,
+                })
             })
-            .collect())
+            .collect()
     }
 
-    /// Revokes a token by id; returns whether a live token was revoked.
-    pub async fn revoke_token(&self, id: &str) -> Result<bool, AppError> {
+    /// Revokes a token by id, and records it; returns whether a live token was revoked.
+    pub async fn revoke_token(&self, id: &str, audit: &AuditRecord) -> Result<bool, AppError> {
+        let mut tx = self.pool.begin().await?;
         let result =
             sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now())
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-        Ok(result.rows_affected() == 1)
+        let revoked = result.rows_affected() == 1;
+        if revoked {
+            audit.insert(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(revoked)
     }
 
-    /// The name of the live token with this hash.
-    pub async fn token_name(&self, hash: &str) -> Result<Option<String>, AppError> {
-        Ok(
-            sqlx::query("SELECT name FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
-                .bind(hash)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|row| row.get(0)),
+    /// The live token with this hash: who it is and what it may do.
+    pub async fn staff(&self, hash: &str) -> Result<Option<Staff>, AppError> {
+        let row = sqlx::query(
+            "SELECT id, name, role, surveys FROM tokens WHERE hash = $1 AND revoked_at IS NULL",
         )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Staff {
+                id: row.get(0),
+                name: row.get(1),
+                role: Role::from(row.get::<String, _>(2)),
+                surveys: survey_scope(row.get(3))?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Writes an audit record on its own, for actions that change nothing stored (exports).
+    pub async fn record(&self, audit: &AuditRecord) -> Result<(), AppError> {
+        let mut conn = self.pool.acquire().await?;
+        audit.insert(&mut conn).await
+    }
+
+    /// A page of the audit log, newest first: entries older than `before`, about one survey or
+    /// (for a token limited to some surveys) about those, at most `limit`.
+    pub async fn audit_page(
+        &self,
+        before: Option<&str>,
+        surveys: Option<&[String]>,
+        limit: u32,
+    ) -> Result<AuditPage, AppError> {
+        // The conditions are added only when present: PostgreSQL cannot type a parameter that
+        // is only compared with NULL, so `$1 IS NULL OR …` does not work on both engines.
+        let mut conditions = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(before) = before {
+            binds.push(before.to_owned());
+            conditions.push(format!("id < ${}", binds.len()));
+        }
+        if let Some(surveys) = surveys {
+            if surveys.is_empty() {
+                return Ok(AuditPage {
+                    entries: Vec::new(),
+                    next: None,
+                });
+            }
+            let mut placeholders = Vec::new();
+            for survey in surveys {
+                binds.push(survey.clone());
+                placeholders.push(format!("${}", binds.len()));
+            }
+            conditions.push(format!("survey_id IN ({})", placeholders.join(", ")));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        // One more than the page, to know whether there is a next one.
+        let sql = format!(
+            "SELECT id, at, token_id, actor, action, survey_id, detail FROM audit_log {filter} \
+             ORDER BY id DESC LIMIT {}",
+            u64::from(limit) + 1
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut entries: Vec<AuditEntry> = rows
+            .iter()
+            .map(|row| AuditEntry {
+                id: row.get(0),
+                at: row.get(1),
+                token_id: row.get(2),
+                actor: row.get(3),
+                action: AuditAction::from(row.get::<String, _>(4)),
+                survey_id: row.get(5),
+                detail: row.get(6),
+            })
+            .collect();
+        let next = if entries.len() > limit as usize {
+            entries.truncate(limit as usize);
+            entries.last().map(|entry| entry.id.clone())
+        } else {
+            None
+        };
+        Ok(AuditPage { entries, next })
     }
 
     /// Every survey's latest version with its number of versions and responses and its allowed
@@ -358,6 +539,7 @@ impl Db {
         &self,
         survey_id: &str,
         origins: &[String],
+        audit: &AuditRecord,
     ) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM survey_origins WHERE survey_id = $1")
@@ -374,6 +556,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
+        audit.insert(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -394,10 +577,16 @@ impl Db {
         }
     }
 
-    /// Replaces a survey's targets (already validated).
-    pub async fn set_targets(&self, survey_id: &str, targets: &[Target]) -> Result<(), AppError> {
+    /// Replaces a survey's targets (already validated), and records it.
+    pub async fn set_targets(
+        &self,
+        survey_id: &str,
+        targets: &[Target],
+        audit: &AuditRecord,
+    ) -> Result<(), AppError> {
         let text = serde_json::to_string(targets)
             .map_err(|e| AppError::Internal(format!("serialising targets: {e}")))?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO survey_targets (survey_id, targets, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (survey_id) DO UPDATE SET targets = excluded.targets, \
@@ -406,8 +595,10 @@ impl Db {
         .bind(survey_id)
         .bind(text)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        audit.insert(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -439,13 +630,28 @@ impl Db {
             .collect()
     }
 
-    /// Deletes a response; returns whether it existed.
-    pub async fn delete_response(&self, id: &str) -> Result<bool, AppError> {
+    /// The survey a stored response answers.
+    pub async fn response_survey(&self, id: &str) -> Result<Option<String>, AppError> {
+        Ok(sqlx::query("SELECT survey_id FROM responses WHERE id = $1")
+            .bind(id.to_ascii_lowercase())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.get(0)))
+    }
+
+    /// Deletes a response, and records it; returns whether it existed.
+    pub async fn delete_response(&self, id: &str, audit: &AuditRecord) -> Result<bool, AppError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query("DELETE FROM responses WHERE id = $1")
             .bind(id.to_ascii_lowercase())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(result.rows_affected() == 1)
+        let deleted = result.rows_affected() == 1;
+        if deleted {
+            audit.insert(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     pub async fn count_responses(&self, survey_id: &str) -> Result<i64, AppError> {
@@ -488,6 +694,16 @@ fn canonical(response: &Response) -> Result<String, AppError> {
     response.id = response.id.to_ascii_lowercase();
     serde_json::to_string(&response)
         .map_err(|e| AppError::Internal(format!("serialising a response: {e}")))
+}
+
+/// A token's stored survey scope: a JSON list, or NULL for every survey.
+fn survey_scope(stored: Option<String>) -> Result<Option<Vec<String>>, AppError> {
+    stored
+        .map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|e| AppError::Internal(format!("stored token scope: {e}")))
+        })
+        .transpose()
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {

@@ -4,8 +4,8 @@
 //! version it answers and scored again with `manyi-core`. Responses are idempotent by their
 //! client-made UUID, so a client on a bad connection can re-send until it hears back.
 //!
-//! The modules are layered, each importing only those below it: `error`, `policy` and
-//! `openapi` at the bottom; `xlsx`, `db`, `limit`, `state`, `extract`, `auth` and `cors` above
+//! The modules are layered, each importing only those below it: `error`, `policy`, `openapi`
+//! and `token` at the bottom; `xlsx`, `db`, `limit`, `state`, `extract`, `auth` and `cors` above
 //! them; the handlers in `routes/` (one module per resource) above those; `router`, which assembles
 //! the routes and layers, and `serve` at the top.
 
@@ -21,6 +21,7 @@ pub mod router;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod token;
 pub mod xlsx;
 
 pub use db::Db;

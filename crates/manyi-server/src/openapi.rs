@@ -37,7 +37,11 @@ pub const STAFF: &str = "staff";
     modifiers(&StaffTokenScheme),
     tags(
         (name = "public", description = "Open to respondents and embedding pages."),
-        (name = "staff", description = "Need `Authorization: Bearer TOKEN` (`manyi token create`).")
+        (name = "staff", description = "Need `Authorization: Bearer TOKEN` (`manyi token create --role ROLE`). \
+            What a token may do is its role's: `admin` everything; `editor` publishes, sets origins and \
+            targets and reads reports; `analyst` reads reports, open-text answers and exports; \
+            `case_handler` lists surveys. A token limited to some surveys acts on those only. \
+            Anything else is 403 `forbidden`.")
     )
 )]
 pub struct ApiDoc;
@@ -48,7 +52,7 @@ impl Modify for StaffTokenScheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
         scheme.description = Some(
-            "A staff token made by `manyi token create`; the server stores only its hash."
+            "A staff token made by `manyi token create --role ROLE`; the server stores only its hash."
                 .to_owned(),
         );
         openapi

@@ -20,7 +20,7 @@ use crate::error::{AppError, json_method_not_allowed};
 use crate::limit::limit_writes;
 use crate::openapi::{ApiDoc, OpenApiJson};
 use crate::policy::{APP_CSP, HSTS, MAX_BODY_BYTES, REQUEST_TIMEOUT};
-use crate::routes::{embed, meta, origins, reports, responses, surveys, targets};
+use crate::routes::{access, embed, meta, origins, reports, responses, surveys, targets};
 use crate::state::AppState;
 
 /// Every documented route: the router and the OpenAPI document are both built from this one
@@ -31,6 +31,8 @@ use crate::state::AppState;
 pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .routes(routes!(meta::openapi_json))
+        .routes(routes!(access::me))
+        .routes(routes!(access::audit))
         .routes(routes!(surveys::list_surveys, surveys::publish_survey))
         .routes(routes!(surveys::get_survey))
         .routes(routes!(origins::get_origins, origins::put_origins))

@@ -12,7 +12,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-use crate::db::Db;
+use manyi_api::AuditAction;
+
+use crate::db::{AuditRecord, Db};
 use crate::error::AppError;
 use crate::policy::REQUEST_TIMEOUT;
 use crate::router::app;
@@ -25,7 +27,14 @@ pub async fn publish_templates(db: &Db) -> Result<(), AppError> {
         let survey = manyi_core::templates::get(name)
             .expect("listed templates exist")
             .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
-        db.publish(&survey).await?;
+        let record = AuditRecord {
+            token_id: None,
+            actor: "server".to_owned(),
+            action: AuditAction::Publish,
+            survey_id: Some(survey.id.clone()),
+            detail: format!("built-in template, version {}", survey.version),
+        };
+        db.publish(&survey, &record).await?;
     }
     Ok(())
 }

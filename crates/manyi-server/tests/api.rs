@@ -452,8 +452,15 @@ async fn staff_endpoints_need_a_live_token() {
             .collect();
         assert_eq!(ids, ["ces", "csat", "nps", "rq"]);
         // Revoked, the same token no longer opens anything.
-        let id = &token["manyi_".len().."manyi_".len() + 8];
-        assert!(b.db.revoke_token(id).await.unwrap());
+        let (status, me) = staff_call(&b.router, &token, "GET", "/api/v1/me", None).await;
+        assert_eq!(status, StatusCode::OK, "{}", b.name);
+        let id = me["token_id"].as_str().unwrap();
+        let record = manyi_server::db::AuditRecord::cli(
+            manyi_api::AuditAction::RevokeToken,
+            None,
+            format!("token {id}"),
+        );
+        assert!(b.db.revoke_token(id, &record).await.unwrap());
         let (status, _) = staff_call(&b.router, &token, "GET", "/api/v1/surveys", None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", b.name);
         b.finish().await;

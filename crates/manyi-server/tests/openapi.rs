@@ -59,7 +59,7 @@ async fn the_document_is_served_and_reads_as_openapi_3() {
     assert_eq!(spec.info.title, "manyi");
     assert_eq!(spec.info.version, env!("CARGO_PKG_VERSION"));
     let operations = spec.operations().count();
-    assert_eq!(operations, 16, "every operation reads");
+    assert_eq!(operations, 18, "every operation reads");
     // Every reference points at a schema the document holds.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut found = Vec::new();
@@ -90,6 +90,8 @@ async fn the_router_serves_exactly_what_the_document_lists() {
         "/healthz",
         "/manyi-config.json",
         "/api/v1/openapi.json",
+        "/api/v1/me",
+        "/api/v1/audit",
         "/api/v1/surveys",
         "/api/v1/surveys/{id}",
         "/api/v1/surveys/{id}/origins",
@@ -167,6 +169,13 @@ async fn staff_routes_declare_the_bearer_token() {
             needs_token,
             "{method} {path} documents 401 exactly when it needs a token"
         );
+        // Every staff operation but `me` can be refused to a token of the wrong role or scope.
+        if needs_token && path != "/api/v1/me" {
+            assert!(
+                operation["responses"].get("403").is_some(),
+                "{method} {path} documents 403"
+            );
+        }
         if needs_token {
             staff.push(format!("{method} {path}"));
         }
@@ -176,6 +185,8 @@ async fn staff_routes_declare_the_bearer_token() {
         staff,
         [
             "DELETE /api/v1/responses/{id}",
+            "GET /api/v1/audit",
+            "GET /api/v1/me",
             "GET /api/v1/surveys",
             "GET /api/v1/surveys/{id}/report",
             "GET /api/v1/surveys/{id}/responses",

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use manyi_api::ReportQuery;
+use manyi_api::{AuditAction, ReportQuery, Role};
 use manyi_core::report::{BucketUnit, build_report_from_table};
 use manyi_core::score::Plan;
 use manyi_core::validate::parse_survey;
+use manyi_server::db::AuditRecord;
+use manyi_server::token::Staff;
 
 use crate::input::{format_definition_error, load_responses, load_survey};
 
@@ -67,6 +69,22 @@ pub enum Command {
         action: TokenAction,
         /// `sqlite:PATH` or `postgres://…` (the server's database).
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
+    /// The audit log: who published, changed origins or targets, exported, deleted, and the
+    /// token changes, newest first.
+    Audit {
+        /// Only entries about this survey.
+        #[arg(long)]
+        survey: Option<String>,
+        /// How many entries (1–500).
+        #[arg(long, default_value_t = manyi_api::DEFAULT_AUDIT_PAGE)]
+        limit: u32,
+        /// Entries older than this entry id (the last id of the previous page).
+        #[arg(long)]
+        before: Option<String>,
+        /// `sqlite:PATH` or `postgres://…` (the server's database).
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
 }
@@ -135,6 +153,14 @@ pub enum TokenAction {
     Create {
         #[arg(long)]
         name: String,
+        /// What the token may do: `admin` everything (deleting responses, the audit log);
+        /// `editor` publish, set origins and targets, read reports; `analyst` read reports,
+        /// open-text answers and exports; `case_handler` list surveys.
+        #[arg(long, value_parser = ["admin", "editor", "analyst", "case_handler"])]
+        role: String,
+        /// Limit the token to this survey (repeat for several); without it, every survey.
+        #[arg(long = "survey", value_name = "ID")]
+        surveys: Vec<String>,
     },
     /// List tokens (never the tokens themselves).
     List,
@@ -306,6 +332,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Crm { figure, json } => crate::crm::run(figure, json),
         Command::Serve(args) => serve(args),
         Command::Token { action, database } => token(action, &database),
+        Command::Audit {
+            survey,
+            limit,
+            before,
+            database,
+        } => audit(survey, limit, before, &database),
     }
 }
 
@@ -316,13 +348,35 @@ fn token(action: TokenAction, database: &str) -> Result<ExitCode> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         match action {
-            TokenAction::Create { name } => {
+            TokenAction::Create {
+                name,
+                role,
+                surveys,
+            } => {
                 let (id, token) =
-                    manyi_server::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
-                db.add_token(&id, &name, &manyi_server::auth::hash_token(&token))
+                    manyi_server::token::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+                let staff = Staff {
+                    id,
+                    name,
+                    role: Role::from(role),
+                    surveys: (!surveys.is_empty()).then_some(surveys),
+                };
+                let scope = scope_text(staff.surveys.as_deref());
+                let record = AuditRecord::cli(
+                    AuditAction::CreateToken,
+                    None,
+                    format!(
+                        "token {} ({}), {}, {scope}",
+                        staff.id, staff.name, staff.role
+                    ),
+                );
+                db.add_token(&staff, &manyi_server::token::hash_token(&token), &record)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                eprintln!("token {id} ({name}) created; it is shown only now:");
+                eprintln!(
+                    "token {} ({}) created with the role {}, for {scope}; it is shown only now:",
+                    staff.id, staff.name, staff.role
+                );
                 println!("{token}");
                 Ok(ExitCode::SUCCESS)
             }
@@ -331,13 +385,22 @@ fn token(action: TokenAction, database: &str) -> Result<ExitCode> {
                     let state = t
                         .revoked_at
                         .map_or("active".to_owned(), |at| format!("revoked {at}"));
-                    println!("{}\t{}\t{}\t{state}", t.id, t.name, t.created_at);
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{state}",
+                        t.id,
+                        t.name,
+                        t.role,
+                        scope_text(t.surveys.as_deref()),
+                        t.created_at
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             }
             TokenAction::Revoke { id } => {
+                let record =
+                    AuditRecord::cli(AuditAction::RevokeToken, None, format!("token {id}"));
                 if db
-                    .revoke_token(&id)
+                    .revoke_token(&id, &record)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                 {
@@ -349,6 +412,56 @@ fn token(action: TokenAction, database: &str) -> Result<ExitCode> {
                 }
             }
         }
+    })
+}
+
+/// A token's survey scope in words.
+fn scope_text(surveys: Option<&[String]>) -> String {
+    match surveys {
+        None => "every survey".to_owned(),
+        Some(list) => format!("the surveys {}", list.join(", ")),
+    }
+}
+
+fn audit(
+    survey: Option<String>,
+    limit: u32,
+    before: Option<String>,
+    database: &str,
+) -> Result<ExitCode> {
+    let query = manyi_api::AuditQuery {
+        before,
+        survey,
+        limit: Some(limit),
+    };
+    let limit = query
+        .page_size()
+        .map_err(|e| anyhow::anyhow!("--limit: {e}"))?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let db = manyi_server::Db::connect(database)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let surveys = query.survey.clone().map(|s| vec![s]);
+        let page = db
+            .audit_page(query.before.as_deref(), surveys.as_deref(), limit)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for entry in &page.entries {
+            println!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                entry.id,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.survey_id.as_deref().unwrap_or("-"),
+                entry.detail
+            );
+        }
+        if let Some(next) = page.next {
+            eprintln!("older entries: --before {next}");
+        }
+        Ok(ExitCode::SUCCESS)
     })
 }
 

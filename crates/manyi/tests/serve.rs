@@ -107,7 +107,23 @@ fn manyi(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn staff_tokens_are_created_once_listed_and_revoked() {
     let dir = std::env::temp_dir().join(format!("manyi-tokens-{}", std::process::id()));
+    // A role is required: no token can do everything by omission.
     let out = manyi(&dir, &["token", "create", "--name", "dashboard"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role"));
+    let out = manyi(
+        &dir,
+        &[
+            "token",
+            "create",
+            "--name",
+            "dashboard",
+            "--role",
+            "analyst",
+            "--survey",
+            "rq",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -118,17 +134,31 @@ fn staff_tokens_are_created_once_listed_and_revoked() {
         token.starts_with("manyi_") && token.len() == 6 + 64,
         "{token}"
     );
-    let id = token[6..14].to_owned();
+    let created = String::from_utf8(out.stderr).unwrap();
+    let id = created
+        .strip_prefix("token ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 12, "{created}");
+    assert!(
+        created.contains("with the role analyst, for the surveys rq"),
+        "{created}"
+    );
 
     let server = start(&dir);
     let auth = format!("Authorization: Bearer {token}\r\n");
     let (status, body) = request_with(&server.addr, "GET", "/api/v1/surveys", "", &auth);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains(r#""id":"rq""#));
+    assert!(!body.contains(r#""id":"nps""#), "limited to rq: {body}");
+    let (status, body) = request_with(&server.addr, "GET", "/api/v1/surveys/nps/report", "", &auth);
+    assert_eq!(status, 403, "{body}");
 
     let listed = String::from_utf8(manyi(&dir, &["token", "list"]).stdout).unwrap();
     assert!(
-        listed.starts_with(&format!("{id}\tdashboard\t")) && listed.trim_end().ends_with("active"),
+        listed.starts_with(&format!("{id}\tdashboard\tanalyst\tthe surveys rq\t"))
+            && listed.trim_end().ends_with("active"),
         "{listed}"
     );
     assert!(
@@ -146,6 +176,22 @@ fn staff_tokens_are_created_once_listed_and_revoked() {
     assert_eq!(
         manyi(&dir, &["token", "revoke", &id]).status.code(),
         Some(1)
+    );
+    // Both changes are in the audit log, newest first, made by the CLI.
+    let audit = String::from_utf8(manyi(&dir, &["audit"]).stdout).unwrap();
+    let lines: Vec<Vec<&str>> = audit
+        .lines()
+        .map(|line| line.split('\t').collect())
+        .collect();
+    let token_lines: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|fields| fields[3].ends_with("_token"))
+        .map(|fields| (fields[2], fields[3]))
+        .collect();
+    assert_eq!(
+        token_lines,
+        [("cli", "revoke_token"), ("cli", "create_token")],
+        "{audit}"
     );
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -2,6 +2,7 @@
 //! `#[utoipa::path]` documentation and the request and reply types only they use; the router
 //! (`router.rs`) mounts them.
 
+pub mod access;
 pub mod embed;
 pub mod meta;
 pub mod origins;

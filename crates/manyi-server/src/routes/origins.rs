@@ -7,12 +7,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use manyi_api::{AllowedOrigins, ErrorBody, ErrorCode, MAX_ORIGINS, OriginsBody};
+use manyi_api::{
+    Action, AllowedOrigins, AuditAction, ErrorBody, ErrorCode, MAX_ORIGINS, OriginsBody,
+};
 use manyi_core::validate::Problem;
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
 use crate::cors::{CrossOrigin, allow_origin, normalise_origin, vary_origin};
+use crate::db::AuditRecord;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::{PUBLIC, STAFF};
@@ -102,6 +105,7 @@ pub async fn get_origins(
         (status = 200, description = "The list as stored, normalised", body = AllowedOrigins),
         (status = 400, description = "`malformed_json`, `unreadable_body`, or `malformed_origins` (not `{\"allowed_origins\": [...]}`)", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
         (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 422, description = "`invalid_origins`: every bad entry in `details` as `{\"path\", \"message\"}`, e.g. `$.allowed_origins[2]`", body = ErrorBody),
@@ -113,6 +117,7 @@ pub async fn put_origins(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<AllowedOrigins>, AppError> {
+    staff.allow_on(Action::ChangeSettings, &id)?;
     if !state.db.survey_exists(&id).await? {
         return Err(AppError::not_found(format!("no survey {id:?}")));
     }
@@ -131,7 +136,17 @@ pub async fn put_origins(
         )
         .with_details(json!(problems))
     })?;
-    state.db.set_allowed_origins(&id, &origins).await?;
+    let record = AuditRecord::by(
+        &staff,
+        AuditAction::SetOrigins,
+        Some(&id),
+        if origins.is_empty() {
+            "no origins".to_owned()
+        } else {
+            origins.join(" ")
+        },
+    );
+    state.db.set_allowed_origins(&id, &origins, &record).await?;
     tracing::info!(survey = %id, by = %staff.name, origins = origins.len(), "allowed origins replaced");
     Ok(Json(AllowedOrigins {
         survey_id: id,

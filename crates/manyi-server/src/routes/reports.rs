@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use manyi_api::openapi::ReportSchema;
-use manyi_api::{ErrorBody, ReportQuery, TextsQuery, TextsReply};
+use manyi_api::{Action, ErrorBody, ReportQuery, TextsQuery, TextsReply};
 use manyi_core::ResponseTable;
 use manyi_core::report::build_report_from_table;
 use manyi_core::score::Plan;
@@ -29,15 +29,17 @@ use crate::state::AppState;
         (status = 200, description = "The report", body = ReportSchema),
         (status = 400, description = "`invalid_query`: an option that does not read", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
     )
 )]
 pub async fn report(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Json<manyi_core::Report>, AppError> {
+    staff.allow_on(Action::ReadReports, &id)?;
     let options = query.options()?;
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
@@ -58,15 +60,17 @@ pub async fn report(
         (status = 200, description = "The matching answers, newest first", body = TextsReply),
         (status = 400, description = "`invalid_query`: an option that does not read, or a limit outside 1–1000", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
     )
 )]
 pub async fn texts(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<TextsQuery>,
 ) -> Result<Json<TextsReply>, AppError> {
+    staff.allow_on(Action::ReadAnswers, &id)?;
     let options = query.options()?;
     let limit = query.limit()?;
     let survey = latest(&state, &id).await?;

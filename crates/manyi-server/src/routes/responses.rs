@@ -10,8 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use manyi_api::openapi::{BinarySchema, ResponseBatchSchema, ResponseSchema};
 use manyi_api::{
-    BatchReply, ErrorBody, ErrorCode, ErrorInfo, ExportFormat, ExportQuery, ItemResult, ItemStatus,
-    MAX_BATCH,
+    Action, AuditAction, BatchReply, ErrorBody, ErrorCode, ErrorInfo, ExportFormat, ExportQuery,
+    ItemResult, ItemStatus, MAX_BATCH,
 };
 use manyi_core::export;
 use manyi_core::validate::Validator;
@@ -21,7 +21,7 @@ use serde_json::value::RawValue;
 
 use crate::auth::Staff;
 use crate::cors::CrossOrigin;
-use crate::db::Stored;
+use crate::db::{AuditRecord, Stored};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::{PUBLIC, STAFF};
@@ -206,15 +206,17 @@ pub async fn post_responses(
             )),
         (status = 400, description = "`invalid_query`: an unknown format", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
     )
 )]
 pub async fn export_responses(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
+    staff.allow_on(Action::ReadAnswers, &id)?;
     let survey = latest(&state, &id).await?;
     let responses = state.db.responses(&id).await?;
     let attachment = |format: ExportFormat, body: Vec<u8>| {
@@ -234,6 +236,17 @@ pub async fn export_responses(
             .into_response()
     };
     let format = query.format()?;
+    // Recorded before the file is written: an export that fails half-way has still shown
+    // answers to someone.
+    state
+        .db
+        .record(&AuditRecord::by(
+            &staff,
+            AuditAction::Export,
+            Some(&id),
+            format!("{} of {} response(s)", format.as_str(), responses.len()),
+        ))
+        .await?;
     match format {
         ExportFormat::Json => Ok(Json(responses).into_response()),
         ExportFormat::Csv => Ok(attachment(
@@ -261,6 +274,7 @@ pub async fn export_responses(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such response", body = ErrorBody),
     )
 )]
@@ -269,10 +283,20 @@ pub async fn delete_response(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
-    if state.db.delete_response(&id).await? {
+    staff.allow(Action::DeleteResponses)?;
+    let not_found = || AppError::not_found(format!("no response {id:?}"));
+    let survey = state.db.response_survey(&id).await?.ok_or_else(not_found)?;
+    staff.allow_on(Action::DeleteResponses, &survey)?;
+    let record = AuditRecord::by(
+        &staff,
+        AuditAction::DeleteResponse,
+        Some(&survey),
+        format!("response {}", id.to_ascii_lowercase()),
+    );
+    if state.db.delete_response(&id, &record).await? {
         tracing::info!(response = %id, by = %staff.name, "response deleted");
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(AppError::not_found(format!("no response {id:?}")))
+        Err(not_found())
     }
 }

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use manyi_api::openapi::SurveySchema;
 use manyi_api::{
-    DefinitionFormat, ErrorBody, ErrorCode, ImportReport, PublishQuery, Published, SurveySummary,
-    looks_like_surveyjs,
+    Action, AuditAction, DefinitionFormat, ErrorBody, ErrorCode, ImportReport, PublishQuery,
+    Published, SurveySummary, looks_like_surveyjs,
 };
 use manyi_core::Survey;
 use manyi_core::surveyjs;
@@ -18,12 +18,13 @@ use serde_json::{Value, json};
 
 use crate::auth::Staff;
 use crate::cors::{CrossOrigin, allow_origin, vary_origin};
+use crate::db::AuditRecord;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, invalid_query};
 use crate::openapi::{PUBLIC, STAFF};
 use crate::state::AppState;
 
-/// `GET /api/v1/surveys`: every survey's latest version.
+/// `GET /api/v1/surveys`: every survey's latest version (of the surveys the token covers).
 #[utoipa::path(
     get,
     path = "/v1/surveys",
@@ -32,13 +33,17 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Every survey's latest version, with its number of versions and responses and its allowed origins", body = Vec<SurveySummary>),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
     )
 )]
 pub async fn list_surveys(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<SurveySummary>>, AppError> {
-    Ok(Json(state.db.surveys().await?))
+    staff.allow(Action::ListSurveys)?;
+    let mut surveys = state.db.surveys().await?;
+    surveys.retain(|survey| staff.covers(&survey.id));
+    Ok(Json(surveys))
 }
 
 /// `POST /api/v1/surveys`: publishes a definition as a new version. Every problem comes back
@@ -60,17 +65,19 @@ pub async fn list_surveys(
         (status = 201, description = "Published as a new version", body = Published),
         (status = 400, description = "`malformed_json`, `unreadable_body`, `invalid_query`, or `malformed_definition` (not of the definition's shape; `details`: `[{\"path\", \"message\"}]`)", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 409, description = "`version_exists`: this version is published with other content; the message names the next version", body = ErrorBody),
         (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 422, description = "`invalid_definition`: every problem in `details` as `{\"path\", \"message\"}`; with `format=surveyjs` also `nothing_imported` (no question could be imported) and, with `strict=true`, `import_reported`, each with the import reports in `details`", body = ErrorBody),
     )
 )]
 pub async fn publish_survey(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<PublishQuery>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, AppError> {
+    staff.allow(Action::Publish)?;
     let (survey, reports) = match query.format {
         DefinitionFormat::Manyi => {
             if query.id.is_some() || query.version.is_some() || query.strict {
@@ -84,6 +91,7 @@ pub async fn publish_survey(
         }
         DefinitionFormat::Surveyjs => import_surveyjs(&body, &query)?,
     };
+    staff.allow_on(Action::Publish, &survey.id)?;
     if let Some(latest) = state.db.survey(&survey.id, None).await? {
         if survey.version == latest.version && survey == latest {
             return Ok((StatusCode::OK, Json(published(&survey, false, reports))).into_response());
@@ -102,7 +110,18 @@ pub async fn publish_survey(
             ));
         }
     }
-    state.db.publish(&survey).await?;
+    let record = AuditRecord::by(
+        &staff,
+        AuditAction::Publish,
+        Some(&survey.id),
+        format!(
+            "version {} ({} definition, {} import report(s))",
+            survey.version,
+            query.format.as_str(),
+            reports.len()
+        ),
+    );
+    state.db.publish(&survey, &record).await?;
     Ok((StatusCode::CREATED, Json(published(&survey, true, reports))).into_response())
 }
 

@@ -5,11 +5,12 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use manyi_api::{ErrorBody, ErrorCode, Targets};
+use manyi_api::{Action, AuditAction, ErrorBody, ErrorCode, Targets};
 use manyi_core::targets::validate_targets;
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
+use crate::db::AuditRecord;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::STAFF;
@@ -25,14 +26,16 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The survey's targets, in the order staff gave them (empty when none)", body = Targets),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
     )
 )]
 pub async fn get_targets(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Targets>, AppError> {
+    staff.allow_on(Action::ReadSettings, &id)?;
     if !state.db.survey_exists(&id).await? {
         return Err(AppError::not_found(format!("no survey {id:?}")));
     }
@@ -53,17 +56,19 @@ pub async fn get_targets(
         (status = 200, description = "The list as stored", body = Targets),
         (status = 400, description = "`malformed_json`, `unreadable_body`, or `malformed_targets` (not `{\"targets\": [{\"metric\", \"target\", \"deadline\"}]}`)", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
         (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 422, description = "`invalid_targets`: every problem in `details` as `{\"path\", \"message\"}`, e.g. `$.targets[1].target`", body = ErrorBody),
     )
 )]
 pub async fn put_targets(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Targets>, AppError> {
+    staff.allow_on(Action::ChangeSettings, &id)?;
     if !state.db.survey_exists(&id).await? {
         return Err(AppError::not_found(format!("no survey {id:?}")));
     }
@@ -93,6 +98,12 @@ pub async fn put_targets(
         )
         .with_details(Value::Array(details)));
     }
-    state.db.set_targets(&id, &targets).await?;
+    let record = AuditRecord::by(
+        &staff,
+        AuditAction::SetTargets,
+        Some(&id),
+        format!("{} target(s)", targets.len()),
+    );
+    state.db.set_targets(&id, &targets, &record).await?;
     Ok(Json(Targets { targets }))
 }

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use manyi_api::Role;
 use manyi_server::{AppState, Db, app, publish_templates};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -230,10 +231,26 @@ pub fn uuid(n: u32) -> String {
     format!("6f1c2a3b-4d5e-4f60-8a7b-{n:012}")
 }
 
-/// A live staff token stored in the backend's database.
+/// A live administrator's token stored in the backend's database.
 pub async fn staff_token(b: &Backend) -> String {
-    let (id, token) = manyi_server::auth::new_token().unwrap();
-    b.db.add_token(&id, "tests", &manyi_server::auth::hash_token(&token))
+    token_with(b, "tests", Role::Admin, None).await
+}
+
+/// A live token of a role, optionally limited to some surveys, as `manyi token create` makes.
+pub async fn token_with(b: &Backend, name: &str, role: Role, surveys: Option<&[&str]>) -> String {
+    let (id, token) = manyi_server::token::new_token().unwrap();
+    let staff = manyi_server::token::Staff {
+        id,
+        name: name.to_owned(),
+        role,
+        surveys: surveys.map(|list| list.iter().map(|s| (*s).to_owned()).collect()),
+    };
+    let record = manyi_server::db::AuditRecord::cli(
+        manyi_api::AuditAction::CreateToken,
+        None,
+        format!("token {}", staff.id),
+    );
+    b.db.add_token(&staff, &manyi_server::token::hash_token(&token), &record)
         .await
         .unwrap();
     token
