@@ -24,8 +24,10 @@
 //!    `condition` and `validate`; `templates` on `validate`; `outbox` on `score`; `export` on
 //!    `model`.
 //! 7. `report` on `table`, `score`, `reliability` and `stats`.
-//! 8. `targets` on `report` and `validate`.
+//! 8. `targets` on `report` and `validate`; `aggregate`, the report's statistics as values that
+//!    merge, on `report` and `table`.
 
+pub mod aggregate;
 pub mod condition;
 pub mod crm;
 pub mod display;

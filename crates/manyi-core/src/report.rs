@@ -95,8 +95,18 @@ pub struct MeanStats {
 }
 
 impl MeanStats {
+    /// The statistics of no values.
+    pub(crate) fn empty() -> MeanStats {
+        MeanStats {
+            n: 0,
+            mean: None,
+            sd: None,
+            ci95: None,
+        }
+    }
+
     /// From the count, the mean and the sum of squared deviations.
-    fn finish(n: usize, mean: f64, ss: f64) -> MeanStats {
+    pub(crate) fn finish(n: usize, mean: f64, ss: f64) -> MeanStats {
         let sd = (n >= 2).then(|| (ss / (n - 1) as f64).sqrt());
         let ci95 = sd.map(|sd| {
             let half = stats::t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt();
@@ -579,7 +589,7 @@ fn item_stats(column: &[f64], scale: &Scale, rows: &Rows) -> ItemStats {
 }
 
 /// A scale point as JSON: an integer when it is one, so `7` is not printed as `7.0`.
-fn number_value(x: f64) -> serde_json::Value {
+pub(crate) fn number_value(x: f64) -> serde_json::Value {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         serde_json::Value::from(x as i64)
     } else {

@@ -126,6 +126,44 @@ impl TableRow for AnswerRow<'_> {
     }
 }
 
+/// Walks one row's answers as every report counts them: the valid, visible answers of scaled
+/// questions are written into `row` (one value per plan item, `NaN` when missing), those of
+/// other questions are passed to `other`, and `invalid` is told of each question whose answer is
+/// present but does not count (out of range, of the wrong type, or given to a hidden question).
+/// The table and the aggregate both count through it, so they cannot disagree.
+pub(crate) fn walk_row<'a>(
+    plan: &Plan<'_>,
+    answers: &'a dyn TableRow,
+    row: &mut [f64],
+    mut other: impl FnMut(usize, &'a Answer),
+    mut invalid: impl FnMut(usize),
+) {
+    row.fill(f64::NAN);
+    let hidden = plan
+        .visibility
+        .has_conditions()
+        .then(|| plan.visibility.hidden(answers));
+    answers.each_answer(plan, &mut |qi, id, answer| {
+        if !is_answered(answer) {
+            return;
+        }
+        let counted = hidden.as_ref().is_none_or(|h| !h.contains(id)) && {
+            let q = plan.questions[qi];
+            if q.kind.is_scaled() {
+                plan.fill_question(qi, answer, row)
+            } else if check_answer(q, answer).is_ok() {
+                other(qi, answer);
+                true
+            } else {
+                false
+            }
+        };
+        if !counted {
+            invalid(qi);
+        }
+    });
+}
+
 /// Responses to one survey, by column. Build it with the survey's [`Plan`].
 #[derive(Debug, Clone)]
 pub struct ResponseTable {
@@ -205,31 +243,14 @@ impl ResponseTable {
         meta: impl Iterator<Item = (&'m str, &'m str)>,
     ) {
         let r = self.len;
-        self.row.fill(f64::NAN);
-        let hidden = plan
-            .visibility
-            .has_conditions()
-            .then(|| plan.visibility.hidden(answers));
-        let (invalid, others, row) = (&mut self.invalid, &mut self.others, &mut self.row);
-        answers.each_answer(plan, &mut |qi, id, answer| {
-            if !is_answered(answer) {
-                return;
-            }
-            let counted = hidden.as_ref().is_none_or(|h| !h.contains(id)) && {
-                let q = plan.questions[qi];
-                if q.kind.is_scaled() {
-                    plan.fill_question(qi, answer, row)
-                } else if check_answer(q, answer).is_ok() {
-                    others[qi].push((r as u32, answer.clone()));
-                    true
-                } else {
-                    false
-                }
-            };
-            if !counted {
-                invalid[qi].push(r as u32);
-            }
-        });
+        let (invalid, others) = (&mut self.invalid, &mut self.others);
+        walk_row(
+            plan,
+            answers,
+            &mut self.row,
+            |qi, answer| others[qi].push((r as u32, answer.clone())),
+            |qi| invalid[qi].push(r as u32),
+        );
         let scores = plan.score_row(&self.row, &mut self.dims);
         for (column, &x) in self.items.iter_mut().zip(&self.row) {
             column.push(x);

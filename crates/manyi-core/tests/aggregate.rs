@@ -1,0 +1,410 @@
+//! The report from mergeable statistics (`manyi_core::aggregate`) against the column-wise
+//! report (`build_report`), over random surveys and responses: reversed and weighted items,
+//! half-point and 0–10 scales, matrices, choice and text questions, conditions, missing,
+//! invalid and hidden answers, periods, segments, buckets and filters. Each case is drawn from a
+//! seeded generator, so a failure names its seed and replays.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone};
+use manyi_core::aggregate::{Aggregate, ReportBuilder};
+use manyi_core::model::{Answer, Response, Survey};
+use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report};
+use manyi_core::score::Plan;
+use manyi_core::validate::parse_survey;
+use serde_json::{Value, json};
+
+/// SplitMix64: small, seedable, and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A scale and whether it allows half points.
+fn random_scale(rng: &mut Rng) -> Value {
+    match rng.below(4) {
+        0 => json!({"min": 1, "max": 5}),
+        1 => json!({"min": 1, "max": 7}),
+        2 => json!({"min": 1, "max": 5, "step": 0.5}),
+        _ => json!({"min": 0, "max": 10}),
+    }
+}
+
+fn random_survey(rng: &mut Rng) -> Survey {
+    let dimension_count = 1 + rng.below(3);
+    let dimensions: Vec<Value> = (0..dimension_count)
+        .map(|d| {
+            let mut dimension = json!({"id": format!("d{d}"), "title": format!("D{d}")});
+            // Weight 0 keeps a dimension out of the composite, as the rq template does; the
+            // first dimension always counts, so there is a composite.
+            if d > 0 && rng.chance(30) {
+                dimension["weight"] = json!(0.0);
+            } else if rng.chance(60) {
+                dimension["weight"] = json!(*rng.pick(&[0.25, 0.5, 1.0, 2.0]));
+            }
+            dimension
+        })
+        .collect();
+    let mut questions = vec![
+        json!({"id": "nps", "kind": "nps", "text": "NPS", "metric": "nps"}),
+        json!({"id": "csat", "kind": "rating", "text": "CSAT", "metric": "csat",
+               "scale": {"min": 1, "max": 5}}),
+        json!({"id": "ces", "kind": "likert", "text": "CES", "metric": "ces",
+               "scale": {"min": 1, "max": 7}}),
+        json!({"id": "channel", "kind": "single_choice", "text": "Channel",
+               "options": [{"value": "web", "label": "Web"}, {"value": "store", "label": "Store"},
+                           {"value": "phone", "label": "Phone"}]}),
+        json!({"id": "picks", "kind": "multi_choice", "text": "Picks",
+               "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"},
+                           {"value": "c", "label": "C"}]}),
+        json!({"id": "comment", "kind": "text", "text": "Comment", "max_length": 20}),
+    ];
+    // Every dimension needs an item: the first ones are dealt out in turn.
+    let item_count = dimension_count + 1 + rng.below(5);
+    for i in 0..item_count {
+        let mut question = json!({
+            "id": format!("q{i}"), "kind": "likert", "text": format!("Q{i}"),
+            "scale": random_scale(rng),
+        });
+        if i < dimension_count {
+            question["dimension"] = json!(format!("d{i}"));
+        } else if rng.chance(85) {
+            question["dimension"] = json!(format!("d{}", rng.below(dimension_count)));
+        }
+        if rng.chance(30) {
+            question["reverse"] = json!(true);
+        }
+        if rng.chance(30) {
+            question["weight"] = json!(*rng.pick(&[0.5, 1.0, 2.0, 3.0]));
+        }
+        if rng.chance(15) {
+            question["visible_if"] = json!("nps >= 7");
+        }
+        questions.push(question);
+    }
+    if rng.chance(70) {
+        let rows: Vec<Value> = (0..2 + rng.below(3))
+            .map(|r| {
+                let mut row = json!({"id": format!("r{r}"), "text": format!("R{r}")});
+                if rng.chance(70) {
+                    row["dimension"] = json!(format!("d{}", rng.below(dimension_count)));
+                }
+                if rng.chance(30) {
+                    row["reverse"] = json!(true);
+                }
+                row
+            })
+            .collect();
+        questions.push(json!({"id": "grid", "kind": "matrix", "text": "Grid",
+                              "scale": random_scale(rng), "rows": rows}));
+    }
+    let survey = json!({
+        "id": "random", "version": 1, "title": "Random", "default_locale": "en",
+        "locales": ["en"],
+        "dimensions": dimensions,
+        "scoring": {"min_coverage": *rng.pick(&[0.01, 0.3, 0.5, 1.0])},
+        "pages": [{"id": "p1", "questions": questions}],
+    });
+    parse_survey(&survey.to_string()).unwrap_or_else(|e| panic!("{e:?}\n{survey}"))
+}
+
+/// A value for a scaled item: mostly on the scale, sometimes off it (invalid).
+fn scaled_answer(rng: &mut Rng, scale: &Value) -> f64 {
+    let (min, max) = (
+        scale["min"].as_f64().unwrap(),
+        scale["max"].as_f64().unwrap(),
+    );
+    let step = scale["step"].as_f64().unwrap_or(1.0);
+    if rng.chance(5) {
+        return max + 1.0;
+    }
+    let points = ((max - min) / step) as u64 + 1;
+    min + step * rng.below(points) as f64
+}
+
+fn random_responses(rng: &mut Rng, survey: &Survey, count: usize) -> Vec<Response> {
+    let definition = serde_json::to_value(survey).unwrap();
+    let questions = definition["pages"][0]["questions"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let start: DateTime<FixedOffset> = FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .unwrap();
+    (0..count)
+        .map(|i| {
+            let mut answers = BTreeMap::new();
+            for q in &questions {
+                if rng.chance(15) {
+                    continue;
+                }
+                let id = q["id"].as_str().unwrap().to_owned();
+                let answer = match q["kind"].as_str().unwrap() {
+                    "nps" => Answer::Number(rng.below(12) as f64),
+                    "likert" | "rating" => Answer::Number(scaled_answer(rng, &q["scale"])),
+                    "single_choice" => {
+                        Answer::Text(rng.pick(&["web", "store", "phone", "fax"]).to_string())
+                    }
+                    "multi_choice" => Answer::Choices(
+                        ["a", "b", "c"]
+                            .iter()
+                            .filter(|_| rng.chance(50))
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                    "text" => Answer::Text(rng.pick(&["ok", "slow", "great service"]).to_string()),
+                    "matrix" => {
+                        let mut rows = BTreeMap::new();
+                        for row in q["rows"].as_array().unwrap() {
+                            if rng.chance(80) {
+                                rows.insert(
+                                    row["id"].as_str().unwrap().to_owned(),
+                                    scaled_answer(rng, &q["scale"]),
+                                );
+                            }
+                        }
+                        Answer::Matrix(rows)
+                    }
+                    other => panic!("no generator for {other}"),
+                };
+                answers.insert(id, answer);
+            }
+            let submitted_at = (!rng.chance(5)).then(|| {
+                let at = start + Duration::minutes(rng.below(120 * 24 * 60) as i64);
+                // Some clients report other offsets; the instant is what counts.
+                let offset = FixedOffset::east_opt(*rng.pick(&[0, 8 * 3600, -5 * 3600])).unwrap();
+                at.with_timezone(&offset)
+            });
+            let mut meta = BTreeMap::new();
+            if rng.chance(80) {
+                meta.insert(
+                    "channel".to_owned(),
+                    rng.pick(&["web", "kiosk", "app"]).to_string(),
+                );
+            }
+            if rng.chance(30) {
+                meta.insert("branch".to_owned(), rng.pick(&["b1", "b2"]).to_string());
+            }
+            Response {
+                id: format!("00000000-0000-4000-8000-{i:012}"),
+                survey_id: survey.id.clone(),
+                survey_version: survey.version,
+                started_at: None,
+                submitted_at,
+                locale: None,
+                answers,
+                meta,
+                partial: false,
+            }
+        })
+        .collect()
+}
+
+fn random_options(rng: &mut Rng) -> ReportOptions {
+    let offset = FixedOffset::east_opt(*rng.pick(&[0, 8 * 3600, -5 * 3600])).unwrap();
+    let mut options = ReportOptions::default();
+    if rng.chance(50) {
+        let from = offset.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap()
+            + Duration::days(rng.below(30) as i64);
+        options.from = Some(from);
+        if rng.chance(80) {
+            options.to = Some(from + Duration::days(1 + rng.below(40) as i64));
+        }
+    }
+    if rng.chance(50) {
+        options.segment = Some(rng.pick(&["channel", "branch"]).to_string());
+    }
+    if rng.chance(50) {
+        options.bucket = Some(BucketSpec {
+            unit: *rng.pick(&[BucketUnit::Day, BucketUnit::Week, BucketUnit::Month]),
+            utc_offset: offset,
+        });
+    }
+    if rng.chance(30) {
+        options.filter = Some(MetaFilter {
+            key: "channel".into(),
+            value: rng.pick(&["web", "kiosk"]).to_string(),
+        });
+    }
+    options
+}
+
+/// Whether two reports agree: the same shape and text, and every number within 1e-9 of the
+/// larger magnitude (or of 1, for figures near zero such as a spread that is zero in exact
+/// arithmetic).
+fn assert_same(expected: &Value, actual: &Value, path: &str) {
+    match (expected, actual) {
+        (Value::Number(a), Value::Number(b)) => {
+            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+            let scale = a.abs().max(b.abs()).max(1.0);
+            assert!((a - b).abs() <= 1e-9 * scale, "{path}: {a} against {b}");
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: Vec<&String> = a.keys().collect();
+            assert_eq!(keys, b.keys().collect::<Vec<_>>(), "{path}");
+            for (key, value) in a {
+                assert_same(value, &b[key], &format!("{path}.{key}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{path}");
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                assert_same(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (a, b) => assert_eq!(a, b, "{path}"),
+    }
+}
+
+fn report_json(report: &manyi_core::Report) -> Value {
+    serde_json::to_value(report).unwrap()
+}
+
+#[test]
+fn reports_from_aggregates_equal_the_column_wise_reports() {
+    for seed in 0..200 {
+        let mut rng = Rng(seed);
+        let survey = random_survey(&mut rng);
+        let count = rng.below(120) as usize;
+        let responses = random_responses(&mut rng, &survey, count);
+        let options = random_options(&mut rng);
+        let expected = build_report(&survey, &responses, &options);
+        let plan = Plan::new(&survey);
+        let mut builder = ReportBuilder::new(&plan, options.clone());
+        for response in &responses {
+            builder.push_response(response);
+        }
+        assert_same(
+            &report_json(&expected),
+            &report_json(&builder.finish()),
+            &format!("seed {seed}"),
+        );
+    }
+}
+
+#[test]
+fn builders_over_parts_merge_in_any_order_into_the_whole() {
+    for seed in 1000..1100 {
+        let mut rng = Rng(seed);
+        let survey = random_survey(&mut rng);
+        let responses = random_responses(&mut rng, &survey, 150);
+        let options = random_options(&mut rng);
+        let expected = build_report(&survey, &responses, &options);
+        let plan = Plan::new(&survey);
+        // Four parts of random sizes, merged in a random order.
+        let mut cuts: Vec<usize> = (0..3).map(|_| rng.below(151) as usize).collect();
+        cuts.extend([0, 150]);
+        cuts.sort();
+        let mut parts: Vec<ReportBuilder> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut builder = ReportBuilder::new(&plan, options.clone());
+                responses[w[0]..w[1]]
+                    .iter()
+                    .for_each(|r| builder.push_response(r));
+                builder
+            })
+            .collect();
+        let mut merged = parts.swap_remove(rng.below(parts.len() as u64) as usize);
+        while !parts.is_empty() {
+            merged.merge(parts.swap_remove(rng.below(parts.len() as u64) as usize));
+        }
+        assert_same(
+            &report_json(&expected),
+            &report_json(&merged.finish()),
+            &format!("seed {seed}"),
+        );
+    }
+}
+
+#[test]
+fn integer_statistics_merge_exactly_and_removal_undoes_addition() {
+    for seed in 2000..2050 {
+        let mut rng = Rng(seed);
+        let survey = random_survey(&mut rng);
+        let responses = random_responses(&mut rng, &survey, 100);
+        let plan = Plan::new(&survey);
+        let of = |list: &[Response]| {
+            let mut aggregate = Aggregate::new(&plan);
+            list.iter().for_each(|r| aggregate.add_response(&plan, r));
+            aggregate
+        };
+        let cut = rng.below(101) as usize;
+        let (head, tail) = (of(&responses[..cut]), of(&responses[cut..]));
+        let mut forward = head.clone();
+        forward.merge(&tail);
+        let mut backward = tail.clone();
+        backward.merge(&head);
+        let whole = of(&responses);
+        // Counts and item sums are integers: equal to the bit whatever the order.
+        for aggregate in [&forward, &backward] {
+            assert_eq!(aggregate.items, whole.items, "seed {seed}");
+            assert_eq!(aggregate.pairs, whole.pairs, "seed {seed}");
+            assert_eq!(aggregate.invalid, whole.invalid, "seed {seed}");
+            assert_eq!(aggregate.options, whole.options, "seed {seed}");
+            assert_eq!(aggregate.headline.n, whole.headline.n, "seed {seed}");
+        }
+        // A deletion subtracts what its response added.
+        let mut removed = whole.clone();
+        removed.subtract(&head);
+        assert_eq!(removed.items, tail.items, "seed {seed}");
+        assert_eq!(removed.pairs, tail.pairs, "seed {seed}");
+        assert_same(
+            &report_json(&tail.report(&plan)),
+            &report_json(&removed.report(&plan)),
+            &format!("seed {seed}"),
+        );
+    }
+}
+
+#[test]
+fn the_templates_reports_come_out_the_same_from_aggregates() {
+    // The built-in templates, rq's 30 items in seven dimensions among them, empty and with
+    // random answers over four months, by week and by channel.
+    for name in manyi_core::templates::names() {
+        let survey = manyi_core::templates::get(name).unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        assert_same(
+            &report_json(&build_report(&survey, &[], &ReportOptions::default())),
+            &report_json(&Aggregate::new(&plan).report(&plan)),
+            name,
+        );
+        let mut rng = Rng(7);
+        let responses = random_responses(&mut rng, &survey, 400);
+        let options = ReportOptions {
+            segment: Some("channel".into()),
+            bucket: Some(BucketSpec {
+                unit: BucketUnit::Week,
+                utc_offset: FixedOffset::east_opt(8 * 3600).unwrap(),
+            }),
+            ..ReportOptions::default()
+        };
+        let mut builder = ReportBuilder::new(&plan, options.clone());
+        responses.iter().for_each(|r| builder.push_response(r));
+        assert_same(
+            &report_json(&build_report(&survey, &responses, &options)),
+            &report_json(&builder.finish()),
+            name,
+        );
+    }
+}
