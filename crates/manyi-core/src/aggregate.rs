@@ -36,7 +36,8 @@ use crate::reliability::{self, CovMatrix};
 use crate::report::{
     Bucket, Buckets, CesStats, Count, CsatStats, DimensionItem, DimensionReport, ItemStats,
     MeanStats, NpsStats, PeriodComparison, QuestionReport, Report, ReportOptions, SegmentGroup,
-    Segments, Summary, bucket_of, compare_means, compare_nps, compare_proportions, number_value,
+    Segments, Summary, TextAnswers, TextSearch, bucket_of, compare_means, compare_nps,
+    compare_proportions, number_value,
 };
 use crate::score::{NpsCategory, Plan, is_agree, is_top2};
 use crate::table::{TableRow, walk_row};
@@ -911,15 +912,11 @@ impl<'p> ReportBuilder<'p> {
         if !passes {
             return;
         }
-        let within = |from: Option<DateTime<FixedOffset>>, to: Option<DateTime<FixedOffset>>| {
-            submitted_at.is_some_and(|at| from.is_none_or(|f| at >= f) && to.is_none_or(|t| at < t))
-        };
-        let selected = (self.options.from.is_none() && self.options.to.is_none())
-            || within(self.options.from, self.options.to);
+        let selected = in_period(submitted_at, self.options.from, self.options.to);
         let in_previous = self
             .previous
             .as_ref()
-            .is_some_and(|(from, to, _)| within(Some(*from), Some(*to)));
+            .is_some_and(|(from, to, _)| in_period(submitted_at, Some(*from), Some(*to)));
         if !selected && !in_previous {
             return;
         }
@@ -1037,5 +1034,88 @@ impl<'p> ReportBuilder<'p> {
         });
         report.meta_keys = self.meta_keys.into_iter().collect();
         report
+    }
+}
+
+/// Whether a response submitted at `at` is in the period `[from, to)`: every response when
+/// neither end is set, and only dated ones otherwise.
+fn in_period(
+    at: Option<DateTime<FixedOffset>>,
+    from: Option<DateTime<FixedOffset>>,
+    to: Option<DateTime<FixedOffset>>,
+) -> bool {
+    (from.is_none() && to.is_none())
+        || at.is_some_and(|at| from.is_none_or(|f| at >= f) && to.is_none_or(|t| at < t))
+}
+
+/// Searches the open-text answers of responses fed one at a time, as `report::text_answers`
+/// does over a table: the responses the options' period and filter select, the newest `limit`
+/// matches kept and every match counted.
+#[derive(Debug)]
+pub struct TextCollector<'p> {
+    plan: &'p Plan<'p>,
+    options: ReportOptions,
+    search: TextSearch,
+    seq: u64,
+    items: Vec<f64>,
+}
+
+impl<'p> TextCollector<'p> {
+    pub fn new(plan: &'p Plan<'p>, options: ReportOptions, search: &str, limit: usize) -> Self {
+        TextCollector {
+            plan,
+            options,
+            search: TextSearch::new(search, limit),
+            seq: 0,
+            items: vec![f64::NAN; plan.items.len()],
+        }
+    }
+
+    pub fn push_response(&mut self, response: &Response) {
+        self.push(
+            &response.answers,
+            response.submitted_at,
+            &mut response.meta.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+    }
+
+    pub fn push<'m>(
+        &mut self,
+        answers: &dyn TableRow,
+        submitted_at: Option<DateTime<FixedOffset>>,
+        meta: &mut dyn Iterator<Item = (&'m str, &'m str)>,
+    ) {
+        let seq = self.seq;
+        self.seq += 1;
+        if let Some(filter) = &self.options.filter {
+            let mut passes = false;
+            for (key, value) in meta {
+                passes |= key == filter.key && value == filter.value;
+            }
+            if !passes {
+                return;
+            }
+        }
+        if !in_period(submitted_at, self.options.from, self.options.to) {
+            return;
+        }
+        let plan = self.plan;
+        let search = &mut self.search;
+        walk_row(
+            plan,
+            answers,
+            &mut self.items,
+            |qi, answer| {
+                if let (QuestionKind::Text, Answer::Text(text)) = (plan.questions[qi].kind, answer)
+                {
+                    search.offer((seq, qi), submitted_at, &plan.questions[qi].id, text);
+                }
+            },
+            |_| {},
+        );
+    }
+
+    pub fn finish(self) -> TextAnswers {
+        self.search.finish()
     }
 }

@@ -997,6 +997,95 @@ pub struct TextAnswers {
     pub answers: Vec<TextAnswer>,
 }
 
+/// A search of open-text answers that keeps only the newest `limit` matches, so it can run over
+/// any number of answers offered one at a time. Answers are ordered newest first, undated ones
+/// last, and among equals by the order they were offered in (their `seq`).
+#[derive(Debug)]
+pub struct TextSearch {
+    needle: String,
+    limit: usize,
+    total: usize,
+    /// The newest matches so far, the oldest of them on top.
+    kept: std::collections::BinaryHeap<std::cmp::Reverse<Found>>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    // Field order is the ordering: dated before undated, then later, then offered earlier.
+    dated: bool,
+    at: Option<DateTime<FixedOffset>>,
+    seq: std::cmp::Reverse<(u64, usize)>,
+    question: String,
+    text: String,
+}
+
+impl TextSearch {
+    /// Matches answers containing `search`, compared case-insensitively (an empty search
+    /// matches every answer).
+    pub fn new(search: &str, limit: usize) -> TextSearch {
+        TextSearch {
+            needle: search.trim().to_lowercase(),
+            limit,
+            total: 0,
+            kept: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    /// Offers one answer; `seq` (the response's position, then the question's) orders answers
+    /// submitted at the same instant.
+    pub fn offer(
+        &mut self,
+        seq: (u64, usize),
+        at: Option<DateTime<FixedOffset>>,
+        question: &str,
+        text: &str,
+    ) {
+        if !(self.needle.is_empty() || text.to_lowercase().contains(&self.needle)) {
+            return;
+        }
+        self.total += 1;
+        if self.limit == 0 {
+            return;
+        }
+        let found = Found {
+            dated: at.is_some(),
+            at,
+            seq: std::cmp::Reverse(seq),
+            question: String::new(),
+            text: String::new(),
+        };
+        if self.kept.len() == self.limit {
+            // Full: the answer replaces the oldest kept one only if it is newer.
+            let std::cmp::Reverse(oldest) = self.kept.peek().expect("limit > 0");
+            if found <= *oldest {
+                return;
+            }
+            self.kept.pop();
+        }
+        self.kept.push(std::cmp::Reverse(Found {
+            question: question.to_owned(),
+            text: text.to_owned(),
+            ..found
+        }));
+    }
+
+    pub fn finish(self) -> TextAnswers {
+        let mut kept: Vec<Found> = self.kept.into_iter().map(|r| r.0).collect();
+        kept.sort_by(|a, b| b.cmp(a));
+        TextAnswers {
+            total: self.total,
+            answers: kept
+                .into_iter()
+                .map(|found| TextAnswer {
+                    question: found.question,
+                    text: found.text,
+                    submitted_at: found.at,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The answers to text questions of the responses `options` selects (period and filter; its
 /// segment and buckets do not apply) that contain `search`, compared case-insensitively (an
 /// empty search matches every answer); at most `limit` are listed.
@@ -1013,8 +1102,7 @@ pub fn text_answers(
         list.iter().for_each(|&r| mask[r] = true);
         mask
     });
-    let needle = search.trim().to_lowercase();
-    let mut found: Vec<(u32, &str, &str)> = Vec::new();
+    let mut search = TextSearch::new(search, limit);
     for (qi, q) in plan.questions.iter().enumerate() {
         if q.kind != QuestionKind::Text {
             continue;
@@ -1026,32 +1114,13 @@ pub fn text_answers(
             if mask.as_ref().is_some_and(|m| !m[*row as usize]) {
                 continue;
             }
-            if needle.is_empty() || text.to_lowercase().contains(&needle) {
-                found.push((*row, q.id.as_str(), text.as_str()));
-            }
+            search.offer(
+                (u64::from(*row), qi),
+                table.submitted_at[*row as usize],
+                &q.id,
+                text,
+            );
         }
     }
-    // Newest first; undated rows last, each group in the order the rows came.
-    found.sort_by(|a, b| {
-        let (ta, tb) = (
-            table.submitted_at[a.0 as usize],
-            table.submitted_at[b.0 as usize],
-        );
-        tb.is_some()
-            .cmp(&ta.is_some())
-            .then(tb.cmp(&ta))
-            .then(a.0.cmp(&b.0))
-    });
-    TextAnswers {
-        total: found.len(),
-        answers: found
-            .into_iter()
-            .take(limit)
-            .map(|(row, question, text)| TextAnswer {
-                question: question.to_owned(),
-                text: text.to_owned(),
-                submitted_at: table.submitted_at[row as usize],
-            })
-            .collect(),
-    }
+    search.finish()
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone};
-use manyi_core::aggregate::{Aggregate, ReportBuilder};
+use manyi_core::aggregate::{Aggregate, ReportBuilder, TextCollector};
 use manyi_core::model::{Answer, Response, Survey};
 use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions, build_report};
 use manyi_core::score::Plan;
@@ -406,5 +406,24 @@ fn the_templates_reports_come_out_the_same_from_aggregates() {
             &report_json(&builder.finish()),
             name,
         );
+    }
+}
+
+#[test]
+fn streamed_text_searches_equal_the_table_searches() {
+    for seed in 3000..3150 {
+        let mut rng = Rng(seed);
+        let survey = random_survey(&mut rng);
+        let count = rng.below(150) as usize;
+        let responses = random_responses(&mut rng, &survey, count);
+        let options = random_options(&mut rng);
+        let search = *rng.pick(&["", "S", "great", "zzz"]);
+        let limit = rng.below(12) as usize;
+        let plan = Plan::new(&survey);
+        let table = manyi_core::ResponseTable::from_responses(&plan, &responses);
+        let expected = manyi_core::report::text_answers(&plan, &table, &options, search, limit);
+        let mut collector = TextCollector::new(&plan, options, search, limit);
+        responses.iter().for_each(|r| collector.push_response(r));
+        assert_eq!(collector.finish(), expected, "seed {seed}");
     }
 }

@@ -613,6 +613,29 @@ impl Db {
         )
     }
 
+    /// Calls `f` with every stored response to a survey (any version), oldest submission
+    /// first, one at a time: the rows come from the database as a stream, so memory stays flat
+    /// whatever the number of responses.
+    pub async fn each_response(
+        &self,
+        survey_id: &str,
+        mut f: impl FnMut(&Response),
+    ) -> Result<(), AppError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT body FROM responses WHERE survey_id = $1 ORDER BY submitted_at, id",
+        )
+        .bind(survey_id)
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let body: &str = row.get(0);
+            let response: Response = serde_json::from_str(body)
+                .map_err(|e| AppError::Internal(format!("stored response: {e}")))?;
+            f(&response);
+        }
+        Ok(())
+    }
+
     /// Every stored response to a survey (any version), oldest submission first.
     pub async fn responses(&self, survey_id: &str) -> Result<Vec<Response>, AppError> {
         let rows = sqlx::query(

@@ -6,8 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use manyi_api::openapi::ReportSchema;
 use manyi_api::{Action, ErrorBody, ReportQuery, TextsQuery, TextsReply};
-use manyi_core::ResponseTable;
-use manyi_core::report::build_report_from_table;
+use manyi_core::aggregate::{ReportBuilder, TextCollector};
 use manyi_core::score::Plan;
 
 use crate::auth::Staff;
@@ -18,7 +17,9 @@ use crate::routes::surveys::latest;
 use crate::state::AppState;
 
 /// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
-/// against the latest version (answers that no longer fit count as invalid).
+/// against the latest version (answers that no longer fit count as invalid). The responses are
+/// read as a stream into the report's mergeable statistics (`manyi_core::aggregate`), never
+/// held together.
 #[utoipa::path(
     get,
     path = "/v1/surveys/{id}/report",
@@ -42,10 +43,13 @@ pub async fn report(
     staff.allow_on(Action::ReadReports, &id)?;
     let options = query.options()?;
     let survey = latest(&state, &id).await?;
-    let responses = state.db.responses(&id).await?;
     let plan = Plan::new(&survey);
-    let table = ResponseTable::from_responses(&plan, &responses);
-    Ok(Json(build_report_from_table(&plan, &table, &options)))
+    let mut builder = ReportBuilder::new(&plan, options);
+    state
+        .db
+        .each_response(&id, |response| builder.push_response(response))
+        .await?;
+    Ok(Json(builder.finish()))
 }
 
 /// `GET /api/v1/surveys/{id}/texts`: the answers to the survey's text questions, searched,
@@ -74,15 +78,11 @@ pub async fn texts(
     let options = query.options()?;
     let limit = query.limit()?;
     let survey = latest(&state, &id).await?;
-    let responses = state.db.responses(&id).await?;
     let plan = Plan::new(&survey);
-    let table = ResponseTable::from_responses(&plan, &responses);
-    let found = manyi_core::report::text_answers(
-        &plan,
-        &table,
-        &options,
-        query.q.as_deref().unwrap_or(""),
-        limit,
-    );
-    Ok(Json(TextsReply::from(found)))
+    let mut collector = TextCollector::new(&plan, options, query.q.as_deref().unwrap_or(""), limit);
+    state
+        .db
+        .each_response(&id, |response| collector.push_response(response))
+        .await?;
+    Ok(Json(TextsReply::from(collector.finish())))
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Report latency and server memory of `manyi serve` over loopback on SQLite, with N stored `rq`
+# responses (30 items, a year of submissions, three channels, 500 branches).
+#
+#   bench/report_server.sh 100000
+#
+# Prints, per request kind, the median of 5 timed requests (after one untimed), and the
+# server's peak resident memory (VmHWM) after all of them and a full CSV export.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+ROWS="${1:-100000}"
+cargo build --profile bench-fast -p manyi --bin manyi >&2
+cargo build --profile bench-fast -p manyi-server --example fill_rq >&2
+BIN="$ROOT/target/bench-fast"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+DB="sqlite://$WORK/rq.db"
+
+START=$(date +%s.%N)
+"$BIN/examples/fill_rq" --database "$DB" --rows "$ROWS" >&2
+echo "filled $ROWS rows in $(echo "$(date +%s.%N) - $START" | bc) s" >&2
+TOKEN=$("$BIN/manyi" token create --name bench --role admin --database "$DB" 2>/dev/null)
+
+"$BIN/manyi" serve --addr 127.0.0.1:0 --database "$DB" > "$WORK/serve.out" 2> "$WORK/serve.err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  URL=$(grep -o 'http://[0-9.:]*' "$WORK/serve.out" | head -n1 || true)
+  [ -n "$URL" ] && break
+  sleep 0.1
+done
+[ -n "$URL" ] || { cat "$WORK/serve.err"; exit 1; }
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+timed() { # name path
+  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$2"
+  for _ in 1 2 3 4 5; do
+    curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$2"
+  done | median | awk -v name="$1" '{ printf "%-40s median %.3f s\n", name, $1 }'
+}
+timed "report, unfiltered" "/api/v1/surveys/rq/report"
+timed "report, one month" "/api/v1/surveys/rq/report?from=2026-03-01&to=2026-04-01&utc_offset=%2B08:00"
+timed "report, filter channel:web" "/api/v1/surveys/rq/report?filter=channel:web"
+timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
+timed "open texts" "/api/v1/surveys/rq/texts"
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/surveys/rq/responses?format=csv"
+echo "server peak RSS after reports and a CSV export: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
