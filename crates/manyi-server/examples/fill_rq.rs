@@ -63,13 +63,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         let at = start + chrono::Duration::seconds(next(365 * 86_400) as i64);
+        let channel = ["web", "kiosk", "app"][next(3) as usize];
         let response: Response = serde_json::from_value(serde_json::json!({
             "id": format!("{:08x}-0000-4000-8000-{:012x}", 0x5eed, i),
             "survey_id": "rq", "survey_version": 1,
             "submitted_at": at.to_rfc3339(), "locale": "zh-CN",
             "answers": answers,
             "meta": {
-                "channel": ["web", "kiosk", "app"][next(3) as usize],
+                "channel": channel,
                 "branch": format!("b{:03}", next(500)),
             }
         }))?;

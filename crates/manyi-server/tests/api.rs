@@ -673,9 +673,9 @@ async fn report_export_and_delete() {
         // The export reads back into the CLI's scorer: same survey, same NPS.
         let survey = manyi_core::templates::get("nps").unwrap().unwrap();
         let plan = manyi_core::score::Plan::new(&survey);
-        let loaded = manyi::input::read_csv(&bytes, &plan).unwrap();
+        let loaded = manyi::input::read_csv(&bytes, &plan, &Default::default()).unwrap();
         assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
-        let again = manyi_core::build_report_from_table(&plan, &loaded.table, &Default::default());
+        let again = loaded.finish();
         assert_eq!(again.nps.unwrap().score, Some(40.0));
 
         // XLSX: the same columns, numbers as numbers, Chinese intact.

@@ -68,9 +68,9 @@ async fn formulas_in_answers_and_meta_are_neutralised_in_csv_and_stay_text_in_xl
     // `manyi score` reads the export back: the answers are what the respondent typed.
     let survey = manyi_core::templates::get("nps").unwrap().unwrap();
     let plan = manyi_core::score::Plan::new(&survey);
-    let loaded = manyi::input::read_csv(&bytes, &plan).unwrap();
+    let loaded = manyi::input::read_csv(&bytes, &plan, &Default::default()).unwrap();
     assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
-    let report = manyi_core::build_report_from_table(&plan, &loaded.table, &Default::default());
+    let report = loaded.finish();
     assert_eq!(report.nps.unwrap().score, Some(-100.0));
 
     let (_, bytes) = staff_download(

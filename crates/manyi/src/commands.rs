@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use manyi_api::{AuditAction, ReportQuery, Role};
-use manyi_core::report::{BucketUnit, build_report_from_table};
+use manyi_core::report::BucketUnit;
 use manyi_core::score::Plan;
 use manyi_core::validate::parse_survey;
 use manyi_server::db::AuditRecord;
@@ -533,7 +533,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     .options()?;
     let survey = load_survey(&args.survey)?;
     let plan = Plan::new(&survey);
-    let loaded = load_responses(&args.responses, &plan)?;
+    let loaded = load_responses(&args.responses, &plan, &options)?;
     for bad in &loaded.bad {
         eprintln!(
             "{}: {}: {}",
@@ -550,10 +550,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         eprintln!(
             "skipped {} bad row(s); scored {}",
             loaded.bad.len(),
-            loaded.table.len()
+            loaded.scored
         );
     }
-    let report = build_report_from_table(&plan, &loaded.table, &options);
+    let report = loaded.finish();
     print_json(&report)?;
     Ok(ExitCode::SUCCESS)
 }
