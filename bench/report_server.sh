@@ -5,7 +5,7 @@
 #   bench/report_server.sh 100000
 #
 # Prints, per request kind, the median of 5 timed requests (after one untimed), and the
-# server's peak resident memory (VmHWM) after all of them and a full CSV export.
+# server's peak resident memory (VmHWM) after the reports and again after a full CSV export.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,5 +46,6 @@ timed "report, one month" "/api/v1/surveys/rq/report?from=2026-03-01&to=2026-04-
 timed "report, filter channel:web" "/api/v1/surveys/rq/report?filter=channel:web"
 timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
 timed "open texts" "/api/v1/surveys/rq/texts"
+echo "server peak RSS after the reports: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
 curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/surveys/rq/responses?format=csv"
 echo "server peak RSS after reports and a CSV export: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
