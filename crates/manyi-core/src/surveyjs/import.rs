@@ -262,6 +262,10 @@ struct Cond {
     path: String,
     /// A complete trigger's expression, which hides what follows when it holds.
     negate: bool,
+    /// Written by the importer with question ids rather than SurveyJS names (the other item's
+    /// condition on its choice question), so its variables are not renamed again: an id such
+    /// as `fav_features` is no SurveyJS name, and renaming it would lose the condition.
+    renamed: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1124,7 +1128,7 @@ impl Importer {
             .unwrap_or_else(|| localized(("Please describe", "请说明", "請說明")));
         let other_id = self.claim_extra_id(&format!("{id}_other"));
         let mut visible = el.conditions.visible.clone();
-        visible.push(cond(&test, el.at("name")));
+        visible.push(own_cond(&test, el.at("name")));
         let mut draft = extra_text(&other_id, label, visible, &el.conditions.enable);
         draft.question.required = true;
         el.extra.push(draft);
@@ -1577,6 +1581,7 @@ impl Importer {
                     text: text.to_owned(),
                     path: format!("{path}.expression"),
                     negate: true,
+                    renamed: false,
                 }),
                 _ => self.report(
                     path,
@@ -1687,6 +1692,9 @@ impl Importer {
                     FUNCTIONS.join(", ")
                 ),
             );
+        }
+        if c.renamed {
+            return Some(expr);
         }
         let mut problem = None;
         let names = &self.names;
@@ -1906,6 +1914,15 @@ fn cond(text: &str, path: String) -> Cond {
         text: text.to_owned(),
         path,
         negate: false,
+        renamed: false,
+    }
+}
+
+/// A condition the importer writes itself, over question ids.
+fn own_cond(text: &str, path: String) -> Cond {
+    Cond {
+        renamed: true,
+        ..cond(text, path)
     }
 }
 
