@@ -76,6 +76,7 @@ pub enum Msg {
     Next,
     Submit,
     Required,
+    EveryRow,
     RequiredMark,
     InvalidAnswer,
     MultiHint,
@@ -184,6 +185,11 @@ impl Msg {
                 "此题为必答题。",
                 "此題為必答題。",
                 "This question is required.",
+            ),
+            Msg::EveryRow => (
+                "请回答每一行。",
+                "請回答每一列。",
+                "Please answer every row.",
             ),
             Msg::RequiredMark => ("（必答）", "（必答）", "(required)"),
             Msg::InvalidAnswer => (

@@ -451,6 +451,41 @@ mod tests {
         );
     }
 
+    /// A required matrix needs every row unless its `required_rows` is `any` (SurveyJS's
+    /// `isRequired`), and the runner stops the respondent where the server would refuse.
+    #[test]
+    fn a_required_matrix_needs_every_row_or_any_one() {
+        let matrix = |required_rows: &str| {
+            let json = format!(
+                r#"{{"id": "m", "version": 1, "title": "M", "default_locale": "en",
+                    "pages": [{{"id": "p", "questions": [
+                        {{"id": "grid", "kind": "matrix", "text": "Rate", "required": true,
+                          "required_rows": "{required_rows}",
+                          "rows": [{{"id": "a", "text": "A"}}, {{"id": "b", "text": "B"}}]}}
+                    ]}}]}}"#
+            );
+            Arc::new(manyi_core::parse_survey(&json).expect("the test survey is valid"))
+        };
+        let one_row = Some(Answer::Matrix(BTreeMap::from([("a".to_owned(), 3.0)])));
+
+        let mut every = Session::new(matrix("all"), at(0));
+        assert_eq!(every.advance(), Advance::Invalid);
+        assert_eq!(every.error("grid"), Some(FieldError::Required));
+        every.set_answer("grid", one_row.clone());
+        assert_eq!(every.error("grid"), Some(FieldError::EveryRow));
+        assert_eq!(every.advance(), Advance::Invalid, "row b is still blank");
+        let both = BTreeMap::from([("a".to_owned(), 3.0), ("b".to_owned(), 4.0)]);
+        every.set_answer("grid", Some(Answer::Matrix(both)));
+        assert_eq!(every.error("grid"), None);
+        assert_eq!(every.advance(), Advance::Finished);
+
+        let mut any = Session::new(matrix("any"), at(0));
+        assert_eq!(any.advance(), Advance::Invalid);
+        assert_eq!(any.error("grid"), Some(FieldError::Required));
+        any.set_answer("grid", one_row);
+        assert_eq!(any.advance(), Advance::Finished, "one row is enough");
+    }
+
     #[test]
     fn the_last_visible_page_finishes_the_run() {
         let mut session = Session::new(survey(), at(0));

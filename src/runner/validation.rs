@@ -1,6 +1,6 @@
 //! What the runner tells a respondent about one answer, derived from `manyi-core`'s checks.
 
-use manyi_core::validate::{ResponseError, check_answer, is_answered};
+use manyi_core::validate::{ResponseError, check_answer, fulfils_required, is_answered};
 use manyi_core::{Answer, Question};
 
 use crate::i18n::{self, Lang, Msg};
@@ -9,7 +9,11 @@ use crate::i18n::{self, Lang, Msg};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldError {
     Required,
-    TooLong { max: u32 },
+    /// A required matrix that needs every row has some rows unanswered.
+    EveryRow,
+    TooLong {
+        max: u32,
+    },
     Invalid,
 }
 
@@ -17,6 +21,7 @@ impl FieldError {
     pub fn message(self, lang: Lang) -> String {
         match self {
             FieldError::Required => Msg::Required.text(lang).to_owned(),
+            FieldError::EveryRow => Msg::EveryRow.text(lang).to_owned(),
             FieldError::TooLong { max } => i18n::too_long(lang, max),
             FieldError::Invalid => Msg::InvalidAnswer.text(lang).to_owned(),
         }
@@ -24,7 +29,8 @@ impl FieldError {
 }
 
 /// The problem with `answer` to `question`, if any. A blank answer only matters when the
-/// question is `required`: always, or by its `required_if` condition at the moment.
+/// question is `required`: always, or by its `required_if` condition at the moment; so does a
+/// matrix with rows left blank, when it needs every row, as the server checks.
 pub fn field_error(
     question: &Question,
     answer: Option<&Answer>,
@@ -33,6 +39,9 @@ pub fn field_error(
     match answer.filter(|a| is_answered(a)) {
         None => required.then_some(FieldError::Required),
         Some(answer) => match check_answer(question, answer) {
+            Ok(()) if required && !fulfils_required(question, Some(answer)) => {
+                Some(FieldError::EveryRow)
+            }
             Ok(()) => None,
             Err(ResponseError::TooLong { max, .. }) => Some(FieldError::TooLong { max }),
             Err(_) => Some(FieldError::Invalid),

@@ -318,6 +318,24 @@ pub struct MatrixRow {
     pub weight: Option<f64>,
 }
 
+/// Which rows a required matrix needs answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequiredRows {
+    /// Every row.
+    #[default]
+    All,
+    /// At least one row.
+    Any,
+}
+
+impl RequiredRows {
+    fn is_all(&self) -> bool {
+        *self == RequiredRows::All
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -349,6 +367,10 @@ pub struct Question {
     /// Rows of matrix questions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<MatrixRow>,
+    /// What a required matrix needs: every row answered (the default), or any one of them, as
+    /// SurveyJS's `isRequired` asks of its matrix.
+    #[serde(default, skip_serializing_if = "RequiredRows::is_all")]
+    pub required_rows: RequiredRows,
     /// Marks the question as the survey's standard NPS, CSAT or CES item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<Metric>,

@@ -12,7 +12,8 @@ use super::ext::{QuestionExt, RowExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr};
 use crate::condition::{CompareOp, Condition, Operand};
 use crate::model::{
-    ConditionText, LocalizedText, Question, QuestionKind, Scale, ScoringSettings, Survey,
+    ConditionText, LocalizedText, Question, QuestionKind, RequiredRows, Scale, ScoringSettings,
+    Survey,
 };
 
 /// The survey as a SurveyJS JSON definition.
@@ -131,7 +132,8 @@ fn question(q: &Question) -> Json {
                 .map(|r| json!({"value": r.id, "text": text(&r.text)}))
                 .collect();
             e.insert("rows".into(), rows.into());
-            if q.required {
+            // SurveyJS's isRequired alone asks for any one row.
+            if q.required && q.required_rows == RequiredRows::All {
                 e.insert("eachRowRequired".into(), true.into());
             }
             for r in &q.rows {

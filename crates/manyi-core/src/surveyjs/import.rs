@@ -19,8 +19,8 @@ use serde_json::{Map, Value as Json};
 use super::ext::{QuestionExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr, FUNCTIONS, JsLower, number_to_string};
 use crate::model::{
-    ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind, Scale,
-    ScaleLabel, Survey,
+    ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind,
+    RequiredRows, Scale, ScaleLabel, Survey,
 };
 use crate::validate::{Problem, validate_survey};
 
@@ -867,6 +867,7 @@ impl Importer {
             scale: None,
             options: Vec::new(),
             rows: Vec::new(),
+            required_rows: RequiredRows::All,
             metric: ext.metric,
             visible_if: None,
             enable_if: None,
@@ -1341,15 +1342,11 @@ impl Importer {
         q.kind = QuestionKind::Matrix;
         q.dimension = None;
         q.reverse = false;
+        // SurveyJS's isRequired asks for any one row, eachRowRequired for every row.
         if el.flag("eachRowRequired") || el.flag("isAllRowRequired") {
             q.required = true;
         } else if q.required {
-            self.report(
-                el.at("isRequired"),
-                ReportKind::Changed,
-                "a required matrix needs every row answered in manyi; SurveyJS's isRequired \
-                 asks for one row",
-            );
+            q.required_rows = RequiredRows::Any;
         }
         let rows = el.obj.get("rows").and_then(Json::as_array);
         for (i, row) in rows.into_iter().flatten().enumerate() {
@@ -1449,7 +1446,10 @@ impl Importer {
     }
 
     /// A multiple-text question becomes one text question per item, named
-    /// `question_item`; conditions reading `{question.item}` read that question.
+    /// `question_item`; conditions reading `{question.item}` read that question. SurveyJS
+    /// requires a required multiple text to have any one item answered (its value is one
+    /// object, empty only when every item is), so each item is required while all the others
+    /// are empty; an item's own isRequired still requires it alone.
     fn multiple_text(
         &mut self,
         mut el: Element,
@@ -1479,9 +1479,7 @@ impl Importer {
                 &el.conditions.enable,
             );
             part.question.multiline = false;
-            part.question.required =
-                q.required || item.get("isRequired") == Some(&Json::Bool(true));
-            part.require = require.to_vec();
+            part.question.required = item.get("isRequired") == Some(&Json::Bool(true));
             el.extra_names
                 .push((format!("{}.{item_name}", el.name), item_id));
             parts.push(part);
@@ -1489,9 +1487,47 @@ impl Importer {
                 self.leftovers(item, &["name", "title", "isRequired"], &item_path);
             }
         }
+        // The whole question is required by its requiredIf while that holds, else by its
+        // isRequired (SurveyJS's requiredIf sets isRequired).
+        let whole = if !require.is_empty() {
+            Some(require.to_vec())
+        } else if q.required {
+            Some(Vec::new())
+        } else {
+            None
+        };
+        let ids: Vec<String> = parts.iter().map(|p| p.question.id.clone()).collect();
+        for part in parts.iter_mut().filter(|p| !p.question.required) {
+            let Some(mut conds) = whole.clone() else {
+                break;
+            };
+            let others: Vec<String> = ids
+                .iter()
+                .filter(|id| **id != part.question.id)
+                .map(|id| format!("{{{id}}} empty"))
+                .collect();
+            if !others.is_empty() {
+                let at = if require.is_empty() {
+                    "isRequired"
+                } else {
+                    "requiredIf"
+                };
+                conds.push(own_cond(&others.join(" and "), el.at(at)));
+            }
+            if conds.is_empty() {
+                part.question.required = true;
+            } else {
+                part.require = conds;
+            }
+        }
+        let required = if whole.is_some() && parts.len() > 1 {
+            "; it is required as in SurveyJS: any one of them answered"
+        } else {
+            ""
+        };
         let message = format!(
             "multiple text {:?} is imported as {} text question(s), one per item; each answer \
-             is stored on its own",
+             is stored on its own{required}",
             el.name,
             parts.len()
         );
@@ -1844,6 +1880,7 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
             scale: None,
             options: Vec::new(),
             rows: Vec::new(),
+            required_rows: RequiredRows::All,
             metric: None,
             visible_if: None,
             enable_if: None,

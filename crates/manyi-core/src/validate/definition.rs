@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
-use crate::model::{ConditionText, Question, QuestionKind, Survey};
+use crate::model::{ConditionText, Question, QuestionKind, RequiredRows, Survey};
 
 /// One problem in a survey definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -492,6 +492,12 @@ fn check_question<const PATHS: bool>(
         c.push(
             || format!("{path}.rows"),
             || format!("a {} question has no rows", kind_name(q.kind)),
+        );
+    }
+    if q.required_rows != RequiredRows::All && q.kind != QuestionKind::Matrix {
+        c.push(
+            || format!("{path}.required_rows"),
+            || "required_rows applies only to matrix questions",
         );
     }
 

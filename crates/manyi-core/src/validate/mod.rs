@@ -12,6 +12,6 @@ mod response;
 pub(crate) use definition::variable_question;
 pub use definition::{DefinitionError, Problem, is_valid_survey, parse_survey, validate_survey};
 pub use response::{
-    ResponseError, Validator, check_answer, is_answered, is_uuid, validate_answers,
-    validate_response,
+    ResponseError, Validator, check_answer, fulfils_required, is_answered, is_uuid,
+    validate_answers, validate_response,
 };

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{MAX_ANSWERS, MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH};
-use crate::model::{Answer, AnswerSet, Question, QuestionKind, Response, Survey};
+use crate::model::{Answer, AnswerSet, Question, QuestionKind, RequiredRows, Response, Survey};
 use crate::visibility::Visibility;
 
 /// One problem with a response.
@@ -216,6 +216,19 @@ pub fn is_answered(answer: &Answer) -> bool {
     }
 }
 
+/// Whether `answer` is enough for `q` when `q` is required: an answer (see [`is_answered`]),
+/// and for a matrix whose `required_rows` is `all`, an answer to every row. The runner asks
+/// this too, so it stops the respondent where the server would refuse the response.
+pub fn fulfils_required(q: &Question, answer: Option<&Answer>) -> bool {
+    match answer.filter(|a| is_answered(a)) {
+        None => false,
+        Some(Answer::Matrix(rows)) if q.required_rows == RequiredRows::All => {
+            q.rows.iter().all(|r| rows.contains_key(&r.id))
+        }
+        Some(_) => true,
+    }
+}
+
 /// Checks responses against one definition. Build it once (it indexes the questions and parses
 /// the conditions) and check any number of responses with it.
 #[derive(Debug, Clone)]
@@ -324,12 +337,7 @@ impl<'s> Validator<'s> {
                 Some(_) if !shown => errors.push(ResponseError::AnsweredHidden {
                     question: q.id.clone(),
                 }),
-                None if required => errors.push(ResponseError::MissingRequired {
-                    question: q.id.clone(),
-                }),
-                Some(Answer::Matrix(rows))
-                    if required && q.rows.iter().any(|r| !rows.contains_key(&r.id)) =>
-                {
+                _ if required && !fulfils_required(q, answer) => {
                     errors.push(ResponseError::MissingRequired {
                         question: q.id.clone(),
                     })
