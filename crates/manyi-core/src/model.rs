@@ -411,12 +411,19 @@ pub enum ConditionText {
     SurveyJs(SurveyJsExpression),
 }
 
-/// A SurveyJS expression, marked as such by its one key.
+/// A SurveyJS expression, marked as such by its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyJsExpression {
     pub surveyjs: String,
+    /// Names the expression reads that are no question of the survey (lower case, without
+    /// `.member` or `[index]`), read as empty, as SurveyJS reads a name it cannot find. An
+    /// imported survey lists here the names its conditions read by mistake, so they behave
+    /// as they did in SurveyJS; any other name that is not a question is a problem of the
+    /// definition, as a typo should be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
 }
 
 impl ConditionText {
@@ -424,6 +431,7 @@ impl ConditionText {
     pub fn surveyjs(text: impl Into<String>) -> ConditionText {
         ConditionText::SurveyJs(SurveyJsExpression {
             surveyjs: text.into(),
+            unknown: Vec::new(),
         })
     }
 
@@ -657,13 +665,25 @@ impl<'de> Deserialize<'de> for ConditionText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let condition = match deserializer.deserialize_any(ShapeVisitor)? {
             Shape::Item(Item::Text(text)) => Some(ConditionText::Manyi(text)),
-            // `SurveyJsExpression` denies unknown fields: its one key, alone.
-            Shape::Object(entries) => match <[_; 1]>::try_from(entries) {
-                Ok([(key, Item::Text(text))]) if key == "surveyjs" => {
-                    Some(ConditionText::surveyjs(text))
+            // `SurveyJsExpression` denies unknown fields: `surveyjs` and `unknown`, once each.
+            Shape::Object(entries) => {
+                let (mut text, mut unknown, mut other) = (None, None, false);
+                for (key, item) in entries {
+                    match (key.as_str(), item) {
+                        ("surveyjs", Item::Text(t)) if text.is_none() => text = Some(t),
+                        ("unknown", Item::Texts(names)) if unknown.is_none() => {
+                            unknown = Some(names)
+                        }
+                        _ => other = true,
+                    }
                 }
-                _ => None,
-            },
+                text.filter(|_| !other).map(|surveyjs| {
+                    ConditionText::SurveyJs(SurveyJsExpression {
+                        surveyjs,
+                        unknown: unknown.unwrap_or_default(),
+                    })
+                })
+            }
             _ => None,
         };
         condition.ok_or_else(|| no_variant("ConditionText"))
@@ -675,7 +695,7 @@ impl<'de> Deserialize<'de> for Answer {
         let answer = match deserializer.deserialize_any(ShapeVisitor)? {
             Shape::Item(Item::Number(x)) => Some(Answer::Number(x)),
             Shape::Item(Item::Text(text)) => Some(Answer::Text(text)),
-            Shape::Item(Item::Other) => None,
+            Shape::Item(Item::Texts(_) | Item::Other) => None,
             Shape::List(items) => items
                 .into_iter()
                 .map(|item| match item {
@@ -716,10 +736,12 @@ enum Shape {
     Object(Vec<(String, Item)>),
 }
 
-/// A scalar, or `Other` for any value these forms never take.
+/// A scalar, a list of strings (a SurveyJS expression's `unknown`), or `Other` for any value
+/// these forms never take.
 enum Item {
     Number(f64),
     Text(String),
+    Texts(Vec<String>),
     Other,
 }
 
@@ -781,8 +803,8 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
     }
 }
 
-/// An item of a list or an object: a scalar, or `Other` (a nested list or object is read
-/// through and dropped).
+/// An item of a list or an object: a scalar, a list of strings, or `Other` (any other nested
+/// list or object is read through and dropped).
 struct ItemSeed(Item);
 
 impl<'de> Deserialize<'de> for ItemSeed {
@@ -790,7 +812,15 @@ impl<'de> Deserialize<'de> for ItemSeed {
         Ok(ItemSeed(
             match deserializer.deserialize_any(ShapeVisitor)? {
                 Shape::Item(item) => item,
-                Shape::List(_) | Shape::Object(_) => Item::Other,
+                Shape::List(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        Item::Text(text) => Some(text),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<String>>>()
+                    .map_or(Item::Other, Item::Texts),
+                Shape::Object(_) => Item::Other,
             },
         ))
     }

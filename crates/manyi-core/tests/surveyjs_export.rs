@@ -127,3 +127,23 @@ fn exported_conditions_mean_what_they_meant() {
     }
     assert!(answers.iter().any(|a| manyi.eval(a)) && answers.iter().any(|a| !manyi.eval(a)));
 }
+
+#[test]
+fn names_no_question_has_survive_export_and_import() {
+    // SurveyJS has no place for `unknown`, and needs none: the import finds the same names
+    // again (and reports them again, as reading as empty).
+    let doc: Value = serde_json::from_str(
+        r#"{"title": "T", "elements": [
+            {"type": "text", "name": "a", "visibleIf": "{tpyo} = 'x' or {b} notempty"},
+            {"type": "text", "name": "b", "requiredIf": "{nosuch.x} empty"}
+        ]}"#,
+    )
+    .unwrap();
+    let first = import(&doc).unwrap();
+    let q = |s: &Survey, i: usize| s.pages[0].questions[i].clone();
+    let visible = q(&first.survey, 0).visible_if.unwrap();
+    assert!(matches!(&visible, ConditionText::SurveyJs(e) if e.unknown == ["tpyo"]));
+    let back = import(&export(&first.survey)).unwrap();
+    assert_eq!(back.survey, first.survey);
+    assert_eq!(back.reports.len(), 2, "{:#?}", back.reports);
+}

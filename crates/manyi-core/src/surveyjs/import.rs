@@ -20,7 +20,7 @@ use super::ext::{QuestionExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr, FUNCTIONS, JsLower, number_to_string};
 use crate::model::{
     ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind,
-    RequiredRows, Scale, ScaleLabel, Survey,
+    RequiredRows, Scale, ScaleLabel, Survey, SurveyJsExpression,
 };
 use crate::validate::{Problem, validate_survey};
 
@@ -159,6 +159,7 @@ pub fn import_with(json: &Json, options: &Options) -> Result<Import, ImportError
         }
     }
     im.triggers(root.get("triggers"));
+    im.valued_names(root);
     im.leftovers(root, &handled, "$");
     im.resolve_conditions();
 
@@ -303,6 +304,10 @@ struct Importer {
     pending_html: Vec<(LocalizedText, String)>,
     /// Complete triggers: the expression and its path.
     completes: Vec<Cond>,
+    /// Lower-cased names SurveyJS gives a value that are not questions: its built-in
+    /// variables, the survey's calculated values and what its triggers set. A condition that
+    /// reads one is not imported; any other name that no element has reads as empty.
+    valued: HashSet<String>,
 }
 
 /// Layout properties: manyi's runner lays questions out itself, so these change nothing a
@@ -1628,6 +1633,24 @@ impl Importer {
         }
     }
 
+    /// Collects [`Importer::valued`]: the built-in variables, the names of calculated values
+    /// and the names triggers set (`setToName` of setvalue, copyvalue and runexpression).
+    fn valued_names(&mut self, root: &Map<String, Json>) {
+        self.valued
+            .extend(BUILT_IN_VARIABLES.iter().map(|v| v.to_string()));
+        let lists = [("calculatedValues", "name"), ("triggers", "setToName")];
+        for (list, key) in lists {
+            let items = root
+                .get(list)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten();
+            for name in items.filter_map(|item| item.get(key)?.as_str()) {
+                self.valued.insert(name.to_js_lower());
+            }
+        }
+    }
+
     /// The second pass: every condition parsed, renamed and checked.
     fn resolve_conditions(&mut self) {
         let mut pages = std::mem::take(&mut self.pages);
@@ -1635,7 +1658,7 @@ impl Importer {
         // the questions of later pages get "and not (trigger)".
         let completes = std::mem::take(&mut self.completes);
         for trigger in completes {
-            let Some(expr) = self.expression(&trigger) else {
+            let Some((expr, _)) = self.expression(&trigger) else {
                 continue;
             };
             let read: HashSet<String> = expr
@@ -1675,27 +1698,41 @@ impl Importer {
             return Some(ConditionText::Manyi(text.clone()));
         }
         // A condition that cannot be imported is left out (and reported); the others stay.
-        let parts: Vec<(Expr, &Cond)> = conds
-            .iter()
-            .filter_map(|c| Some((self.expression(c)?, c)))
-            .collect();
-        if let [(expr, c)] = parts.as_slice()
-            && !c.negate
-            && expr.to_string() == Expr::parse(&c.text).ok()?.to_string()
-        {
-            // Nothing was renamed: keep the author's text as written.
-            return Some(ConditionText::surveyjs(c.text.clone()));
+        let mut unknown = Vec::new();
+        let mut parts: Vec<(Expr, &Cond)> = Vec::new();
+        for c in conds {
+            if let Some((expr, names)) = self.expression(c) {
+                parts.push((expr, c));
+                for name in names {
+                    if !unknown.contains(&name) {
+                        unknown.push(name);
+                    }
+                }
+            }
         }
-        let combined = parts
-            .into_iter()
-            .map(|(e, c)| if c.negate { Expr::Not(Box::new(e)) } else { e })
-            .reduce(|a, b| Expr::binary(BinOp::And, a, b))?;
-        Some(ConditionText::surveyjs(combined.to_string()))
+        let text = match parts.as_slice() {
+            // Nothing was renamed: keep the author's text as written.
+            [(expr, c)]
+                if !c.negate && expr.to_string() == Expr::parse(&c.text).ok()?.to_string() =>
+            {
+                c.text.clone()
+            }
+            _ => parts
+                .into_iter()
+                .map(|(e, c)| if c.negate { Expr::Not(Box::new(e)) } else { e })
+                .reduce(|a, b| Expr::binary(BinOp::And, a, b))?
+                .to_string(),
+        };
+        Some(ConditionText::SurveyJs(SurveyJsExpression {
+            surveyjs: text,
+            unknown,
+        }))
     }
 
-    /// One condition parsed with its variables renamed to question ids; None (reported) when
+    /// One condition parsed with its variables renamed to question ids, with the names it
+    /// reads that no element has (see [`SurveyJsExpression::unknown`]); None (reported) when
     /// it cannot be carried over.
-    fn expression(&mut self, c: &Cond) -> Option<Expr> {
+    fn expression(&mut self, c: &Cond) -> Option<(Expr, Vec<String>)> {
         let drop = |im: &mut Importer, why: String| {
             im.report(
                 c.path.clone(),
@@ -1730,21 +1767,52 @@ impl Importer {
             );
         }
         if c.renamed {
-            return Some(expr);
+            return Some((expr, Vec::new()));
         }
         let mut problem = None;
-        let names = &self.names;
-        expr.rename_variables(&mut |path| match rename(path, names) {
-            Ok(renamed) => renamed,
+        // (the name as written, the name kept) of each name no element has.
+        let mut unknown: Vec<(String, String)> = Vec::new();
+        let (names, valued, ids) = (&self.names, &self.valued, &self.ids);
+        expr.rename_variables(&mut |path| match rename(path, names, valued) {
+            Ok(Some(renamed)) => renamed,
+            Ok(None) => {
+                let kept = unknown_name(path, ids);
+                unknown.push((path.to_owned(), kept.clone()));
+                kept
+            }
             Err(why) => {
                 problem.get_or_insert(why);
                 path.to_owned()
             }
         });
-        match problem {
-            Some(why) => drop(self, why),
-            None => Some(expr),
+        if let Some(why) = problem {
+            return drop(self, why);
         }
+        let mut questions = Vec::new();
+        for (written, kept) in unknown {
+            let renamed = if kept == written {
+                String::new()
+            } else {
+                format!(
+                    " (kept as {{{kept}}}, as {:?} is the id of another question)",
+                    crate::validate::variable_question(&written)
+                )
+            };
+            self.report(
+                c.path.clone(),
+                ReportKind::Changed,
+                format!(
+                    "it reads {{{written}}}, which names no question of the survey{renamed}: \
+                     SurveyJS reads such a name as empty, and so does manyi (unless a page \
+                     setting a SurveyJS variable of that name gave it a value)"
+                ),
+            );
+            let question = crate::validate::variable_question(&kept);
+            if !questions.contains(&question) {
+                questions.push(question);
+            }
+        }
+        Some((expr, questions))
     }
 }
 
@@ -1896,20 +1964,38 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
     }
 }
 
+/// SurveyJS's built-in variables (`SurveyValueGetterContext`), lower case: the survey's
+/// locale, page numbers and quiz counts, which manyi does not have.
+const BUILT_IN_VARIABLES: &[&str] = &[
+    "locale",
+    "pageno",
+    "pagecount",
+    "correctedanswers",
+    "correctanswers",
+    "correctedanswercount",
+    "incorrectedanswers",
+    "incorrectanswers",
+    "incorrectedanswercount",
+    "questioncount",
+];
+
 /// A variable path with its question part replaced by the question's id (and a matrix row's
-/// value by the row's id), or why it reads nothing that was imported.
-fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String> {
+/// value by the row's id); `None` when its name is no element's nor anything else SurveyJS
+/// gives a value (a typo), which SurveyJS reads as empty; or why it reads something that has
+/// a value in SurveyJS but was not imported.
+fn rename(
+    path: &str,
+    names: &HashMap<String, Target>,
+    valued: &HashSet<String>,
+) -> Result<Option<String>, String> {
     if path.contains(':') && serde_json::from_str::<Json>(&format!("{{{path}}}")).is_ok() {
-        return Ok(path.to_owned());
+        return Ok(Some(path.to_owned()));
     }
     let segments: Vec<&str> = path.split('.').collect();
     // The longest dotted prefix that names an element wins, as in SurveyJS's lookup.
     for k in (1..=segments.len()).rev() {
         let prefix = segments[..k].join(".");
-        let (base, index) = match prefix.rfind('[') {
-            Some(i) if prefix.ends_with(']') => (&prefix[..i], &prefix[i..]),
-            _ => (prefix.as_str(), ""),
-        };
+        let (base, index) = split_index(&prefix);
         match names.get(&base.to_js_lower()) {
             Some(Target::Question {
                 id,
@@ -1933,7 +2019,7 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
                     out.push('.');
                     out.push_str(&part);
                 }
-                return Ok(out);
+                return Ok(Some(out));
             }
             Some(Target::Dropped(at)) => {
                 return Err(format!("it reads {{{path}}}, and {at} was not imported"));
@@ -1941,9 +2027,39 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
             None => {}
         }
     }
-    Err(format!(
-        "it reads {{{path}}}, which is not a question of the survey (calculated values, variables and survey properties are not imported)"
-    ))
+    let (first, _) = split_index(segments[0]);
+    if valued.contains(&first.to_js_lower()) {
+        return Err(format!(
+            "it reads {{{path}}}, which is not a question of the survey but has a value in \
+             SurveyJS (calculated values, variables set by triggers and built-in variables \
+             are not imported)"
+        ));
+    }
+    Ok(None)
+}
+
+/// `name[index]` as (`name`, `[index]`); (`name`, "") without an index.
+fn split_index(segment: &str) -> (&str, &str) {
+    match segment.rfind('[') {
+        Some(i) if segment.ends_with(']') => (&segment[..i], &segment[i..]),
+        _ => (segment, ""),
+    }
+}
+
+/// The name a condition keeps for a name no element has: as written, unless its question part
+/// is an id a question was given (`Typo!` became `typo`, and the condition reads `{typo}`),
+/// which would read that question; then with `_unknown` added until it is no id.
+fn unknown_name(path: &str, ids: &HashSet<String>) -> String {
+    let (first, rest) = match path.find('.') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let (base, index) = split_index(first);
+    let mut name = base.to_owned();
+    while ids.contains(&crate::validate::variable_question(&name)) {
+        name.push_str("_unknown");
+    }
+    format!("{name}{index}{rest}")
 }
 
 fn cond(text: &str, path: String) -> Cond {

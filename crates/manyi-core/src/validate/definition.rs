@@ -579,7 +579,9 @@ fn check_condition<const PATHS: bool>(
 ) {
     let text = match condition {
         ConditionText::Manyi(text) => text,
-        ConditionText::SurveyJs(e) => return check_surveyjs(c, survey, at, &e.surveyjs),
+        ConditionText::SurveyJs(e) => {
+            return check_surveyjs(c, survey, at, &e.surveyjs, &e.unknown);
+        }
     };
     match Condition::parse(text) {
         Err(e) => c.push(|| at, || format!("syntax error: {e}")),
@@ -661,11 +663,14 @@ fn check_condition<const PATHS: bool>(
     }
 }
 
+/// Checks a SurveyJS expression: its syntax, its functions, and that every name it reads is a
+/// question or listed in `unknown`, whose names must each be read and be no question.
 fn check_surveyjs<const PATHS: bool>(
     c: &mut Checker<PATHS>,
     survey: &Survey,
     at: String,
     text: &str,
+    unknown: &[String],
 ) {
     let expr = match Expr::parse(text) {
         Ok(expr) => expr,
@@ -684,19 +689,36 @@ fn check_surveyjs<const PATHS: bool>(
             );
         }
     }
+    let mut read = HashSet::new();
     for var in expr.variables() {
         if is_json_literal(var) {
             continue;
         }
         let question = variable_question(var);
-        if survey.question(&question).is_none() {
+        if survey.question(&question).is_none() && !unknown.contains(&question) {
             c.push(
                 || at.clone(),
                 || {
                     format!(
-                        "the expression refers to {{{var}}}, but there is no question {question:?}"
+                        "the expression refers to {{{var}}}, but there is no question \
+                         {question:?} (list it in `unknown` to read it as empty, as SurveyJS \
+                         does)"
                     )
                 },
+            );
+        }
+        read.insert(question);
+    }
+    for name in unknown {
+        if survey.question(name).is_some() {
+            c.push(
+                || format!("{at}.unknown"),
+                || format!("{name:?} is a question of the survey, so it is not unknown"),
+            );
+        } else if !read.contains(name) {
+            c.push(
+                || format!("{at}.unknown"),
+                || format!("the expression does not read {name:?}"),
             );
         }
     }
