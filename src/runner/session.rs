@@ -486,6 +486,64 @@ mod tests {
         assert_eq!(any.advance(), Advance::Finished, "one row is enough");
     }
 
+    /// A validator's failure is shown at its question with the survey's message when it has
+    /// one, else the runner's own, and holds the page as the server would refuse the answer.
+    #[test]
+    fn validators_hold_the_page_with_their_message() {
+        let survey = Arc::new(
+            manyi_core::parse_survey(
+                r#"{"id": "v", "version": 1, "title": "V", "default_locale": "en",
+                    "pages": [{"id": "p", "questions": [
+                        {"id": "mail", "kind": "text", "text": "Mail", "validators": [
+                            {"check": "email", "message": {"en": "No", "zh-CN": "不对"}}]},
+                        {"id": "zip", "kind": "text", "text": "Zip", "validators": [
+                            {"check": {"pattern": {"regex": "^[0-9]{6}$"}}}]}
+                    ]}]}"#,
+            )
+            .expect("the test survey is valid"),
+        );
+        let mut session = Session::new(survey.clone(), at(0));
+        assert_eq!(
+            session.advance(),
+            Advance::Finished,
+            "blank answers are not checked"
+        );
+        session.set_answer("mail", text("someone@"));
+        session.set_answer("zip", text("12345"));
+        assert_eq!(session.advance(), Advance::Invalid);
+        let mail = session.error("mail").expect("not an address");
+        let validators = &survey.pages[0].questions[0].validators;
+        assert_eq!(
+            mail.survey_message(validators),
+            validators[0].message.as_ref()
+        );
+        let zip = session.error("zip").expect("five digits");
+        assert_eq!(
+            zip,
+            FieldError::Check {
+                validator: 0,
+                failure: manyi_core::validate::CheckFailure::NoMatch
+            }
+        );
+        assert_eq!(
+            zip.survey_message(&survey.pages[0].questions[1].validators),
+            None
+        );
+        assert_eq!(
+            zip.message(crate::i18n::Lang::ZhTw),
+            "答案的格式不正確。",
+            "the runner's own message, in the interface's language"
+        );
+        session.set_answer("mail", text("someone@example.com"));
+        session.set_answer("zip", text("123456"));
+        assert_eq!(
+            session.error("mail"),
+            None,
+            "a shown error follows the answer"
+        );
+        assert_eq!(session.advance(), Advance::Finished);
+    }
+
     #[test]
     fn the_last_visible_page_finishes_the_run() {
         let mut session = Session::new(survey(), at(0));

@@ -396,6 +396,80 @@ pub struct Question {
     /// Rating display hint: stars instead of numbers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stars: bool,
+    /// Checks of an answer beyond its kind's own (SurveyJS's validators), at most
+    /// [`MAX_VALIDATORS`](crate::limits::MAX_VALIDATORS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validators: Vec<AnswerValidator>,
+}
+
+/// A check of an answer beyond its kind's own: one of SurveyJS's validators, which an imported
+/// survey keeps. An answer that fails one is invalid, as an answer off its scale is: the runner
+/// and the server refuse it, and a report counts it as invalid rather than scoring it. Blank
+/// answers are not checked (whether one is allowed is `required`'s business).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AnswerValidator {
+    pub check: Check,
+    /// The message shown when the check fails (SurveyJS's `text`); without it the runner
+    /// shows its own, in the respondent's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<LocalizedText>,
+}
+
+/// What an [`AnswerValidator`] checks, as survey-core's validator of the same name does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// A text answer is an e-mail address (SurveyJS's `email`, with its pattern).
+    Email,
+    /// A text answer contains a match of `regex` (SurveyJS's `regex`: searched for, not
+    /// anchored, so `^…$` to match the whole answer). The syntax is the Rust regex crate's,
+    /// which reads common JavaScript patterns alike but has no look-around or
+    /// back-references; `\d`, `\w` and `\s` are ASCII only. At most
+    /// [`MAX_PATTERN_LENGTH`](crate::limits::MAX_PATTERN_LENGTH) characters.
+    Pattern {
+        regex: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        case_insensitive: bool,
+    },
+    /// A text answer is a number (read as SurveyJS reads one: `1,5` is 1.5) between `min`
+    /// and `max` inclusive (SurveyJS's `numeric`).
+    Numeric {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// A multiple choice answer has between `min` and `max` options chosen (SurveyJS's
+    /// `answercount`).
+    AnswerCount {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+    },
+    /// A text answer is between `min` and `max` characters long, counted as JavaScript counts
+    /// them (UTF-16 code units: an emoji is two), and with `allow_digits: false` does not end
+    /// in a digit: survey-core's check is `/\d+$/`, so digits elsewhere pass (SurveyJS's
+    /// `text`).
+    TextLength {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+        #[serde(default = "yes", skip_serializing_if = "is_yes")]
+        allow_digits: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 /// A condition on answers: text in manyi's condition language, or `{"surveyjs": "…"}`, an

@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::model::{Answer, AnswerSet, Answers, QuestionKind, Response};
 use crate::score::Plan;
-use crate::validate::{check_answer, is_answered};
+use crate::validate::{Patterns, check_answer_in, is_answered};
 
 /// A metadata key's values, dictionary-coded: one small integer per row.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +146,8 @@ pub struct ResponseTable {
     /// Scratch space for one row's item values and dimension scores.
     row: Vec<f64>,
     dims: Vec<f64>,
+    /// The survey's pattern validators, compiled once for every row.
+    patterns: Patterns,
 }
 
 impl ResponseTable {
@@ -161,6 +163,7 @@ impl ResponseTable {
             meta: BTreeMap::new(),
             row: vec![f64::NAN; plan.items.len()],
             dims: vec![f64::NAN; plan.dimensions.len()],
+            patterns: Patterns::new(plan.survey),
         }
     }
 
@@ -211,6 +214,7 @@ impl ResponseTable {
             .has_conditions()
             .then(|| plan.visibility.hidden(answers));
         let (invalid, others, row) = (&mut self.invalid, &mut self.others, &mut self.row);
+        let patterns = &self.patterns;
         answers.each_answer(plan, &mut |qi, id, answer| {
             if !is_answered(answer) {
                 return;
@@ -219,7 +223,7 @@ impl ResponseTable {
                 let q = plan.questions[qi];
                 if q.kind.is_scaled() {
                     plan.fill_question(qi, answer, row)
-                } else if check_answer(q, answer).is_ok() {
+                } else if check_answer_in(q, answer, patterns).is_ok() {
                     others[qi].push((r as u32, answer.clone()));
                     true
                 } else {

@@ -147,3 +147,29 @@ fn names_no_question_has_survive_export_and_import() {
     assert_eq!(back.survey, first.survey);
     assert_eq!(back.reports.len(), 2, "{:#?}", back.reports);
 }
+
+#[test]
+fn validators_and_required_rows_round_trip_exactly() {
+    let survey = manyi_core::parse_survey(
+        r#"{"id": "checks", "version": 2, "title": "Checks", "default_locale": "en",
+            "pages": [{"id": "p", "questions": [
+                {"id": "mail", "kind": "text", "text": "Mail",
+                 "validators": [{"check": "email", "message": {"en": "No", "zh-CN": "不对"}}]},
+                {"id": "code", "kind": "text", "text": "Code", "validators": [
+                    {"check": {"pattern": {"regex": "^[a-z]{3}$", "case_insensitive": true}}},
+                    {"check": {"numeric": {"min": 0.5, "max": 10}}, "message": "0.5 to 10"},
+                    {"check": {"text_length": {"min": 1, "max": 3, "allow_digits": false}}}]},
+                {"id": "picks", "kind": "multi_choice", "text": "Picks",
+                 "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                 "validators": [{"check": {"answer_count": {"max": 1}}}]},
+                {"id": "grid", "kind": "matrix", "text": "Grid", "required": true,
+                 "required_rows": "any", "scale": {"min": 1, "max": 5},
+                 "rows": [{"id": "r1", "text": "R1"}]},
+                {"id": "all", "kind": "matrix", "text": "All", "required": true,
+                 "scale": {"min": 1, "max": 5},
+                 "rows": [{"id": "r1", "text": "R1"}]}
+            ]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(round_trip(&survey).unwrap(), survey);
+}

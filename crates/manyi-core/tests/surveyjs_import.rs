@@ -27,6 +27,7 @@ fn mapped(kind: &str, key: &str) -> bool {
         "readOnly",
         "visible",
         "manyi",
+        "validators",
     ];
     let specific: &[&str] = match kind {
         "text" | "comment" => &["maxLength"],
@@ -61,6 +62,8 @@ fn mapped(kind: &str, key: &str) -> bool {
             "autoGenerate",
             "minRateDescription",
             "maxRateDescription",
+            "mininumRateDescription",
+            "maximumRateDescription",
         ],
         "slider" => &["min", "max", "step", "sliderType"],
         "matrix" => &["rows", "columns", "eachRowRequired", "isAllRowRequired"],

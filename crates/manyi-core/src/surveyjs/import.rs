@@ -18,9 +18,10 @@ use serde_json::{Map, Value as Json};
 
 use super::ext::{QuestionExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr, FUNCTIONS, JsLower, number_to_string};
+use crate::limits::MAX_VALIDATORS;
 use crate::model::{
-    ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind,
-    RequiredRows, Scale, ScaleLabel, Survey, SurveyJsExpression,
+    AnswerValidator, Check, ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question,
+    QuestionKind, RequiredRows, Scale, ScaleLabel, Survey, SurveyJsExpression,
 };
 use crate::validate::{Problem, validate_survey};
 
@@ -438,7 +439,7 @@ impl Importer {
                     format!("{key} not imported: manyi has no preset answers")
                 }
                 "validators" => {
-                    "validators not imported: manyi checks only required answers, scales, options and text length".into()
+                    "validators not imported: manyi checks the answers to questions one by one, not a multiple text, panel or page as a whole".into()
                 }
                 "correctAnswer" => "correctAnswer not imported: manyi has no quiz scoring".into(),
                 "mode" => "mode not imported: manyi's runner always collects answers (SurveyJS's display mode only shows them)".into(),
@@ -880,6 +881,7 @@ impl Importer {
             max_length: None,
             multiline: false,
             stars: false,
+            validators: Vec::new(),
         };
         let mut conditions = ctx.clone();
         self.container_conditions(obj, path, &mut conditions);
@@ -916,6 +918,8 @@ impl Importer {
             return None;
         }
         self.comment_box(&mut el, &id);
+        el.handled.push("validators");
+        q.validators = self.validators(obj, path, q.kind);
         self.leftovers(obj, &el.handled, path);
         self.claim_id(&id, name, path);
         let key = name.to_js_lower();
@@ -1211,8 +1215,12 @@ impl Importer {
                 "autoGenerate",
             ]);
         }
-        el.handled
-            .extend(["minRateDescription", "maxRateDescription"]);
+        el.handled.extend([
+            "minRateDescription",
+            "maxRateDescription",
+            "mininumRateDescription",
+            "maximumRateDescription",
+        ]);
         let values = el
             .obj
             .get("rateValues")
@@ -1268,7 +1276,15 @@ impl Importer {
                 })
             })
             .collect();
-        for (key, at) in [("minRateDescription", min), ("maxRateDescription", max)] {
+        for (keys, at) in [RATE_DESCRIPTIONS[0], RATE_DESCRIPTIONS[1]]
+            .into_iter()
+            .zip([min, max])
+        {
+            // survey-core reads the alternative name when the property's own is absent.
+            let key = keys
+                .into_iter()
+                .find(|k| el.obj.contains_key(*k))
+                .unwrap_or(keys[0]);
             if let Some(label) = self.text(el.obj.get(key), &el.at(key)) {
                 labels.retain(|l| l.value != at);
                 labels.push(ScaleLabel { value: at, label });
@@ -1331,7 +1347,7 @@ impl Importer {
             "the rate values are not evenly spaced numbers, so the rating is imported as a \
              single choice (not scored as a scale)",
         );
-        for key in ["minRateDescription", "maxRateDescription"] {
+        for key in RATE_DESCRIPTIONS.into_iter().flatten() {
             if el.obj.contains_key(key) {
                 let message = format!("{key} not imported: a single choice has no scale ends");
                 self.report(el.at(key), ReportKind::Property, message);
@@ -1487,10 +1503,12 @@ impl Importer {
             part.question.required = item.get("isRequired") == Some(&Json::Bool(true));
             el.extra_names
                 .push((format!("{}.{item_name}", el.name), item_id));
-            parts.push(part);
             if let Json::Object(item) = item {
-                self.leftovers(item, &["name", "title", "isRequired"], &item_path);
+                part.question.validators = self.validators(item, &item_path, QuestionKind::Text);
+                let handled = ["name", "title", "isRequired", "validators"];
+                self.leftovers(item, &handled, &item_path);
             }
+            parts.push(part);
         }
         // The whole question is required by its requiredIf while that holds, else by its
         // isRequired (SurveyJS's requiredIf sets isRequired).
@@ -1543,6 +1561,166 @@ impl Importer {
         self.names
             .insert(el.name.to_js_lower(), Target::Dropped(el.path.to_owned()));
         (!parts.is_empty()).then_some(parts)
+    }
+
+    /// The `validators` of an element whose answer is of `kind`, each one reported when it is
+    /// not imported: an expression validator, a warning or note (which lets the respondent go
+    /// on), a check of another kind's answers, or a pattern manyi cannot use. What the
+    /// validators ask is checked as survey-core checks it; their `text` is the message.
+    fn validators(
+        &mut self,
+        obj: &Map<String, Json>,
+        path: &str,
+        kind: QuestionKind,
+    ) -> Vec<AnswerValidator> {
+        let Some(list) = obj.get("validators") else {
+            return Vec::new();
+        };
+        let Json::Array(items) = list else {
+            self.report(
+                format!("{path}.validators"),
+                ReportKind::Property,
+                not_array(list),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{path}.validators[{i}]");
+            let Json::Object(v) = item else {
+                self.report(at, ReportKind::Property, not_object(item));
+                continue;
+            };
+            let name = v
+                .get("type")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_js_lower();
+            let name = name.strip_suffix("validator").unwrap_or(&name).to_owned();
+            let not_imported = |why: &str| format!("{name:?} validator not imported: {why}");
+            let notification = v.get("notificationType").and_then(Json::as_str);
+            if notification.is_some_and(|n| n != "error") {
+                let why = "a warning or note lets the respondent go on, and manyi has no such \
+                           messages";
+                self.report(at, ReportKind::Property, not_imported(why));
+                continue;
+            }
+            if out.len() == MAX_VALIDATORS {
+                let why = format!("a manyi question has at most {MAX_VALIDATORS} validators");
+                self.report(at, ReportKind::Property, not_imported(&why));
+                continue;
+            }
+            let num = |key: &str| v.get(key).and_then(Json::as_f64);
+            // SurveyJS reads a count or length of 0 (JavaScript's false) as no bound.
+            let count = |key: &str| {
+                num(key)
+                    .filter(|x| *x >= 1.0)
+                    .map(|x| x.min(f64::from(u32::MAX)) as u32)
+            };
+            let (check, keys): (Check, &[&str]) = match name.as_str() {
+                "email" => (Check::Email, &[]),
+                "regex" => {
+                    let regex = v.get("regex").and_then(Json::as_str).unwrap_or("");
+                    let case_insensitive = [v.get("caseInsensitive"), v.get("insensitive")]
+                        .contains(&Some(&Json::Bool(true)));
+                    if regex.is_empty() {
+                        let why = "it has no regex, so SurveyJS checks nothing with it";
+                        self.report(at, ReportKind::Property, not_imported(why));
+                        continue;
+                    }
+                    if let Err(e) = crate::validate::compile_pattern(regex, case_insensitive) {
+                        let why = format!(
+                            "{e} (manyi's engine runs in linear time, so it has no look-around \
+                             or back-references)"
+                        );
+                        self.report(
+                            format!("{at}.regex"),
+                            ReportKind::Property,
+                            not_imported(&why),
+                        );
+                        continue;
+                    }
+                    let check = Check::Pattern {
+                        regex: regex.to_owned(),
+                        case_insensitive,
+                    };
+                    (check, &["regex", "caseInsensitive", "insensitive"])
+                }
+                "numeric" => {
+                    let check = Check::Numeric {
+                        min: num("minValue"),
+                        max: num("maxValue"),
+                    };
+                    (check, &["minValue", "maxValue"])
+                }
+                "answercount" => {
+                    let check = Check::AnswerCount {
+                        min: count("minCount"),
+                        max: count("maxCount"),
+                    };
+                    (check, &["minCount", "maxCount"])
+                }
+                "text" => {
+                    let check = Check::TextLength {
+                        min: count("minLength"),
+                        max: count("maxLength"),
+                        allow_digits: v.get("allowDigits") != Some(&Json::Bool(false)),
+                    };
+                    (check, &["minLength", "maxLength", "allowDigits"])
+                }
+                "expression" => {
+                    let why = "manyi has no validation by expression (a visibleIf or \
+                               requiredIf may say part of it)";
+                    self.report(at, ReportKind::Property, not_imported(why));
+                    continue;
+                }
+                _ => {
+                    self.report(
+                        at,
+                        ReportKind::Property,
+                        not_imported("manyi has no such check"),
+                    );
+                    continue;
+                }
+            };
+            let fits = match check {
+                Check::AnswerCount { .. } => kind == QuestionKind::MultiChoice,
+                _ => kind == QuestionKind::Text,
+            };
+            let contradictory = match check {
+                Check::Numeric {
+                    min: Some(min),
+                    max: Some(max),
+                } => min > max,
+                Check::AnswerCount {
+                    min: Some(min),
+                    max: Some(max),
+                }
+                | Check::TextLength {
+                    min: Some(min),
+                    max: Some(max),
+                    ..
+                } => min > max,
+                _ => false,
+            };
+            if !fits || contradictory {
+                let why = if contradictory {
+                    "its minimum is above its maximum, so SurveyJS refuses every answer"
+                } else if let Check::AnswerCount { .. } = check {
+                    "manyi counts the options of a multiple choice only"
+                } else {
+                    "manyi applies it to text answers only"
+                };
+                self.report(at, ReportKind::Property, not_imported(why));
+                continue;
+            }
+            let message = self.text(v.get("text"), &format!("{at}.text"));
+            let mut handled = vec!["type", "text", "notificationType"];
+            handled.extend(keys);
+            self.leftovers(v, &handled, &at);
+            out.push(AnswerValidator { check, message });
+        }
+        out
     }
 
     /// An id for a question the importer adds, made unique.
@@ -1831,6 +2009,13 @@ const COMMON: &[&str] = &[
     "manyi",
 ];
 
+/// A rating's end descriptions, each with the alternative (misspelt) name survey-core also
+/// reads.
+const RATE_DESCRIPTIONS: [[&str; 2]; 2] = [
+    ["minRateDescription", "mininumRateDescription"],
+    ["maxRateDescription", "maximumRateDescription"],
+];
+
 /// The SurveyJS question types the importer maps.
 const QUESTION_TYPES: &[&str] = &[
     "text",
@@ -1956,6 +2141,7 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
             max_length: None,
             multiline: true,
             stars: false,
+            validators: Vec::new(),
         },
         visible,
         enable: enable.to_vec(),

@@ -7,9 +7,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::checks::compile as compile_pattern;
 use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
-use crate::model::{ConditionText, Question, QuestionKind, RequiredRows, Survey};
+use crate::limits::MAX_VALIDATORS;
+use crate::model::{
+    AnswerValidator, Check, ConditionText, Question, QuestionKind, RequiredRows, Survey,
+};
 
 /// One problem in a survey definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -553,6 +557,20 @@ fn check_question<const PATHS: bool>(
             || "stars apply only to rating questions",
         );
     }
+    if q.validators.len() > MAX_VALIDATORS {
+        c.push(
+            || format!("{path}.validators"),
+            || {
+                format!(
+                    "a question may have at most {MAX_VALIDATORS} validators, found {}",
+                    q.validators.len()
+                )
+            },
+        );
+    }
+    for (vi, validator) in q.validators.iter().enumerate() {
+        check_validator(c, q.kind, validator, &format!("{path}.validators[{vi}]"));
+    }
 
     for (name, condition) in [
         ("visible_if", &q.visible_if),
@@ -562,6 +580,86 @@ fn check_question<const PATHS: bool>(
         if let Some(condition) = condition {
             check_condition(c, survey, q, format!("{path}.{name}"), condition, earlier);
         }
+    }
+}
+
+/// Checks one validator: that it applies to the question's kind, that a pattern compiles
+/// within the limits, that bounds are sound and a message, when given, is not empty.
+fn check_validator<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
+    kind: QuestionKind,
+    validator: &AnswerValidator,
+    at: &str,
+) {
+    let (name, applies_to) = match &validator.check {
+        Check::Email => ("email", QuestionKind::Text),
+        Check::Pattern { .. } => ("pattern", QuestionKind::Text),
+        Check::Numeric { .. } => ("numeric", QuestionKind::Text),
+        Check::AnswerCount { .. } => ("answer_count", QuestionKind::MultiChoice),
+        Check::TextLength { .. } => ("text_length", QuestionKind::Text),
+    };
+    if kind != applies_to {
+        c.push(
+            || format!("{at}.check"),
+            || {
+                format!(
+                    "the {name} check applies to {} questions, not {}",
+                    kind_name(applies_to),
+                    kind_name(kind)
+                )
+            },
+        );
+    }
+    let check_at = format!("{at}.check.{name}");
+    let disjoint = |c: &mut Checker<PATHS>, min: f64, max: f64| {
+        if min > max {
+            c.push(
+                || check_at.clone(),
+                || format!("min ({min}) is above max ({max}), so no answer would pass"),
+            );
+        }
+    };
+    match &validator.check {
+        Check::Email => {}
+        Check::Pattern {
+            regex,
+            case_insensitive,
+        } => {
+            if let Err(e) = compile_pattern(regex, *case_insensitive) {
+                c.push(|| format!("{at}.check.pattern.regex"), || e);
+            }
+        }
+        Check::Numeric { min, max } => {
+            for (bound, x) in [("min", min), ("max", max)] {
+                if let Some(x) = x
+                    && !x.is_finite()
+                {
+                    c.push(
+                        || format!("{at}.check.numeric.{bound}"),
+                        || format!("{bound} must be a finite number, found {x}"),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (min, max) {
+                disjoint(c, *min, *max);
+            }
+        }
+        Check::AnswerCount { min, max } | Check::TextLength { min, max, .. } => {
+            for (bound, x) in [("min", min), ("max", max)] {
+                if *x == Some(0) {
+                    c.push(
+                        || format!("{at}.check.{name}.{bound}"),
+                        || format!("{bound} counts from 1 (leave it out for no bound)"),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (min, max) {
+                disjoint(c, f64::from(*min), f64::from(*max));
+            }
+        }
+    }
+    if validator.message.as_ref().is_some_and(|m| m.is_blank()) {
+        c.push(|| format!("{at}.message"), || "the message is empty");
     }
 }
 
