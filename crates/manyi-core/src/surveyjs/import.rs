@@ -1276,15 +1276,18 @@ impl Importer {
                 })
             })
             .collect();
-        for (keys, at) in [RATE_DESCRIPTIONS[0], RATE_DESCRIPTIONS[1]]
-            .into_iter()
-            .zip([min, max])
-        {
-            // survey-core reads the alternative name when the property's own is absent.
-            let key = keys
-                .into_iter()
-                .find(|k| el.obj.contains_key(*k))
-                .unwrap_or(keys[0]);
+        for ([key, alternative], at) in RATE_DESCRIPTIONS.into_iter().zip([min, max]) {
+            // survey-core reads the alternative name as the property; the property's own name
+            // is taken when both are given.
+            let key = match (el.obj.contains_key(key), el.obj.contains_key(alternative)) {
+                (false, true) => alternative,
+                (true, true) => {
+                    let message = format!("{alternative} not imported: {key} is given too");
+                    self.report(el.at(alternative), ReportKind::Property, message);
+                    key
+                }
+                _ => key,
+            };
             if let Some(label) = self.text(el.obj.get(key), &el.at(key)) {
                 labels.retain(|l| l.value != at);
                 labels.push(ScaleLabel { value: at, label });
