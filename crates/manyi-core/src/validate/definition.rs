@@ -1,7 +1,8 @@
 //! Definition validation: a definition is checked as a whole and gets every problem at once,
 //! each with a JSON path, so an author fixes a file in one round. The checks cover the survey
-//! (ids, versions, locales, dimensions and weights), each question (kind, scale, options, rows)
-//! and each condition in either language (its syntax, and that what it reads exists).
+//! (ids, versions, locales, dimensions and weights), each question (kind, scale, options, rows,
+//! validators) and each condition in either language (its syntax, and that what it reads
+//! exists).
 
 use std::collections::{HashMap, HashSet};
 
@@ -568,7 +569,9 @@ fn check_question<const PATHS: bool>(
             },
         );
     }
-    for (vi, validator) in q.validators.iter().enumerate() {
+    // Beyond the limit the rest is not compiled: a definition of a million patterns would
+    // cost that many compilations to be refused.
+    for (vi, validator) in q.validators.iter().enumerate().take(MAX_VALIDATORS) {
         check_validator(c, q.kind, validator, &format!("{path}.validators[{vi}]"));
     }
 
