@@ -76,6 +76,7 @@ pub enum Msg {
     Next,
     Submit,
     Required,
+    EveryRow,
     RequiredMark,
     InvalidAnswer,
     MultiHint,
@@ -184,6 +185,11 @@ impl Msg {
                 "此题为必答题。",
                 "此題為必答題。",
                 "This question is required.",
+            ),
+            Msg::EveryRow => (
+                "请回答每一行。",
+                "請回答每一列。",
+                "Please answer every row.",
             ),
             Msg::RequiredMark => ("（必答）", "（必答）", "(required)"),
             Msg::InvalidAnswer => (
@@ -754,6 +760,61 @@ pub fn too_long(lang: Lang, max: u32) -> String {
     }
 }
 
+/// The message for an answer that fails one of its question's validators (when the survey
+/// gives none of its own).
+pub fn check_failure(lang: Lang, failure: manyi_core::validate::CheckFailure) -> String {
+    use manyi_core::validate::CheckFailure as F;
+    let n = format::point;
+    match (failure, lang) {
+        (F::NotEmail, Lang::ZhCn) => "请输入有效的电子邮件地址。".into(),
+        (F::NotEmail, Lang::ZhTw) => "請輸入有效的電子郵件地址。".into(),
+        (F::NotEmail, Lang::En) => "Please enter a valid e-mail address.".into(),
+        (F::NoMatch, Lang::ZhCn) => "答案的格式不正确。".into(),
+        (F::NoMatch, Lang::ZhTw) => "答案的格式不正確。".into(),
+        (F::NoMatch, Lang::En) => "This answer is not in the expected format.".into(),
+        (F::NotNumeric, Lang::ZhCn) => "请输入数字。".into(),
+        (F::NotNumeric, Lang::ZhTw) => "請輸入數字。".into(),
+        (F::NotNumeric, Lang::En) => "Please enter a number.".into(),
+        (F::OutOfBounds { min, max }, lang) => match (min, max, lang) {
+            (Some(a), Some(b), Lang::ZhCn) => format!("请输入 {} 到 {} 之间的数字。", n(a), n(b)),
+            (Some(a), Some(b), Lang::ZhTw) => format!("請輸入 {} 到 {} 之間的數字。", n(a), n(b)),
+            (Some(a), Some(b), Lang::En) => {
+                format!("Please enter a number from {} to {}.", n(a), n(b))
+            }
+            (Some(a), None, Lang::ZhCn) => format!("请输入不小于 {} 的数字。", n(a)),
+            (Some(a), None, Lang::ZhTw) => format!("請輸入不小於 {} 的數字。", n(a)),
+            (Some(a), None, Lang::En) => format!("Please enter a number of at least {}.", n(a)),
+            (_, Some(b), Lang::ZhCn) => format!("请输入不大于 {} 的数字。", n(b)),
+            (_, Some(b), Lang::ZhTw) => format!("請輸入不大於 {} 的數字。", n(b)),
+            (_, Some(b), Lang::En) => format!("Please enter a number of at most {}.", n(b)),
+            (None, None, _) => Msg::InvalidAnswer.text(lang).to_owned(),
+        },
+        (F::TooFewChoices { min }, Lang::ZhCn) => format!("请至少选择 {min} 项。"),
+        (F::TooFewChoices { min }, Lang::ZhTw) => format!("請至少選擇 {min} 項。"),
+        (F::TooFewChoices { min: 1 }, Lang::En) => "Please choose at least one option.".into(),
+        (F::TooFewChoices { min }, Lang::En) => format!("Please choose at least {min} options."),
+        (F::TooManyChoices { max }, Lang::ZhCn) => format!("最多只能选择 {max} 项。"),
+        (F::TooManyChoices { max }, Lang::ZhTw) => format!("最多只能選擇 {max} 項。"),
+        (F::TooManyChoices { max: 1 }, Lang::En) => "Please choose only one option.".into(),
+        (F::TooManyChoices { max }, Lang::En) => {
+            format!("Please choose no more than {max} options.")
+        }
+        (F::Length { min, max }, lang) => match (min, max, lang) {
+            (Some(a), Some(b), Lang::ZhCn) => format!("请输入 {a} 到 {b} 个字。"),
+            (Some(a), Some(b), Lang::ZhTw) => format!("請輸入 {a} 到 {b} 個字。"),
+            (Some(a), Some(b), Lang::En) => format!("Please enter {a} to {b} characters."),
+            (Some(a), None, Lang::ZhCn) => format!("请至少输入 {a} 个字。"),
+            (Some(a), None, Lang::ZhTw) => format!("請至少輸入 {a} 個字。"),
+            (Some(a), None, Lang::En) => format!("Please enter at least {a} characters."),
+            (_, Some(b), _) => too_long(lang, b),
+            (None, None, _) => Msg::InvalidAnswer.text(lang).to_owned(),
+        },
+        (F::EndsInDigit, Lang::ZhCn) => "答案不能以数字结尾。".into(),
+        (F::EndsInDigit, Lang::ZhTw) => "答案不能以數字結尾。".into(),
+        (F::EndsInDigit, Lang::En) => "The answer may not end in a digit.".into(),
+    }
+}
+
 /// The live character counter of a text answer.
 pub fn char_count(lang: Lang, count: usize, max: u32) -> String {
     match lang {
@@ -1047,6 +1108,45 @@ pub fn kiosk_storage(lang: Lang, usage: u64, quota: u64, room: u64, persisted: b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validator_messages_name_their_bounds_in_every_language() {
+        use manyi_core::validate::CheckFailure as F;
+        let bounded = F::OutOfBounds {
+            min: Some(0.5),
+            max: Some(10.0),
+        };
+        assert_eq!(
+            check_failure(Lang::En, bounded),
+            "Please enter a number from 0.5 to 10."
+        );
+        assert_eq!(
+            check_failure(Lang::ZhCn, bounded),
+            "请输入 0.5 到 10 之间的数字。"
+        );
+        let short = F::Length {
+            min: Some(2),
+            max: None,
+        };
+        assert_eq!(check_failure(Lang::ZhTw, short), "請至少輸入 2 個字。");
+        let long = F::Length {
+            min: None,
+            max: Some(9),
+        };
+        assert_eq!(check_failure(Lang::En, long), too_long(Lang::En, 9));
+        assert_eq!(
+            check_failure(Lang::En, F::TooManyChoices { max: 1 }),
+            "Please choose only one option."
+        );
+        for failure in [F::NotEmail, F::NoMatch, F::NotNumeric, F::EndsInDigit] {
+            let texts: Vec<String> = Lang::ALL
+                .iter()
+                .map(|l| check_failure(*l, failure))
+                .collect();
+            assert!(texts.iter().all(|t| !t.is_empty()), "{failure:?}");
+            assert_ne!(texts[0], texts[2], "{failure:?} is translated");
+        }
+    }
 
     #[test]
     fn browser_tags_map_to_supported_languages() {

@@ -451,6 +451,99 @@ mod tests {
         );
     }
 
+    /// A required matrix needs every row unless its `required_rows` is `any` (SurveyJS's
+    /// `isRequired`), and the runner stops the respondent where the server would refuse.
+    #[test]
+    fn a_required_matrix_needs_every_row_or_any_one() {
+        let matrix = |required_rows: &str| {
+            let json = format!(
+                r#"{{"id": "m", "version": 1, "title": "M", "default_locale": "en",
+                    "pages": [{{"id": "p", "questions": [
+                        {{"id": "grid", "kind": "matrix", "text": "Rate", "required": true,
+                          "required_rows": "{required_rows}",
+                          "rows": [{{"id": "a", "text": "A"}}, {{"id": "b", "text": "B"}}]}}
+                    ]}}]}}"#
+            );
+            Arc::new(manyi_core::parse_survey(&json).expect("the test survey is valid"))
+        };
+        let one_row = Some(Answer::Matrix(BTreeMap::from([("a".to_owned(), 3.0)])));
+
+        let mut every = Session::new(matrix("all"), at(0));
+        assert_eq!(every.advance(), Advance::Invalid);
+        assert_eq!(every.error("grid"), Some(FieldError::Required));
+        every.set_answer("grid", one_row.clone());
+        assert_eq!(every.error("grid"), Some(FieldError::EveryRow));
+        assert_eq!(every.advance(), Advance::Invalid, "row b is still blank");
+        let both = BTreeMap::from([("a".to_owned(), 3.0), ("b".to_owned(), 4.0)]);
+        every.set_answer("grid", Some(Answer::Matrix(both)));
+        assert_eq!(every.error("grid"), None);
+        assert_eq!(every.advance(), Advance::Finished);
+
+        let mut any = Session::new(matrix("any"), at(0));
+        assert_eq!(any.advance(), Advance::Invalid);
+        assert_eq!(any.error("grid"), Some(FieldError::Required));
+        any.set_answer("grid", one_row);
+        assert_eq!(any.advance(), Advance::Finished, "one row is enough");
+    }
+
+    /// A validator's failure is shown at its question with the survey's message when it has
+    /// one, else the runner's own, and holds the page as the server would refuse the answer.
+    #[test]
+    fn validators_hold_the_page_with_their_message() {
+        let survey = Arc::new(
+            manyi_core::parse_survey(
+                r#"{"id": "v", "version": 1, "title": "V", "default_locale": "en",
+                    "pages": [{"id": "p", "questions": [
+                        {"id": "mail", "kind": "text", "text": "Mail", "validators": [
+                            {"check": "email", "message": {"en": "No", "zh-CN": "不对"}}]},
+                        {"id": "zip", "kind": "text", "text": "Zip", "validators": [
+                            {"check": {"pattern": {"regex": "^[0-9]{6}$"}}}]}
+                    ]}]}"#,
+            )
+            .expect("the test survey is valid"),
+        );
+        let mut session = Session::new(survey.clone(), at(0));
+        assert_eq!(
+            session.advance(),
+            Advance::Finished,
+            "blank answers are not checked"
+        );
+        session.set_answer("mail", text("someone@"));
+        session.set_answer("zip", text("12345"));
+        assert_eq!(session.advance(), Advance::Invalid);
+        let mail = session.error("mail").expect("not an address");
+        let validators = &survey.pages[0].questions[0].validators;
+        assert_eq!(
+            mail.survey_message(validators),
+            validators[0].message.as_ref()
+        );
+        let zip = session.error("zip").expect("five digits");
+        assert_eq!(
+            zip,
+            FieldError::Check {
+                validator: 0,
+                failure: manyi_core::validate::CheckFailure::NoMatch
+            }
+        );
+        assert_eq!(
+            zip.survey_message(&survey.pages[0].questions[1].validators),
+            None
+        );
+        assert_eq!(
+            zip.message(crate::i18n::Lang::ZhTw),
+            "答案的格式不正確。",
+            "the runner's own message, in the interface's language"
+        );
+        session.set_answer("mail", text("someone@example.com"));
+        session.set_answer("zip", text("123456"));
+        assert_eq!(
+            session.error("mail"),
+            None,
+            "a shown error follows the answer"
+        );
+        assert_eq!(session.advance(), Advance::Finished);
+    }
+
     #[test]
     fn the_last_visible_page_finishes_the_run() {
         let mut session = Session::new(survey(), at(0));

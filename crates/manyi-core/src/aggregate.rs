@@ -41,6 +41,7 @@ use crate::report::{
 };
 use crate::score::{NpsCategory, Plan, is_agree, is_top2};
 use crate::table::{TableRow, walk_row};
+use crate::validate::Patterns;
 
 /// A sum of floats in double-double precision (`hi + lo`, about 32 significant digits): sums
 /// of the same numbers in any order agree to far below what a report shows, and a spread
@@ -529,10 +530,11 @@ impl Aggregate {
             .collect()
     }
 
-    /// Adds one response.
+    /// Adds one response. (Its validators' patterns are compiled for the call; a caller adding
+    /// many responses does better with a [`ReportBuilder`], which compiles them once.)
     pub fn add_response(&mut self, plan: &Plan<'_>, response: &Response) {
         let mut row = ScoredRow::new(plan);
-        row.score(plan, &response.answers);
+        row.score(plan, &Patterns::new(plan.survey), &response.answers);
         self.add(plan, &row);
     }
 
@@ -826,7 +828,7 @@ impl<'a> ScoredRow<'a> {
         }
     }
 
-    fn score(&mut self, plan: &Plan<'_>, answers: &'a dyn TableRow) {
+    fn score(&mut self, plan: &Plan<'_>, patterns: &Patterns, answers: &'a dyn TableRow) {
         self.invalid.clear();
         self.others.clear();
         let (invalid, others) = (&mut self.invalid, &mut self.others);
@@ -834,6 +836,7 @@ impl<'a> ScoredRow<'a> {
             plan,
             answers,
             &mut self.items,
+            patterns,
             |qi, answer| others.push((qi, answer)),
             |qi| invalid.push(qi),
         );
@@ -847,6 +850,8 @@ impl<'a> ScoredRow<'a> {
 #[derive(Debug)]
 pub struct ReportBuilder<'p> {
     plan: &'p Plan<'p>,
+    /// The survey's validator patterns, compiled once.
+    patterns: Patterns,
     options: ReportOptions,
     overall: Aggregate,
     /// The previous period's bounds and figures.
@@ -867,6 +872,7 @@ impl<'p> ReportBuilder<'p> {
         };
         ReportBuilder {
             plan,
+            patterns: Patterns::new(plan.survey),
             overall: Aggregate::new(plan),
             previous,
             segments: BTreeMap::new(),
@@ -921,7 +927,7 @@ impl<'p> ReportBuilder<'p> {
             return;
         }
         let mut row = ScoredRow::new(plan);
-        row.score(plan, answers);
+        row.score(plan, &self.patterns, answers);
         if in_previous && let Some((_, _, headline)) = &mut self.previous {
             headline.add(plan, &row);
         }
@@ -1054,6 +1060,7 @@ fn in_period(
 #[derive(Debug)]
 pub struct TextCollector<'p> {
     plan: &'p Plan<'p>,
+    patterns: Patterns,
     options: ReportOptions,
     search: TextSearch,
     seq: u64,
@@ -1064,6 +1071,7 @@ impl<'p> TextCollector<'p> {
     pub fn new(plan: &'p Plan<'p>, options: ReportOptions, search: &str, limit: usize) -> Self {
         TextCollector {
             plan,
+            patterns: Patterns::new(plan.survey),
             options,
             search: TextSearch::new(search, limit),
             seq: 0,
@@ -1105,6 +1113,7 @@ impl<'p> TextCollector<'p> {
             plan,
             answers,
             &mut self.items,
+            &self.patterns,
             |qi, answer| {
                 if let (QuestionKind::Text, Answer::Text(text)) = (plan.questions[qi].kind, answer)
                 {

@@ -23,7 +23,23 @@ pub const MAX_CONDITION_DEPTH: usize = 64;
 pub const MAX_CONDITION_NESTING: usize = 16;
 
 // The JSON Schema of the formats (`docs/survey.schema.json`) does not state the limits below;
-// response validation enforces them.
+// definition validation enforces the next four, response validation the others.
+
+/// The most validators a question may have: each runs on every answer to the question.
+pub const MAX_VALIDATORS: usize = 10;
+
+/// The most characters of a pattern validator's regular expression. Real patterns (a postcode,
+/// a phone number, an order reference) take a few dozen.
+pub const MAX_PATTERN_LENGTH: usize = 1_000;
+
+/// The most memory a compiled pattern may take, in bytes (the regex engine's own size limit).
+/// Matching takes time proportional to the pattern's compiled size times the answer's length,
+/// so this bounds the time one answer costs as well; `x{1000}` repeats are what reach it.
+pub const MAX_PATTERN_SIZE: usize = 64 * 1024;
+
+/// How deeply a pattern's groups and repetitions may nest: the engine's parser recurses once per
+/// level, so this keeps it within a small stack, as the condition limits do for conditions.
+pub const MAX_PATTERN_NESTING: u32 = 16;
 
 /// The most keys a response's `meta` may have.
 pub const MAX_META_KEYS: usize = 50;

@@ -318,6 +318,24 @@ pub struct MatrixRow {
     pub weight: Option<f64>,
 }
 
+/// Which rows a required matrix needs answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequiredRows {
+    /// Every row.
+    #[default]
+    All,
+    /// At least one row.
+    Any,
+}
+
+impl RequiredRows {
+    fn is_all(&self) -> bool {
+        *self == RequiredRows::All
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -349,6 +367,10 @@ pub struct Question {
     /// Rows of matrix questions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<MatrixRow>,
+    /// What a required matrix needs: every row answered (the default), or any one of them, as
+    /// SurveyJS's `isRequired` asks of its matrix.
+    #[serde(default, skip_serializing_if = "RequiredRows::is_all")]
+    pub required_rows: RequiredRows,
     /// Marks the question as the survey's standard NPS, CSAT or CES item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<Metric>,
@@ -374,6 +396,80 @@ pub struct Question {
     /// Rating display hint: stars instead of numbers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stars: bool,
+    /// Checks of an answer beyond its kind's own (SurveyJS's validators), at most
+    /// [`MAX_VALIDATORS`](crate::limits::MAX_VALIDATORS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validators: Vec<AnswerValidator>,
+}
+
+/// A check of an answer beyond its kind's own: one of SurveyJS's validators, which an imported
+/// survey keeps. An answer that fails one is invalid, as an answer off its scale is: the runner
+/// and the server refuse it, and a report counts it as invalid rather than scoring it. Blank
+/// answers are not checked (whether one is allowed is `required`'s business).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AnswerValidator {
+    pub check: Check,
+    /// The message shown when the check fails (SurveyJS's `text`); without it the runner
+    /// shows its own, in the respondent's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<LocalizedText>,
+}
+
+/// What an [`AnswerValidator`] checks, as survey-core's validator of the same name does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// A text answer is an e-mail address (SurveyJS's `email`, with its pattern).
+    Email,
+    /// A text answer contains a match of `regex` (SurveyJS's `regex`: searched for, not
+    /// anchored, so `^…$` to match the whole answer). The syntax is the Rust regex crate's,
+    /// which reads common JavaScript patterns alike but has no look-around or
+    /// back-references; `\d`, `\w` and `\s` are ASCII only. At most
+    /// [`MAX_PATTERN_LENGTH`](crate::limits::MAX_PATTERN_LENGTH) characters.
+    Pattern {
+        regex: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        case_insensitive: bool,
+    },
+    /// A text answer is a number (read as SurveyJS reads one: `1,5` is 1.5) between `min`
+    /// and `max` inclusive (SurveyJS's `numeric`).
+    Numeric {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// A multiple choice answer has between `min` and `max` options chosen (SurveyJS's
+    /// `answercount`).
+    AnswerCount {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+    },
+    /// A text answer is between `min` and `max` characters long, counted as JavaScript counts
+    /// them (UTF-16 code units: an emoji is two), and with `allow_digits: false` does not end
+    /// in a digit: survey-core's check is `/\d+$/`, so digits elsewhere pass (SurveyJS's
+    /// `text`).
+    TextLength {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+        #[serde(default = "yes", skip_serializing_if = "is_yes")]
+        allow_digits: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 /// A condition on answers: text in manyi's condition language, or `{"surveyjs": "…"}`, an
@@ -389,12 +485,19 @@ pub enum ConditionText {
     SurveyJs(SurveyJsExpression),
 }
 
-/// A SurveyJS expression, marked as such by its one key.
+/// A SurveyJS expression, marked as such by its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyJsExpression {
     pub surveyjs: String,
+    /// Names the expression reads that are no question of the survey (lower case, without
+    /// `.member` or `[index]`), read as empty, as SurveyJS reads a name it cannot find. An
+    /// imported survey lists here the names its conditions read by mistake, so they behave
+    /// as they did in SurveyJS; any other name that is not a question is a problem of the
+    /// definition, as a typo should be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
 }
 
 impl ConditionText {
@@ -402,6 +505,7 @@ impl ConditionText {
     pub fn surveyjs(text: impl Into<String>) -> ConditionText {
         ConditionText::SurveyJs(SurveyJsExpression {
             surveyjs: text.into(),
+            unknown: Vec::new(),
         })
     }
 
@@ -635,13 +739,25 @@ impl<'de> Deserialize<'de> for ConditionText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let condition = match deserializer.deserialize_any(ShapeVisitor)? {
             Shape::Item(Item::Text(text)) => Some(ConditionText::Manyi(text)),
-            // `SurveyJsExpression` denies unknown fields: its one key, alone.
-            Shape::Object(entries) => match <[_; 1]>::try_from(entries) {
-                Ok([(key, Item::Text(text))]) if key == "surveyjs" => {
-                    Some(ConditionText::surveyjs(text))
+            // `SurveyJsExpression` denies unknown fields: `surveyjs` and `unknown`, once each.
+            Shape::Object(entries) => {
+                let (mut text, mut unknown, mut other) = (None, None, false);
+                for (key, item) in entries {
+                    match (key.as_str(), item) {
+                        ("surveyjs", Item::Text(t)) if text.is_none() => text = Some(t),
+                        ("unknown", Item::Texts(names)) if unknown.is_none() => {
+                            unknown = Some(names)
+                        }
+                        _ => other = true,
+                    }
                 }
-                _ => None,
-            },
+                text.filter(|_| !other).map(|surveyjs| {
+                    ConditionText::SurveyJs(SurveyJsExpression {
+                        surveyjs,
+                        unknown: unknown.unwrap_or_default(),
+                    })
+                })
+            }
             _ => None,
         };
         condition.ok_or_else(|| no_variant("ConditionText"))
@@ -653,7 +769,7 @@ impl<'de> Deserialize<'de> for Answer {
         let answer = match deserializer.deserialize_any(ShapeVisitor)? {
             Shape::Item(Item::Number(x)) => Some(Answer::Number(x)),
             Shape::Item(Item::Text(text)) => Some(Answer::Text(text)),
-            Shape::Item(Item::Other) => None,
+            Shape::Item(Item::Texts(_) | Item::Other) => None,
             Shape::List(items) => items
                 .into_iter()
                 .map(|item| match item {
@@ -694,10 +810,12 @@ enum Shape {
     Object(Vec<(String, Item)>),
 }
 
-/// A scalar, or `Other` for any value these forms never take.
+/// A scalar, a list of strings (a SurveyJS expression's `unknown`), or `Other` for any value
+/// these forms never take.
 enum Item {
     Number(f64),
     Text(String),
+    Texts(Vec<String>),
     Other,
 }
 
@@ -759,8 +877,8 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
     }
 }
 
-/// An item of a list or an object: a scalar, or `Other` (a nested list or object is read
-/// through and dropped).
+/// An item of a list or an object: a scalar, a list of strings, or `Other` (any other nested
+/// list or object is read through and dropped).
 struct ItemSeed(Item);
 
 impl<'de> Deserialize<'de> for ItemSeed {
@@ -768,7 +886,15 @@ impl<'de> Deserialize<'de> for ItemSeed {
         Ok(ItemSeed(
             match deserializer.deserialize_any(ShapeVisitor)? {
                 Shape::Item(item) => item,
-                Shape::List(_) | Shape::Object(_) => Item::Other,
+                Shape::List(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        Item::Text(text) => Some(text),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<String>>>()
+                    .map_or(Item::Other, Item::Texts),
+                Shape::Object(_) => Item::Other,
             },
         ))
     }

@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::model::{Answer, AnswerSet, Answers, QuestionKind, Response};
 use crate::score::Plan;
-use crate::validate::{check_answer, is_answered};
+use crate::validate::{Patterns, check_answer_in, is_answered};
 
 /// A metadata key's values, dictionary-coded: one small integer per row.
 #[derive(Debug, Clone, Default)]
@@ -135,6 +135,7 @@ pub(crate) fn walk_row<'a>(
     plan: &Plan<'_>,
     answers: &'a dyn TableRow,
     row: &mut [f64],
+    patterns: &Patterns,
     mut other: impl FnMut(usize, &'a Answer),
     mut invalid: impl FnMut(usize),
 ) {
@@ -151,7 +152,7 @@ pub(crate) fn walk_row<'a>(
             let q = plan.questions[qi];
             if q.kind.is_scaled() {
                 plan.fill_question(qi, answer, row)
-            } else if check_answer(q, answer).is_ok() {
+            } else if check_answer_in(q, answer, patterns).is_ok() {
                 other(qi, answer);
                 true
             } else {
@@ -184,6 +185,8 @@ pub struct ResponseTable {
     /// Scratch space for one row's item values and dimension scores.
     row: Vec<f64>,
     dims: Vec<f64>,
+    /// The survey's pattern validators, compiled once for every row.
+    patterns: Patterns,
 }
 
 impl ResponseTable {
@@ -199,6 +202,7 @@ impl ResponseTable {
             meta: BTreeMap::new(),
             row: vec![f64::NAN; plan.items.len()],
             dims: vec![f64::NAN; plan.dimensions.len()],
+            patterns: Patterns::new(plan.survey),
         }
     }
 
@@ -248,6 +252,7 @@ impl ResponseTable {
             plan,
             answers,
             &mut self.row,
+            &self.patterns,
             |qi, answer| others[qi].push((r as u32, answer.clone())),
             |qi| invalid[qi].push(r as u32),
         );

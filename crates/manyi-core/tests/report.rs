@@ -62,6 +62,25 @@ fn nps_follows_the_cran_nps_conventions() {
 }
 
 #[test]
+fn answers_failing_a_validator_are_counted_as_invalid() {
+    let mut survey = common::base_survey();
+    let comment = survey.pages[0]
+        .questions
+        .iter_mut()
+        .find(|q| q.id == "comment")
+        .unwrap();
+    comment.validators =
+        serde_json::from_value(json!([{"check": {"pattern": {"regex": "^[a-z]+$"}}}])).unwrap();
+    let responses = vec![
+        resp(1, json!({"nps": 9, "comment": "fine"}), None, &[]),
+        resp(2, json!({"nps": 9, "comment": "Not fine!"}), None, &[]),
+    ];
+    let report = build_report(&survey, &responses, &ReportOptions::default());
+    let comment = report.questions.get("comment").unwrap();
+    assert_eq!((comment.n, comment.invalid), (1, 1));
+}
+
+#[test]
 fn nps_interval_is_not_clamped_and_one_category_has_zero_error() {
     // 2 promoters, 0 detractors, 0 passives: NPS 100 with no spread.
     let all = NpsStats::from_counts(2, 0, 0);

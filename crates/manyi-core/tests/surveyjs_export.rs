@@ -127,3 +127,49 @@ fn exported_conditions_mean_what_they_meant() {
     }
     assert!(answers.iter().any(|a| manyi.eval(a)) && answers.iter().any(|a| !manyi.eval(a)));
 }
+
+#[test]
+fn names_no_question_has_survive_export_and_import() {
+    // SurveyJS has no place for `unknown`, and needs none: the import finds the same names
+    // again (and reports them again, as reading as empty).
+    let doc: Value = serde_json::from_str(
+        r#"{"title": "T", "elements": [
+            {"type": "text", "name": "a", "visibleIf": "{tpyo} = 'x' or {b} notempty"},
+            {"type": "text", "name": "b", "requiredIf": "{nosuch.x} empty"}
+        ]}"#,
+    )
+    .unwrap();
+    let first = import(&doc).unwrap();
+    let q = |s: &Survey, i: usize| s.pages[0].questions[i].clone();
+    let visible = q(&first.survey, 0).visible_if.unwrap();
+    assert!(matches!(&visible, ConditionText::SurveyJs(e) if e.unknown == ["tpyo"]));
+    let back = import(&export(&first.survey)).unwrap();
+    assert_eq!(back.survey, first.survey);
+    assert_eq!(back.reports.len(), 2, "{:#?}", back.reports);
+}
+
+#[test]
+fn validators_and_required_rows_round_trip_exactly() {
+    let survey = manyi_core::parse_survey(
+        r#"{"id": "checks", "version": 2, "title": "Checks", "default_locale": "en",
+            "pages": [{"id": "p", "questions": [
+                {"id": "mail", "kind": "text", "text": "Mail",
+                 "validators": [{"check": "email", "message": {"en": "No", "zh-CN": "不对"}}]},
+                {"id": "code", "kind": "text", "text": "Code", "validators": [
+                    {"check": {"pattern": {"regex": "^[a-z]{3}$", "case_insensitive": true}}},
+                    {"check": {"numeric": {"min": 0.5, "max": 10}}, "message": "0.5 to 10"},
+                    {"check": {"text_length": {"min": 1, "max": 3, "allow_digits": false}}}]},
+                {"id": "picks", "kind": "multi_choice", "text": "Picks",
+                 "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                 "validators": [{"check": {"answer_count": {"max": 1}}}]},
+                {"id": "grid", "kind": "matrix", "text": "Grid", "required": true,
+                 "required_rows": "any", "scale": {"min": 1, "max": 5},
+                 "rows": [{"id": "r1", "text": "R1"}]},
+                {"id": "all", "kind": "matrix", "text": "All", "required": true,
+                 "scale": {"min": 1, "max": 5},
+                 "rows": [{"id": "r1", "text": "R1"}]}
+            ]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(round_trip(&survey).unwrap(), survey);
+}

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use manyi_core::model::Answer;
 use manyi_core::surveyjs::{ImportError, Report, import};
+use manyi_core::validate::validate_answers;
 use manyi_core::visibility::Visibility;
 use serde_json::Value;
 
@@ -26,6 +27,7 @@ fn mapped(kind: &str, key: &str) -> bool {
         "readOnly",
         "visible",
         "manyi",
+        "validators",
     ];
     let specific: &[&str] = match kind {
         "text" | "comment" => &["maxLength"],
@@ -60,6 +62,8 @@ fn mapped(kind: &str, key: &str) -> bool {
             "autoGenerate",
             "minRateDescription",
             "maxRateDescription",
+            "mininumRateDescription",
+            "maximumRateDescription",
         ],
         "slider" => &["min", "max", "step", "sliderType"],
         "matrix" => &["rows", "columns", "eachRowRequired", "isAllRowRequired"],
@@ -210,8 +214,9 @@ fn every_markup_fixture_imports_or_reports_what_it_cannot() {
 }
 
 /// The hand-written cases: each imports a small SurveyJS document and checks parts of the
-/// definition (JSON pointer → value), the reports (path, kind, part of the message), and which
-/// questions are hidden for given answers.
+/// definition (JSON pointer → value), the reports (path, kind, part of the message), which
+/// questions are hidden for given answers, and what validation finds wrong with given answers
+/// (question and error code, in order).
 #[test]
 fn import_cases() {
     let cases: Vec<Value> =
@@ -280,6 +285,25 @@ fn import_cases() {
                 failures.push(format!(
                     "{name}: with {} hidden {hidden:?}, want {want:?}",
                     check["answers"]
+                ));
+            }
+        }
+        for check in case["errors"].as_array().into_iter().flatten() {
+            let Some(survey) = &survey else { break };
+            let answers: BTreeMap<String, Answer> =
+                serde_json::from_value(check["answers"].clone()).unwrap();
+            let errors = validate_answers(survey, &answers, false).err();
+            let got: Vec<Value> = errors
+                .iter()
+                .flatten()
+                .map(|e| {
+                    serde_json::json!([e.question(), serde_json::to_value(e).unwrap()["code"]])
+                })
+                .collect();
+            if got.as_slice() != check["errors"].as_array().unwrap().as_slice() {
+                failures.push(format!(
+                    "{name}: with {} the errors are {got:?}, want {}",
+                    check["answers"], check["errors"]
                 ));
             }
         }

@@ -54,9 +54,18 @@ pub fn QuestionView(
             </p>
         }
     });
+    // A validator's own message (SurveyJS's `text`) is the survey's, in the survey's language.
+    let validators = question.validators.clone();
     let error_view = view! {
         <p id=error_id class="field-error" data-testid=format!("error-{qid}")>
-            {move || error.get().map(|e| e.message(lang.get()))}
+            {move || {
+                error
+                    .get()
+                    .map(|e| match e.survey_message(&validators) {
+                        Some(own) => text.get(own),
+                        None => e.message(lang.get()),
+                    })
+            }}
         </p>
     };
 

@@ -12,7 +12,8 @@ use super::ext::{QuestionExt, RowExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr};
 use crate::condition::{CompareOp, Condition, Operand};
 use crate::model::{
-    ConditionText, LocalizedText, Question, QuestionKind, Scale, ScoringSettings, Survey,
+    AnswerValidator, Check, ConditionText, LocalizedText, Question, QuestionKind, RequiredRows,
+    Scale, ScoringSettings, Survey,
 };
 
 /// The survey as a SurveyJS JSON definition.
@@ -131,7 +132,8 @@ fn question(q: &Question) -> Json {
                 .map(|r| json!({"value": r.id, "text": text(&r.text)}))
                 .collect();
             e.insert("rows".into(), rows.into());
-            if q.required {
+            // SurveyJS's isRequired alone asks for any one row.
+            if q.required && q.required_rows == RequiredRows::All {
                 e.insert("eachRowRequired".into(), true.into());
             }
             for r in &q.rows {
@@ -147,6 +149,12 @@ fn question(q: &Question) -> Json {
                 }
             }
         }
+    }
+    if !q.validators.is_empty() {
+        e.insert(
+            "validators".into(),
+            q.validators.iter().map(validator).collect(),
+        );
     }
     for (key, condition, keep) in [
         ("visibleIf", &q.visible_if, &mut ext.visible_if),
@@ -172,6 +180,56 @@ fn question(q: &Question) -> Json {
         );
     }
     Json::Object(e)
+}
+
+/// A validator as SurveyJS writes it: its type, its properties, and the message as `text`.
+fn validator(v: &AnswerValidator) -> Json {
+    let mut out = Map::new();
+    let bound = |out: &mut Map<String, Json>, key: &str, x: Option<f64>| {
+        if let Some(x) = x {
+            out.insert(key.into(), number(x));
+        }
+    };
+    let kind = match &v.check {
+        Check::Email => "email",
+        Check::Pattern {
+            regex,
+            case_insensitive,
+        } => {
+            out.insert("regex".into(), regex.clone().into());
+            if *case_insensitive {
+                out.insert("caseInsensitive".into(), true.into());
+            }
+            "regex"
+        }
+        Check::Numeric { min, max } => {
+            bound(&mut out, "minValue", *min);
+            bound(&mut out, "maxValue", *max);
+            "numeric"
+        }
+        Check::AnswerCount { min, max } => {
+            bound(&mut out, "minCount", min.map(f64::from));
+            bound(&mut out, "maxCount", max.map(f64::from));
+            "answercount"
+        }
+        Check::TextLength {
+            min,
+            max,
+            allow_digits,
+        } => {
+            bound(&mut out, "minLength", min.map(f64::from));
+            bound(&mut out, "maxLength", max.map(f64::from));
+            if !allow_digits {
+                out.insert("allowDigits".into(), false.into());
+            }
+            "text"
+        }
+    };
+    out.insert("type".into(), kind.into());
+    if let Some(message) = &v.message {
+        out.insert("text".into(), text(message));
+    }
+    Json::Object(out)
 }
 
 /// A scale as rateMin/rateMax/rateStep with end descriptions, or as rateValues when points

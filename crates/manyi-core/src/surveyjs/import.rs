@@ -18,9 +18,10 @@ use serde_json::{Map, Value as Json};
 
 use super::ext::{QuestionExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr, FUNCTIONS, JsLower, number_to_string};
+use crate::limits::MAX_VALIDATORS;
 use crate::model::{
-    ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question, QuestionKind, Scale,
-    ScaleLabel, Survey,
+    AnswerValidator, Check, ChoiceOption, ConditionText, LocalizedText, MatrixRow, Page, Question,
+    QuestionKind, RequiredRows, Scale, ScaleLabel, Survey, SurveyJsExpression,
 };
 use crate::validate::{Problem, validate_survey};
 
@@ -159,6 +160,7 @@ pub fn import_with(json: &Json, options: &Options) -> Result<Import, ImportError
         }
     }
     im.triggers(root.get("triggers"));
+    im.valued_names(root);
     im.leftovers(root, &handled, "$");
     im.resolve_conditions();
 
@@ -262,6 +264,10 @@ struct Cond {
     path: String,
     /// A complete trigger's expression, which hides what follows when it holds.
     negate: bool,
+    /// Written by the importer with question ids rather than SurveyJS names (the other item's
+    /// condition on its choice question), so its variables are not renamed again: an id such
+    /// as `fav_features` is no SurveyJS name, and renaming it would lose the condition.
+    renamed: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -299,6 +305,10 @@ struct Importer {
     pending_html: Vec<(LocalizedText, String)>,
     /// Complete triggers: the expression and its path.
     completes: Vec<Cond>,
+    /// Lower-cased names SurveyJS gives a value that are not questions: its built-in
+    /// variables, the survey's calculated values and what its triggers set. A condition that
+    /// reads one is not imported; any other name that no element has reads as empty.
+    valued: HashSet<String>,
 }
 
 /// Layout properties: manyi's runner lays questions out itself, so these change nothing a
@@ -429,7 +439,7 @@ impl Importer {
                     format!("{key} not imported: manyi has no preset answers")
                 }
                 "validators" => {
-                    "validators not imported: manyi checks only required answers, scales, options and text length".into()
+                    "validators not imported: manyi checks the answers to questions one by one, not a multiple text, panel or page as a whole".into()
                 }
                 "correctAnswer" => "correctAnswer not imported: manyi has no quiz scoring".into(),
                 "mode" => "mode not imported: manyi's runner always collects answers (SurveyJS's display mode only shows them)".into(),
@@ -863,6 +873,7 @@ impl Importer {
             scale: None,
             options: Vec::new(),
             rows: Vec::new(),
+            required_rows: RequiredRows::All,
             metric: ext.metric,
             visible_if: None,
             enable_if: None,
@@ -870,6 +881,7 @@ impl Importer {
             max_length: None,
             multiline: false,
             stars: false,
+            validators: Vec::new(),
         };
         let mut conditions = ctx.clone();
         self.container_conditions(obj, path, &mut conditions);
@@ -906,6 +918,8 @@ impl Importer {
             return None;
         }
         self.comment_box(&mut el, &id);
+        el.handled.push("validators");
+        q.validators = self.validators(obj, path, q.kind);
         self.leftovers(obj, &el.handled, path);
         self.claim_id(&id, name, path);
         let key = name.to_js_lower();
@@ -1124,7 +1138,7 @@ impl Importer {
             .unwrap_or_else(|| localized(("Please describe", "请说明", "請說明")));
         let other_id = self.claim_extra_id(&format!("{id}_other"));
         let mut visible = el.conditions.visible.clone();
-        visible.push(cond(&test, el.at("name")));
+        visible.push(own_cond(&test, el.at("name")));
         let mut draft = extra_text(&other_id, label, visible, &el.conditions.enable);
         draft.question.required = true;
         el.extra.push(draft);
@@ -1201,8 +1215,12 @@ impl Importer {
                 "autoGenerate",
             ]);
         }
-        el.handled
-            .extend(["minRateDescription", "maxRateDescription"]);
+        el.handled.extend([
+            "minRateDescription",
+            "maxRateDescription",
+            "mininumRateDescription",
+            "maximumRateDescription",
+        ]);
         let values = el
             .obj
             .get("rateValues")
@@ -1258,7 +1276,18 @@ impl Importer {
                 })
             })
             .collect();
-        for (key, at) in [("minRateDescription", min), ("maxRateDescription", max)] {
+        for ([key, alternative], at) in RATE_DESCRIPTIONS.into_iter().zip([min, max]) {
+            // survey-core reads the alternative name as the property; the property's own name
+            // is taken when both are given.
+            let key = match (el.obj.contains_key(key), el.obj.contains_key(alternative)) {
+                (false, true) => alternative,
+                (true, true) => {
+                    let message = format!("{alternative} not imported: {key} is given too");
+                    self.report(el.at(alternative), ReportKind::Property, message);
+                    key
+                }
+                _ => key,
+            };
             if let Some(label) = self.text(el.obj.get(key), &el.at(key)) {
                 labels.retain(|l| l.value != at);
                 labels.push(ScaleLabel { value: at, label });
@@ -1321,7 +1350,7 @@ impl Importer {
             "the rate values are not evenly spaced numbers, so the rating is imported as a \
              single choice (not scored as a scale)",
         );
-        for key in ["minRateDescription", "maxRateDescription"] {
+        for key in RATE_DESCRIPTIONS.into_iter().flatten() {
             if el.obj.contains_key(key) {
                 let message = format!("{key} not imported: a single choice has no scale ends");
                 self.report(el.at(key), ReportKind::Property, message);
@@ -1337,15 +1366,11 @@ impl Importer {
         q.kind = QuestionKind::Matrix;
         q.dimension = None;
         q.reverse = false;
+        // SurveyJS's isRequired asks for any one row, eachRowRequired for every row.
         if el.flag("eachRowRequired") || el.flag("isAllRowRequired") {
             q.required = true;
         } else if q.required {
-            self.report(
-                el.at("isRequired"),
-                ReportKind::Changed,
-                "a required matrix needs every row answered in manyi; SurveyJS's isRequired \
-                 asks for one row",
-            );
+            q.required_rows = RequiredRows::Any;
         }
         let rows = el.obj.get("rows").and_then(Json::as_array);
         for (i, row) in rows.into_iter().flatten().enumerate() {
@@ -1445,7 +1470,10 @@ impl Importer {
     }
 
     /// A multiple-text question becomes one text question per item, named
-    /// `question_item`; conditions reading `{question.item}` read that question.
+    /// `question_item`; conditions reading `{question.item}` read that question. SurveyJS
+    /// requires a required multiple text to have any one item answered (its value is one
+    /// object, empty only when every item is), so each item is required while all the others
+    /// are empty; an item's own isRequired still requires it alone.
     fn multiple_text(
         &mut self,
         mut el: Element,
@@ -1475,19 +1503,57 @@ impl Importer {
                 &el.conditions.enable,
             );
             part.question.multiline = false;
-            part.question.required =
-                q.required || item.get("isRequired") == Some(&Json::Bool(true));
-            part.require = require.to_vec();
+            part.question.required = item.get("isRequired") == Some(&Json::Bool(true));
             el.extra_names
                 .push((format!("{}.{item_name}", el.name), item_id));
-            parts.push(part);
             if let Json::Object(item) = item {
-                self.leftovers(item, &["name", "title", "isRequired"], &item_path);
+                part.question.validators = self.validators(item, &item_path, QuestionKind::Text);
+                let handled = ["name", "title", "isRequired", "validators"];
+                self.leftovers(item, &handled, &item_path);
+            }
+            parts.push(part);
+        }
+        // The whole question is required by its requiredIf while that holds, else by its
+        // isRequired (SurveyJS's requiredIf sets isRequired).
+        let whole = if !require.is_empty() {
+            Some(require.to_vec())
+        } else if q.required {
+            Some(Vec::new())
+        } else {
+            None
+        };
+        let ids: Vec<String> = parts.iter().map(|p| p.question.id.clone()).collect();
+        for part in parts.iter_mut().filter(|p| !p.question.required) {
+            let Some(mut conds) = whole.clone() else {
+                break;
+            };
+            let others: Vec<String> = ids
+                .iter()
+                .filter(|id| **id != part.question.id)
+                .map(|id| format!("{{{id}}} empty"))
+                .collect();
+            if !others.is_empty() {
+                let at = if require.is_empty() {
+                    "isRequired"
+                } else {
+                    "requiredIf"
+                };
+                conds.push(own_cond(&others.join(" and "), el.at(at)));
+            }
+            if conds.is_empty() {
+                part.question.required = true;
+            } else {
+                part.require = conds;
             }
         }
+        let required = if whole.is_some() && parts.len() > 1 {
+            "; it is required as in SurveyJS: any one of them answered"
+        } else {
+            ""
+        };
         let message = format!(
             "multiple text {:?} is imported as {} text question(s), one per item; each answer \
-             is stored on its own",
+             is stored on its own{required}",
             el.name,
             parts.len()
         );
@@ -1498,6 +1564,166 @@ impl Importer {
         self.names
             .insert(el.name.to_js_lower(), Target::Dropped(el.path.to_owned()));
         (!parts.is_empty()).then_some(parts)
+    }
+
+    /// The `validators` of an element whose answer is of `kind`, each one reported when it is
+    /// not imported: an expression validator, a warning or note (which lets the respondent go
+    /// on), a check of another kind's answers, or a pattern manyi cannot use. What the
+    /// validators ask is checked as survey-core checks it; their `text` is the message.
+    fn validators(
+        &mut self,
+        obj: &Map<String, Json>,
+        path: &str,
+        kind: QuestionKind,
+    ) -> Vec<AnswerValidator> {
+        let Some(list) = obj.get("validators") else {
+            return Vec::new();
+        };
+        let Json::Array(items) = list else {
+            self.report(
+                format!("{path}.validators"),
+                ReportKind::Property,
+                not_array(list),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{path}.validators[{i}]");
+            let Json::Object(v) = item else {
+                self.report(at, ReportKind::Property, not_object(item));
+                continue;
+            };
+            let name = v
+                .get("type")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_js_lower();
+            let name = name.strip_suffix("validator").unwrap_or(&name).to_owned();
+            let not_imported = |why: &str| format!("{name:?} validator not imported: {why}");
+            let notification = v.get("notificationType").and_then(Json::as_str);
+            if notification.is_some_and(|n| n != "error") {
+                let why = "a warning or note lets the respondent go on, and manyi has no such \
+                           messages";
+                self.report(at, ReportKind::Property, not_imported(why));
+                continue;
+            }
+            if out.len() == MAX_VALIDATORS {
+                let why = format!("a manyi question has at most {MAX_VALIDATORS} validators");
+                self.report(at, ReportKind::Property, not_imported(&why));
+                continue;
+            }
+            let num = |key: &str| v.get(key).and_then(Json::as_f64);
+            // SurveyJS reads a count or length of 0 (JavaScript's false) as no bound.
+            let count = |key: &str| {
+                num(key)
+                    .filter(|x| *x >= 1.0)
+                    .map(|x| x.min(f64::from(u32::MAX)) as u32)
+            };
+            let (check, keys): (Check, &[&str]) = match name.as_str() {
+                "email" => (Check::Email, &[]),
+                "regex" => {
+                    let regex = v.get("regex").and_then(Json::as_str).unwrap_or("");
+                    let case_insensitive = [v.get("caseInsensitive"), v.get("insensitive")]
+                        .contains(&Some(&Json::Bool(true)));
+                    if regex.is_empty() {
+                        let why = "it has no regex, so SurveyJS checks nothing with it";
+                        self.report(at, ReportKind::Property, not_imported(why));
+                        continue;
+                    }
+                    if let Err(e) = crate::validate::compile_pattern(regex, case_insensitive) {
+                        let why = format!(
+                            "{e} (manyi's engine runs in linear time, so it has no look-around \
+                             or back-references)"
+                        );
+                        self.report(
+                            format!("{at}.regex"),
+                            ReportKind::Property,
+                            not_imported(&why),
+                        );
+                        continue;
+                    }
+                    let check = Check::Pattern {
+                        regex: regex.to_owned(),
+                        case_insensitive,
+                    };
+                    (check, &["regex", "caseInsensitive", "insensitive"])
+                }
+                "numeric" => {
+                    let check = Check::Numeric {
+                        min: num("minValue"),
+                        max: num("maxValue"),
+                    };
+                    (check, &["minValue", "maxValue"])
+                }
+                "answercount" => {
+                    let check = Check::AnswerCount {
+                        min: count("minCount"),
+                        max: count("maxCount"),
+                    };
+                    (check, &["minCount", "maxCount"])
+                }
+                "text" => {
+                    let check = Check::TextLength {
+                        min: count("minLength"),
+                        max: count("maxLength"),
+                        allow_digits: v.get("allowDigits") != Some(&Json::Bool(false)),
+                    };
+                    (check, &["minLength", "maxLength", "allowDigits"])
+                }
+                "expression" => {
+                    let why = "manyi has no validation by expression (a visibleIf or \
+                               requiredIf may say part of it)";
+                    self.report(at, ReportKind::Property, not_imported(why));
+                    continue;
+                }
+                _ => {
+                    self.report(
+                        at,
+                        ReportKind::Property,
+                        not_imported("manyi has no such check"),
+                    );
+                    continue;
+                }
+            };
+            let fits = match check {
+                Check::AnswerCount { .. } => kind == QuestionKind::MultiChoice,
+                _ => kind == QuestionKind::Text,
+            };
+            let contradictory = match check {
+                Check::Numeric {
+                    min: Some(min),
+                    max: Some(max),
+                } => min > max,
+                Check::AnswerCount {
+                    min: Some(min),
+                    max: Some(max),
+                }
+                | Check::TextLength {
+                    min: Some(min),
+                    max: Some(max),
+                    ..
+                } => min > max,
+                _ => false,
+            };
+            if !fits || contradictory {
+                let why = if contradictory {
+                    "its minimum is above its maximum, so SurveyJS refuses every answer"
+                } else if let Check::AnswerCount { .. } = check {
+                    "manyi counts the options of a multiple choice only"
+                } else {
+                    "manyi applies it to text answers only"
+                };
+                self.report(at, ReportKind::Property, not_imported(why));
+                continue;
+            }
+            let message = self.text(v.get("text"), &format!("{at}.text"));
+            let mut handled = vec!["type", "text", "notificationType"];
+            handled.extend(keys);
+            self.leftovers(v, &handled, &at);
+            out.push(AnswerValidator { check, message });
+        }
+        out
     }
 
     /// An id for a question the importer adds, made unique.
@@ -1577,12 +1803,31 @@ impl Importer {
                     text: text.to_owned(),
                     path: format!("{path}.expression"),
                     negate: true,
+                    renamed: false,
                 }),
                 _ => self.report(
                     path,
                     ReportKind::Property,
                     format!("{kind:?} trigger not imported: manyi supports complete triggers only"),
                 ),
+            }
+        }
+    }
+
+    /// Collects [`Importer::valued`]: the built-in variables, the names of calculated values
+    /// and the names triggers set (`setToName` of setvalue, copyvalue and runexpression).
+    fn valued_names(&mut self, root: &Map<String, Json>) {
+        self.valued
+            .extend(BUILT_IN_VARIABLES.iter().map(|v| v.to_string()));
+        let lists = [("calculatedValues", "name"), ("triggers", "setToName")];
+        for (list, key) in lists {
+            let items = root
+                .get(list)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten();
+            for name in items.filter_map(|item| item.get(key)?.as_str()) {
+                self.valued.insert(name.to_js_lower());
             }
         }
     }
@@ -1594,7 +1839,7 @@ impl Importer {
         // the questions of later pages get "and not (trigger)".
         let completes = std::mem::take(&mut self.completes);
         for trigger in completes {
-            let Some(expr) = self.expression(&trigger) else {
+            let Some((expr, _)) = self.expression(&trigger) else {
                 continue;
             };
             let read: HashSet<String> = expr
@@ -1634,27 +1879,41 @@ impl Importer {
             return Some(ConditionText::Manyi(text.clone()));
         }
         // A condition that cannot be imported is left out (and reported); the others stay.
-        let parts: Vec<(Expr, &Cond)> = conds
-            .iter()
-            .filter_map(|c| Some((self.expression(c)?, c)))
-            .collect();
-        if let [(expr, c)] = parts.as_slice()
-            && !c.negate
-            && expr.to_string() == Expr::parse(&c.text).ok()?.to_string()
-        {
-            // Nothing was renamed: keep the author's text as written.
-            return Some(ConditionText::surveyjs(c.text.clone()));
+        let mut unknown = Vec::new();
+        let mut parts: Vec<(Expr, &Cond)> = Vec::new();
+        for c in conds {
+            if let Some((expr, names)) = self.expression(c) {
+                parts.push((expr, c));
+                for name in names {
+                    if !unknown.contains(&name) {
+                        unknown.push(name);
+                    }
+                }
+            }
         }
-        let combined = parts
-            .into_iter()
-            .map(|(e, c)| if c.negate { Expr::Not(Box::new(e)) } else { e })
-            .reduce(|a, b| Expr::binary(BinOp::And, a, b))?;
-        Some(ConditionText::surveyjs(combined.to_string()))
+        let text = match parts.as_slice() {
+            // Nothing was renamed: keep the author's text as written.
+            [(expr, c)]
+                if !c.negate && expr.to_string() == Expr::parse(&c.text).ok()?.to_string() =>
+            {
+                c.text.clone()
+            }
+            _ => parts
+                .into_iter()
+                .map(|(e, c)| if c.negate { Expr::Not(Box::new(e)) } else { e })
+                .reduce(|a, b| Expr::binary(BinOp::And, a, b))?
+                .to_string(),
+        };
+        Some(ConditionText::SurveyJs(SurveyJsExpression {
+            surveyjs: text,
+            unknown,
+        }))
     }
 
-    /// One condition parsed with its variables renamed to question ids; None (reported) when
+    /// One condition parsed with its variables renamed to question ids, with the names it
+    /// reads that no element has (see [`SurveyJsExpression::unknown`]); None (reported) when
     /// it cannot be carried over.
-    fn expression(&mut self, c: &Cond) -> Option<Expr> {
+    fn expression(&mut self, c: &Cond) -> Option<(Expr, Vec<String>)> {
         let drop = |im: &mut Importer, why: String| {
             im.report(
                 c.path.clone(),
@@ -1688,19 +1947,53 @@ impl Importer {
                 ),
             );
         }
+        if c.renamed {
+            return Some((expr, Vec::new()));
+        }
         let mut problem = None;
-        let names = &self.names;
-        expr.rename_variables(&mut |path| match rename(path, names) {
-            Ok(renamed) => renamed,
+        // (the name as written, the name kept) of each name no element has.
+        let mut unknown: Vec<(String, String)> = Vec::new();
+        let (names, valued, ids) = (&self.names, &self.valued, &self.ids);
+        expr.rename_variables(&mut |path| match rename(path, names, valued) {
+            Ok(Some(renamed)) => renamed,
+            Ok(None) => {
+                let kept = unknown_name(path, ids);
+                unknown.push((path.to_owned(), kept.clone()));
+                kept
+            }
             Err(why) => {
                 problem.get_or_insert(why);
                 path.to_owned()
             }
         });
-        match problem {
-            Some(why) => drop(self, why),
-            None => Some(expr),
+        if let Some(why) = problem {
+            return drop(self, why);
         }
+        let mut questions = Vec::new();
+        for (written, kept) in unknown {
+            let renamed = if kept == written {
+                String::new()
+            } else {
+                format!(
+                    " (kept as {{{kept}}}, as {:?} is the id of another question)",
+                    crate::validate::variable_question(&written)
+                )
+            };
+            self.report(
+                c.path.clone(),
+                ReportKind::Changed,
+                format!(
+                    "it reads {{{written}}}, which names no question of the survey{renamed}: \
+                     SurveyJS reads such a name as empty, and so does manyi (unless a page \
+                     setting a SurveyJS variable of that name gave it a value)"
+                ),
+            );
+            let question = crate::validate::variable_question(&kept);
+            if !questions.contains(&question) {
+                questions.push(question);
+            }
+        }
+        Some((expr, questions))
     }
 }
 
@@ -1717,6 +2010,13 @@ const COMMON: &[&str] = &[
     "readOnly",
     "requiredIf",
     "manyi",
+];
+
+/// A rating's end descriptions, each with the alternative (misspelt) name survey-core also
+/// reads.
+const RATE_DESCRIPTIONS: [[&str; 2]; 2] = [
+    ["minRateDescription", "mininumRateDescription"],
+    ["maxRateDescription", "maximumRateDescription"],
 ];
 
 /// The SurveyJS question types the importer maps.
@@ -1836,6 +2136,7 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
             scale: None,
             options: Vec::new(),
             rows: Vec::new(),
+            required_rows: RequiredRows::All,
             metric: None,
             visible_if: None,
             enable_if: None,
@@ -1843,6 +2144,7 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
             max_length: None,
             multiline: true,
             stars: false,
+            validators: Vec::new(),
         },
         visible,
         enable: enable.to_vec(),
@@ -1851,20 +2153,38 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
     }
 }
 
+/// SurveyJS's built-in variables (`SurveyValueGetterContext`), lower case: the survey's
+/// locale, page numbers and quiz counts, which manyi does not have.
+const BUILT_IN_VARIABLES: &[&str] = &[
+    "locale",
+    "pageno",
+    "pagecount",
+    "correctedanswers",
+    "correctanswers",
+    "correctedanswercount",
+    "incorrectedanswers",
+    "incorrectanswers",
+    "incorrectedanswercount",
+    "questioncount",
+];
+
 /// A variable path with its question part replaced by the question's id (and a matrix row's
-/// value by the row's id), or why it reads nothing that was imported.
-fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String> {
+/// value by the row's id); `None` when its name is no element's nor anything else SurveyJS
+/// gives a value (a typo), which SurveyJS reads as empty; or why it reads something that has
+/// a value in SurveyJS but was not imported.
+fn rename(
+    path: &str,
+    names: &HashMap<String, Target>,
+    valued: &HashSet<String>,
+) -> Result<Option<String>, String> {
     if path.contains(':') && serde_json::from_str::<Json>(&format!("{{{path}}}")).is_ok() {
-        return Ok(path.to_owned());
+        return Ok(Some(path.to_owned()));
     }
     let segments: Vec<&str> = path.split('.').collect();
     // The longest dotted prefix that names an element wins, as in SurveyJS's lookup.
     for k in (1..=segments.len()).rev() {
         let prefix = segments[..k].join(".");
-        let (base, index) = match prefix.rfind('[') {
-            Some(i) if prefix.ends_with(']') => (&prefix[..i], &prefix[i..]),
-            _ => (prefix.as_str(), ""),
-        };
+        let (base, index) = split_index(&prefix);
         match names.get(&base.to_js_lower()) {
             Some(Target::Question {
                 id,
@@ -1888,7 +2208,7 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
                     out.push('.');
                     out.push_str(&part);
                 }
-                return Ok(out);
+                return Ok(Some(out));
             }
             Some(Target::Dropped(at)) => {
                 return Err(format!("it reads {{{path}}}, and {at} was not imported"));
@@ -1896,9 +2216,39 @@ fn rename(path: &str, names: &HashMap<String, Target>) -> Result<String, String>
             None => {}
         }
     }
-    Err(format!(
-        "it reads {{{path}}}, which is not a question of the survey (calculated values, variables and survey properties are not imported)"
-    ))
+    let (first, _) = split_index(segments[0]);
+    if valued.contains(&first.to_js_lower()) {
+        return Err(format!(
+            "it reads {{{path}}}, which is not a question of the survey but has a value in \
+             SurveyJS (calculated values, variables set by triggers and built-in variables \
+             are not imported)"
+        ));
+    }
+    Ok(None)
+}
+
+/// `name[index]` as (`name`, `[index]`); (`name`, "") without an index.
+fn split_index(segment: &str) -> (&str, &str) {
+    match segment.rfind('[') {
+        Some(i) if segment.ends_with(']') => (&segment[..i], &segment[i..]),
+        _ => (segment, ""),
+    }
+}
+
+/// The name a condition keeps for a name no element has: as written, unless its question part
+/// is an id a question was given (`Typo!` became `typo`, and the condition reads `{typo}`),
+/// which would read that question; then with `_unknown` added until it is no id.
+fn unknown_name(path: &str, ids: &HashSet<String>) -> String {
+    let (first, rest) = match path.find('.') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let (base, index) = split_index(first);
+    let mut name = base.to_owned();
+    while ids.contains(&crate::validate::variable_question(&name)) {
+        name.push_str("_unknown");
+    }
+    format!("{name}{index}{rest}")
 }
 
 fn cond(text: &str, path: String) -> Cond {
@@ -1906,6 +2256,15 @@ fn cond(text: &str, path: String) -> Cond {
         text: text.to_owned(),
         path,
         negate: false,
+        renamed: false,
+    }
+}
+
+/// A condition the importer writes itself, over question ids.
+fn own_cond(text: &str, path: String) -> Cond {
+    Cond {
+        renamed: true,
+        ..cond(text, path)
     }
 }
 

@@ -1,15 +1,20 @@
 //! Definition validation: a definition is checked as a whole and gets every problem at once,
 //! each with a JSON path, so an author fixes a file in one round. The checks cover the survey
-//! (ids, versions, locales, dimensions and weights), each question (kind, scale, options, rows)
-//! and each condition in either language (its syntax, and that what it reads exists).
+//! (ids, versions, locales, dimensions and weights), each question (kind, scale, options, rows,
+//! validators) and each condition in either language (its syntax, and that what it reads
+//! exists).
 
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::checks::compile as compile_pattern;
 use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
-use crate::model::{ConditionText, Question, QuestionKind, Survey};
+use crate::limits::MAX_VALIDATORS;
+use crate::model::{
+    AnswerValidator, Check, ConditionText, Question, QuestionKind, RequiredRows, Survey,
+};
 
 /// One problem in a survey definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -494,6 +499,12 @@ fn check_question<const PATHS: bool>(
             || format!("a {} question has no rows", kind_name(q.kind)),
         );
     }
+    if q.required_rows != RequiredRows::All && q.kind != QuestionKind::Matrix {
+        c.push(
+            || format!("{path}.required_rows"),
+            || "required_rows applies only to matrix questions",
+        );
+    }
 
     if let Some(metric) = q.metric {
         use crate::model::Metric;
@@ -547,6 +558,22 @@ fn check_question<const PATHS: bool>(
             || "stars apply only to rating questions",
         );
     }
+    if q.validators.len() > MAX_VALIDATORS {
+        c.push(
+            || format!("{path}.validators"),
+            || {
+                format!(
+                    "a question may have at most {MAX_VALIDATORS} validators, found {}",
+                    q.validators.len()
+                )
+            },
+        );
+    }
+    // Beyond the limit the rest is not compiled: a definition of a million patterns would
+    // cost that many compilations to be refused.
+    for (vi, validator) in q.validators.iter().enumerate().take(MAX_VALIDATORS) {
+        check_validator(c, q.kind, validator, &format!("{path}.validators[{vi}]"));
+    }
 
     for (name, condition) in [
         ("visible_if", &q.visible_if),
@@ -556,6 +583,86 @@ fn check_question<const PATHS: bool>(
         if let Some(condition) = condition {
             check_condition(c, survey, q, format!("{path}.{name}"), condition, earlier);
         }
+    }
+}
+
+/// Checks one validator: that it applies to the question's kind, that a pattern compiles
+/// within the limits, that bounds are sound and a message, when given, is not empty.
+fn check_validator<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
+    kind: QuestionKind,
+    validator: &AnswerValidator,
+    at: &str,
+) {
+    let (name, applies_to) = match &validator.check {
+        Check::Email => ("email", QuestionKind::Text),
+        Check::Pattern { .. } => ("pattern", QuestionKind::Text),
+        Check::Numeric { .. } => ("numeric", QuestionKind::Text),
+        Check::AnswerCount { .. } => ("answer_count", QuestionKind::MultiChoice),
+        Check::TextLength { .. } => ("text_length", QuestionKind::Text),
+    };
+    if kind != applies_to {
+        c.push(
+            || format!("{at}.check"),
+            || {
+                format!(
+                    "the {name} check applies to {} questions, not {}",
+                    kind_name(applies_to),
+                    kind_name(kind)
+                )
+            },
+        );
+    }
+    let check_at = format!("{at}.check.{name}");
+    let disjoint = |c: &mut Checker<PATHS>, min: f64, max: f64| {
+        if min > max {
+            c.push(
+                || check_at.clone(),
+                || format!("min ({min}) is above max ({max}), so no answer would pass"),
+            );
+        }
+    };
+    match &validator.check {
+        Check::Email => {}
+        Check::Pattern {
+            regex,
+            case_insensitive,
+        } => {
+            if let Err(e) = compile_pattern(regex, *case_insensitive) {
+                c.push(|| format!("{at}.check.pattern.regex"), || e);
+            }
+        }
+        Check::Numeric { min, max } => {
+            for (bound, x) in [("min", min), ("max", max)] {
+                if let Some(x) = x
+                    && !x.is_finite()
+                {
+                    c.push(
+                        || format!("{at}.check.numeric.{bound}"),
+                        || format!("{bound} must be a finite number, found {x}"),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (min, max) {
+                disjoint(c, *min, *max);
+            }
+        }
+        Check::AnswerCount { min, max } | Check::TextLength { min, max, .. } => {
+            for (bound, x) in [("min", min), ("max", max)] {
+                if *x == Some(0) {
+                    c.push(
+                        || format!("{at}.check.{name}.{bound}"),
+                        || format!("{bound} counts from 1 (leave it out for no bound)"),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (min, max) {
+                disjoint(c, f64::from(*min), f64::from(*max));
+            }
+        }
+    }
+    if validator.message.as_ref().is_some_and(|m| m.is_blank()) {
+        c.push(|| format!("{at}.message"), || "the message is empty");
     }
 }
 
@@ -573,7 +680,9 @@ fn check_condition<const PATHS: bool>(
 ) {
     let text = match condition {
         ConditionText::Manyi(text) => text,
-        ConditionText::SurveyJs(e) => return check_surveyjs(c, survey, at, &e.surveyjs),
+        ConditionText::SurveyJs(e) => {
+            return check_surveyjs(c, survey, at, &e.surveyjs, &e.unknown);
+        }
     };
     match Condition::parse(text) {
         Err(e) => c.push(|| at, || format!("syntax error: {e}")),
@@ -655,11 +764,14 @@ fn check_condition<const PATHS: bool>(
     }
 }
 
+/// Checks a SurveyJS expression: its syntax, its functions, and that every name it reads is a
+/// question or listed in `unknown`, whose names must each be read and be no question.
 fn check_surveyjs<const PATHS: bool>(
     c: &mut Checker<PATHS>,
     survey: &Survey,
     at: String,
     text: &str,
+    unknown: &[String],
 ) {
     let expr = match Expr::parse(text) {
         Ok(expr) => expr,
@@ -678,19 +790,36 @@ fn check_surveyjs<const PATHS: bool>(
             );
         }
     }
+    let mut read = HashSet::new();
     for var in expr.variables() {
         if is_json_literal(var) {
             continue;
         }
         let question = variable_question(var);
-        if survey.question(&question).is_none() {
+        if survey.question(&question).is_none() && !unknown.contains(&question) {
             c.push(
                 || at.clone(),
                 || {
                     format!(
-                        "the expression refers to {{{var}}}, but there is no question {question:?}"
+                        "the expression refers to {{{var}}}, but there is no question \
+                         {question:?} (list it in `unknown` to read it as empty, as SurveyJS \
+                         does)"
                     )
                 },
+            );
+        }
+        read.insert(question);
+    }
+    for name in unknown {
+        if survey.question(name).is_some() {
+            c.push(
+                || format!("{at}.unknown"),
+                || format!("{name:?} is a question of the survey, so it is not unknown"),
+            );
+        } else if !read.contains(name) {
+            c.push(
+                || format!("{at}.unknown"),
+                || format!("the expression does not read {name:?}"),
             );
         }
     }

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::checks::{self, CheckFailure, Patterns};
 use crate::limits::{MAX_ANSWERS, MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH};
-use crate::model::{Answer, AnswerSet, Question, QuestionKind, Response, Survey};
+use crate::model::{Answer, AnswerSet, Question, QuestionKind, RequiredRows, Response, Survey};
 use crate::visibility::Visibility;
 
 /// One problem with a response.
@@ -58,6 +59,13 @@ pub enum ResponseError {
     },
     #[error("{question:?} is required")]
     MissingRequired { question: String },
+    /// The answer fails the question's validator at `validator` (its index in `validators`).
+    #[error("{question:?}: {failure}")]
+    FailedCheck {
+        question: String,
+        validator: usize,
+        failure: CheckFailure,
+    },
     #[error("{question:?} is hidden by its condition, so it cannot have an answer")]
     AnsweredHidden { question: String },
     #[error("the response has {count} answers; the limit is {max}")]
@@ -92,6 +100,7 @@ impl ResponseError {
             | ResponseError::UnknownRow { question, .. }
             | ResponseError::TooLong { question, .. }
             | ResponseError::MissingRequired { question }
+            | ResponseError::FailedCheck { question, .. }
             | ResponseError::AnsweredHidden { question } => Some(question),
             _ => None,
         }
@@ -108,8 +117,39 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-/// Checks one answer against its question, ignoring whether it is required or visible.
+/// Checks one answer against its question, ignoring whether it is required or visible: its
+/// shape and values for the question's kind, then the question's validators, which compile
+/// their patterns for this one answer (use [`check_answer_in`] to check many).
 pub fn check_answer(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
+    check_answer_in(q, answer, &Patterns::default())
+}
+
+/// [`check_answer`] with the survey's patterns compiled once.
+pub fn check_answer_in(
+    q: &Question,
+    answer: &Answer,
+    patterns: &Patterns,
+) -> Result<(), ResponseError> {
+    check_kind(q, answer)?;
+    // A blank answer is no answer: validators, as survey-core's, leave empty values alone.
+    if !is_answered(answer) {
+        return Ok(());
+    }
+    for (index, validator) in q.validators.iter().enumerate() {
+        if let Some(failure) = checks::failure(&validator.check, answer, patterns.get(&q.id, index))
+        {
+            return Err(ResponseError::FailedCheck {
+                question: q.id.clone(),
+                validator: index,
+                failure,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks an answer's shape and values against its question's kind.
+fn check_kind(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
     let wrong_type = |expected: &str| ResponseError::WrongType {
         question: q.id.clone(),
         expected: expected.to_owned(),
@@ -216,6 +256,19 @@ pub fn is_answered(answer: &Answer) -> bool {
     }
 }
 
+/// Whether `answer` is enough for `q` when `q` is required: an answer (see [`is_answered`]),
+/// and for a matrix whose `required_rows` is `all`, an answer to every row. The runner asks
+/// this too, so it stops the respondent where the server would refuse the response.
+pub fn fulfils_required(q: &Question, answer: Option<&Answer>) -> bool {
+    match answer.filter(|a| is_answered(a)) {
+        None => false,
+        Some(Answer::Matrix(rows)) if q.required_rows == RequiredRows::All => {
+            q.rows.iter().all(|r| rows.contains_key(&r.id))
+        }
+        Some(_) => true,
+    }
+}
+
 /// Checks responses against one definition. Build it once (it indexes the questions and parses
 /// the conditions) and check any number of responses with it.
 #[derive(Debug, Clone)]
@@ -223,6 +276,7 @@ pub struct Validator<'s> {
     survey: &'s Survey,
     questions: HashMap<&'s str, &'s Question>,
     visibility: Visibility,
+    patterns: Patterns,
 }
 
 impl<'s> Validator<'s> {
@@ -231,6 +285,7 @@ impl<'s> Validator<'s> {
             survey,
             questions: survey.questions().map(|q| (q.id.as_str(), q)).collect(),
             visibility: Visibility::new(survey),
+            patterns: Patterns::new(survey),
         }
     }
 
@@ -294,7 +349,7 @@ impl<'s> Validator<'s> {
                 question: id.to_owned(),
             }),
             Some(q) => {
-                if let Err(e) = check_answer(q, answer) {
+                if let Err(e) = check_answer_in(q, answer, &self.patterns) {
                     errors.push(e);
                 }
             }
@@ -324,12 +379,7 @@ impl<'s> Validator<'s> {
                 Some(_) if !shown => errors.push(ResponseError::AnsweredHidden {
                     question: q.id.clone(),
                 }),
-                None if required => errors.push(ResponseError::MissingRequired {
-                    question: q.id.clone(),
-                }),
-                Some(Answer::Matrix(rows))
-                    if required && q.rows.iter().any(|r| !rows.contains_key(&r.id)) =>
-                {
+                _ if required && !fulfils_required(q, answer) => {
                     errors.push(ResponseError::MissingRequired {
                         question: q.id.clone(),
                     })

@@ -568,7 +568,7 @@ fn parse_int(s: &str) -> f64 {
 /// `Helpers.getNumber`: the number a value stands for, or NaN. Strings with more than 15
 /// digits, with operators, or with hex beyond 32 characters are not numbers; one comma is a
 /// decimal separator.
-fn get_number(v: &Value) -> f64 {
+pub(crate) fn get_number(v: &Value) -> f64 {
     let text = match v {
         Value::Text(s) => {
             let s = js_trim(s);

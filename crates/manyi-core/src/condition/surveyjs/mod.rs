@@ -13,7 +13,7 @@ mod expr;
 use std::fmt;
 
 pub use eval::{FUNCTIONS, Scope, Value};
-pub(crate) use eval::{JsLower, number_to_string};
+pub(crate) use eval::{JsLower, get_number, number_to_string};
 pub use expr::{BinOp, Expr};
 
 use crate::model::{Answer, Answers};
