@@ -36,8 +36,8 @@ use crate::reliability::{self, CovMatrix};
 use crate::report::{
     Bucket, Buckets, CesStats, Count, CsatStats, DimensionItem, DimensionReport, ItemStats,
     MeanStats, NpsStats, PeriodComparison, QuestionReport, Report, ReportOptions, SegmentGroup,
-    Segments, Summary, TextAnswers, TextSearch, bucket_of, compare_means, compare_nps,
-    compare_proportions, number_value,
+    Segments, Summary, TextAnswers, TextSearch, bucket_of, bucket_start, compare_means,
+    compare_nps, compare_proportions, number_value,
 };
 use crate::score::{NpsCategory, Plan, is_agree, is_top2};
 use crate::table::{TableRow, walk_row};
@@ -535,10 +535,15 @@ impl Aggregate {
     pub fn add_response(&mut self, plan: &Plan<'_>, response: &Response) {
         let mut row = ScoredRow::new(plan);
         row.score(plan, &Patterns::new(plan.survey), &response.answers);
-        self.add(plan, &row);
+        let dimension_items: Vec<Vec<usize>> = (0..plan.dimensions.len())
+            .map(|d| Aggregate::dimension_items(plan, d))
+            .collect();
+        self.add(plan, &dimension_items, &row);
     }
 
-    fn add(&mut self, plan: &Plan<'_>, row: &ScoredRow<'_>) {
+    /// Adds a scored row; `dimension_items` is [`Aggregate::dimension_items`] of every
+    /// dimension, worked out once by the caller rather than once per row.
+    fn add(&mut self, plan: &Plan<'_>, dimension_items: &[Vec<usize>], row: &ScoredRow<'_>) {
         self.headline.add(plan, row);
         for &qi in &row.invalid {
             self.invalid[qi] += 1;
@@ -574,8 +579,7 @@ impl Aggregate {
                 _ => {}
             }
         }
-        for d in 0..plan.dimensions.len() {
-            let own = Aggregate::dimension_items(plan, d);
+        for (d, own) in dimension_items.iter().enumerate() {
             if own.iter().any(|&ii| !row.items[ii].is_nan()) {
                 self.dimension_any[d] += 1;
             }
@@ -856,8 +860,15 @@ pub struct ReportBuilder<'p> {
     overall: Aggregate,
     /// The previous period's bounds and figures.
     previous: Option<(DateTime<FixedOffset>, DateTime<FixedOffset>, Headline)>,
-    segments: BTreeMap<Option<String>, Headline>,
+    /// Per value of the segment key; the responses without the key apart.
+    segments: BTreeMap<String, Headline>,
+    segment_missing: Option<Headline>,
     buckets: BTreeMap<NaiveDate, (String, Headline)>,
+    /// Each dimension's items, worked out once.
+    dimension_items: Vec<Vec<usize>>,
+    /// Buffers lent to each response's scoring: item values, dimension scores, invalid
+    /// questions.
+    scratch: (Vec<f64>, Vec<f64>, Vec<usize>),
     undated: u64,
     meta_keys: BTreeSet<String>,
 }
@@ -876,7 +887,16 @@ impl<'p> ReportBuilder<'p> {
             overall: Aggregate::new(plan),
             previous,
             segments: BTreeMap::new(),
+            segment_missing: None,
             buckets: BTreeMap::new(),
+            dimension_items: (0..plan.dimensions.len())
+                .map(|d| Aggregate::dimension_items(plan, d))
+                .collect(),
+            scratch: (
+                vec![f64::NAN; plan.items.len()],
+                vec![f64::NAN; plan.dimensions.len()],
+                Vec::new(),
+            ),
             undated: 0,
             meta_keys: BTreeSet::new(),
             options,
@@ -899,14 +919,14 @@ impl<'p> ReportBuilder<'p> {
         meta: &mut dyn Iterator<Item = (&'m str, &'m str)>,
     ) {
         let plan = self.plan;
-        let mut segment_value = None;
+        let mut segment_value: Option<&str> = None;
         let mut passes = self.options.filter.is_none();
         for (key, value) in meta {
             if !self.meta_keys.contains(key) {
                 self.meta_keys.insert(key.to_owned());
             }
             if self.options.segment.as_deref() == Some(key) {
-                segment_value = Some(value.to_owned());
+                segment_value = Some(value);
             }
             if let Some(filter) = &self.options.filter
                 && filter.key == key
@@ -926,34 +946,50 @@ impl<'p> ReportBuilder<'p> {
         if !selected && !in_previous {
             return;
         }
-        let mut row = ScoredRow::new(plan);
+        // The row's buffers are the builder's, lent for this response: no allocation per row.
+        let mut row = ScoredRow {
+            items: std::mem::take(&mut self.scratch.0),
+            dimensions: std::mem::take(&mut self.scratch.1),
+            composite: f64::NAN,
+            invalid: std::mem::take(&mut self.scratch.2),
+            others: Vec::new(),
+        };
         row.score(plan, &self.patterns, answers);
         if in_previous && let Some((_, _, headline)) = &mut self.previous {
             headline.add(plan, &row);
         }
-        if !selected {
-            return;
-        }
-        self.overall.add(plan, &row);
-        if self.options.segment.is_some() {
-            self.segments
-                .entry(segment_value)
-                .or_insert_with(|| Headline::new(plan))
-                .add(plan, &row);
-        }
-        if let Some(spec) = self.options.bucket {
-            match submitted_at {
-                Some(at) => {
-                    let (key, start) = bucket_of(at, spec);
-                    self.buckets
-                        .entry(start)
-                        .or_insert_with(|| (key, Headline::new(plan)))
-                        .1
-                        .add(plan, &row);
+        if selected {
+            self.overall.add(plan, &self.dimension_items, &row);
+            if self.options.segment.is_some() {
+                let group = match segment_value {
+                    Some(value) => match self.segments.get_mut(value) {
+                        Some(group) => group,
+                        None => self
+                            .segments
+                            .entry(value.to_owned())
+                            .or_insert_with(|| Headline::new(plan)),
+                    },
+                    None => self
+                        .segment_missing
+                        .get_or_insert_with(|| Headline::new(plan)),
+                };
+                group.add(plan, &row);
+            }
+            if let Some(spec) = self.options.bucket {
+                match submitted_at {
+                    Some(at) => {
+                        // The key is formatted once per bucket, not once per response.
+                        self.buckets
+                            .entry(bucket_start(at, spec))
+                            .or_insert_with(|| (bucket_of(at, spec).0, Headline::new(plan)))
+                            .1
+                            .add(plan, &row);
+                    }
+                    None => self.undated += 1,
                 }
-                None => self.undated += 1,
             }
         }
+        self.scratch = (row.items, row.dimensions, row.invalid);
     }
 
     /// Adds everything `other` (a builder with the same plan and options) was given.
@@ -969,6 +1005,11 @@ impl<'p> ReportBuilder<'p> {
                     self.segments.insert(value, headline);
                 }
             }
+        }
+        match (&mut self.segment_missing, other.segment_missing) {
+            (Some(mine), Some(theirs)) => mine.merge(&theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
         }
         for (start, (key, headline)) in other.buckets {
             match self.buckets.get_mut(&start) {
@@ -986,9 +1027,13 @@ impl<'p> ReportBuilder<'p> {
         let plan = self.plan;
         let mut report = self.overall.report(plan);
         report.segments = self.options.segment.clone().map(|key| {
-            let mut groups: Vec<(Option<String>, Headline)> = self.segments.into_iter().collect();
-            // Named groups first in byte order, the group lacking the key last.
-            groups.sort_by(|(a, _), (b, _)| (a.is_none(), a).cmp(&(b.is_none(), b)));
+            // Named groups first in byte order (the map's), the group lacking the key last.
+            let groups: Vec<(Option<String>, Headline)> = self
+                .segments
+                .into_iter()
+                .map(|(value, headline)| (Some(value), headline))
+                .chain(self.segment_missing.map(|headline| (None, headline)))
+                .collect();
             Segments {
                 key,
                 groups: groups

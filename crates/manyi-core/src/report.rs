@@ -656,7 +656,7 @@ fn select_rows(
 }
 
 /// The first day of an instant's bucket, without formatting its key.
-fn bucket_start(at: DateTime<FixedOffset>, spec: BucketSpec) -> NaiveDate {
+pub(crate) fn bucket_start(at: DateTime<FixedOffset>, spec: BucketSpec) -> NaiveDate {
     let local = at.with_timezone(&spec.utc_offset).date_naive();
     match spec.unit {
         BucketUnit::Day => local,
