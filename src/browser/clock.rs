@@ -12,3 +12,12 @@ pub fn now() -> DateTime<FixedOffset> {
         .unwrap_or_default()
         .with_timezone(&offset)
 }
+
+/// The instant `t` in the browser's own zone, with the offset that zone had then (which
+/// daylight saving may make differ from today's).
+pub fn in_browser_zone(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    let offset_secs = -(date.get_timezone_offset() as i32) * 60;
+    let offset = FixedOffset::east_opt(offset_secs).unwrap_or_else(|| Utc.fix());
+    t.with_timezone(&offset)
+}

@@ -475,6 +475,31 @@ pub enum AdminMsg {
     OpenTexts,
     SearchTexts,
     Search,
+    RoleAdmin,
+    RoleEditor,
+    RoleAnalyst,
+    RoleCaseHandler,
+    NoReports,
+    NoAnswers,
+    NoPublish,
+    ReadOnly,
+    AuditLog,
+    AuditHelp,
+    NoAudit,
+    AuditEmpty,
+    AuditTime,
+    AuditActor,
+    AuditAction,
+    AuditDetail,
+    AuditOlder,
+    AuditNewest,
+    AuditPublish,
+    AuditSetOrigins,
+    AuditSetTargets,
+    AuditExport,
+    AuditDeleteResponse,
+    AuditCreateToken,
+    AuditRevokeToken,
 }
 
 impl AdminMsg {
@@ -489,9 +514,9 @@ impl AdminMsg {
             AdminMsg::SignInHeading => ("工作人员登录", "工作人員登入", "Staff sign-in"),
             AdminMsg::TokenLabel => ("工作人员令牌", "工作人員權杖", "Staff token"),
             AdminMsg::TokenHelp => (
-                "由管理员用 manyi token create 生成。令牌只保存到关闭浏览器为止。",
-                "由管理員以 manyi token create 產生。權杖只保存到關閉瀏覽器為止。",
-                "Made by an administrator with manyi token create. It is kept only until the browser is closed.",
+                "由管理员用 manyi token create --role 角色 生成（admin、editor、analyst 或 case_handler）；令牌的角色决定这里提供哪些功能。令牌只保存到关闭浏览器为止。",
+                "由管理員以 manyi token create --role 角色 產生（admin、editor、analyst 或 case_handler）；權杖的角色決定這裡提供哪些功能。權杖只保存到關閉瀏覽器為止。",
+                "Made by an administrator with manyi token create --role ROLE (admin, editor, analyst or case_handler); the token's role decides what the dashboard offers. It is kept only until the browser is closed.",
             ),
             AdminMsg::SignIn => ("登录", "登入", "Sign in"),
             AdminMsg::SignInWrong => (
@@ -688,6 +713,57 @@ impl AdminMsg {
             AdminMsg::OpenTexts => ("开放式回答", "開放式回覆", "Open-text answers"),
             AdminMsg::SearchTexts => ("搜索回答内容", "搜尋回覆內容", "Search the answers"),
             AdminMsg::Search => ("搜索", "搜尋", "Search"),
+            AdminMsg::RoleAdmin => ("管理员", "管理員", "administrator"),
+            AdminMsg::RoleEditor => ("编辑", "編輯", "editor"),
+            AdminMsg::RoleAnalyst => ("分析员", "分析師", "analyst"),
+            AdminMsg::RoleCaseHandler => ("个案处理员", "個案處理員", "case handler"),
+            AdminMsg::NoReports => (
+                "此令牌的角色不包括查看报告。",
+                "此權杖的角色不包括檢視報告。",
+                "This token's role does not include reading reports.",
+            ),
+            AdminMsg::NoAnswers => (
+                "此令牌的角色不包括开放式回答和导出回答。",
+                "此權杖的角色不包括開放式回覆和匯出回覆。",
+                "This token's role does not include open-text answers or exports.",
+            ),
+            AdminMsg::NoPublish => (
+                "此令牌的角色不包括发布问卷。",
+                "此權杖的角色不包括發布問卷。",
+                "This token's role does not include publishing surveys.",
+            ),
+            AdminMsg::ReadOnly => (
+                "只读：此令牌的角色不包括更改这项设置。",
+                "唯讀：此權杖的角色不包括變更這項設定。",
+                "Read-only: this token's role does not include changing this.",
+            ),
+            AdminMsg::AuditLog => ("审计日志", "稽核日誌", "Audit log"),
+            AdminMsg::AuditHelp => (
+                "工作人员做过的更改和导出，最新的在前。",
+                "工作人員做過的變更和匯出，最新的在前。",
+                "What staff changed or exported, newest first.",
+            ),
+            AdminMsg::NoAudit => (
+                "此令牌的角色不包括查看审计日志；审计日志只保存在服务器上。",
+                "此權杖的角色不包括檢視稽核日誌；稽核日誌只保存在伺服器上。",
+                "This token's role does not include the audit log, which only a server keeps.",
+            ),
+            AdminMsg::AuditEmpty => ("没有记录。", "沒有紀錄。", "No entries."),
+            AdminMsg::AuditTime => ("时间", "時間", "Time"),
+            AdminMsg::AuditActor => ("操作者", "操作者", "Who"),
+            AdminMsg::AuditAction => ("操作", "操作", "Action"),
+            AdminMsg::AuditDetail => ("详情", "詳情", "Detail"),
+            AdminMsg::AuditOlder => ("更早的记录", "更早的紀錄", "Older entries"),
+            AdminMsg::AuditNewest => ("最新的记录", "最新的紀錄", "Newest entries"),
+            AdminMsg::AuditPublish => ("发布定义", "發布定義", "published a definition"),
+            AdminMsg::AuditSetOrigins => {
+                ("设置嵌入来源", "設定嵌入來源", "set the embedding origins")
+            }
+            AdminMsg::AuditSetTargets => ("设置目标", "設定目標", "set the targets"),
+            AdminMsg::AuditExport => ("导出回答", "匯出回覆", "exported responses"),
+            AdminMsg::AuditDeleteResponse => ("删除回答", "刪除回覆", "deleted a response"),
+            AdminMsg::AuditCreateToken => ("创建令牌", "建立權杖", "created a token"),
+            AdminMsg::AuditRevokeToken => ("吊销令牌", "撤銷權杖", "revoked a token"),
         };
         match lang {
             Lang::ZhCn => zh_cn,
@@ -927,6 +1003,63 @@ pub fn load_failed(lang: Lang, reason: &str) -> String {
         Lang::ZhTw => format!("發生錯誤：{reason}"),
         Lang::En => format!("Something went wrong: {reason}"),
     }
+}
+
+/// The server's refusal of what the token's role or survey scope does not allow, in its words.
+pub fn refused(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("此令牌无权这样做。服务器的说明：{message}"),
+        Lang::ZhTw => format!("此權杖無權這樣做。伺服器的說明：{message}"),
+        Lang::En => format!("This token may not do this. The server says: {message}"),
+    }
+}
+
+/// A token's role in words; a role this build does not know as the server names it.
+pub fn role(lang: Lang, role: &manyi_api::Role) -> String {
+    use manyi_api::Role;
+    let msg = match role {
+        Role::Admin => AdminMsg::RoleAdmin,
+        Role::Editor => AdminMsg::RoleEditor,
+        Role::Analyst => AdminMsg::RoleAnalyst,
+        Role::CaseHandler => AdminMsg::RoleCaseHandler,
+        Role::Other(name) => return name.clone(),
+    };
+    msg.text(lang).to_owned()
+}
+
+/// Who is signed in, in the dashboard's header.
+pub fn signed_in_as(lang: Lang, name: &str, role: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已登录：{name}（{role}）"),
+        Lang::ZhTw => format!("已登入：{name}（{role}）"),
+        Lang::En => format!("Signed in as {name} ({role})"),
+    }
+}
+
+/// The surveys a token is limited to.
+pub fn limited_to(lang: Lang, surveys: &[String]) -> String {
+    match lang {
+        Lang::ZhCn => format!("仅限问卷：{}", surveys.join("、")),
+        Lang::ZhTw => format!("僅限問卷：{}", surveys.join("、")),
+        Lang::En => format!("Limited to the surveys {}", surveys.join(", ")),
+    }
+}
+
+/// What an audit log entry records, in words; an action this build does not know as the
+/// server names it.
+pub fn audit_action(lang: Lang, action: &manyi_api::AuditAction) -> String {
+    use manyi_api::AuditAction as A;
+    let msg = match action {
+        A::Publish => AdminMsg::AuditPublish,
+        A::SetOrigins => AdminMsg::AuditSetOrigins,
+        A::SetTargets => AdminMsg::AuditSetTargets,
+        A::Export => AdminMsg::AuditExport,
+        A::DeleteResponse => AdminMsg::AuditDeleteResponse,
+        A::CreateToken => AdminMsg::AuditCreateToken,
+        A::RevokeToken => AdminMsg::AuditRevokeToken,
+        A::Other(name) => return name.clone(),
+    };
+    msg.text(lang).to_owned()
 }
 
 /// A survey's version next to its title.

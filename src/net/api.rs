@@ -7,8 +7,9 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use manyi_api::{
-    AllowedOrigins, BatchReply, ErrorBody, ErrorCode, ExportFormat, ImportReport, ManyiConfig,
-    OriginsBody, Published, ReportQuery, SurveySummary, Targets, TextsQuery, TextsReply,
+    AllowedOrigins, AuditPage, AuditQuery, BatchReply, ErrorBody, ErrorCode, ExportFormat,
+    ImportReport, ManyiConfig, Me, OriginsBody, Published, ReportQuery, SurveySummary, Targets,
+    TextsQuery, TextsReply,
 };
 use manyi_core::targets::Target;
 use manyi_core::{Report, Response};
@@ -72,6 +73,19 @@ impl ApiError {
     /// Whether the server refused the staff token.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Status { status: 401, .. })
+    }
+
+    /// The server's message when it refused what the token's role or survey scope does not
+    /// allow (403), which says what the token is and which roles may.
+    pub fn refusal(&self) -> Option<&str> {
+        match self {
+            ApiError::Status {
+                status: 403,
+                message,
+                ..
+            } => Some(message),
+            _ => None,
+        }
     }
 }
 
@@ -260,7 +274,20 @@ impl StaffApi {
         format!("{}/surveys/{id}", self.base)
     }
 
-    /// Every survey's latest version; also how a token is checked at sign-in.
+    /// What the token is and may do: its name, role and survey scope. Also how a token is
+    /// checked at sign-in, since every valid token may read it.
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        let url = format!("{}/me", self.base);
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// A page of the audit log, newest first (administrators only).
+    pub async fn audit(&self, query: &AuditQuery) -> Result<AuditPage, ApiError> {
+        let url = format!("{}/audit?{}", self.base, query.to_query_string());
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// Every survey's latest version the token may see.
     pub async fn surveys(&self) -> Result<Vec<SurveySummary>, ApiError> {
         let url = format!("{}/surveys", self.base);
         fetch_json(self.authorised(Request::get(&url)).build()).await

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser::nav::Location;
 use crate::browser::{clock, download};
+use crate::i18n::{self, Lang};
 use crate::net::api::{ApiError, Detail, StaffApi};
 use crate::storage::catalog::{self, ImportError};
 use crate::storage::device;
@@ -240,18 +241,26 @@ pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError>
     }
 }
 
-/// The overview of survey `id` with `filters`.
+/// The overview of survey `id` with `filters`; its targets only `with_targets` (a token whose
+/// role may read them).
 pub async fn overview(
     access: &Access,
     id: &str,
     filters: &Filters,
+    with_targets: bool,
 ) -> Result<Overview, DashboardError> {
     let offset = *clock::now().offset();
     let survey = survey(access, id).await?;
     match access {
         Access::Server(staff) => {
             let query = filters.report_query(offset);
-            let (report, targets) = futures::join!(staff.report(id, &query), staff.targets(id));
+            let targets = async {
+                match with_targets {
+                    true => staff.targets(id).await,
+                    false => Ok(Vec::new()),
+                }
+            };
+            let (report, targets) = futures::join!(staff.report(id, &query), targets);
             Ok(Overview {
                 survey,
                 report: report?,
@@ -372,6 +381,55 @@ impl SaveError {
                 .collect(),
             SaveError::Api(error) => error.problems(),
             _ => Vec::new(),
+        }
+    }
+}
+
+/// A failure as staff are told it: the server's refusal of what the token's role or survey
+/// scope does not allow, in the server's words (which name the roles that may), or anything
+/// else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Refused(String),
+    Failed(String),
+}
+
+impl Failure {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Failure::Refused(message) => i18n::refused(lang, message),
+            Failure::Failed(reason) => i18n::load_failed(lang, reason),
+        }
+    }
+
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Failure::Refused(_))
+    }
+}
+
+impl From<&ApiError> for Failure {
+    fn from(error: &ApiError) -> Failure {
+        match error.refusal() {
+            Some(message) => Failure::Refused(message.to_owned()),
+            None => Failure::Failed(error.to_string()),
+        }
+    }
+}
+
+impl From<&DashboardError> for Failure {
+    fn from(error: &DashboardError) -> Failure {
+        match error {
+            DashboardError::Api(error) => error.into(),
+            _ => Failure::Failed(error.to_string()),
+        }
+    }
+}
+
+impl From<&SaveError> for Failure {
+    fn from(error: &SaveError) -> Failure {
+        match error {
+            SaveError::Api(error) => error.into(),
+            _ => Failure::Failed(error.to_string()),
         }
     }
 }
@@ -511,6 +569,30 @@ pub async fn publish(access: &Access, text: &str, surveyjs: bool) -> Result<Save
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_told_in_the_servers_words() {
+        let refused = ApiError::Status {
+            status: 403,
+            code: Some(manyi_api::ErrorCode::Forbidden),
+            message: "a token with the role editor may not read open-text answers or export responses; a token with the role admin or analyst may".into(),
+            details: "null".into(),
+        };
+        let failure = Failure::from(&DashboardError::Api(refused));
+        assert!(failure.is_refusal());
+        let text = failure.text(Lang::En);
+        assert!(
+            text.ends_with("a token with the role admin or analyst may"),
+            "{text}"
+        );
+        assert!(!text.contains("403"), "{text}");
+        let other = Failure::from(&SaveError::Api(ApiError::Network));
+        assert!(!other.is_refusal());
+        assert_eq!(
+            other.text(Lang::En),
+            "Something went wrong: the server could not be reached"
+        );
+    }
 
     #[test]
     fn a_sign_in_keeps_its_stored_shape() {

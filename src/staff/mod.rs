@@ -1,3 +1,4 @@
 //! The staff's dashboard outside its views. Its screens are `components::admin`.
 
 pub mod dashboard;
+pub mod rights;

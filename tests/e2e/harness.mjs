@@ -102,10 +102,20 @@ export function killManyi(server) {
   });
 }
 
-/** Creates a staff token in the database in `dir` with the CLI, as staff would. */
+/** Creates an administrator's staff token in the database in `dir` with the CLI. */
 export function staffToken(dir) {
+  return roleToken(dir, "admin", { name: "e2e" });
+}
+
+/**
+ * Creates a staff token of `role` (`admin`, `editor`, `analyst`, `case_handler`) named `name`
+ * in the database in `dir` with the CLI, as an administrator would, limited to `surveys` when
+ * any are given.
+ */
+export function roleToken(dir, role, { name = role, surveys = [] } = {}) {
   const out = execFileSync(MANYI, [
-    "token", "create", "--name", "e2e", "--role", "admin", "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+    "token", "create", "--name", name, "--role", role, ...surveys.flatMap((id) => ["--survey", id]),
+    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
   ]).toString();
   return out.match(/^manyi_\w+$/m)[0];
 }

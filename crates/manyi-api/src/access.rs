@@ -201,6 +201,17 @@ impl AuditQuery {
             ))),
         }
     }
+
+    /// The query as the dashboard sends it (without `?`), read back by the server's
+    /// deserialisation of this type.
+    pub fn to_query_string(&self) -> String {
+        let limit = self.limit.map(|n| n.to_string());
+        crate::query::query_string(&[
+            ("before", self.before.as_deref()),
+            ("survey", self.survey.as_deref()),
+            ("limit", limit.as_deref()),
+        ])
+    }
 }
 
 /// A page of the audit log, newest first.
@@ -231,6 +242,20 @@ mod tests {
             [Role::Admin, Role::Analyst]
         );
         assert_eq!(Role::allowed(Action::ListSurveys), Role::KNOWN);
+    }
+
+    #[test]
+    fn an_audit_query_writes_only_what_it_has() {
+        assert_eq!(AuditQuery::default().to_query_string(), "");
+        let query = AuditQuery {
+            before: Some("0193a1b2c3d4-9f".into()),
+            survey: Some("café & co".into()),
+            limit: Some(50),
+        };
+        assert_eq!(
+            query.to_query_string(),
+            "before=0193a1b2c3d4-9f&survey=caf%C3%A9%20%26%20co&limit=50"
+        );
     }
 
     #[test]

@@ -249,7 +249,7 @@ fn selection(
 }
 
 /// `name=value` pairs joined by `&`, values percent-encoded as `encodeURIComponent` does.
-fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+pub(crate) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         let Some(value) = value else { continue };

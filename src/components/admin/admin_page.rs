@@ -1,16 +1,22 @@
 use leptos::context::Provider;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use manyi_api::Action;
 
+use super::audit_page::AuditPage;
+use super::identity::Identity;
 use super::manage_page::ManagePage;
 use super::overview::SurveyOverview;
 use super::sign_in::SignIn;
 use super::survey_list::SurveyList;
 use crate::browser::nav::Location;
+use crate::components::Loading;
 use crate::components::kiosk::KioskLock;
 use crate::i18n::locale::{follow_document_lang, ui_lang};
 use crate::i18n::{AdminMsg, Lang};
 use crate::kiosk::lock::StaffLock;
-use crate::staff::dashboard::Access;
+use crate::staff::dashboard::{Access, Failure};
+use crate::staff::rights::{Rights, Session};
 
 /// The dashboard's screens, told apart by the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +25,7 @@ enum Screen {
     Overview(String),
     Manage(String),
     New,
+    Audit,
 }
 
 impl Screen {
@@ -32,6 +39,7 @@ impl Screen {
         };
         match rest.split('/').collect::<Vec<_>>().as_slice() {
             ["new"] => Screen::New,
+            ["audit"] => Screen::Audit,
             ["s", id] => Screen::Overview(decode(id)),
             ["s", id, "manage"] => Screen::Manage(decode(id)),
             _ => Screen::List,
@@ -39,30 +47,81 @@ impl Screen {
     }
 }
 
+/// Where the dashboard's sign-in stands.
+#[derive(Debug, Clone, PartialEq)]
+enum SignedIn {
+    /// The sign-in form; `refused` when a restored sign-in's token was refused.
+    No {
+        refused: bool,
+    },
+    /// A sign-in kept in session storage, its token being read back from the server.
+    Restoring,
+    /// The server could not say what a restored sign-in's token may do (unreachable).
+    Unknown(Failure),
+    Yes(Session),
+}
+
 /// `/admin` and below: signs staff in (or opens local-only mode), then shows the screen the
-/// path names. The language is provided to the dashboard's subtree only, since the staff bundle
-/// also renders the results page.
+/// path names, offering only what the session may do ([`Rights`], provided to the screens).
+/// The language is provided to the dashboard's subtree only, since the staff bundle also
+/// renders the results page.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let lang = ui_lang(Lang::ALL.to_vec(), Lang::ZhCn);
     follow_document_lang(lang);
     let location = Location::current();
-    let access = RwSignal::new(Access::load());
+    let restored = Access::load();
+    let state = RwSignal::new(match &restored {
+        None => SignedIn::No { refused: false },
+        Some(Access::Local) => SignedIn::Yes(Session {
+            access: Access::Local,
+            rights: Rights::Device,
+        }),
+        Some(Access::Server(_)) => SignedIn::Restoring,
+    });
+    // A restored sign-in reads its token's identity again: the role may have changed, or the
+    // token been revoked, since it was kept.
+    if let Some(access @ Access::Server(_)) = restored {
+        spawn_local(async move {
+            let next = match Session::open(access).await {
+                Ok(session) => SignedIn::Yes(session),
+                Err(error) if error.is_unauthorized() => {
+                    Access::forget();
+                    SignedIn::No { refused: true }
+                }
+                Err(error) => SignedIn::Unknown(Failure::from(&error)),
+            };
+            state.update(|now| {
+                if *now == SignedIn::Restoring {
+                    *now = next;
+                }
+            });
+        });
+    }
     let screen = Memo::new(move |_| Screen::of(&location.path()));
     let staff_lock = expect_context::<StaffLock>();
 
     let sign_out = move |_| {
         Access::forget();
-        access.set(None);
+        state.set(SignedIn::No { refused: false });
         location.go(&format!("/admin?lang={}", lang.get().tag()));
     };
-    let body = move || match access.get() {
-        None => view! { <SignIn on_access=Callback::new(move |a: Access| {
-            a.save();
-            access.set(Some(a));
+    let body = move || {
+        match state.get() {
+        SignedIn::No { refused } => view! { <SignIn refused on_session=Callback::new(move |s: Session| {
+            s.access.save();
+            state.set(SignedIn::Yes(s));
         }) /> }
         .into_any(),
-        Some(current) => {
+        SignedIn::Restoring => view! { <Loading lang=lang /> }.into_any(),
+        SignedIn::Unknown(failure) => view! {
+            <p class="notice error" role="alert" data-testid="load-error">{move || failure.text(lang.get())}</p>
+            <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>
+                {lang.t(AdminMsg::SignOut)}
+            </button>
+        }
+        .into_any(),
+        SignedIn::Yes(Session { access: current, rights }) => {
             let mode = match current.is_local() {
                 true => AdminMsg::LocalBadge,
                 false => AdminMsg::ServerBadge,
@@ -70,29 +129,41 @@ pub fn AdminPage() -> impl IntoView {
             // Local-only mode reports on the device's responses, which on a kiosk's device
             // only its staff may see; a server's data is the server's to guard.
             let locked = staff_lock.0.get().filter(|_| current.is_local());
-            let page = match screen.get() {
-                _ if let Some(lock) = locked => {
-                    let on_unlock = Callback::new(move |()| staff_lock.0.set(None));
-                    view! { <KioskLock lock on_unlock /> }.into_any()
-                }
-                Screen::List => view! { <SurveyList access=current /> }.into_any(),
-                Screen::Overview(id) => view! { <SurveyOverview access=current id /> }.into_any(),
-                Screen::Manage(id) => {
-                    view! { <ManagePage access=current id=Some(id) /> }.into_any()
-                }
-                Screen::New => view! { <ManagePage access=current id=None /> }.into_any(),
-            };
+            let screen = screen.get();
+            let audit = rights.may_some(Action::ReadAudit).then(|| view! {
+                <a href=move || format!("/admin/audit?lang={}", lang.get().tag()) data-testid="audit-link">
+                    {lang.t(AdminMsg::AuditLog)}
+                </a>
+            });
             view! {
                 <div class="admin-mode">
                     <p class="badge" data-testid="admin-mode">{lang.t(mode)}</p>
+                    <Identity rights=rights.clone() lang />
+                    {audit}
                     <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>
                         {lang.t(AdminMsg::SignOut)}
                     </button>
                 </div>
-                {page}
+                // The screens find the session's rights as context; built inside the provider.
+                <Provider value=rights>
+                    {match screen {
+                        _ if let Some(lock) = locked => {
+                            let on_unlock = Callback::new(move |()| staff_lock.0.set(None));
+                            view! { <KioskLock lock on_unlock /> }.into_any()
+                        }
+                        Screen::List => view! { <SurveyList access=current /> }.into_any(),
+                        Screen::Overview(id) => view! { <SurveyOverview access=current id /> }.into_any(),
+                        Screen::Manage(id) => {
+                            view! { <ManagePage access=current id=Some(id) /> }.into_any()
+                        }
+                        Screen::New => view! { <ManagePage access=current id=None /> }.into_any(),
+                        Screen::Audit => view! { <AuditPage access=current /> }.into_any(),
+                    }}
+                </Provider>
             }
             .into_any()
         }
+    }
     };
     view! {
         <Provider value=lang>

@@ -3,15 +3,15 @@ use leptos::task::spawn_local;
 use manyi_api::ExportFormat;
 
 use crate::browser::download;
+use crate::i18n::AdminMsg;
 use crate::i18n::locale::UiLang;
-use crate::i18n::{self, AdminMsg};
-use crate::staff::dashboard::{self, Access};
+use crate::staff::dashboard::{self, Access, Failure};
 
 /// Downloads of every stored response of the survey: CSV, XLSX (from a server) and JSON.
 #[component]
 pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
     let lang = expect_context::<UiLang>();
-    let failed = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<Failure>);
     let formats = dashboard::export_formats(&access);
     let (access, id) = (StoredValue::new(access), StoredValue::new(id));
     let export = move |format: ExportFormat| {
@@ -21,10 +21,10 @@ pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
             match dashboard::export_file(&access, &id, format).await {
                 Ok((blob, name)) => {
                     if download::save(&blob, &name).is_none() {
-                        failed.set(Some(name));
+                        failed.set(Some(Failure::Failed(name)));
                     }
                 }
-                Err(error) => failed.set(Some(error.to_string())),
+                Err(error) => failed.set(Some(Failure::from(&error))),
             }
         });
     };
@@ -43,8 +43,8 @@ pub fn ExportButtons(access: Access, id: String) -> impl IntoView {
                     .collect_view()}
             </div>
             <div role="status">
-                {move || failed.get().map(|message| view! {
-                    <p class="notice error" data-testid="export-error">{move || i18n::load_failed(lang.get(), &message)}</p>
+                {move || failed.get().map(|failure| view! {
+                    <p class="notice error" data-testid="export-error">{move || failure.text(lang.get())}</p>
                 })}
             </div>
         </section>

@@ -1,22 +1,25 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use manyi_api::Action;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::origins_editor::OriginsEditor;
 use super::problem_list::ProblemList;
+use super::role_note::RoleNote;
 use super::share_links::ShareLinks;
 use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
 use crate::net::api::Detail;
-use crate::staff::dashboard::{self, Access, Saved};
+use crate::staff::dashboard::{self, Access, Failure, Saved};
+use crate::staff::rights::Rights;
 
 /// What the last publication came to.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
     Saved(Saved),
     Problems(Vec<Detail>),
-    Failed(String),
+    Failed(Failure),
 }
 
 /// The latest definition as the editor starts from it: pretty-printed, with its version raised
@@ -29,17 +32,23 @@ fn next_version_text(survey: &manyi_core::Survey) -> String {
 
 /// Uploading or editing a definition (manyi or SurveyJS JSON) and publishing it, with every
 /// problem shown with its path and what a SurveyJS import left out; for a server's survey also
-/// its allowed embedding origins, the embed snippet and the kiosk link.
+/// its allowed embedding origins, the embed snippet and the kiosk link. Publishing and changing
+/// the origins are offered only to a token whose role includes them.
 #[component]
 pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
     let lang = expect_context::<UiLang>();
+    let rights = expect_context::<Rights>();
+    let publishes = match &id {
+        Some(id) => rights.may(Action::Publish, id),
+        None => rights.may_some(Action::Publish),
+    };
     let text = RwSignal::new(String::new());
     let surveyjs = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Outcome>);
     let busy = RwSignal::new(false);
     let stored_access = StoredValue::new(access.clone());
 
-    if let Some(id) = id.clone() {
+    if let Some(id) = id.clone().filter(|_| publishes) {
         let access = access.clone();
         spawn_local(async move {
             if let Ok(survey) = dashboard::survey(&access, &id).await {
@@ -82,7 +91,7 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
             outcome.set(Some(match result {
                 Ok(saved) => Outcome::Saved(saved),
                 Err(error) if !error.problems().is_empty() => Outcome::Problems(error.problems()),
-                Err(error) => Outcome::Failed(error.to_string()),
+                Err(error) => Outcome::Failed(Failure::from(&error)),
             }));
         });
     };
@@ -117,19 +126,22 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Outcome::Failed(message) => view! {
-                <p class="notice error" data-testid="publish-errors">
-                    {move || i18n::load_failed(lang.get(), &message)}
-                </p>
+            Outcome::Failed(failure) => {
+                let refused = failure.is_refusal().to_string();
+                view! {
+                    <p class="notice error" data-testid="publish-errors" data-refused=refused>
+                        {move || failure.text(lang.get())}
+                    </p>
+                }
+                .into_any()
             }
-            .into_any(),
         })
     };
 
     let local = access.is_local();
     let server_parts = match (&access, &id) {
         (Access::Server(staff), Some(id)) => Some(view! {
-            <OriginsEditor staff=staff.clone() id=id.clone() />
+            <OriginsEditor staff=staff.clone() id=id.clone() editable=rights.may(Action::ChangeSettings, id) />
         }),
         _ => None,
     };
@@ -145,33 +157,38 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
                     None => lang.t(AdminMsg::NewSurvey)().to_owned(),
                 }}
             </h2>
-            <p class="help">{lang.t(if local { AdminMsg::PublishLocalHelp } else { AdminMsg::PublishHelp })}</p>
-            <form on:submit=publish>
-                <fieldset class="format">
-                    <legend>{lang.t(AdminMsg::DefinitionFormat)}</legend>
-                    <label>
-                        <input type="radio" name="format" value="manyi" data-testid="format-manyi"
-                            prop:checked=move || !surveyjs.get() on:change=move |_| surveyjs.set(false) />
-                        " manyi JSON"
-                    </label>
-                    <label>
-                        <input type="radio" name="format" value="surveyjs" data-testid="format-surveyjs"
-                            prop:checked=move || surveyjs.get() on:change=move |_| surveyjs.set(true) />
-                        " SurveyJS JSON"
-                    </label>
-                </fieldset>
-                <label for="definition-file" class="field-label">{lang.t(AdminMsg::DefinitionFile)}</label>
-                <input id="definition-file" type="file" accept="application/json,.json"
-                    data-testid="definition-file" on:change=on_file />
-                <label for="definition-text" class="field-label">{lang.t(AdminMsg::DefinitionText)}</label>
-                <textarea id="definition-text" rows="16" class="code" spellcheck="false"
-                    data-testid="definition-text" prop:value=text
-                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <button type="submit" class="primary" data-testid="publish" disabled=move || busy.get()>
-                    {lang.t(if local { AdminMsg::SaveOnDevice } else { AdminMsg::Publish })}
-                </button>
-            </form>
-            <div role="status">{result}</div>
+            {match publishes {
+                true => view! {
+                    <p class="help">{lang.t(if local { AdminMsg::PublishLocalHelp } else { AdminMsg::PublishHelp })}</p>
+                    <form on:submit=publish>
+                        <fieldset class="format">
+                            <legend>{lang.t(AdminMsg::DefinitionFormat)}</legend>
+                            <label>
+                                <input type="radio" name="format" value="manyi" data-testid="format-manyi"
+                                    prop:checked=move || !surveyjs.get() on:change=move |_| surveyjs.set(false) />
+                                " manyi JSON"
+                            </label>
+                            <label>
+                                <input type="radio" name="format" value="surveyjs" data-testid="format-surveyjs"
+                                    prop:checked=move || surveyjs.get() on:change=move |_| surveyjs.set(true) />
+                                " SurveyJS JSON"
+                            </label>
+                        </fieldset>
+                        <label for="definition-file" class="field-label">{lang.t(AdminMsg::DefinitionFile)}</label>
+                        <input id="definition-file" type="file" accept="application/json,.json"
+                            data-testid="definition-file" on:change=on_file />
+                        <label for="definition-text" class="field-label">{lang.t(AdminMsg::DefinitionText)}</label>
+                        <textarea id="definition-text" rows="16" class="code" spellcheck="false"
+                            data-testid="definition-text" prop:value=text
+                            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <button type="submit" class="primary" data-testid="publish" disabled=move || busy.get()>
+                            {lang.t(if local { AdminMsg::SaveOnDevice } else { AdminMsg::Publish })}
+                        </button>
+                    </form>
+                    <div role="status">{result}</div>
+                }.into_any(),
+                false => view! { <RoleNote msg=AdminMsg::NoPublish testid="no-publish" /> }.into_any(),
+            }}
         </section>
         {server_parts}
         {id.map(|id| view! { <ShareLinks id /> })}

@@ -1,11 +1,15 @@
 //! The staff dashboard (`/admin`): sign-in or local-only mode, the survey list, a survey's
-//! overview (cards, charts, reliability, segments, targets, exports) and its management.
+//! overview (cards, charts, reliability, segments, targets, exports), its management and the
+//! audit log, each offering only what the session's [`Rights`](crate::staff::rights::Rights)
+//! allow.
 
 mod admin_page;
+mod audit_page;
 mod dimension_table;
 mod export_buttons;
 mod filter_bar;
 mod headline_cards;
+mod identity;
 mod item_table;
 mod manage_page;
 mod nps_chart;
@@ -13,6 +17,7 @@ mod open_texts;
 mod origins_editor;
 mod overview;
 mod problem_list;
+mod role_note;
 mod segment_table;
 mod share_links;
 mod sign_in;

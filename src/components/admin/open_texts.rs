@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::Loading;
 use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg};
-use crate::staff::dashboard::{self, Access, Filters};
+use crate::staff::dashboard::{self, Access, Failure, Filters};
 
 /// The open-text answers of the shown responses, newest first, with a search.
 #[component]
@@ -23,7 +23,7 @@ pub fn OpenTexts(access: Access, id: String, filters: Filters) -> impl IntoView 
     let list = move || {
         found.get().map(|result| match result {
             Err(error) => view! {
-                <p class="notice error">{i18n::load_failed(lang.get(), &error.to_string())}</p>
+                <p class="notice error" data-testid="texts-error">{Failure::from(&error).text(lang.get())}</p>
             }
             .into_any(),
             Ok(texts) => {

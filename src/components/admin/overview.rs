@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use manyi_api::Action;
 
 use super::dimension_table::DimensionTable;
 use super::export_buttons::ExportButtons;
@@ -7,6 +8,7 @@ use super::headline_cards::HeadlineCards;
 use super::item_table::ItemTable;
 use super::nps_chart::NpsChart;
 use super::open_texts::OpenTexts;
+use super::role_note::RoleNote;
 use super::segment_table::SegmentTable;
 use super::targets_panel::TargetsPanel;
 use super::trend_chart::TrendChart;
@@ -14,40 +16,59 @@ use crate::browser::nav::Location;
 use crate::components::Loading;
 use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{self, AdminMsg};
-use crate::staff::dashboard::{self, Access, Filters};
+use crate::staff::dashboard::{self, Access, Failure, Filters};
+use crate::staff::rights::Rights;
 
 /// One survey's results: the report with the filters in the address, loaded from the server
-/// or computed on this device, and everything drawn from it.
+/// or computed on this device, and everything drawn from it that the token's role includes.
 #[component]
 pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
     let lang = expect_context::<UiLang>();
+    let rights = expect_context::<Rights>();
+    let may = |action| rights.may(action, &id);
+    let manages = may(Action::Publish) || may(Action::ChangeSettings);
+    let crumbs = view! {
+        <nav class="crumbs">
+            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::BackToSurveys)}</a>
+            {manages.then(|| {
+                let id = id.clone();
+                let manage = move || {
+                    format!(
+                        "/admin/s/{}/manage?lang={}",
+                        js_sys::encode_uri_component(&id),
+                        lang.get().tag()
+                    )
+                };
+                view! { " · " <a href=manage data-testid="manage-link">{lang.t(AdminMsg::Manage)}</a> }
+            })}
+        </nav>
+    };
+    if !may(Action::ReadReports) {
+        return view! { {crumbs} <RoleNote msg=AdminMsg::NoReports testid="no-reports" /> }
+            .into_any();
+    }
+    let (with_targets, edit_targets, answers) = (
+        may(Action::ReadSettings),
+        may(Action::ChangeSettings),
+        may(Action::ReadAnswers),
+    );
     let location = Location::current();
     let filters = Memo::new(move |_| Filters::read(location));
     let data = {
         let (access, id) = (access.clone(), id.clone());
         LocalResource::new(move || {
             let (access, id, filters) = (access.clone(), id.clone(), filters.get());
-            async move { dashboard::overview(&access, &id, &filters).await }
+            async move { dashboard::overview(&access, &id, &filters, with_targets).await }
         })
     };
     // Saving targets changes what the overview shows; it is read again.
     let reload = Callback::new(move |()| data.refetch());
-    let manage = {
-        let id = id.clone();
-        move || {
-            format!(
-                "/admin/s/{}/manage?lang={}",
-                js_sys::encode_uri_component(&id),
-                lang.get().tag()
-            )
-        }
-    };
 
     let body = move || {
         data.get().map(|result| match result {
             Err(error) => view! {
                 <p class="notice error" role="alert" data-testid="load-error">
-                    {i18n::load_failed(lang.get(), &error.to_string())}
+                    {Failure::from(&error).text(lang.get())}
                 </p>
             }
             .into_any(),
@@ -74,9 +95,22 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
                         <SegmentTable report />
                         <DimensionTable report survey />
                         <ItemTable report survey />
-                        <OpenTexts access=access.clone() id=id.clone() filters=filters.get_untracked() />
-                        <TargetsPanel access=access.clone() id=id.clone() report targets=overview.targets on_saved=reload />
-                        <ExportButtons access=access.clone() id=id.clone() />
+                        {match answers {
+                            true => view! {
+                                <OpenTexts access=access.clone() id=id.clone() filters=filters.get_untracked() />
+                            }.into_any(),
+                            false => view! {
+                                <section class="card" aria-labelledby="texts-heading">
+                                    <h3 id="texts-heading">{lang.t(AdminMsg::OpenTexts)}</h3>
+                                    <RoleNote msg=AdminMsg::NoAnswers testid="no-answers" />
+                                </section>
+                            }.into_any(),
+                        }}
+                        {with_targets.then(|| view! {
+                            <TargetsPanel access=access.clone() id=id.clone() report targets=overview.targets
+                                editable=edit_targets on_saved=reload />
+                        })}
+                        {answers.then(|| view! { <ExportButtons access=access.clone() id=id.clone() /> })}
                     </div>
                 }
                 .into_any()
@@ -84,11 +118,8 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
         })
     };
     view! {
-        <nav class="crumbs">
-            <a href=move || format!("/admin?lang={}", lang.get().tag())>{lang.t(AdminMsg::BackToSurveys)}</a>
-            " · "
-            <a href=manage data-testid="manage-link">{lang.t(AdminMsg::Manage)}</a>
-        </nav>
+        {crumbs}
         <Suspense fallback=move || view! { <Loading lang=lang /> }>{body}</Suspense>
     }
+    .into_any()
 }

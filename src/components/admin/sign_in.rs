@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::i18n::AdminMsg;
 use crate::i18n::locale::UiLang;
-use crate::i18n::{self, AdminMsg};
 use crate::net::api::{self, ApiError, StaffApi};
-use crate::staff::dashboard::Access;
+use crate::staff::dashboard::{Access, Failure as Told};
+use crate::staff::rights::{Rights, Session};
 
 /// Why signing in did not work.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,13 +15,18 @@ enum Failure {
     Other(ApiError),
 }
 
-/// The staff token form, checked against the server before it is kept, and the way into
-/// local-only mode, which needs no server at all.
+/// The staff token form, checked against the server (which also says what the token may do)
+/// before it is kept, and the way into local-only mode, which needs no server at all.
 #[component]
-pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
+pub fn SignIn(
+    on_session: Callback<Session>,
+    /// The token of a sign-in restored from session storage was refused (revoked since).
+    #[prop(optional)]
+    refused: bool,
+) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let token = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<Failure>);
+    let failure = RwSignal::new(refused.then_some(Failure::WrongToken));
 
     let pending = RwSignal::new(false);
 
@@ -33,9 +39,9 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
             let outcome = match api::discover().await {
                 None => Err(Failure::NoServer),
                 Some(base) => {
-                    let staff = StaffApi::new(base, token);
-                    match staff.surveys().await {
-                        Ok(_) => Ok(Access::Server(staff)),
+                    let access = Access::Server(StaffApi::new(base, token));
+                    match Session::open(access).await {
+                        Ok(session) => Ok(session),
                         Err(error) if error.is_unauthorized() => Err(Failure::WrongToken),
                         Err(error) => Err(Failure::Other(error)),
                     }
@@ -43,7 +49,7 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
             };
             pending.set(false);
             match outcome {
-                Ok(access) => on_access.run(access),
+                Ok(session) => on_session.run(session),
                 Err(error) => failure.set(Some(error)),
             }
         });
@@ -53,7 +59,7 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
             let text = match f {
                 Failure::NoServer => lang.t(AdminMsg::SignInNoServer)().to_owned(),
                 Failure::WrongToken => lang.t(AdminMsg::SignInWrong)().to_owned(),
-                Failure::Other(error) => i18n::load_failed(lang.get(), &error.to_string()),
+                Failure::Other(error) => Told::from(&error).text(lang.get()),
             };
             view! { <p class="notice error" role="alert" data-testid="sign-in-error">{text}</p> }
         })
@@ -82,7 +88,10 @@ pub fn SignIn(on_access: Callback<Access>) -> impl IntoView {
             <div role="status">{message}</div>
             <h2>{lang.t(AdminMsg::LocalOnly)}</h2>
             <p class="help">{lang.t(AdminMsg::LocalOnlyHelp)}</p>
-            <button type="button" data-testid="local-only" on:click=move |_| on_access.run(Access::Local)>
+            <button type="button" data-testid="local-only" on:click=move |_| on_session.run(Session {
+                access: Access::Local,
+                rights: Rights::Device,
+            })>
                 {lang.t(AdminMsg::OpenLocalOnly)}
             </button>
         </section>

@@ -4,12 +4,13 @@ use manyi_core::Report;
 use manyi_core::targets::{Target, TargetMetric, progress};
 
 use super::problem_list::ProblemList;
+use super::role_note::RoleNote;
 use crate::browser::clock;
 use crate::i18n::format::{fixed, fixed_or_dash};
 use crate::i18n::locale::UiLang;
 use crate::i18n::{self, AdminMsg, AnyMsg, Msg};
 use crate::net::api::Detail;
-use crate::staff::dashboard::{self, Access, SaveError};
+use crate::staff::dashboard::{self, Access, Failure, SaveError};
 
 fn metric_label(metric: TargetMetric) -> AnyMsg {
     match metric {
@@ -31,13 +32,15 @@ fn decimals(metric: TargetMetric) -> u32 {
 }
 
 /// The targets staff set (metric, value, deadline) with the progress of the shown period
-/// towards each, and a form to add or remove them.
+/// towards each, and, when `editable` (the token's role may change them), a form to add or
+/// remove them.
 #[component]
 pub fn TargetsPanel(
     access: Access,
     id: String,
     report: StoredValue<Report>,
     targets: Vec<Target>,
+    editable: bool,
     /// Called once the list was saved, so the overview is read again.
     on_saved: Callback<()>,
 ) -> impl IntoView {
@@ -48,7 +51,7 @@ pub fn TargetsPanel(
     let value = RwSignal::new(String::new());
     let deadline = RwSignal::new(String::new());
     let problems = RwSignal::new(None::<Vec<Detail>>);
-    let failed = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<Failure>);
     let (access, id) = (StoredValue::new(access), StoredValue::new(id));
 
     let save = move |next: Vec<Target>| {
@@ -63,7 +66,7 @@ pub fn TargetsPanel(
                 {
                     problems.set(Some(error.problems()));
                 }
-                Err(error) => failed.set(Some(error.to_string())),
+                Err(error) => failed.set(Some(Failure::from(&error))),
             }
         });
     };
@@ -119,11 +122,13 @@ pub fn TargetsPanel(
                         " · "
                         {move || i18n::days_left(lang.get(), p.days_left)}
                     </td>
-                    <td>
-                        <button type="button" class="link-button" data-testid=format!("remove-target-{i}") on:click=remove>
-                            {lang.t(AdminMsg::Remove)}
-                        </button>
-                    </td>
+                    {editable.then(|| view! {
+                        <td>
+                            <button type="button" class="link-button" data-testid=format!("remove-target-{i}") on:click=remove>
+                                {lang.t(AdminMsg::Remove)}
+                            </button>
+                        </td>
+                    })}
                 </tr>
             }
         })
@@ -145,49 +150,54 @@ pub fn TargetsPanel(
                                 <th scope="col">{lang.t(AdminMsg::Deadline)}</th>
                                 <th scope="col">{lang.t(AdminMsg::Current)}</th>
                                 <th scope="col">{lang.t(AdminMsg::Progress)}</th>
-                                <th scope="col">{lang.t(AdminMsg::Remove)}</th>
+                                {editable.then(|| view! { <th scope="col">{lang.t(AdminMsg::Remove)}</th> })}
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
             })}
-            <form class="inline-form" on:submit=add>
-                <div class="field">
-                    <label for="target-metric" class="field-label">{lang.t(AdminMsg::Metric)}</label>
-                    <select id="target-metric" data-testid="target-metric"
-                        on:change=move |ev| {
-                            let key = event_target_value(&ev);
-                            if let Some(m) = TargetMetric::ALL.into_iter().find(|m| m.key() == key) {
-                                metric.set(m);
-                            }
-                        }>
-                        {TargetMetric::ALL
-                            .into_iter()
-                            .map(|m| view! {
-                                <option value=metric_key(m) selected=move || metric.get() == m>
-                                    {lang.t(metric_label(m))}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="target-value" class="field-label">{lang.t(AdminMsg::TargetValue)}</label>
-                    <input id="target-value" type="number" step="any" required data-testid="target-value"
-                        prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="target-deadline" class="field-label">{lang.t(AdminMsg::Deadline)}</label>
-                    <input id="target-deadline" type="date" required data-testid="target-deadline"
-                        prop:value=deadline on:input=move |ev| deadline.set(event_target_value(&ev)) />
-                </div>
-                <button type="submit" data-testid="add-target">{lang.t(AdminMsg::AddTarget)}</button>
-            </form>
+            {match editable {
+                true => view! {
+                    <form class="inline-form" on:submit=add>
+                        <div class="field">
+                            <label for="target-metric" class="field-label">{lang.t(AdminMsg::Metric)}</label>
+                            <select id="target-metric" data-testid="target-metric"
+                                on:change=move |ev| {
+                                    let key = event_target_value(&ev);
+                                    if let Some(m) = TargetMetric::ALL.into_iter().find(|m| m.key() == key) {
+                                        metric.set(m);
+                                    }
+                                }>
+                                {TargetMetric::ALL
+                                    .into_iter()
+                                    .map(|m| view! {
+                                        <option value=metric_key(m) selected=move || metric.get() == m>
+                                            {lang.t(metric_label(m))}
+                                        </option>
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="target-value" class="field-label">{lang.t(AdminMsg::TargetValue)}</label>
+                            <input id="target-value" type="number" step="any" required data-testid="target-value"
+                                prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                        </div>
+                        <div class="field">
+                            <label for="target-deadline" class="field-label">{lang.t(AdminMsg::Deadline)}</label>
+                            <input id="target-deadline" type="date" required data-testid="target-deadline"
+                                prop:value=deadline on:input=move |ev| deadline.set(event_target_value(&ev)) />
+                        </div>
+                        <button type="submit" data-testid="add-target">{lang.t(AdminMsg::AddTarget)}</button>
+                    </form>
+                }.into_any(),
+                false => view! { <RoleNote msg=AdminMsg::ReadOnly testid="targets-read-only" /> }.into_any(),
+            }}
             <div role="status">
                 {move || problems.get().map(|items| view! { <ProblemList items testid="target-problems" /> })}
-                {move || failed.get().map(|message| view! {
-                    <p class="notice error">{move || i18n::load_failed(lang.get(), &message)}</p>
+                {move || failed.get().map(|failure| view! {
+                    <p class="notice error">{move || failure.text(lang.get())}</p>
                 })}
             </div>
         </section>
