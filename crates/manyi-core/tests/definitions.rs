@@ -158,3 +158,26 @@ fn metric_templates_use_the_standard_ids_and_scales() {
         "rq has reverse-worded items"
     );
 }
+
+/// A definition file is one JSON value: text after it is refused, as `serde_json::from_str`
+/// refuses it, rather than ignored (found by the `definition` fuzz target, whose own
+/// `from_str` refused what `parse_survey` had accepted).
+#[test]
+fn text_after_the_definition_is_malformed() {
+    for tail in ["?", " {}", "\n]", "x"] {
+        let text = format!("{}{tail}", common::BASE_SURVEY.trim_end());
+        match parse_survey(&text) {
+            Err(DefinitionError::Malformed { path, message }) => {
+                assert_eq!(path, "$", "{tail:?}");
+                assert!(
+                    message.contains("trailing characters"),
+                    "{tail:?}: {message}"
+                );
+            }
+            other => panic!("{tail:?}: expected malformed, got {other:?}"),
+        }
+    }
+    // Whitespace after the value is not text after it.
+    let spaced = format!("{}\n\n  \t", common::BASE_SURVEY);
+    assert!(parse_survey(&spaced).is_ok());
+}

@@ -69,6 +69,12 @@ pub fn parse_survey(json: &str) -> Result<Survey, DefinitionError> {
             message: e.into_inner().to_string(),
         }
     })?;
+    // `deserialize` reads one value and stops; text after it would go unnoticed, so a file
+    // with a second object or stray characters at its end would pass as the first value.
+    deserializer.end().map_err(|e| DefinitionError::Malformed {
+        path: "$".to_owned(),
+        message: e.to_string(),
+    })?;
     let problems = validate_survey(&survey);
     if problems.is_empty() {
         Ok(survey)
