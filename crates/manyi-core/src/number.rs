@@ -29,6 +29,20 @@ pub(crate) fn parse_f64(text: &str) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
+/// Writes `n` as a literal that [`parse_f64`] reads back as `n`, for the condition printers:
+/// Rust's shortest round-tripping decimal, which never has an exponent (the grammars have
+/// none). An infinity, which a literal too large for an `f64` reads as, is written as such a
+/// literal (`1` and 309 zeros), since the grammars have no word for it; `NaN` never comes
+/// from a literal.
+pub(crate) fn write_literal(f: &mut std::fmt::Formatter<'_>, n: f64) -> std::fmt::Result {
+    if n.is_infinite() {
+        let sign = if n < 0.0 { "-" } else { "" };
+        write!(f, "{sign}1{:0<309}", "")
+    } else {
+        write!(f, "{n}")
+    }
+}
+
 /// The powers of ten that an `f64` holds exactly.
 const POWERS_OF_TEN: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,

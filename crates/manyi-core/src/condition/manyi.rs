@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{ParseError, too_long};
 use crate::limits::{MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING};
 use crate::model::{Answer, Answers};
-use crate::number::parse_f64;
+use crate::number::{parse_f64, write_literal};
 
 /// A reference to an answer: a question, or one row of a matrix question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,8 +212,20 @@ impl fmt::Display for Operand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Operand::Var(v) => v.fmt(f),
-            Operand::Number(n) => write!(f, "{n}"),
-            Operand::Text(s) => write!(f, "{s:?}"),
+            Operand::Number(n) => write_literal(f, *n),
+            Operand::Text(s) => {
+                // The tokenizer's one escape is a backslash, which takes the next character
+                // as it is; every other character stands for itself, control characters
+                // included, so only the quote and the backslash are escaped.
+                f.write_str("\"")?;
+                for c in s.chars() {
+                    if matches!(c, '"' | '\\') {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str("\"")
+            }
             Operand::Bool(b) => write!(f, "{b}"),
         }
     }
@@ -224,15 +236,26 @@ impl fmt::Display for Condition {
     /// precedence would otherwise be ambiguous, so `parse(display(c)) == c`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Condition::Or(a, b) => write!(f, "{a} or {b}"),
+            // A chain is parsed into a tree that leans left (`a or b or c` is `(a or b) or c`),
+            // so an `or` on the right of an `or`, and an `and` on the right of an `and`, came
+            // from parentheses and keeps them.
+            Condition::Or(a, b) => match **b {
+                Condition::Or(..) => write!(f, "{a} or ({b})"),
+                _ => write!(f, "{a} or {b}"),
+            },
             Condition::And(a, b) => {
-                let side = |c: &Condition, f: &mut fmt::Formatter<'_>| match c {
-                    Condition::Or(..) => write!(f, "({c})"),
-                    _ => write!(f, "{c}"),
+                let left = matches!(**a, Condition::Or(..));
+                let right = matches!(**b, Condition::Or(..) | Condition::And(..));
+                let side = |c: &Condition, parens: bool, f: &mut fmt::Formatter<'_>| {
+                    if parens {
+                        write!(f, "({c})")
+                    } else {
+                        write!(f, "{c}")
+                    }
                 };
-                side(a, f)?;
+                side(a, left, f)?;
                 f.write_str(" and ")?;
-                side(b, f)
+                side(b, right, f)
             }
             Condition::Not(inner) => match **inner {
                 Condition::Compare { .. } | Condition::In { .. } | Condition::Not(_) => {
@@ -734,6 +757,34 @@ mod tests {
                 Condition::parse(&printed).unwrap(),
                 parsed,
                 "{text} -> {printed}"
+            );
+        }
+    }
+
+    /// The `condition_manyi` fuzz target found that strings were printed with Rust's escapes
+    /// (`\0`, `\t`, `\u{301}`), which the tokenizer reads as the escaped letter. Reading the
+    /// printer for more of the kind found that a number too large for an `f64` was printed as
+    /// `inf`, which reads as a question id, and that a chain parenthesised to lean right was
+    /// printed without its parentheses.
+    #[test]
+    fn display_round_trips_any_text_and_number() {
+        let huge = "9".repeat(400);
+        for text in [
+            "a == \"nul\0 tab\t line\n e\u{301} bell\u{7}\"".to_owned(),
+            r#"a == "quote \" and backslash \\ and 'single'""#.to_owned(),
+            "a in ['x\ty', \"\u{200b}\"]".to_owned(),
+            format!("a > {huge} or a < -{huge}"),
+            // A chain leans left; parentheses that make it lean right are printed back.
+            "a == 1 or (b == 2 or c == 3)".to_owned(),
+            "a == 1 and (b == 2 and c == 3)".to_owned(),
+            "(a == 1 or b == 2) or c == 3".to_owned(),
+        ] {
+            let parsed = Condition::parse(&text).unwrap();
+            let printed = parsed.to_string();
+            assert_eq!(
+                Condition::parse(&printed),
+                Ok(parsed),
+                "{text:?} -> {printed:?}"
             );
         }
     }
