@@ -180,3 +180,20 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let fine = format!("{}1{}", "(".repeat(15), ")".repeat(15));
     assert_eq!(Expr::parse(&fine), Ok(Expr::Number(1.0)));
 }
+
+/// A number too large for an `f64` (a long literal, or `0x` and many digits) was printed as
+/// `inf`, which reads back as the word "inf" (seen in manyi's own language while fixing what the
+/// `condition_manyi` fuzz target found; this printer had the same fault).
+#[test]
+fn numbers_too_large_for_f64_print_back_as_numbers() {
+    let huge = "9".repeat(400);
+    for text in [
+        format!("{{a}} > {huge}"),
+        format!("{{a}} < -{huge}"),
+        format!("0x{}", "9".repeat(300)),
+    ] {
+        let parsed = Expr::parse(&text).expect(&text);
+        let printed = parsed.to_string();
+        assert_eq!(Expr::parse(&printed), Ok(parsed), "{text} -> {printed}");
+    }
+}

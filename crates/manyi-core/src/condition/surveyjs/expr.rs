@@ -34,7 +34,7 @@ use std::fmt;
 
 use crate::condition::error::{ParseError, too_long};
 use crate::limits::{MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING};
-use crate::number::parse_f64;
+use crate::number::{parse_f64, write_literal};
 
 /// A parsed SurveyJS expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,9 +254,7 @@ impl Expr {
         match self {
             Expr::Null => f.write_str("null"),
             Expr::Bool(b) => write!(f, "{b}"),
-            // Rust prints the shortest round-tripping decimal without an exponent, which is
-            // what the grammar reads (it has no exponent syntax).
-            Expr::Number(n) => write!(f, "{n}"),
+            Expr::Number(n) => write_literal(f, *n),
             Expr::Text(s) => {
                 // The grammar has escapes for both quotes and nothing else.
                 f.write_str("'")?;
@@ -317,7 +315,11 @@ fn write_list(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
 
 impl fmt::Display for Expr {
     /// Prints SurveyJS syntax with only the parentheses precedence needs, so that
-    /// `Expr::parse(&e.to_string()) == Ok(e)` for every parsed expression.
+    /// `Expr::parse(&e.to_string()) == Ok(e)` for every parsed expression whose printed text
+    /// is within the length limit, but one kind: a name or string whose text, once patched,
+    /// holds `=>`, `=<`, `<>` or `equals` (`{a<>>b}` is read as `{a!=>b}`). The grammar has no
+    /// way to write those characters that the patch would leave alone, so survey-core itself
+    /// reads such printed text differently.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write(f, 0)
     }
