@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building and testing the browser app needs, skipping anything already present,
-# so a second run takes seconds. Every step says what it does.
+# Installs what building and testing the browser app needs, and the fuzzer and API tester that
+# scripts/test.sh runs, skipping anything already present, so a second run takes seconds. Every
+# step says what it does.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +9,10 @@ cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+# cargo-fuzz 0.13.2 builds on the stable Rust installed here (with --locked, its own lockfile).
+CARGO_FUZZ_VERSION="0.13.2"
+# Must match scripts/schemathesis-requirements.txt, which pins its dependencies too.
+SCHEMATHESIS_VERSION="4.32.5"
 STAMP_DIR="$ROOT/target/setup"
 mkdir -p "$STAMP_DIR"
 
@@ -99,6 +104,28 @@ else
         say "wasm-opt first on PATH is still not $BINARYEN_VERSION: $(command -v wasm-opt); put $(npm prefix -g)/bin first" >&2
         exit 1
     fi
+fi
+
+# cargo-fuzz builds and runs the fuzz targets of fuzz/ (scripts/fuzz.sh).
+if [ "$(cargo fuzz --version 2>/dev/null || true)" = "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "cargo-fuzz $CARGO_FUZZ_VERSION present, skipping"
+else
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (takes several minutes on 2 cores)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+
+# schemathesis tests the HTTP API against its OpenAPI document (scripts/schemathesis.sh). It
+# lives in a virtualenv of the project's, so it neither needs nor touches the system's Python
+# packages.
+VENV="$ROOT/target/venv"
+if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" = "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+    say "schemathesis $SCHEMATHESIS_VERSION present in $VENV, skipping"
+else
+    say "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        -r scripts/schemathesis-requirements.txt
+    "$VENV/bin/schemathesis" --version
 fi
 
 if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then

@@ -19,6 +19,8 @@ scripts/setup.sh
 
 say "format"
 cargo fmt --all -- --check
+# The fuzz targets are a package outside the workspace, which `--all` does not reach.
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 say "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -28,6 +30,13 @@ cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown --all-ta
 
 say "Rust tests"
 cargo test --workspace
+
+say "fuzzing the core's parsers and validators (scripts/fuzz.sh: 25 s per target)"
+scripts/fuzz.sh
+
+say "schemathesis: the HTTP API against its OpenAPI document (scripts/schemathesis.sh)"
+# The server binary that `cargo test` just built for the CLI's tests.
+MANYI_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/manyi" scripts/schemathesis.sh
 
 say "browser unit tests (wasm-bindgen-test in headless Chromium)"
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
