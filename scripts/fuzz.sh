@@ -8,18 +8,23 @@
 #   scripts/fuzz.sh                      # 25 s per target, all targets
 #   scripts/fuzz.sh 600                  # 10 minutes per target
 #   scripts/fuzz.sh 3600 response        # one target for an hour
+#   scripts/fuzz.sh response definition  # two targets, 25 s each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh     # the same as the second line
 #   FUZZ_SANITIZER=address scripts/fuzz.sh 600   # with AddressSanitizer (slower; see below)
 # New inputs the fuzzer finds go to a temporary directory that is deleted afterwards, so the
-# committed corpus, and the work tree, stay as they are. To keep them, merge them into the
-# corpus by hand with `cargo fuzz cmin`.
+# committed corpus, and the work tree, stay as they are. To keep what a long run finds, run
+# `cargo fuzz run` as above with a directory of your own before fuzz/corpus/TARGET, and copy
+# back only the few inputs worth keeping (the corpus stays small: it is read on every run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SECONDS_PER_TARGET="${1:-${FUZZ_SECONDS:-25}}"
-shift || true
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-25}"
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then
+    SECONDS_PER_TARGET="$1"
+    shift
+fi
 TARGETS=("$@")
 if [ "${#TARGETS[@]}" -eq 0 ]; then
     TARGETS=(definition condition_manyi condition_surveyjs surveyjs_import response)
