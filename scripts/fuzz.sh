@@ -5,10 +5,10 @@
 # (target/fuzz-artifacts/TARGET/) and printed, so it can be replayed with
 #   cargo fuzz run --sanitizer none --target-dir target/fuzz TARGET FILE
 # scripts/test.sh runs it for a short time; run it alone to fuzz longer:
-#   scripts/fuzz.sh                      # 25 s per target, all targets
+#   scripts/fuzz.sh                      # 20 s per target, all targets
 #   scripts/fuzz.sh 600                  # 10 minutes per target
 #   scripts/fuzz.sh 3600 response        # one target for an hour
-#   scripts/fuzz.sh response definition  # two targets, 25 s each
+#   scripts/fuzz.sh response definition  # two targets, 20 s each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh     # the same as the second line
 #   FUZZ_SANITIZER=address scripts/fuzz.sh 600   # with AddressSanitizer (slower; see below)
 # New inputs the fuzzer finds go to a temporary directory that is deleted afterwards, so the
@@ -20,7 +20,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SECONDS_PER_TARGET="${FUZZ_SECONDS:-25}"
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then
     SECONDS_PER_TARGET="$1"
     shift

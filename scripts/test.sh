@@ -31,7 +31,7 @@ cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown --all-ta
 say "Rust tests"
 cargo test --workspace
 
-say "fuzzing the core's parsers and validators (scripts/fuzz.sh: 25 s per target)"
+say "fuzzing the core's parsers and validators (scripts/fuzz.sh: 20 s per target)"
 scripts/fuzz.sh
 
 say "schemathesis: the HTTP API against its OpenAPI document (scripts/schemathesis.sh)"
