@@ -461,14 +461,6 @@ impl Headline {
     }
 }
 
-/// The answers to one choice question: how many responses answered it, and each option's
-/// count (in the definition's order).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OptionCounts {
-    pub n: u64,
-    pub counts: Vec<u64>,
-}
-
 /// Everything a report shows of a set of responses. See the module's documentation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregate {
