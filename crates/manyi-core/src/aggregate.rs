@@ -25,6 +25,8 @@
 //! [`ReportBuilder`] feeds responses into the aggregates a report with options needs (the
 //! period, the previous period, segments and time buckets) and builds the [`Report`].
 
+mod codec;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -39,9 +41,12 @@ use crate::report::{
     Segments, Summary, TextAnswers, TextSearch, bucket_of, bucket_start, compare_means,
     compare_nps, compare_proportions, number_value,
 };
+use crate::rollup::{Segment, Target, When};
 use crate::score::{NpsCategory, Plan, is_agree, is_top2};
 use crate::table::{TableRow, walk_row};
 use crate::validate::Patterns;
+
+pub use codec::DecodeError;
 
 /// A sum of floats in double-double precision (`hi + lo`, about 32 significant digits): sums
 /// of the same numbers in any order agree to far below what a report shows, and a spread
@@ -535,7 +540,12 @@ impl Aggregate {
 
     /// Adds a scored row; `dimension_items` is [`Aggregate::dimension_items`] of every
     /// dimension, worked out once by the caller rather than once per row.
-    fn add(&mut self, plan: &Plan<'_>, dimension_items: &[Vec<usize>], row: &ScoredRow<'_>) {
+    pub(crate) fn add(
+        &mut self,
+        plan: &Plan<'_>,
+        dimension_items: &[Vec<usize>],
+        row: &ScoredRow<'_>,
+    ) {
         self.headline.add(plan, row);
         for &qi in &row.invalid {
             self.invalid[qi] += 1;
@@ -805,7 +815,7 @@ impl Aggregate {
 /// One response as the aggregates count it: its items' valid values, dimension scores and
 /// composite, the questions whose answers did not count, and the valid answers to unscaled
 /// questions. Reused from response to response.
-struct ScoredRow<'a> {
+pub(crate) struct ScoredRow<'a> {
     items: Vec<f64>,
     dimensions: Vec<f64>,
     composite: f64,
@@ -814,7 +824,7 @@ struct ScoredRow<'a> {
 }
 
 impl<'a> ScoredRow<'a> {
-    fn new(plan: &Plan<'_>) -> ScoredRow<'a> {
+    pub(crate) fn new(plan: &Plan<'_>) -> ScoredRow<'a> {
         ScoredRow {
             items: vec![f64::NAN; plan.items.len()],
             dimensions: vec![f64::NAN; plan.dimensions.len()],
@@ -824,7 +834,12 @@ impl<'a> ScoredRow<'a> {
         }
     }
 
-    fn score(&mut self, plan: &Plan<'_>, patterns: &Patterns, answers: &'a dyn TableRow) {
+    pub(crate) fn score(
+        &mut self,
+        plan: &Plan<'_>,
+        patterns: &Patterns,
+        answers: &'a dyn TableRow,
+    ) {
         self.invalid.clear();
         self.others.clear();
         let (invalid, others) = (&mut self.invalid, &mut self.others);
@@ -982,6 +997,74 @@ impl<'p> ReportBuilder<'p> {
             }
         }
         self.scratch = (row.items, row.dimensions, row.invalid);
+    }
+
+    /// Adds a stored rollup row (see `crate::rollup`) to the part of the report `target`
+    /// names: the row holds the responses of `segment` submitted `when`, and `bytes` is its
+    /// full statistics for [`Target::Overall`] and its headline otherwise. The caller reads the
+    /// rows `rollup::plan_reads` lists for these options, each once, so that every response
+    /// counts where `push` would have counted it.
+    pub fn merge_stored(
+        &mut self,
+        target: Target,
+        when: When,
+        segment: &Segment,
+        bytes: &[u8],
+    ) -> Result<(), DecodeError> {
+        let plan = self.plan;
+        match target {
+            Target::Overall => self.overall.merge_encoded(bytes),
+            Target::Previous => match &mut self.previous {
+                Some((_, _, headline)) => headline.merge_encoded(bytes),
+                None => Ok(()),
+            },
+            Target::Segments => {
+                let group = match segment {
+                    Segment::Key {
+                        value: Some(value), ..
+                    } => match self.segments.get_mut(value) {
+                        Some(group) => group,
+                        None => self
+                            .segments
+                            .entry(value.clone())
+                            .or_insert_with(|| Headline::new(plan)),
+                    },
+                    Segment::Key { value: None, .. } | Segment::All => self
+                        .segment_missing
+                        .get_or_insert_with(|| Headline::new(plan)),
+                };
+                group.merge_encoded(bytes)
+            }
+            Target::Buckets => {
+                let Some(spec) = self.options.bucket else {
+                    return Ok(());
+                };
+                match when {
+                    When::Span { start, .. } => {
+                        let at = DateTime::from_timestamp(start, 0)
+                            .map(|t| t.fixed_offset())
+                            .ok_or(DecodeError::OUT_OF_RANGE)?;
+                        self.buckets
+                            .entry(bucket_start(at, spec))
+                            .or_insert_with(|| (bucket_of(at, spec).0, Headline::new(plan)))
+                            .1
+                            .merge_encoded(bytes)
+                    }
+                    When::Undated => {
+                        let mut headline = Headline::new(plan);
+                        headline.merge_encoded(bytes)?;
+                        self.undated += headline.n;
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `meta` keys to the report's list of them, for a report built from stored rows,
+    /// which hold no `meta`.
+    pub fn add_meta_keys(&mut self, keys: impl IntoIterator<Item = String>) {
+        self.meta_keys.extend(keys);
     }
 
     /// Adds everything `other` (a builder with the same plan and options) was given.

@@ -39,6 +39,7 @@ pub mod ordered;
 pub mod outbox;
 pub mod reliability;
 pub mod report;
+pub mod rollup;
 pub mod score;
 pub mod stats;
 pub mod surveyjs;

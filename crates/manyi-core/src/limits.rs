@@ -41,6 +41,10 @@ pub const MAX_PATTERN_SIZE: usize = 64 * 1024;
 /// level, so this keeps it within a small stack, as the condition limits do for conditions.
 pub const MAX_PATTERN_NESTING: u32 = 16;
 
+/// The most segment keys a survey may declare: each response updates one stored rollup row
+/// per key and time span (see `manyi_core::rollup`), so this bounds what storing one costs.
+pub const MAX_SEGMENT_KEYS: usize = 8;
+
 /// The most keys a response's `meta` may have.
 pub const MAX_META_KEYS: usize = 50;
 

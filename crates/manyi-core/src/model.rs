@@ -94,6 +94,25 @@ pub struct Survey {
     /// Whether the thank-you screen shows the respondent their own scores.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub show_scores: bool,
+    /// The `meta` keys reports break the figures down by and filter on from stored rollups
+    /// (see `manyi_core::rollup`), at most [`crate::limits::MAX_SEGMENT_KEYS`]. Absent, the
+    /// keys manyi's own channels write: `channel`, `location` and `counter`. A report may still
+    /// use any other key; it then reads the stored responses, which is slower.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<String>>,
+}
+
+/// The segment keys of a survey that declares none.
+pub const DEFAULT_SEGMENTS: [&str; 3] = ["channel", "location", "counter"];
+
+impl Survey {
+    /// The declared segment keys, or [`DEFAULT_SEGMENTS`].
+    pub fn segment_keys(&self) -> Vec<String> {
+        match &self.segments {
+            Some(keys) => keys.clone(),
+            None => DEFAULT_SEGMENTS.iter().map(|k| (*k).to_owned()).collect(),
+        }
+    }
 }
 
 /// How per-response scores are combined.

@@ -57,6 +57,7 @@ pub fn export(survey: &Survey) -> Json {
         dimensions: survey.dimensions.clone(),
         scoring: (survey.scoring != ScoringSettings::default()).then(|| survey.scoring.clone()),
         show_scores: survey.show_scores,
+        segments: survey.segments.clone(),
     };
     root.insert(
         "manyi".into(),

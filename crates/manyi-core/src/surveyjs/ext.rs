@@ -26,6 +26,8 @@ pub(super) struct SurveyExt {
     pub(super) scoring: Option<ScoringSettings>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) show_scores: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) segments: Option<Vec<String>>,
 }
 
 /// A question's `manyi` property.

@@ -228,6 +228,7 @@ pub fn import_with(json: &Json, options: &Options) -> Result<Import, ImportError
         scoring: ext.scoring.unwrap_or_default(),
         thank_you,
         show_scores: ext.show_scores,
+        segments: ext.segments,
     };
     let problems = validate_survey(&survey);
     if !problems.is_empty() {

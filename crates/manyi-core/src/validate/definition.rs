@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::checks::compile as compile_pattern;
 use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
-use crate::limits::MAX_VALIDATORS;
+use crate::limits::{self, MAX_VALIDATORS};
 use crate::model::{
     AnswerValidator, Check, ConditionText, Question, QuestionKind, RequiredRows, Survey,
 };
@@ -190,6 +190,39 @@ fn check_survey<const PATHS: bool>(survey: &Survey) -> Checker<PATHS> {
                 )
             },
         );
+    }
+
+    if let Some(keys) = &survey.segments {
+        if keys.len() > limits::MAX_SEGMENT_KEYS {
+            c.push(
+                || "$.segments",
+                || {
+                    format!(
+                        "{} segment keys, more than the {} a survey may declare",
+                        keys.len(),
+                        limits::MAX_SEGMENT_KEYS
+                    )
+                },
+            );
+        }
+        for (i, key) in keys.iter().enumerate() {
+            if key.is_empty() || key.chars().count() > limits::MAX_META_KEY_LENGTH {
+                c.push(
+                    || format!("$.segments[{i}]"),
+                    || {
+                        format!(
+                            "segment key {key:?} must be 1–{} characters, as a `meta` key is",
+                            limits::MAX_META_KEY_LENGTH
+                        )
+                    },
+                );
+            } else if keys[..i].contains(key) {
+                c.push(
+                    || format!("$.segments[{i}]"),
+                    || format!("segment key {key:?} is declared twice"),
+                );
+            }
+        }
     }
 
     let mut dimension_ids: HashMap<&str, usize> = HashMap::new();
