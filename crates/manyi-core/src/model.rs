@@ -94,10 +94,10 @@ pub struct Survey {
     /// Whether the thank-you screen shows the respondent their own scores.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub show_scores: bool,
-    /// The `meta` keys reports break the figures down by and filter on from stored rollups
-    /// (see `manyi_core::rollup`), at most [`crate::limits::MAX_SEGMENT_KEYS`]. Absent, the
-    /// keys manyi's own channels write: `channel`, `location` and `counter`. A report may still
-    /// use any other key; it then reads the stored responses, which is slower.
+    /// The `meta` keys (at most 8) that reports break the figures down by and filter on from
+    /// the server's stored rollups. Absent, the keys manyi's own channels write: `channel`,
+    /// `location` and `counter`. A report may still use any other key; it then reads the
+    /// stored responses one by one, which is slower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
