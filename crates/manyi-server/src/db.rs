@@ -5,10 +5,15 @@
 //! accept. SQLite runs in WAL mode with `synchronous = FULL`, so a response acknowledged to a
 //! client has been committed to disk.
 
-use std::collections::HashMap;
+mod rollup;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{SecondsFormat, Utc};
 use manyi_api::{AuditAction, AuditEntry, AuditPage, Role, SurveySummary};
+use manyi_core::report::{Report, ReportOptions};
+use manyi_core::score::Plan;
 use manyi_core::targets::Target;
 use manyi_core::{Response, ResponseScores, Survey};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -104,7 +109,13 @@ pub enum Engine {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// Published definitions by (id, version), which never change: the rollups of every
+    /// batch need their survey's, so each is parsed once.
+    definitions: Arc<Mutex<Definitions>>,
 }
+
+/// Published definitions by survey id and version.
+type Definitions = HashMap<(String, u32), Arc<Survey>>;
 
 /// What happened to one response offered for storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +130,13 @@ pub enum Stored {
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// An instant as stored: RFC 3339 in UTC to the millisecond, one fixed form, so stored times
+/// compare as text in time order.
+fn stored_time(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.with_timezone(&Utc)
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl Db {
@@ -191,7 +209,11 @@ impl Db {
                 None => e.into(),
             })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            definitions: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -220,6 +242,16 @@ impl Db {
         .await?;
         let stored = result.rows_affected() == 1;
         if stored {
+            // The new version's rollups start empty and are built from the stored responses
+            // (`build_rollups`); until then its reports read the responses.
+            sqlx::query(
+                "INSERT INTO rollup_state (survey_id, version, ready, cursor_at, cursor_id) \
+                 VALUES ($1, $2, 0, NULL, NULL) ON CONFLICT (survey_id, version) DO NOTHING",
+            )
+            .bind(&survey.id)
+            .bind(i64::from(survey.version))
+            .execute(&mut *tx)
+            .await?;
             audit.insert(&mut tx).await?;
         }
         tx.commit().await?;
@@ -276,10 +308,7 @@ impl Db {
             let body = canonical(response)?;
             let scores = serde_json::to_string(scores)
                 .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?;
-            let submitted_at = response.submitted_at.map(|t| {
-                t.with_timezone(&Utc)
-                    .to_rfc3339_opts(SecondsFormat::Millis, true)
-            });
+            let submitted_at = response.submitted_at.map(stored_time);
             let inserted = sqlx::query(
                 "INSERT INTO responses (id, survey_id, survey_version, submitted_at, received_at, body, scores) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
@@ -310,6 +339,20 @@ impl Db {
                 }
             };
             outcome[index] = stored;
+        }
+        // The new responses count in their surveys' rollups in this transaction: stored and
+        // counted together, or neither.
+        let mut by_survey: BTreeMap<&str, Vec<&Response>> = BTreeMap::new();
+        for ((response, _), stored) in batch.iter().zip(&outcome) {
+            if *stored == Stored::Inserted {
+                by_survey
+                    .entry(response.survey_id.as_str())
+                    .or_default()
+                    .push(response);
+            }
+        }
+        for (survey_id, responses) in by_survey {
+            rollup::record(self, &mut tx, survey_id, &responses, false).await?;
         }
         tx.commit().await?;
         Ok(outcome)
@@ -662,19 +705,103 @@ impl Db {
             .map(|row| row.get(0)))
     }
 
-    /// Deletes a response, and records it; returns whether it existed.
+    /// Deletes a response, and records it; returns whether it existed. The response leaves
+    /// its survey's rollups in the same transaction.
     pub async fn delete_response(&self, id: &str, audit: &AuditRecord) -> Result<bool, AppError> {
         let mut tx = self.pool.begin().await?;
-        let result = sqlx::query("DELETE FROM responses WHERE id = $1")
-            .bind(id.to_ascii_lowercase())
-            .execute(&mut *tx)
-            .await?;
-        let deleted = result.rows_affected() == 1;
-        if deleted {
-            audit.insert(&mut tx).await?;
-        }
+        let body: Option<String> =
+            sqlx::query_scalar("DELETE FROM responses WHERE id = $1 RETURNING body")
+                .bind(id.to_ascii_lowercase())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(body) = body else {
+            return Ok(false);
+        };
+        let response: Response = serde_json::from_str(&body)
+            .map_err(|e| AppError::Internal(format!("stored response: {e}")))?;
+        rollup::record(self, &mut tx, &response.survey_id, &[&response], true).await?;
+        audit.insert(&mut tx).await?;
         tx.commit().await?;
-        Ok(deleted)
+        Ok(true)
+    }
+
+    /// The report of `options` from the rollups of the plan's survey version, or `None` when
+    /// it must read the responses instead: the rollups are still being built, or the options
+    /// filter or break down by a key the survey does not declare.
+    pub async fn rollup_report(
+        &self,
+        plan: &Plan<'_>,
+        options: ReportOptions,
+    ) -> Result<Option<Report>, AppError> {
+        rollup::report(self, plan, options).await
+    }
+
+    /// Makes sure every survey's latest version has rollups, and builds those that are not
+    /// complete, a step at a time; returns the versions it completed. Several servers may
+    /// build at once: each step moves the shared cursor under a lock.
+    pub async fn build_rollups(&self) -> Result<Vec<(String, u32)>, AppError> {
+        sqlx::query(
+            "INSERT INTO rollup_state (survey_id, version, ready, cursor_at, cursor_id) \
+             SELECT id, MAX(version), 0, NULL, NULL FROM surveys WHERE true GROUP BY id \
+             ON CONFLICT (survey_id, version) DO NOTHING",
+        )
+        .execute(&self.pool)
+        .await?;
+        let pending: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT survey_id, version FROM rollup_state r WHERE ready = 0 AND version = \
+             (SELECT MAX(version) FROM surveys s WHERE s.id = r.survey_id) ORDER BY survey_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut built = Vec::new();
+        for (survey_id, version) in pending {
+            let version = u32::try_from(version)
+                .map_err(|_| AppError::Internal(format!("stored version {version}")))?;
+            while !rollup::step(self, &survey_id, version).await? {}
+            built.push((survey_id, version));
+        }
+        Ok(built)
+    }
+
+    /// Runs [`Db::build_rollups`] in the background, logging what it completes, or why it
+    /// stopped (reports read the responses until the rollups are complete).
+    pub fn spawn_rollup_builds(&self) {
+        let db = self.clone();
+        tokio::spawn(async move {
+            match db.build_rollups().await {
+                Ok(built) => {
+                    for (survey, version) in built {
+                        tracing::info!(%survey, version, "rollups complete");
+                    }
+                }
+                Err(error) => tracing::warn!(
+                    %error,
+                    "building rollups stopped; reports read the responses until they are \
+                     complete (run `manyi rollup rebuild`, or restart the server)"
+                ),
+            }
+        });
+    }
+
+    /// Builds a survey's rollups again from its stored responses (for its latest version),
+    /// and returns that version.
+    pub async fn rebuild_rollups(&self, survey_id: &str) -> Result<u32, AppError> {
+        let survey = self
+            .survey(survey_id, None)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no survey {survey_id:?}")))?;
+        rollup::reset(self, survey_id, survey.version).await?;
+        while !rollup::step(self, survey_id, survey.version).await? {}
+        Ok(survey.version)
+    }
+
+    async fn definition(
+        &self,
+        conn: &mut AnyConnection,
+        survey_id: &str,
+        version: u32,
+    ) -> Result<Arc<Survey>, AppError> {
+        rollup::definition(self, conn, survey_id, version).await
     }
 
     pub async fn count_responses(&self, survey_id: &str) -> Result<i64, AppError> {

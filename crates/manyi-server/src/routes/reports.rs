@@ -17,9 +17,11 @@ use crate::routes::surveys::latest;
 use crate::state::AppState;
 
 /// `GET /api/v1/surveys/{id}/report`: the core's report over every stored response, scored
-/// against the latest version (answers that no longer fit count as invalid). The responses are
-/// read as a stream into the report's mergeable statistics (`manyi_core::aggregate`), never
-/// held together.
+/// against the latest version (answers that no longer fit count as invalid). It adds up the
+/// version's stored rollups (`manyi_core::rollup`) when they are complete and the options
+/// filter and break down by declared segment keys; otherwise the responses are read as a
+/// stream into the report's mergeable statistics (`manyi_core::aggregate`), never held
+/// together.
 #[utoipa::path(
     get,
     path = "/v1/surveys/{id}/report",
@@ -44,6 +46,9 @@ pub async fn report(
     let options = query.options()?;
     let survey = latest(&state, &id).await?;
     let plan = Plan::new(&survey);
+    if let Some(report) = state.db.rollup_report(&plan, options.clone()).await? {
+        return Ok(Json(report));
+    }
     let mut builder = ReportBuilder::new(&plan, options);
     state
         .db

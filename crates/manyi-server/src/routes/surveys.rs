@@ -122,6 +122,7 @@ pub async fn publish_survey(
         ),
     );
     state.db.publish(&survey, &record).await?;
+    state.db.spawn_rollup_builds();
     Ok((StatusCode::CREATED, Json(published(&survey, true, reports))).into_response())
 }
 

@@ -16,6 +16,8 @@ use tower::ServiceExt;
 pub struct Backend {
     pub name: &'static str,
     pub db: Db,
+    /// The database's URL, for more connections to it (another server, the CLI).
+    pub url: String,
     pub router: Router,
     /// For PostgreSQL: the admin URL and the test database to drop afterwards.
     drop: Option<(String, String)>,
@@ -37,12 +39,13 @@ impl Backend {
     }
 }
 
-pub async fn with_state(name: &'static str, db: Db) -> Backend {
+pub async fn with_state(name: &'static str, db: Db, url: String) -> Backend {
     publish_templates(&db).await.unwrap();
     let router = with_peer(app(AppState::new(db.clone(), None)), [127, 0, 0, 1]);
     Backend {
         name,
         db,
+        url,
         router,
         drop: None,
     }
@@ -58,7 +61,7 @@ pub fn with_peer(router: Router, ip: [u8; 4]) -> Router {
 pub async fn sqlite() -> Backend {
     let dir = std::env::temp_dir().join(format!("manyi-api-{}-{}", std::process::id(), unique()));
     let url = format!("sqlite://{}/manyi.db?mode=rwc", dir.display());
-    with_state("sqlite", Db::connect(&url).await.unwrap()).await
+    with_state("sqlite", Db::connect(&url).await.unwrap(), url).await
 }
 
 pub fn unique() -> u64 {
@@ -92,8 +95,9 @@ pub async fn postgres() -> Option<Backend> {
         .await
         .unwrap();
     let base = admin.rsplit_once('/').unwrap().0;
-    let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-    let mut backend = with_state("postgres", db).await;
+    let url = format!("{base}/{name}");
+    let db = Db::connect(&url).await.unwrap();
+    let mut backend = with_state("postgres", db, url).await;
     backend.drop = Some((admin, name));
     Some(backend)
 }

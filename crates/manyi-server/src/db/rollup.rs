@@ -1,0 +1,568 @@
+//! Rollups in the database: the rows `manyi_core::rollup` describes, kept up to date in the
+//! transactions that store and delete responses, rebuilt from the stored responses in steps,
+//! and read by reports.
+//!
+//! Locks are always taken in one order — response rows, then a survey's `rollup_state` rows by
+//! version, then rollup rows in key order, then `survey_meta_keys` — so two transactions never
+//! wait for each other in a circle. On PostgreSQL, writers take the state rows `FOR SHARE` and a
+//! rebuild step `FOR UPDATE`, so a step never runs beside a batch that touches the same survey:
+//! the batch sees the step's cursor before or after it moves, never during. SQLite has one
+//! writer at a time, which gives the same.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use futures_util::TryStreamExt;
+use manyi_core::aggregate::{Aggregate, ReportBuilder};
+use manyi_core::report::{Report, ReportOptions};
+use manyi_core::rollup::{Grain, RollupBatch, RowKey, Rows, Segment, When, plan_reads};
+use manyi_core::score::Plan;
+use manyi_core::{Response, Survey};
+use sqlx::{AnyConnection, Row};
+
+use super::{Db, Engine, stored_time};
+use crate::error::AppError;
+
+/// How many responses one rebuild step reads: a step holds the write lock (SQLite) or the
+/// survey's state rows (PostgreSQL) while it runs, so it stays well under a second.
+const STEP: i64 = 1_000;
+
+/// A survey version's rollups: complete, or built up to a cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct State {
+    pub version: u32,
+    pub ready: bool,
+    /// The last response the rows hold, as (`submitted_at` as stored or '' when undated, id);
+    /// `None` before the first step.
+    pub cursor: Option<(String, String)>,
+}
+
+impl State {
+    /// Whether the rows hold a response at this position (see [`position`]).
+    fn covers(&self, position: (&str, &str)) -> bool {
+        self.ready
+            || self
+                .cursor
+                .as_ref()
+                .is_some_and(|(at, id)| position <= (at.as_str(), id.as_str()))
+    }
+}
+
+/// Where a response falls in a rebuild's order: its stored `submitted_at` ('' when undated,
+/// which sorts first) and its lower-case id. Stored times all have one fixed RFC 3339 form in
+/// UTC and ids are UUIDs, so byte order here is the database's order too.
+fn position(response: &Response) -> (String, String) {
+    (
+        response.submitted_at.map(stored_time).unwrap_or_default(),
+        response.id.to_ascii_lowercase(),
+    )
+}
+
+/// The rollup states of a survey, by version, locked for a writer (`exclusive` for a rebuild
+/// step).
+pub(super) async fn states(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    survey_id: &str,
+    exclusive: bool,
+) -> Result<Vec<State>, AppError> {
+    let lock = match (engine, exclusive) {
+        (Engine::Sqlite, _) => "",
+        (Engine::Postgres, false) => " FOR SHARE",
+        (Engine::Postgres, true) => " FOR UPDATE",
+    };
+    let sql = format!(
+        "SELECT version, ready, cursor_at, cursor_id FROM rollup_state WHERE survey_id = $1 \
+         ORDER BY version{lock}"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(survey_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let cursor_at: Option<String> = row.get(2);
+            let cursor_id: Option<String> = row.get(3);
+            Ok(State {
+                version: version_of(row.get(0))?,
+                ready: row.get::<i64, _>(1) != 0,
+                cursor: cursor_at.zip(cursor_id),
+            })
+        })
+        .collect()
+}
+
+fn version_of(stored: i64) -> Result<u32, AppError> {
+    u32::try_from(stored).map_err(|_| AppError::Internal(format!("stored version {stored}")))
+}
+
+/// Adds the responses (all to one survey, just stored) to every rollup of the survey that
+/// holds them, or takes them away (just deleted), with the `meta` keys they bring.
+pub(super) async fn record(
+    db: &Db,
+    conn: &mut AnyConnection,
+    survey_id: &str,
+    responses: &[&Response],
+    subtract: bool,
+) -> Result<(), AppError> {
+    for state in states(conn, db.engine, survey_id, false).await? {
+        let counted: Vec<&&Response> = responses
+            .iter()
+            .filter(|r| {
+                let (at, id) = position(r);
+                state.covers((&at, &id))
+            })
+            .collect();
+        if counted.is_empty() {
+            continue;
+        }
+        let survey = db.definition(conn, survey_id, state.version).await?;
+        let plan = Plan::new(&survey);
+        let mut batch = RollupBatch::new(&plan);
+        counted.iter().for_each(|r| batch.add(r));
+        apply(conn, db.engine, &plan, batch.into_rows(), subtract).await?;
+    }
+    if !subtract {
+        let keys: BTreeSet<&str> = responses
+            .iter()
+            .flat_map(|r| r.meta.keys().map(String::as_str))
+            .collect();
+        insert_meta_keys(conn, survey_id, keys).await?;
+    }
+    Ok(())
+}
+
+async fn insert_meta_keys(
+    conn: &mut AnyConnection,
+    survey_id: &str,
+    keys: BTreeSet<&str>,
+) -> Result<(), AppError> {
+    for key in keys {
+        sqlx::query(
+            "INSERT INTO survey_meta_keys (survey_id, meta_key) VALUES ($1, $2) \
+             ON CONFLICT (survey_id, meta_key) DO NOTHING",
+        )
+        .bind(survey_id)
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// A rollup row's primary key, bound as `$1`–`$7` of a statement.
+struct Key {
+    survey_id: String,
+    version: i64,
+    seg_key: String,
+    present: i64,
+    value: String,
+    grain: i64,
+    start: i64,
+}
+
+impl Key {
+    const WHERE: &str = "survey_id = $1 AND version = $2 AND seg_key = $3 AND seg_present = $4 \
+                         AND seg_value = $5 AND grain = $6 AND span_start = $7";
+
+    fn new(survey: &Survey, key: &RowKey) -> Key {
+        let (seg_key, present, value) = key.segment.columns();
+        let (grain, start) = key.when.columns();
+        Key {
+            survey_id: survey.id.clone(),
+            version: i64::from(survey.version),
+            seg_key: seg_key.to_owned(),
+            present: i64::from(present),
+            value: value.to_owned(),
+            grain,
+            start,
+        }
+    }
+
+    fn bind<'q>(&self, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        query
+            .bind(self.survey_id.clone())
+            .bind(self.version)
+            .bind(self.seg_key.clone())
+            .bind(self.present)
+            .bind(self.value.clone())
+            .bind(self.grain)
+            .bind(self.start)
+    }
+}
+
+/// Adds (or takes away) each row's aggregate to the stored row, in key order; a row left
+/// holding no response is deleted, so it reads as absent, as it was before.
+async fn apply(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    plan: &Plan<'_>,
+    rows: BTreeMap<RowKey, Aggregate>,
+    subtract: bool,
+) -> Result<(), AppError> {
+    let survey = plan.survey;
+    let lock = if engine == Engine::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let select = format!("SELECT stats FROM rollups WHERE {}{lock}", Key::WHERE);
+    let read = |key: &Key| key.bind(sqlx::query(sqlx::AssertSqlSafe(select.clone())));
+    for (row_key, delta) in rows {
+        let key = Key::new(survey, &row_key);
+        // Read first; when the row is missing, insert it, unless another transaction has just
+        // done so, in which case read it again (now locked) and add to it.
+        let mut stored = read(&key).fetch_optional(&mut *conn).await?;
+        if stored.is_none() {
+            if subtract {
+                return Err(AppError::Internal(format!(
+                    "a rollup row of {} is missing; run `manyi rollup rebuild`",
+                    survey.id
+                )));
+            }
+            let insert = sqlx::query(
+                "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
+                 span_start, headline, stats) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (survey_id, version, seg_key, seg_present, seg_value, grain, \
+                 span_start) DO NOTHING",
+            );
+            let inserted = key
+                .bind(insert)
+                .bind(delta.headline.encode())
+                .bind(delta.encode())
+                .execute(&mut *conn)
+                .await?;
+            if inserted.rows_affected() == 1 {
+                continue;
+            }
+            stored = read(&key).fetch_optional(&mut *conn).await?;
+        }
+        let stored = stored
+            .ok_or_else(|| AppError::Internal(format!("a rollup row of {} vanished", survey.id)))?;
+        let mut row = Aggregate::new(plan);
+        row.merge_encoded(stored.get::<&[u8], _>(0))
+            .map_err(|e| AppError::Internal(format!("rollup of {}: {e}", survey.id)))?;
+        if subtract {
+            row.subtract(&delta);
+        } else {
+            row.merge(&delta);
+        }
+        if row.headline.n == 0 {
+            let delete = format!("DELETE FROM rollups WHERE {}", Key::WHERE);
+            key.bind(sqlx::query(sqlx::AssertSqlSafe(delete)))
+                .execute(&mut *conn)
+                .await?;
+        } else {
+            let update = format!(
+                "UPDATE rollups SET headline = $8, stats = $9 WHERE {}",
+                Key::WHERE
+            );
+            key.bind(sqlx::query(sqlx::AssertSqlSafe(update)))
+                .bind(row.headline.encode())
+                .bind(row.encode())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// One rebuild step of a survey version's rollups: the responses after the cursor, at most
+/// [`STEP`], added to the rows with the cursor moved past them, in one transaction. Returns
+/// whether the rollups are complete; the step that completes them deletes the rollups of the
+/// survey's older versions, which reports no longer read.
+pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool, AppError> {
+    let mut tx = db.pool.begin().await?;
+    if db.engine == Engine::Sqlite {
+        // The write lock first: a SQLite transaction that reads before it writes fails at its
+        // first write if another connection wrote in between.
+        sqlx::query("UPDATE rollup_state SET ready = ready WHERE survey_id = $1")
+            .bind(survey_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let states = states(&mut tx, db.engine, survey_id, true).await?;
+    let Some(state) = states.into_iter().find(|s| s.version == version) else {
+        return Ok(true);
+    };
+    if state.ready {
+        return Ok(true);
+    }
+    let survey = db.definition(&mut tx, survey_id, version).await?;
+    let plan = Plan::new(&survey);
+    let (at, id) = state.cursor.unwrap_or_default();
+    let mut bodies: Vec<String> = Vec::new();
+    if at.is_empty() {
+        // The undated responses first, by id: their position sorts before every dated one.
+        bodies = sqlx::query_scalar(
+            "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NULL \
+             AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(survey_id)
+        .bind(&id)
+        .bind(STEP)
+        .fetch_all(&mut *tx)
+        .await?;
+    }
+    let dated = bodies.is_empty();
+    if dated {
+        bodies = sqlx::query_scalar(
+            "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NOT NULL \
+             AND (submitted_at > $2 OR (submitted_at = $2 AND id > $3)) \
+             ORDER BY submitted_at, id LIMIT $4",
+        )
+        .bind(survey_id)
+        .bind(&at)
+        .bind(&id)
+        .bind(STEP)
+        .fetch_all(&mut *tx)
+        .await?;
+    }
+    let responses = bodies
+        .iter()
+        .map(|body| parse_stored(body))
+        .collect::<Result<Vec<Response>, AppError>>()?;
+    let mut batch = RollupBatch::new(&plan);
+    responses.iter().for_each(|r| batch.add(r));
+    apply(&mut tx, db.engine, &plan, batch.into_rows(), false).await?;
+    insert_meta_keys(
+        &mut tx,
+        survey_id,
+        responses
+            .iter()
+            .flat_map(|r| r.meta.keys().map(String::as_str))
+            .collect(),
+    )
+    .await?;
+    let done = dated && responses.len() < STEP as usize;
+    if done {
+        sqlx::query(
+            "UPDATE rollup_state SET ready = 1, cursor_at = NULL, cursor_id = NULL \
+             WHERE survey_id = $1 AND version = $2",
+        )
+        .bind(survey_id)
+        .bind(i64::from(version))
+        .execute(&mut *tx)
+        .await?;
+        for table in ["rollups", "rollup_state"] {
+            let sql = format!("DELETE FROM {table} WHERE survey_id = $1 AND version < $2");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(survey_id)
+                .bind(i64::from(version))
+                .execute(&mut *tx)
+                .await?;
+        }
+    } else if let Some(last) = responses.last() {
+        let (at, id) = position(last);
+        sqlx::query(
+            "UPDATE rollup_state SET cursor_at = $3, cursor_id = $4 \
+             WHERE survey_id = $1 AND version = $2",
+        )
+        .bind(survey_id)
+        .bind(i64::from(version))
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Starts a survey version's rollups over: no rows, a rebuild from the first response.
+pub(super) async fn reset(db: &Db, survey_id: &str, version: u32) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    // On SQLite the delete, a write, comes first and so takes the write lock.
+    if db.engine == Engine::Postgres {
+        states(&mut tx, db.engine, survey_id, true).await?;
+    }
+    sqlx::query("DELETE FROM rollups WHERE survey_id = $1 AND version = $2")
+        .bind(survey_id)
+        .bind(i64::from(version))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO rollup_state (survey_id, version, ready, cursor_at, cursor_id) \
+         VALUES ($1, $2, 0, NULL, NULL) ON CONFLICT (survey_id, version) \
+         DO UPDATE SET ready = 0, cursor_at = NULL, cursor_id = NULL",
+    )
+    .bind(survey_id)
+    .bind(i64::from(version))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn parse_stored(body: &str) -> Result<Response, AppError> {
+    serde_json::from_str(body).map_err(|e| AppError::Internal(format!("stored response: {e}")))
+}
+
+/// The report of `options` from the rollups of the plan's version, read in one snapshot;
+/// `None` when they are not complete or the options need rows that are not kept (see
+/// `manyi_core::rollup::plan_reads`), and the report must read the responses.
+pub(super) async fn report(
+    db: &Db,
+    plan: &Plan<'_>,
+    options: ReportOptions,
+) -> Result<Option<Report>, AppError> {
+    let survey = plan.survey;
+    let version = i64::from(survey.version);
+    let mut tx = db.pool.begin().await?;
+    if db.engine == Engine::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let ready: Option<i64> =
+        sqlx::query_scalar("SELECT ready FROM rollup_state WHERE survey_id = $1 AND version = $2")
+            .bind(&survey.id)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if ready != Some(1) {
+        return Ok(None);
+    }
+    let days: Vec<i64> = sqlx::query_scalar(
+        "SELECT span_start FROM rollups WHERE survey_id = $1 AND version = $2 AND seg_key = '' \
+         AND seg_present = 0 AND seg_value = '' AND grain = $3 ORDER BY span_start",
+    )
+    .bind(&survey.id)
+    .bind(version)
+    .bind(Grain::Day.code())
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(reads) = plan_reads(&options, &survey.segment_keys(), &days) else {
+        return Ok(None);
+    };
+    let mut builder = ReportBuilder::new(plan, options);
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT meta_key FROM survey_meta_keys WHERE survey_id = $1 ORDER BY meta_key",
+    )
+    .bind(&survey.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    builder.add_meta_keys(keys);
+    let fault = |e: manyi_core::aggregate::DecodeError| {
+        AppError::Internal(format!("rollup of {}: {e}", survey.id))
+    };
+    for read in &reads.reads {
+        let column = if read.target.full() {
+            "stats"
+        } else {
+            "headline"
+        };
+        let mut spans: Vec<(i64, i64, i64)> = read
+            .ranges
+            .iter()
+            .map(|r| (r.grain.code(), r.from, r.to))
+            .collect();
+        if read.undated {
+            spans.push((When::Undated.columns().0, 0, 1));
+        }
+        for (grain, from, to) in spans {
+            let (sql, segment) = match &read.rows {
+                Rows::One(segment) => (
+                    format!(
+                        "SELECT span_start, {column} FROM rollups WHERE survey_id = $1 AND \
+                         version = $2 AND seg_key = $3 AND seg_present = $4 AND seg_value = $5 \
+                         AND grain = $6 AND span_start >= $7 AND span_start < $8"
+                    ),
+                    Some(segment),
+                ),
+                Rows::EveryValue(_) => (
+                    format!(
+                        "SELECT span_start, {column}, seg_present, seg_value FROM rollups \
+                         WHERE survey_id = $1 AND version = $2 AND seg_key = $3 AND grain = $4 \
+                         AND span_start >= $5 AND span_start < $6"
+                    ),
+                    None,
+                ),
+            };
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(survey.id.clone())
+                .bind(version);
+            query = match &read.rows {
+                Rows::One(segment) => {
+                    let (key, present, value) = segment.columns();
+                    query
+                        .bind(key.to_owned())
+                        .bind(i64::from(present))
+                        .bind(value.to_owned())
+                }
+                Rows::EveryValue(key) => query.bind(key.clone()),
+            };
+            let mut rows = query.bind(grain).bind(from).bind(to).fetch(&mut *tx);
+            while let Some(row) = rows.try_next().await? {
+                let when = When::from_columns(grain, row.get(0))
+                    .ok_or_else(|| AppError::Internal(format!("rollup grain {grain}")))?;
+                let bytes: &[u8] = row.get(1);
+                match (segment, &read.rows) {
+                    (Some(segment), _) => builder.merge_stored(read.target, when, segment, bytes),
+                    (None, Rows::EveryValue(key)) => {
+                        let segment = Segment::from_columns(
+                            key.clone(),
+                            row.get::<i64, _>(2) != 0,
+                            row.get(3),
+                        );
+                        builder.merge_stored(read.target, when, &segment, bytes)
+                    }
+                    (None, Rows::One(_)) => unreachable!("one segment row is always given"),
+                }
+                .map_err(fault)?;
+            }
+        }
+    }
+    for &cell in &reads.streamed {
+        let bound = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|t| stored_time(t.fixed_offset()))
+                .ok_or_else(|| AppError::Internal(format!("a cell at {t}")))
+        };
+        let mut rows = sqlx::query_scalar::<_, String>(
+            "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at >= $2 \
+             AND submitted_at < $3",
+        )
+        .bind(survey.id.clone())
+        .bind(bound(cell)?)
+        .bind(bound(cell + Grain::Quarter.seconds())?)
+        .fetch(&mut *tx);
+        while let Some(body) = rows.try_next().await? {
+            builder.push_response(&parse_stored(&body)?);
+        }
+    }
+    Ok(Some(builder.finish()))
+}
+
+/// A survey version's definition, which never changes once published, so it is read once.
+pub(super) async fn definition(
+    db: &Db,
+    conn: &mut AnyConnection,
+    survey_id: &str,
+    version: u32,
+) -> Result<Arc<Survey>, AppError> {
+    let key = (survey_id.to_owned(), version);
+    if let Some(survey) = db.definitions.lock().expect("not poisoned").get(&key) {
+        return Ok(survey.clone());
+    }
+    let text: String =
+        sqlx::query_scalar("SELECT definition FROM surveys WHERE id = $1 AND version = $2")
+            .bind(survey_id)
+            .bind(i64::from(version))
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| {
+                AppError::Internal(format!("rollups of {survey_id} v{version} without it"))
+            })?;
+    let survey: Arc<Survey> = Arc::new(
+        serde_json::from_str(&text)
+            .map_err(|e| AppError::Internal(format!("stored definition {survey_id}: {e}")))?,
+    );
+    db.definitions
+        .lock()
+        .expect("not poisoned")
+        .insert(key, survey.clone());
+    Ok(survey)
+}
