@@ -87,6 +87,26 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
+    /// The stored rollups that reports add up (see the README's "Reports at scale").
+    Rollup {
+        #[command(subcommand)]
+        action: RollupAction,
+        /// `sqlite:PATH` or `postgres://…` (the server's database).
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RollupAction {
+    /// Recomputes a survey's rollups (or every survey's) from its stored responses, for its
+    /// latest version. A running server goes on storing meanwhile; its reports read the
+    /// responses until the rebuild is done.
+    Rebuild {
+        /// Only this survey.
+        #[arg(long)]
+        survey: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -338,7 +358,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             before,
             database,
         } => audit(survey, limit, before, &database),
+        Command::Rollup { action, database } => rollup(action, &database),
     }
+}
+
+fn rollup(action: RollupAction, database: &str) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let db = manyi_server::Db::connect(database)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        match action {
+            RollupAction::Rebuild { survey } => {
+                let surveys = match survey {
+                    Some(id) => vec![id],
+                    None => db
+                        .surveys()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                        .into_iter()
+                        .map(|s| s.id)
+                        .collect(),
+                };
+                for id in surveys {
+                    let started = std::time::Instant::now();
+                    let version = db
+                        .rebuild_rollups(&id)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{id}: {e}"))?;
+                    println!(
+                        "{id}\tversion {version}\trebuilt in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 fn token(action: TokenAction, database: &str) -> Result<ExitCode> {

@@ -292,3 +292,58 @@ fn beyond_the_connection_cap_a_client_waits_until_a_connection_closes() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn rollups_are_rebuilt_from_the_command_line_beside_a_running_server() {
+    let dir = std::env::temp_dir().join(format!("manyi-rollups-{}", std::process::id()));
+    let out = manyi(
+        &dir,
+        &["token", "create", "--name", "t", "--role", "analyst"],
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    let server = start(&dir);
+    let batch: Vec<String> = (0..30)
+        .map(|i| {
+            format!(
+                r#"{{"id":"6f1c2a3b-4d5e-4f60-8a7b-{i:012}","survey_id":"nps","survey_version":1,"submitted_at":"2026-11-{:02}T10:00:00Z","answers":{{"nps":{}}},"meta":{{"channel":"web"}}}}"#,
+                1 + i % 28,
+                i % 11
+            )
+        })
+        .collect();
+    let (status, body) = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/responses",
+        &format!("[{}]", batch.join(",")),
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    let report = |server: &Server| {
+        request_with(
+            &server.addr,
+            "GET",
+            "/api/v1/surveys/nps/report?bucket=week&segment=channel",
+            "",
+            &auth,
+        )
+    };
+    let (_, before) = report(&server);
+    let out = manyi(&dir, &["rollup", "rebuild", "--survey", "nps"]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && printed.starts_with("nps\tversion 1\trebuilt in "),
+        "{printed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (status, after) = report(&server);
+    assert_eq!(status, 200);
+    assert_eq!(before, after);
+    assert!(after.contains(r#""n":30"#), "{after}");
+    let out = manyi(&dir, &["rollup", "rebuild", "--survey", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no survey \"nope\""));
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
