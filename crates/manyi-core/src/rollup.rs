@@ -2,19 +2,22 @@
 //! a few hundred stored aggregates instead of reading every response.
 //!
 //! # The rule
-//! Every response counts in one row per **grain** — the UTC quarter-hour, hour and day it was
-//! submitted in — for each **segment row**: the row of all responses, and one row per declared
-//! segment key (`Survey::segment_keys`) holding the responses with that key's value (or without
-//! the key). Undated responses have a row of their own per segment row.
+//! Every response counts in the **row of all responses** of the UTC quarter-hour, hour and day
+//! it was submitted in, and, for each declared segment key (`Survey::segment_keys`), in the
+//! rows of that key's value (or of the responses without the key) for its UTC hour and day.
+//! Undated responses have a row of their own per segment row. A key's values can be many (500
+//! branches), so its rows stop at the hour: quarter-hour rows of each value would hold a
+//! response or two each and take more room than the responses.
 //!
 //! A report's period, its previous period and its time buckets are unions of such spans as long
-//! as their boundaries fall on a quarter-hour: every `YYYY-MM-DD` bound and every day, ISO week
-//! and month bucket in an offset that is a whole number of quarter-hours (every offset in use,
-//! +05:45 and +08:45 included). The planner ([`plan_reads`]) covers each piece of a report with
-//! the coarsest spans that fit, only over the UTC days that hold responses. A boundary inside a
-//! quarter-hour (an RFC 3339 bound with minutes such as `10:07`, or an odd offset) makes that
-//! quarter-hour a **streamed cell**: the report reads its responses one at a time, which is
-//! at most fifteen minutes of them per boundary.
+//! as their boundaries fall on the finest grain its rows have: every `YYYY-MM-DD` bound and
+//! every day, ISO week and month bucket in an offset of whole hours (+08:00, −05:00) always,
+//! and in an offset of whole quarter-hours (+05:30, +05:45) when the report neither filters
+//! nor breaks down by a key. The planner ([`plan_reads`]) covers each piece of a report with
+//! the coarsest spans that fit, only over the UTC days that hold responses. A boundary inside
+//! the finest grain (an RFC 3339 bound with minutes such as `10:07`, or such an offset) makes
+//! that quarter-hour (or hour) a **streamed cell**: the report reads its responses one at a
+//! time, which is at most an hour of them per boundary.
 //!
 //! Rollups serve filters and segments on declared keys. A filter or segment on another key,
 //! or a filter on one key with a segment on another, is not in the rows; [`plan_reads`] says
@@ -148,28 +151,34 @@ pub fn row_keys<'m>(
     meta: impl Fn(&str) -> Option<&'m str>,
     keys: &[String],
 ) -> Vec<RowKey> {
-    let whens: Vec<When> = match at {
-        None => vec![When::Undated],
-        Some(at) => Grain::ALL
-            .iter()
-            .map(|&grain| When::Span {
-                grain,
-                start: floor(at.timestamp(), grain),
-            })
-            .collect(),
+    let whens = |grains: &[Grain]| -> Vec<When> {
+        match at {
+            None => vec![When::Undated],
+            Some(at) => grains
+                .iter()
+                .map(|&grain| When::Span {
+                    grain,
+                    start: floor(at.timestamp(), grain),
+                })
+                .collect(),
+        }
     };
-    let segments = std::iter::once(Segment::All).chain(keys.iter().map(|key| Segment::Key {
-        key: key.clone(),
-        value: meta(key).map(str::to_owned),
-    }));
-    segments
-        .flat_map(|segment| {
-            whens.iter().map(move |&when| RowKey {
-                segment: segment.clone(),
-                when,
-            })
+    let all = whens(&Grain::ALL).into_iter().map(|when| RowKey {
+        segment: Segment::All,
+        when,
+    });
+    let keyed = whens(&[Grain::Hour, Grain::Day]);
+    let by_key = keys.iter().flat_map(|key| {
+        let segment = Segment::Key {
+            key: key.clone(),
+            value: meta(key).map(str::to_owned),
+        };
+        keyed.iter().map(move |&when| RowKey {
+            segment: segment.clone(),
+            when,
         })
-        .collect()
+    });
+    all.chain(by_key).collect()
 }
 
 /// The rollup rows a batch of responses adds to (or, for deletions, takes from): each row's
@@ -270,9 +279,13 @@ pub struct Read {
 pub struct ReadPlan {
     pub reads: Vec<Read>,
     pub streamed: Vec<i64>,
+    /// The length of a streamed cell: a quarter-hour, or an hour when the report reads the
+    /// rows of a segment key, which have no quarter-hours.
+    pub cell: Grain,
 }
 
-/// A report's bound: on a quarter-hour, or inside the streamed cell that starts at the value.
+/// A report's bound: on the finest grain of the rows read, or inside the streamed cell (of
+/// that grain) that starts at the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Bound {
     At(i64),
@@ -280,24 +293,24 @@ enum Bound {
 }
 
 impl Bound {
-    fn of(t: DateTime<FixedOffset>) -> Bound {
+    fn of(t: DateTime<FixedOffset>, cell: Grain) -> Bound {
         let seconds = t.timestamp();
-        if t.timestamp_subsec_nanos() == 0 && seconds.rem_euclid(Grain::Quarter.seconds()) == 0 {
+        if t.timestamp_subsec_nanos() == 0 && seconds.rem_euclid(cell.seconds()) == 0 {
             Bound::At(seconds)
         } else {
-            Bound::Inside(floor(seconds, Grain::Quarter))
+            Bound::Inside(floor(seconds, cell))
         }
     }
 
-    /// Where whole quarter-hours start at or after the bound.
-    fn ceil(self) -> i64 {
+    /// Where whole cells start at or after the bound.
+    fn ceil(self, cell: Grain) -> i64 {
         match self {
             Bound::At(t) => t,
-            Bound::Inside(cell) => cell + Grain::Quarter.seconds(),
+            Bound::Inside(start) => start + cell.seconds(),
         }
     }
 
-    /// Where whole quarter-hours end at or before the bound.
+    /// Where whole cells end at or before the bound.
     fn floor(self) -> i64 {
         match self {
             Bound::At(t) | Bound::Inside(t) => t,
@@ -322,7 +335,7 @@ fn bucket_instant(date: NaiveDate, spec: BucketSpec) -> Option<DateTime<FixedOff
 }
 
 /// The bucket boundaries within the UTC day starting at `day` (and at its end).
-fn bucket_bounds_in_day(day: i64, spec: BucketSpec, out: &mut BTreeSet<Bound>) {
+fn bucket_bounds_in_day(day: i64, spec: BucketSpec, cell: Grain, out: &mut BTreeSet<Bound>) {
     let Some(start) = DateTime::from_timestamp(day, 0) else {
         return;
     };
@@ -336,7 +349,7 @@ fn bucket_bounds_in_day(day: i64, spec: BucketSpec, out: &mut BTreeSet<Bound>) {
             break;
         }
         if seconds >= day {
-            out.insert(Bound::of(at));
+            out.insert(Bound::of(at, cell));
         }
         date = next_bucket(date, spec.unit);
         if date.year() > 9999 {
@@ -367,11 +380,17 @@ pub fn plan_reads(options: &ReportOptions, keys: &[String], days: &[i64]) -> Opt
         (Some(_), Some(_)) => return None,
     };
 
+    let cell = if selected == Segment::All && segment_rows.is_none() {
+        Grain::Quarter
+    } else {
+        Grain::Hour
+    };
+    let bound = |t: DateTime<FixedOffset>| Bound::of(t, cell);
     let unbounded = options.from.is_none() && options.to.is_none();
-    let period = (options.from.map(Bound::of), options.to.map(Bound::of));
+    let period = (options.from.map(bound), options.to.map(bound));
     let previous = match (options.from, options.to) {
         (Some(from), Some(to)) if to > from => {
-            Some((Some(Bound::of(from - (to - from))), Some(Bound::of(from))))
+            Some((Some(bound(from - (to - from))), Some(bound(from))))
         }
         _ => None,
     };
@@ -380,7 +399,7 @@ pub fn plan_reads(options: &ReportOptions, keys: &[String], days: &[i64]) -> Opt
     let mut bucket_bounds = BTreeSet::new();
     if let Some(spec) = options.bucket {
         for &day in days {
-            bucket_bounds_in_day(day, spec, &mut bucket_bounds);
+            bucket_bounds_in_day(day, spec, cell, &mut bucket_bounds);
         }
     }
     let mut streamed = BTreeSet::new();
@@ -406,7 +425,7 @@ pub fn plan_reads(options: &ReportOptions, keys: &[String], days: &[i64]) -> Opt
         })
         .collect();
     let cover = |interval: (Option<Bound>, Option<Bound>), splits: &BTreeSet<i64>| {
-        cover(interval, splits, &streamed, days)
+        cover(interval, splits, &streamed, cell, days)
     };
     let none = BTreeSet::new();
     let mut reads = vec![Read {
@@ -442,20 +461,22 @@ pub fn plan_reads(options: &ReportOptions, keys: &[String], days: &[i64]) -> Opt
     Some(ReadPlan {
         reads,
         streamed: streamed.into_iter().collect(),
+        cell,
     })
 }
 
 /// The spans that cover the whole quarter-hours of `interval` (open ends unbounded) in the
-/// given UTC `days`, split at `splits`, leaving out the `streamed` cells; grouped in ranges.
+/// given UTC `days`, split at `splits`, leaving out the `streamed` cells (of grain `cell`, the
+/// finest the spans may have); grouped in ranges.
 fn cover(
     interval: (Option<Bound>, Option<Bound>),
     splits: &BTreeSet<i64>,
     streamed: &BTreeSet<i64>,
+    cell: Grain,
     days: &[i64],
 ) -> Vec<Range> {
-    let lo = interval.0.map_or(i64::MIN, Bound::ceil);
+    let lo = interval.0.map_or(i64::MIN, |b| b.ceil(cell));
     let hi = interval.1.map_or(i64::MAX, Bound::floor);
-    let quarter = Grain::Quarter.seconds();
     let mut ranges: Vec<Range> = Vec::new();
     let mut push = |grain: Grain, start: i64| match ranges.last_mut() {
         Some(last) if last.grain == grain && last.to == start => last.to = start + grain.seconds(),
@@ -472,8 +493,8 @@ fn cover(
         }
         // The day's pieces between cuts: the split bounds and streamed cells inside it.
         let mut cuts: Vec<(i64, i64)> = splits.range(a..b).map(|&t| (t, t)).collect();
-        for &cell in streamed.range(floor(a, Grain::Quarter)..b) {
-            cuts.push((cell, cell + quarter));
+        for &start in streamed.range(floor(a, cell)..b) {
+            cuts.push((start, start + cell.seconds()));
         }
         cuts.sort_unstable();
         let mut t = a;
@@ -483,7 +504,7 @@ fn cover(
                 let grain = [Grain::Day, Grain::Hour, Grain::Quarter]
                     .into_iter()
                     .find(|g| t.rem_euclid(g.seconds()) == 0 && t + g.seconds() <= end)
-                    .unwrap_or(Grain::Quarter);
+                    .unwrap_or(cell);
                 push(grain, t);
                 t += grain.seconds();
             }

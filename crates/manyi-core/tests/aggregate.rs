@@ -505,7 +505,7 @@ fn report_from_rollups(
         for response in responses {
             if response
                 .submitted_at
-                .is_some_and(|at| (cell..cell + 900).contains(&at.timestamp()))
+                .is_some_and(|at| (cell..cell + reads.cell.seconds()).contains(&at.timestamp()))
             {
                 builder.push_response(response);
             }

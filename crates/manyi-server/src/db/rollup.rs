@@ -527,7 +527,7 @@ pub(super) async fn report(
         )
         .bind(survey.id.clone())
         .bind(bound(cell)?)
-        .bind(bound(cell + Grain::Quarter.seconds())?)
+        .bind(bound(cell + reads.cell.seconds())?)
         .fetch(&mut *tx);
         while let Some(body) = rows.try_next().await? {
             builder.push_response(&parse_stored(&body)?);
