@@ -91,13 +91,16 @@ for engine in "${ENGINES[@]}"; do
     "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
     "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")"
 
+  # Without and with rollups, in the same run on fresh databases: the cost of keeping them.
   for batch in 500 1; do
     rows=$([ "$batch" = 1 ] && echo 5000 || echo 100000)
-    url=$(fresh_db "$engine" "raw$batch")
-    printf '%-9s %-26s %s\n' "$engine" "raw insert, batch $batch" \
-      "$("$BIN/examples/bench_raw_insert" --database "$url" --rows "$rows" --batch "$batch")"
+    for rollups in off on; do
+      url=$(fresh_db "$engine" "raw$batch$rollups")
+      printf '%-9s %-26s %s\n' "$engine" "raw insert, batch $batch" \
+        "$("$BIN/examples/bench_raw_insert" --database "$url" --rows "$rows" --batch "$batch" --rollups "$rollups")"
+    done
   done
   if [ "$engine" = postgres ]; then
-    for name in batched single paced raw500 raw1; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$name WITH (FORCE)"; done
+    for name in batched single paced raw500off raw500on raw1off raw1on; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$name WITH (FORCE)"; done
   fi
 done

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Report latency and server memory of `manyi serve` over loopback on SQLite, with N stored `rq`
-# responses (30 items, a year of submissions, three channels, 500 branches).
+# responses (30 items, a year of submissions, three channels, 500 branches as `location`).
 #
 #   bench/report_server.sh 100000
 #
-# Prints, per request kind, the median of 5 timed requests (after one untimed), and the
-# server's peak resident memory (VmHWM) after the reports and again after a full CSV export.
+# Fills the database, builds the rollups with `manyi rollup rebuild` (timed), prints the
+# database's size, then, per request kind, the median of 5 timed requests (after one untimed),
+# and the server's peak resident memory (VmHWM) after the reports and again after a full CSV
+# export.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +26,14 @@ START=$(date +%s.%N)
 "$BIN/examples/fill_rq" --database "$DB" --rows "$ROWS" >&2
 echo "filled $ROWS rows in $(echo "$(date +%s.%N) - $START" | bc) s" >&2
 TOKEN=$("$BIN/manyi" token create --name bench --role admin --database "$DB" 2>/dev/null)
+"$BIN/manyi" rollup rebuild --survey rq --database "$DB"
+python3 - "$WORK/rq.db" <<'PY'
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+size = sum(os.path.getsize(sys.argv[1] + s) for s in ("", "-wal") if os.path.exists(sys.argv[1] + s))
+rows = db.execute("select count(*), sum(length(headline) + length(stats)) from rollups").fetchone()
+print(f"database {size / 1e6:.0f} MB; {rows[0]} rollup rows holding {rows[1] / 1e6:.0f} MB of statistics")
+PY
 
 "$BIN/manyi" serve --addr 127.0.0.1:0 --database "$DB" > "$WORK/serve.out" 2> "$WORK/serve.err" &
 SERVER_PID=$!
@@ -39,11 +49,14 @@ timed() { # name path
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$2"
   for _ in 1 2 3 4 5; do
     curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$2"
-  done | median | awk -v name="$1" '{ printf "%-40s median %.3f s\n", name, $1 }'
+  done | median | awk -v name="$1" '{ printf "%-48s median %6.1f ms\n", name, $1 * 1000 }'
 }
 timed "report, unfiltered" "/api/v1/surveys/rq/report"
 timed "report, one month" "/api/v1/surveys/rq/report?from=2026-03-01&to=2026-04-01&utc_offset=%2B08:00"
 timed "report, filter channel:web" "/api/v1/surveys/rq/report?filter=channel:web"
+timed "report, filter location:b007 (one of 500)" "/api/v1/surveys/rq/report?filter=location:b007"
+timed "report, a year by week, segment channel" "/api/v1/surveys/rq/report?bucket=week&segment=channel&utc_offset=%2B08:00"
+timed "report, a year by day, +05:30" "/api/v1/surveys/rq/report?bucket=day&utc_offset=%2B05:30"
 timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
 timed "open texts" "/api/v1/surveys/rq/texts"
 echo "server peak RSS after the reports: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"

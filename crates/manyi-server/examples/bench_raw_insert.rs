@@ -2,9 +2,14 @@
 //! storage layer (`Db::store_responses`: one transaction per batch), with no HTTP, parsing or
 //! validation in front. `bench/ingest.sh` prints it next to the API's rate.
 //!
+//! The responses come in time order, one every two seconds, from 500 branches' counters over
+//! three channels, as a branch network sends them. With `--rollups off` the survey has no
+//! rollups, so storing does what it did before rollups existed; with `--rollups on` (the
+//! default) every batch also updates them, so the two runs give the cost of keeping them.
+//!
 //! ```sh
 //! cargo run --profile bench-fast -p manyi-server --example bench_raw_insert -- \
-//!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500
+//!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500 --rollups on
 //! ```
 
 use std::time::Instant;
@@ -16,26 +21,48 @@ use manyi_server::{Db, publish_templates};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut database = None;
     let (mut rows, mut batch) = (100_000usize, 500usize);
+    let mut rollups = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--database" => database = args.next(),
             "--rows" => rows = args.next().ok_or("--rows N")?.parse()?,
             "--batch" => batch = args.next().ok_or("--batch N")?.parse()?,
+            "--rollups" => {
+                rollups = match args.next().as_deref() {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => return Err("--rollups on|off".into()),
+                }
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
     let db = Db::connect(&database.ok_or("--database URL")?).await?;
     publish_templates(&db).await?;
+    if rollups {
+        db.build_rollups().await?;
+    } else {
+        sqlx::query("DELETE FROM rollup_state")
+            .execute(db.pool())
+            .await?;
+    }
     let survey = manyi_core::templates::get("nps").ok_or("no nps template")??;
     // The rows are built before the clock starts: only storing is measured.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T08:00:00+08:00")?;
     let items: Vec<(Response, manyi_core::ResponseScores)> = (0..rows)
         .map(|i| {
+            let at = start + chrono::Duration::seconds(2 * i as i64);
             let response: Response = serde_json::from_value(serde_json::json!({
                 "id": format!("{:08x}-0000-4000-8000-{:012x}", std::process::id(), i),
                 "survey_id": "nps", "survey_version": 1,
-                "submitted_at": "2026-11-22T10:00:00+08:00", "locale": "en",
-                "answers": {"nps": i % 11}, "meta": {"channel": "bench"}
+                "submitted_at": at.to_rfc3339(), "locale": "en",
+                "answers": {"nps": i % 11},
+                "meta": {
+                    "channel": ["kiosk", "web", "app"][i % 3],
+                    "location": format!("b{:03}", (i * 7919) % 500),
+                    "counter": format!("c{}", i % 5),
+                }
             }))
             .expect("a valid response");
             let scores = score_response(&survey, &response);
@@ -48,7 +75,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "RAW rows={rows} batch={batch} seconds={seconds:.3} rows_per_s={:.0}",
+        "RAW rows={rows} batch={batch} rollups={} seconds={seconds:.3} rows_per_s={:.0}",
+        if rollups { "on" } else { "off" },
         rows as f64 / seconds
     );
     Ok(())

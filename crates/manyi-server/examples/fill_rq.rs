@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "answers": answers,
             "meta": {
                 "channel": channel,
-                "branch": format!("b{:03}", next(500)),
+                "location": format!("b{:03}", next(500)),
             }
         }))?;
         let scores = score_response(&survey, &response);
