@@ -1244,6 +1244,14 @@ impl<'p> TextCollector<'p> {
         );
     }
 
+    /// Whether as many answers as asked for are kept. A caller feeding responses newest first
+    /// (by submission, undated last; at one instant, in the order it would otherwise feed
+    /// them) may stop then, as no later response can displace one; `total` is then only what
+    /// was seen, and the caller takes it from elsewhere (the rollups' answer counts).
+    pub fn is_full(&self) -> bool {
+        self.search.is_full()
+    }
+
     pub fn finish(self) -> TextAnswers {
         self.search.finish()
     }

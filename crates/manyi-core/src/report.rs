@@ -1069,6 +1069,12 @@ impl TextSearch {
         }));
     }
 
+    /// Whether `limit` answers are kept: an answer offered from now on replaces one only if
+    /// it is newer than the oldest kept.
+    pub fn is_full(&self) -> bool {
+        self.kept.len() >= self.limit
+    }
+
     pub fn finish(self) -> TextAnswers {
         let mut kept: Vec<Found> = self.kept.into_iter().map(|r| r.0).collect();
         kept.sort_by(|a, b| b.cmp(a));

@@ -679,6 +679,54 @@ impl Db {
         Ok(())
     }
 
+    /// Calls `f` with the stored responses to a survey, newest submission first (at one
+    /// instant by id; undated ones last, by id), while it returns true: the responses a
+    /// search for the newest answers needs, read from the index on submission times. With a
+    /// bound, only responses near the period (`f` checks it exactly) and no undated ones.
+    pub async fn each_response_newest_first(
+        &self,
+        survey_id: &str,
+        from: Option<chrono::DateTime<chrono::FixedOffset>>,
+        to: Option<chrono::DateTime<chrono::FixedOffset>>,
+        mut f: impl FnMut(&Response) -> bool,
+    ) -> Result<(), AppError> {
+        use futures_util::TryStreamExt;
+        // Stored times are cut to the millisecond, so the bounds are cut too and `to` is
+        // taken inclusively: the rows read hold every response of the period.
+        let from = from.map(stored_time).unwrap_or_default();
+        let to = to.map(stored_time);
+        let bounded = !from.is_empty() || to.is_some();
+        let mut rows = sqlx::query_scalar::<_, String>(
+            "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at >= $2 \
+             AND submitted_at <= $3 ORDER BY submitted_at DESC, id",
+        )
+        .bind(survey_id)
+        .bind(from)
+        // Past any stored time: they all start with a four-digit year.
+        .bind(to.unwrap_or_else(|| "a".to_owned()))
+        .fetch(&self.pool);
+        while let Some(body) = rows.try_next().await? {
+            if !f(&parse_body(&body)?) {
+                return Ok(());
+            }
+        }
+        drop(rows);
+        if !bounded {
+            let mut rows = sqlx::query_scalar::<_, String>(
+                "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NULL \
+                 ORDER BY id",
+            )
+            .bind(survey_id)
+            .fetch(&self.pool);
+            while let Some(body) = rows.try_next().await? {
+                if !f(&parse_body(&body)?) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Every stored response to a survey (any version), oldest submission first.
     pub async fn responses(&self, survey_id: &str) -> Result<Vec<Response>, AppError> {
         let rows = sqlx::query(
@@ -844,6 +892,10 @@ fn canonical(response: &Response) -> Result<String, AppError> {
     response.id = response.id.to_ascii_lowercase();
     serde_json::to_string(&response)
         .map_err(|e| AppError::Internal(format!("serialising a response: {e}")))
+}
+
+fn parse_body(body: &str) -> Result<Response, AppError> {
+    serde_json::from_str(body).map_err(|e| AppError::Internal(format!("stored response: {e}")))
 }
 
 /// A token's stored survey scope: a JSON list, or NULL for every survey.

@@ -9,7 +9,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset};
 use common::{Backend, backends, call, staff_call, staff_token, uuid, with_peer};
-use manyi_core::aggregate::ReportBuilder;
+use manyi_api::TextsReply;
+use manyi_core::aggregate::{ReportBuilder, TextCollector};
 use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions};
 use manyi_core::score::Plan;
 use manyi_server::{AppState, Db, app};
@@ -168,6 +169,32 @@ fn declared_options() -> Vec<ReportOptions> {
     ]
 }
 
+/// Open-text queries and the options they select.
+fn texts_queries() -> Vec<(&'static str, ReportOptions)> {
+    let filter = Some(MetaFilter {
+        key: "channel".into(),
+        value: "web".into(),
+    });
+    vec![
+        ("", ReportOptions::default()),
+        (
+            "&from=2026-02-01&to=2026-02-15&utc_offset=%2B08:00",
+            ReportOptions {
+                from: at("2026-02-01T00:00:00+08:00"),
+                to: at("2026-02-15T00:00:00+08:00"),
+                ..ReportOptions::default()
+            },
+        ),
+        (
+            "&filter=channel:web",
+            ReportOptions {
+                filter,
+                ..ReportOptions::default()
+            },
+        ),
+    ]
+}
+
 /// The report streamed from every stored response, as the server computes it without rollups.
 async fn streamed(db: &Db, plan: &Plan<'_>, options: &ReportOptions) -> Value {
     let mut builder = ReportBuilder::new(plan, options.clone());
@@ -288,6 +315,29 @@ async fn reports_from_rollups_equal_the_streamed_reports_through_duplicates_dele
         assert_eq!(status, StatusCode::OK);
         assert_same(&after_delete[1], &report, b.name);
         assert_eq!(report["meta_keys"], json!(["channel", "counter", "region"]));
+
+        // Open-text answers without a search: the newest read newest first, the total from
+        // the rollups; the same as searching every response.
+        let survey = b.db.survey("counter", None).await.unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        for (query, options) in texts_queries() {
+            let mut collector = TextCollector::new(&plan, options, "", 7);
+            b.db.each_response("counter", |r| collector.push_response(r))
+                .await
+                .unwrap();
+            let expected = serde_json::to_value(TextsReply::from(collector.finish())).unwrap();
+            let (status, reply) = staff_call(
+                &b.router,
+                &token,
+                "GET",
+                &format!("/api/v1/surveys/counter/texts?limit=7{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(reply, expected, "{}: texts{query}", b.name);
+            assert!(reply["total"].as_u64().unwrap() > 7, "{reply}");
+        }
 
         // A rebuild from the responses gives the same rows and reports.
         let rows = rollup_rows(&b.db).await;

@@ -7,6 +7,7 @@ use axum::extract::State;
 use manyi_api::openapi::ReportSchema;
 use manyi_api::{Action, ErrorBody, ReportQuery, TextsQuery, TextsReply};
 use manyi_core::aggregate::{ReportBuilder, TextCollector};
+use manyi_core::model::QuestionKind;
 use manyi_core::score::Plan;
 
 use crate::auth::Staff;
@@ -84,7 +85,31 @@ pub async fn texts(
     let limit = query.limit()?;
     let survey = latest(&state, &id).await?;
     let plan = Plan::new(&survey);
-    let mut collector = TextCollector::new(&plan, options, query.q.as_deref().unwrap_or(""), limit);
+    let search = query.q.as_deref().unwrap_or("");
+    let mut collector = TextCollector::new(&plan, options.clone(), search, limit);
+    // Without a search, every answer matches: the rollups count them, and the newest are the
+    // first read newest first. A search reads every response in the period.
+    if search.trim().is_empty()
+        && let Some(report) = state.db.rollup_report(&plan, options.clone()).await?
+    {
+        let total = report
+            .questions
+            .0
+            .iter()
+            .filter(|(_, q)| q.kind == QuestionKind::Text)
+            .map(|(_, q)| q.n)
+            .sum();
+        state
+            .db
+            .each_response_newest_first(&id, options.from, options.to, |response| {
+                collector.push_response(response);
+                !collector.is_full()
+            })
+            .await?;
+        let mut found = collector.finish();
+        found.total = total;
+        return Ok(Json(TextsReply::from(found)));
+    }
     state
         .db
         .each_response(&id, |response| collector.push_response(response))
