@@ -53,13 +53,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let items: Vec<(Response, manyi_core::ResponseScores)> = (0..rows)
         .map(|i| {
             let at = start + chrono::Duration::seconds(2 * i as i64);
+            let channel = ["kiosk", "web", "app"][i % 3];
             let response: Response = serde_json::from_value(serde_json::json!({
                 "id": format!("{:08x}-0000-4000-8000-{:012x}", std::process::id(), i),
                 "survey_id": "nps", "survey_version": 1,
                 "submitted_at": at.to_rfc3339(), "locale": "en",
                 "answers": {"nps": i % 11},
                 "meta": {
-                    "channel": ["kiosk", "web", "app"][i % 3],
+                    "channel": channel,
                     "location": format!("b{:03}", (i * 7919) % 500),
                     "counter": format!("c{}", i % 5),
                 }
