@@ -58,7 +58,7 @@ timed "report, filter location:b007 (one of 500)" "/api/v1/surveys/rq/report?fil
 timed "report, a year by week, segment channel" "/api/v1/surveys/rq/report?bucket=week&segment=channel&utc_offset=%2B08:00"
 timed "report, a year by day, +05:30" "/api/v1/surveys/rq/report?bucket=day&utc_offset=%2B05:30"
 timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
-timed "open texts" "/api/v1/surveys/rq/texts"
+timed "open texts, newest 100" "/api/v1/surveys/rq/texts"
 echo "server peak RSS after the reports: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
 curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/surveys/rq/responses?format=csv"
 echo "server peak RSS after reports and a CSV export: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"

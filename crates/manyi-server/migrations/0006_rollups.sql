@@ -45,3 +45,9 @@ CREATE TABLE survey_meta_keys (
     meta_key TEXT NOT NULL,
     PRIMARY KEY (survey_id, meta_key)
 );
+
+-- A rebuild reads the responses in (submitted_at, id) order from a cursor, and the open-text
+-- answers newest first: one index serves both, and the one on (survey_id, submitted_at) alone
+-- is then redundant.
+DROP INDEX responses_by_survey;
+CREATE INDEX responses_by_time ON responses (survey_id, submitted_at, id);

@@ -2,14 +2,15 @@
 //! transactions that store and delete responses, rebuilt from the stored responses in steps,
 //! and read by reports.
 //!
-//! Locks are always taken in one order — response rows, then a survey's `rollup_state` rows by
-//! version, then rollup rows in key order, then `survey_meta_keys` — so two transactions never
-//! wait for each other in a circle. On PostgreSQL, writers take the state rows `FOR SHARE` and a
-//! rebuild step `FOR UPDATE`, so a step never runs beside a batch that touches the same survey:
-//! the batch sees the step's cursor before or after it moves, never during. SQLite has one
-//! writer at a time, which gives the same.
+//! Every writer of a survey's rollups — a batch of responses, a deletion, a rebuild step —
+//! first locks all of the survey's `rollup_state` rows (on PostgreSQL `FOR UPDATE`; SQLite has
+//! one writer at a time anyway), after the response rows it writes and before anything else. So
+//! one survey's rollups have one writer at a time, which reads, merges and writes its rows in
+//! bulk, and a batch sees a rebuild's cursor before or after a step, never during. Writers of a
+//! survey queue there instead of on its busiest rows (the current hour's and day's, which
+//! every response updates), so this costs no concurrency they had.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures_util::TryStreamExt;
@@ -58,18 +59,16 @@ fn position(response: &Response) -> (String, String) {
     )
 }
 
-/// The rollup states of a survey, by version, locked for a writer (`exclusive` for a rebuild
-/// step).
+/// The rollup states of a survey, by version, locked for the caller: the survey's rollups are
+/// then the caller's alone until it commits.
 pub(super) async fn states(
     conn: &mut AnyConnection,
     engine: Engine,
     survey_id: &str,
-    exclusive: bool,
 ) -> Result<Vec<State>, AppError> {
-    let lock = match (engine, exclusive) {
-        (Engine::Sqlite, _) => "",
-        (Engine::Postgres, false) => " FOR SHARE",
-        (Engine::Postgres, true) => " FOR UPDATE",
+    let lock = match engine {
+        Engine::Sqlite => "",
+        Engine::Postgres => " FOR UPDATE",
     };
     let sql = format!(
         "SELECT version, ready, cursor_at, cursor_id FROM rollup_state WHERE survey_id = $1 \
@@ -105,7 +104,7 @@ pub(super) async fn record(
     responses: &[&Response],
     subtract: bool,
 ) -> Result<(), AppError> {
-    for state in states(conn, db.engine, survey_id, false).await? {
+    for state in states(conn, db.engine, survey_id).await? {
         let counted: Vec<&&Response> = responses
             .iter()
             .filter(|r| {
@@ -120,7 +119,7 @@ pub(super) async fn record(
         let plan = Plan::new(&survey);
         let mut batch = RollupBatch::new(&plan);
         counted.iter().for_each(|r| batch.add(r));
-        apply(conn, db.engine, &plan, batch.into_rows(), subtract).await?;
+        apply(conn, &plan, batch.into_rows(), subtract).await?;
     }
     if !subtract {
         let keys: BTreeSet<&str> = responses
@@ -150,123 +149,140 @@ async fn insert_meta_keys(
     Ok(())
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+/// Rows per statement when reading or inserting in bulk: well under both engines' limits on
+/// bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
+const CHUNK: usize = 200;
 
-/// A rollup row's primary key, bound as `$1`–`$7` of a statement.
-struct Key {
-    survey_id: String,
-    version: i64,
-    seg_key: String,
-    present: i64,
-    value: String,
-    grain: i64,
-    start: i64,
-}
-
-impl Key {
-    const WHERE: &str = "survey_id = $1 AND version = $2 AND seg_key = $3 AND seg_present = $4 \
-                         AND seg_value = $5 AND grain = $6 AND span_start = $7";
-
-    fn new(survey: &Survey, key: &RowKey) -> Key {
-        let (seg_key, present, value) = key.segment.columns();
-        let (grain, start) = key.when.columns();
-        Key {
-            survey_id: survey.id.clone(),
-            version: i64::from(survey.version),
-            seg_key: seg_key.to_owned(),
-            present: i64::from(present),
-            value: value.to_owned(),
-            grain,
-            start,
-        }
-    }
-
-    fn bind<'q>(&self, query: AnyQuery<'q>) -> AnyQuery<'q> {
-        query
-            .bind(self.survey_id.clone())
-            .bind(self.version)
-            .bind(self.seg_key.clone())
-            .bind(self.present)
-            .bind(self.value.clone())
-            .bind(self.grain)
-            .bind(self.start)
-    }
-}
-
-/// Adds (or takes away) each row's aggregate to the stored row, in key order; a row left
-/// holding no response is deleted, so it reads as absent, as it was before.
+/// Adds (or takes away) each row's aggregate to the stored row: the existing rows read in
+/// bulk, merged, and written back; the new ones inserted in bulk. A row left holding no
+/// response is deleted, so it reads as absent, as it was before. The caller holds the
+/// survey's state rows ([`states`]), so no other transaction writes these rows meanwhile.
 async fn apply(
     conn: &mut AnyConnection,
-    engine: Engine,
     plan: &Plan<'_>,
     rows: BTreeMap<RowKey, Aggregate>,
     subtract: bool,
 ) -> Result<(), AppError> {
     let survey = plan.survey;
-    let lock = if engine == Engine::Postgres {
-        " FOR UPDATE"
-    } else {
-        ""
+    let version = i64::from(survey.version);
+    let fault = |e: manyi_core::aggregate::DecodeError| {
+        AppError::Internal(format!("rollup of {}: {e}", survey.id))
     };
-    let select = format!("SELECT stats FROM rollups WHERE {}{lock}", Key::WHERE);
-    let read = |key: &Key| key.bind(sqlx::query(sqlx::AssertSqlSafe(select.clone())));
-    for (row_key, delta) in rows {
-        let key = Key::new(survey, &row_key);
-        // Read first; when the row is missing, insert it, unless another transaction has just
-        // done so, in which case read it again (now locked) and add to it.
-        let mut stored = read(&key).fetch_optional(&mut *conn).await?;
-        if stored.is_none() {
-            if subtract {
-                return Err(AppError::Internal(format!(
-                    "a rollup row of {} is missing; run `manyi rollup rebuild`",
-                    survey.id
-                )));
-            }
-            let insert = sqlx::query(
-                "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
-                 span_start, headline, stats) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (survey_id, version, seg_key, seg_present, seg_value, grain, \
-                 span_start) DO NOTHING",
-            );
-            let inserted = key
-                .bind(insert)
-                .bind(delta.headline.encode())
-                .bind(delta.encode())
-                .execute(&mut *conn)
-                .await?;
-            if inserted.rows_affected() == 1 {
+    let rows: Vec<(RowKey, Aggregate)> = rows.into_iter().collect();
+    let mut new = Vec::new();
+    for chunk in rows.chunks(CHUNK) {
+        // The keys as a table joined to the rollups: both engines then look each one up in
+        // the primary key (SQLite scans the whole survey for a row-value `IN` list instead).
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 3 + 5 * i;
+                format!(
+                    "(CAST(${p} AS TEXT), CAST(${} AS BIGINT), CAST(${} AS TEXT), \
+                     CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "WITH k (seg_key, seg_present, seg_value, grain, span_start) AS (VALUES {}) \
+             SELECT r.seg_key, r.seg_present, r.seg_value, r.grain, r.span_start, r.stats \
+             FROM k JOIN rollups r ON r.survey_id = $1 AND r.version = $2 \
+             AND r.seg_key = k.seg_key AND r.seg_present = k.seg_present \
+             AND r.seg_value = k.seg_value AND r.grain = k.grain AND r.span_start = k.span_start",
+            tuples.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(survey.id.clone())
+            .bind(version);
+        for (key, _) in chunk {
+            query = bind_key(query, key);
+        }
+        let mut stored: HashMap<RowKey, Vec<u8>> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            let when = When::from_columns(row.get(3), row.get(4))
+                .ok_or_else(|| AppError::Internal("a stored rollup's grain".to_owned()))?;
+            let segment = Segment::from_columns(row.get(0), row.get::<i64, _>(1) != 0, row.get(2));
+            stored.insert(RowKey { segment, when }, row.get(5));
+        }
+        for (key, delta) in chunk {
+            let Some(bytes) = stored.get(key) else {
+                if subtract {
+                    return Err(AppError::Internal(format!(
+                        "a rollup row of {} is missing; run `manyi rollup rebuild`",
+                        survey.id
+                    )));
+                }
+                new.push((key, delta));
                 continue;
+            };
+            let mut row = Aggregate::new(plan);
+            row.merge_encoded(bytes).map_err(fault)?;
+            if subtract {
+                row.subtract(delta);
+            } else {
+                row.merge(delta);
             }
-            stored = read(&key).fetch_optional(&mut *conn).await?;
-        }
-        let stored = stored
-            .ok_or_else(|| AppError::Internal(format!("a rollup row of {} vanished", survey.id)))?;
-        let mut row = Aggregate::new(plan);
-        row.merge_encoded(stored.get::<&[u8], _>(0))
-            .map_err(|e| AppError::Internal(format!("rollup of {}: {e}", survey.id)))?;
-        if subtract {
-            row.subtract(&delta);
-        } else {
-            row.merge(&delta);
-        }
-        if row.headline.n == 0 {
-            let delete = format!("DELETE FROM rollups WHERE {}", Key::WHERE);
-            key.bind(sqlx::query(sqlx::AssertSqlSafe(delete)))
-                .execute(&mut *conn)
-                .await?;
-        } else {
-            let update = format!(
-                "UPDATE rollups SET headline = $8, stats = $9 WHERE {}",
-                Key::WHERE
+            let sql = if row.headline.n == 0 {
+                format!("DELETE FROM rollups WHERE {KEY}")
+            } else {
+                format!("UPDATE rollups SET headline = $8, stats = $9 WHERE {KEY}")
+            };
+            let mut query = bind_key(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(survey.id.clone())
+                    .bind(version),
+                key,
             );
-            key.bind(sqlx::query(sqlx::AssertSqlSafe(update)))
-                .bind(row.headline.encode())
-                .bind(row.encode())
-                .execute(&mut *conn)
-                .await?;
+            if row.headline.n != 0 {
+                query = query.bind(row.headline.encode()).bind(row.encode());
+            }
+            query.execute(&mut *conn).await?;
         }
     }
+    for chunk in new.chunks(CHUNK) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 1 + 9 * i;
+                let params: Vec<String> = (p..p + 9).map(|n| format!("${n}")).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
+             span_start, headline, stats) VALUES {}",
+            tuples.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (key, delta) in chunk {
+            query = bind_key(query.bind(survey.id.clone()).bind(version), key)
+                .bind(delta.headline.encode())
+                .bind(delta.encode());
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// The conditions on a row's key after the survey and version (`$1`, `$2`).
+const KEY: &str = "survey_id = $1 AND version = $2 AND seg_key = $3 AND seg_present = $4 \
+                   AND seg_value = $5 AND grain = $6 AND span_start = $7";
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds a row's key after the survey and version: segment key, whether a value is present,
+/// the value, the grain and the span's start.
+fn bind_key<'q>(query: AnyQuery<'q>, key: &RowKey) -> AnyQuery<'q> {
+    let (seg_key, present, value) = key.segment.columns();
+    let (grain, start) = key.when.columns();
+    query
+        .bind(seg_key.to_owned())
+        .bind(i64::from(present))
+        .bind(value.to_owned())
+        .bind(grain)
+        .bind(start)
 }
 
 /// One rebuild step of a survey version's rollups: the responses after the cursor, at most
@@ -283,7 +299,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
             .execute(&mut *tx)
             .await?;
     }
-    let states = states(&mut tx, db.engine, survey_id, true).await?;
+    let states = states(&mut tx, db.engine, survey_id).await?;
     let Some(state) = states.into_iter().find(|s| s.version == version) else {
         return Ok(true);
     };
@@ -310,7 +326,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
     if dated {
         bodies = sqlx::query_scalar(
             "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NOT NULL \
-             AND (submitted_at > $2 OR (submitted_at = $2 AND id > $3)) \
+             AND submitted_at >= $2 AND (submitted_at > $2 OR id > $3) \
              ORDER BY submitted_at, id LIMIT $4",
         )
         .bind(survey_id)
@@ -326,7 +342,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         .collect::<Result<Vec<Response>, AppError>>()?;
     let mut batch = RollupBatch::new(&plan);
     responses.iter().for_each(|r| batch.add(r));
-    apply(&mut tx, db.engine, &plan, batch.into_rows(), false).await?;
+    apply(&mut tx, &plan, batch.into_rows(), false).await?;
     insert_meta_keys(
         &mut tx,
         survey_id,
@@ -376,7 +392,7 @@ pub(super) async fn reset(db: &Db, survey_id: &str, version: u32) -> Result<(), 
     let mut tx = db.pool.begin().await?;
     // On SQLite the delete, a write, comes first and so takes the write lock.
     if db.engine == Engine::Postgres {
-        states(&mut tx, db.engine, survey_id, true).await?;
+        states(&mut tx, db.engine, survey_id).await?;
     }
     sqlx::query("DELETE FROM rollups WHERE survey_id = $1 AND version = $2")
         .bind(survey_id)
