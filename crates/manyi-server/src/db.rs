@@ -7,7 +7,7 @@
 
 mod rollup;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{SecondsFormat, Utc};
@@ -112,6 +112,9 @@ pub struct Db {
     /// Published definitions by (id, version), which never change: the rollups of every
     /// batch need their survey's, so each is parsed once.
     definitions: Arc<Mutex<Definitions>>,
+    /// (survey, `meta` key) pairs known to be listed in `survey_meta_keys`, so a batch lists
+    /// only keys it is the first to bring.
+    known_meta_keys: Arc<Mutex<HashSet<(String, String)>>>,
 }
 
 /// Published definitions by survey id and version.
@@ -213,6 +216,7 @@ impl Db {
             pool,
             engine,
             definitions: Arc::default(),
+            known_meta_keys: Arc::default(),
         })
     }
 
@@ -351,10 +355,15 @@ impl Db {
                     .push(response);
             }
         }
+        let mut listed = Vec::new();
         for (survey_id, responses) in by_survey {
-            rollup::record(self, &mut tx, survey_id, &responses, false).await?;
+            listed.extend(rollup::record(self, &mut tx, survey_id, &responses, false).await?);
         }
         tx.commit().await?;
+        self.known_meta_keys
+            .lock()
+            .expect("not poisoned")
+            .extend(listed);
         Ok(outcome)
     }
 

@@ -96,14 +96,16 @@ fn version_of(stored: i64) -> Result<u32, AppError> {
 }
 
 /// Adds the responses (all to one survey, just stored) to every rollup of the survey that
-/// holds them, or takes them away (just deleted), with the `meta` keys they bring.
+/// holds them, or takes them away (just deleted). Stored responses also bring their `meta`
+/// keys; those not yet known to be listed are listed, and returned, for the caller to mark as
+/// known once its transaction commits.
 pub(super) async fn record(
     db: &Db,
     conn: &mut AnyConnection,
     survey_id: &str,
     responses: &[&Response],
     subtract: bool,
-) -> Result<(), AppError> {
+) -> Result<Vec<(String, String)>, AppError> {
     for state in states(conn, db.engine, survey_id).await? {
         let counted: Vec<&&Response> = responses
             .iter()
@@ -121,14 +123,27 @@ pub(super) async fn record(
         counted.iter().for_each(|r| batch.add(r));
         apply(conn, &plan, batch.into_rows(), subtract).await?;
     }
-    if !subtract {
+    if subtract {
+        return Ok(Vec::new());
+    }
+    let new: Vec<(String, String)> = {
+        let known = db.known_meta_keys.lock().expect("not poisoned");
         let keys: BTreeSet<&str> = responses
             .iter()
             .flat_map(|r| r.meta.keys().map(String::as_str))
+            .filter(|key| !known.contains(&(survey_id.to_owned(), (*key).to_owned())))
             .collect();
-        insert_meta_keys(conn, survey_id, keys).await?;
-    }
-    Ok(())
+        keys.into_iter()
+            .map(|key| (survey_id.to_owned(), key.to_owned()))
+            .collect()
+    };
+    insert_meta_keys(
+        conn,
+        survey_id,
+        new.iter().map(|(_, key)| key.as_str()).collect(),
+    )
+    .await?;
+    Ok(new)
 }
 
 async fn insert_meta_keys(
@@ -154,7 +169,7 @@ async fn insert_meta_keys(
 const CHUNK: usize = 200;
 
 /// Adds (or takes away) each row's aggregate to the stored row: the existing rows read in
-/// bulk, merged, and written back; the new ones inserted in bulk. A row left holding no
+/// bulk and merged, then new and changed rows written in bulk. A row left holding no
 /// response is deleted, so it reads as absent, as it was before. The caller holds the
 /// survey's state rows ([`states`]), so no other transaction writes these rows meanwhile.
 async fn apply(
@@ -169,7 +184,7 @@ async fn apply(
         AppError::Internal(format!("rollup of {}: {e}", survey.id))
     };
     let rows: Vec<(RowKey, Aggregate)> = rows.into_iter().collect();
-    let mut new = Vec::new();
+    let mut writes: Vec<(&RowKey, Vec<u8>, Vec<u8>)> = Vec::new();
     for chunk in rows.chunks(CHUNK) {
         // The keys as a table joined to the rollups: both engines then look each one up in
         // the primary key (SQLite scans the whole survey for a row-value `IN` list instead).
@@ -208,41 +223,39 @@ async fn apply(
             stored.insert(RowKey { segment, when }, row.get(5));
         }
         for (key, delta) in chunk {
-            let Some(bytes) = stored.get(key) else {
-                if subtract {
+            let mut row = delta.clone();
+            match stored.get(key) {
+                Some(bytes) if subtract => {
+                    row = Aggregate::new(plan);
+                    row.merge_encoded(bytes).map_err(fault)?;
+                    row.subtract(delta);
+                }
+                Some(bytes) => row.merge_encoded(bytes).map_err(fault)?,
+                None if subtract => {
                     return Err(AppError::Internal(format!(
                         "a rollup row of {} is missing; run `manyi rollup rebuild`",
                         survey.id
                     )));
                 }
-                new.push((key, delta));
-                continue;
-            };
-            let mut row = Aggregate::new(plan);
-            row.merge_encoded(bytes).map_err(fault)?;
-            if subtract {
-                row.subtract(delta);
-            } else {
-                row.merge(delta);
+                None => {}
             }
-            let sql = if row.headline.n == 0 {
-                format!("DELETE FROM rollups WHERE {KEY}")
+            if row.headline.n == 0 {
+                let sql = format!("DELETE FROM rollups WHERE {KEY}");
+                bind_key(
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(survey.id.clone())
+                        .bind(version),
+                    key,
+                )
+                .execute(&mut *conn)
+                .await?;
             } else {
-                format!("UPDATE rollups SET headline = $8, stats = $9 WHERE {KEY}")
-            };
-            let mut query = bind_key(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(survey.id.clone())
-                    .bind(version),
-                key,
-            );
-            if row.headline.n != 0 {
-                query = query.bind(row.headline.encode()).bind(row.encode());
+                writes.push((key, row.headline.encode(), row.encode()));
             }
-            query.execute(&mut *conn).await?;
         }
     }
-    for chunk in new.chunks(CHUNK) {
+    // New and changed rows in one statement per chunk.
+    for chunk in writes.chunks(CHUNK) {
         let tuples: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let p = 1 + 9 * i;
@@ -252,14 +265,16 @@ async fn apply(
             .collect();
         let sql = format!(
             "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
-             span_start, headline, stats) VALUES {}",
+             span_start, headline, stats) VALUES {} ON CONFLICT (survey_id, version, seg_key, \
+             seg_present, seg_value, grain, span_start) DO UPDATE SET \
+             headline = excluded.headline, stats = excluded.stats",
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (key, delta) in chunk {
+        for (key, headline, stats) in chunk {
             query = bind_key(query.bind(survey.id.clone()).bind(version), key)
-                .bind(delta.headline.encode())
-                .bind(delta.encode());
+                .bind(headline.clone())
+                .bind(stats.clone());
         }
         query.execute(&mut *conn).await?;
     }
