@@ -19,7 +19,7 @@ CREATE TABLE rollup_state (
 -- One row per survey version, segment row (`seg_key` empty for all responses; otherwise a
 -- declared key, with `seg_present` 0 for the responses without it) and time span (`grain`
 -- 0, 1, 2 for a UTC quarter-hour, hour and day starting at `span_start`, in Unix seconds; 3 for
--- the undated responses). `headline` and `stats` are the stored aggregates: the headline
+-- the undated responses). `n` counts its responses. `headline` and `stats` are the stored aggregates: the headline
 -- figures that segments, buckets and the previous period show, and everything the report
 -- shows. The headline comes first, so reading it does not read the larger column.
 CREATE TABLE rollups (
@@ -30,6 +30,7 @@ CREATE TABLE rollups (
     seg_value TEXT NOT NULL,
     grain BIGINT NOT NULL,
     span_start BIGINT NOT NULL,
+    n BIGINT NOT NULL,
     headline BYTEA NOT NULL,
     stats BYTEA NOT NULL,
     PRIMARY KEY (survey_id, version, seg_key, seg_present, seg_value, grain, span_start)

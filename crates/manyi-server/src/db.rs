@@ -537,9 +537,15 @@ impl Db {
         {
             origins.entry(row.get(0)).or_default().push(row.get(1));
         }
+        // The count of responses adds up the complete rollups' days (a few hundred rows), and
+        // counts the responses only while they are being built.
         let rows = sqlx::query(
             "SELECT s.id, s.definition, v.versions, \
-                    (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) \
+                    COALESCE((SELECT CAST(SUM(r.n) AS BIGINT) FROM rollups r \
+                              JOIN rollup_state st ON st.survey_id = r.survey_id \
+                                AND st.version = r.version AND st.ready = 1 \
+                              WHERE r.survey_id = s.id AND r.seg_key = '' AND r.grain IN (2, 3)), \
+                             (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id)) \
              FROM surveys s \
              JOIN (SELECT id, MAX(version) AS latest, COUNT(*) AS versions FROM surveys GROUP BY id) v \
                ON v.id = s.id AND v.latest = s.version \

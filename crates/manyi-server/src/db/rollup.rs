@@ -184,7 +184,7 @@ async fn apply(
         AppError::Internal(format!("rollup of {}: {e}", survey.id))
     };
     let rows: Vec<(RowKey, Aggregate)> = rows.into_iter().collect();
-    let mut writes: Vec<(&RowKey, Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut writes: Vec<(&RowKey, u64, Vec<u8>, Vec<u8>)> = Vec::new();
     for chunk in rows.chunks(CHUNK) {
         // The keys as a table joined to the rollups: both engines then look each one up in
         // the primary key (SQLite scans the whole survey for a row-value `IN` list instead).
@@ -250,7 +250,7 @@ async fn apply(
                 .execute(&mut *conn)
                 .await?;
             } else {
-                writes.push((key, row.headline.encode(), row.encode()));
+                writes.push((key, row.headline.n, row.headline.encode(), row.encode()));
             }
         }
     }
@@ -258,21 +258,23 @@ async fn apply(
     for chunk in writes.chunks(CHUNK) {
         let tuples: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let p = 1 + 9 * i;
-                let params: Vec<String> = (p..p + 9).map(|n| format!("${n}")).collect();
+                let p = 1 + 10 * i;
+                let params: Vec<String> = (p..p + 10).map(|n| format!("${n}")).collect();
                 format!("({})", params.join(", "))
             })
             .collect();
         let sql = format!(
             "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
-             span_start, headline, stats) VALUES {} ON CONFLICT (survey_id, version, seg_key, \
-             seg_present, seg_value, grain, span_start) DO UPDATE SET \
-             headline = excluded.headline, stats = excluded.stats",
+             span_start, n, headline, stats) VALUES {} ON CONFLICT (survey_id, version, \
+             seg_key, seg_present, seg_value, grain, span_start) DO UPDATE SET \
+             n = excluded.n, headline = excluded.headline, stats = excluded.stats",
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (key, headline, stats) in chunk {
+        for (key, n, headline, stats) in chunk {
+            let n = i64::try_from(*n).map_err(|_| AppError::Internal("a count".to_owned()))?;
             query = bind_key(query.bind(survey.id.clone()).bind(version), key)
+                .bind(n)
                 .bind(headline.clone())
                 .bind(stats.clone());
         }
