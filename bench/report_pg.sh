@@ -15,8 +15,8 @@ cd "$ROOT"
 ROWS="${1:-10000000}"
 ADMIN="${MANYI_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
 DB="${ADMIN%/*}/manyi_bench_rq"
-cargo build --profile bench-fast -p manyi --bin manyi >&2
-cargo build --profile bench-fast -p manyi-server --example fill_rq >&2
+# One build for both, so cargo resolves their features once and builds the server crate once.
+cargo build --profile bench-fast -p manyi --bin manyi -p manyi-server --example fill_rq >&2
 BIN="$ROOT/target/bench-fast"
 WORK="$(mktemp -d)"
 SERVER_PID=""

@@ -13,8 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ROWS="${1:-100000}"
-cargo build --profile bench-fast -p manyi --bin manyi >&2
-cargo build --profile bench-fast -p manyi-server --example fill_rq >&2
+# One build for both, so cargo resolves their features once and builds the server crate once.
+cargo build --profile bench-fast -p manyi --bin manyi -p manyi-server --example fill_rq >&2
 BIN="$ROOT/target/bench-fast"
 WORK="$(mktemp -d)"
 SERVER_PID=""
