@@ -1252,6 +1252,11 @@ impl<'p> TextCollector<'p> {
         self.search.is_full()
     }
 
+    /// How many matching answers it was given so far.
+    pub fn seen(&self) -> usize {
+        self.search.seen()
+    }
+
     pub fn finish(self) -> TextAnswers {
         self.search.finish()
     }

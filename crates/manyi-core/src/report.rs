@@ -1075,6 +1075,11 @@ impl TextSearch {
         self.kept.len() >= self.limit
     }
 
+    /// How many matching answers were offered so far.
+    pub fn seen(&self) -> usize {
+        self.total
+    }
+
     pub fn finish(self) -> TextAnswers {
         let mut kept: Vec<Found> = self.kept.into_iter().map(|r| r.0).collect();
         kept.sort_by(|a, b| b.cmp(a));

@@ -88,7 +88,9 @@ pub async fn texts(
     let search = query.q.as_deref().unwrap_or("");
     let mut collector = TextCollector::new(&plan, options.clone(), search, limit);
     // Without a search, every answer matches: the rollups count them, and the newest are the
-    // first read newest first. A search reads every response in the period.
+    // first read newest first, so reading stops once as many are kept as asked for, or once
+    // every answer there is has been seen (none, for a survey without text questions). A
+    // search reads every response in the period.
     if search.trim().is_empty()
         && let Some(report) = state.db.rollup_report(&plan, options.clone()).await?
     {
@@ -102,8 +104,11 @@ pub async fn texts(
         state
             .db
             .each_response_newest_first(&id, options.from, options.to, |response| {
+                if collector.is_full() || collector.seen() >= total {
+                    return false;
+                }
                 collector.push_response(response);
-                !collector.is_full()
+                true
             })
             .await?;
         let mut found = collector.finish();
