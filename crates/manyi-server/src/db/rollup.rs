@@ -24,9 +24,17 @@ use sqlx::{AnyConnection, Row};
 use super::{Db, Engine, stored_time};
 use crate::error::AppError;
 
-/// How many responses one rebuild step reads: a step holds the write lock (SQLite) or the
-/// survey's state rows (PostgreSQL) while it runs, so it stays well under a second.
-const STEP: i64 = 1_000;
+/// How many responses one rebuild step reads. A step holds the survey's state rows (and on
+/// SQLite the database's write lock) while it runs, so batches of that survey wait for it; on
+/// SQLite every writer waits, at most its busy timeout (5 s), so steps stay well under a
+/// second there. Longer steps write each row fewer times: a day's row of one of 500 branches is
+/// written once per step that holds one of its responses.
+fn step_size(engine: Engine) -> i64 {
+    match engine {
+        Engine::Sqlite => 5_000,
+        Engine::Postgres => 20_000,
+    }
+}
 
 /// A survey version's rollups: complete, or built up to a cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +314,7 @@ fn bind_key<'q>(query: AnyQuery<'q>, key: &RowKey) -> AnyQuery<'q> {
 }
 
 /// One rebuild step of a survey version's rollups: the responses after the cursor, at most
-/// [`STEP`], added to the rows with the cursor moved past them, in one transaction. Returns
+/// [`step_size`], added to the rows with the cursor moved past them, in one transaction. Returns
 /// whether the rollups are complete; the step that completes them deletes the rollups of the
 /// survey's older versions, which reports no longer read.
 pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool, AppError> {
@@ -328,6 +336,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
     }
     let survey = db.definition(&mut tx, survey_id, version).await?;
     let plan = Plan::new(&survey);
+    let step = step_size(db.engine);
     let (at, id) = state.cursor.unwrap_or_default();
     let mut bodies: Vec<String> = Vec::new();
     if at.is_empty() {
@@ -338,7 +347,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         )
         .bind(survey_id)
         .bind(&id)
-        .bind(STEP)
+        .bind(step)
         .fetch_all(&mut *tx)
         .await?;
     }
@@ -352,7 +361,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         .bind(survey_id)
         .bind(&at)
         .bind(&id)
-        .bind(STEP)
+        .bind(step)
         .fetch_all(&mut *tx)
         .await?;
     }
@@ -372,7 +381,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
             .collect(),
     )
     .await?;
-    let done = dated && responses.len() < STEP as usize;
+    let done = dated && responses.len() < step as usize;
     if done {
         sqlx::query(
             "UPDATE rollup_state SET ready = 1, cursor_at = NULL, cursor_id = NULL \
