@@ -129,7 +129,7 @@ pub(super) async fn record(
         let plan = Plan::new(&survey);
         let mut batch = RollupBatch::new(&plan);
         counted.iter().for_each(|r| batch.add(r));
-        apply(conn, &plan, batch.into_rows(), subtract).await?;
+        apply(conn, db.engine, &plan, batch.into_rows(), subtract).await?;
     }
     if subtract {
         return Ok(Vec::new());
@@ -182,6 +182,7 @@ const CHUNK: usize = 200;
 /// survey's state rows ([`states`]), so no other transaction writes these rows meanwhile.
 async fn apply(
     conn: &mut AnyConnection,
+    engine: Engine,
     plan: &Plan<'_>,
     rows: BTreeMap<RowKey, Aggregate>,
     subtract: bool,
@@ -212,12 +213,22 @@ async fn apply(
                 )
             })
             .collect();
+        let lookup = "r.survey_id = $1 AND r.version = $2 AND r.seg_key = k.seg_key \
+                      AND r.seg_present = k.seg_present AND r.seg_value = k.seg_value \
+                      AND r.grain = k.grain AND r.span_start = k.span_start";
+        let join = match engine {
+            Engine::Sqlite => format!("k CROSS JOIN rollups r WHERE {lookup}"),
+            // PostgreSQL chose a hash join over the survey's rows for a few hundred keys; a
+            // lateral subquery with a LIMIT (at most one row has a key anyway) is not merged
+            // into the join, so it runs once per key, on the index.
+            Engine::Postgres => {
+                format!("k CROSS JOIN LATERAL (SELECT r.* FROM rollups r WHERE {lookup} LIMIT 1) r")
+            }
+        };
         let sql = format!(
             "WITH k (seg_key, seg_present, seg_value, grain, span_start) AS (VALUES {}) \
              SELECT r.seg_key, r.seg_present, r.seg_value, r.grain, r.span_start, r.stats \
-             FROM k CROSS JOIN rollups r WHERE r.survey_id = $1 AND r.version = $2 \
-             AND r.seg_key = k.seg_key AND r.seg_present = k.seg_present \
-             AND r.seg_value = k.seg_value AND r.grain = k.grain AND r.span_start = k.span_start",
+             FROM {join}",
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -371,7 +382,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         .collect::<Result<Vec<Response>, AppError>>()?;
     let mut batch = RollupBatch::new(&plan);
     responses.iter().for_each(|r| batch.add(r));
-    apply(&mut tx, &plan, batch.into_rows(), false).await?;
+    apply(&mut tx, db.engine, &plan, batch.into_rows(), false).await?;
     insert_meta_keys(
         &mut tx,
         survey_id,
