@@ -33,7 +33,7 @@ pub use ingest::{BatchReply, ItemResult, ItemStatus, MAX_BATCH};
 pub use meta::{API_BASE, Health, ManyiConfig};
 pub use query::{
     DEFAULT_TEXTS, ExportQuery, MAX_TEXTS, QueryError, ReportQuery, TextsQuery, TextsReply,
-    parse_filter, parse_instant, parse_offset,
+    parse_filter, parse_instant, parse_offset, too_many_segments,
 };
 pub use surveys::{
     AllowedOrigins, DefinitionFormat, ImportReport, MAX_ORIGINS, OriginsBody, PublishQuery,

@@ -180,6 +180,17 @@ impl ExportQuery {
     }
 }
 
+/// The refusal of a report whose segment key has more values than a report breaks down into
+/// (`manyi_core::limits::MAX_SEGMENT_GROUPS`).
+pub fn too_many_segments(key: &str) -> QueryError {
+    QueryError(format!(
+        "segment {key:?} has more than {} values in these responses; break the figures down \
+         by a key with fewer values, such as channel, location or counter, or filter on one \
+         value with filter={key}:VALUE",
+        manyi_core::limits::MAX_SEGMENT_GROUPS
+    ))
+}
+
 /// `+08:00`, `-05:30`, `+0800`, or `Z` for UTC.
 pub fn parse_offset(text: &str) -> Result<FixedOffset, QueryError> {
     if text.eq_ignore_ascii_case("z") {

@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::MAX_SEGMENT_GROUPS;
 use crate::model::{Answer, QuestionKind, Response, Scale};
 use crate::ordered::OrderedMap;
 use crate::reliability::{self, CovMatrix};
@@ -870,6 +871,9 @@ pub struct ReportBuilder<'p> {
     /// Per value of the segment key; the responses without the key apart.
     segments: BTreeMap<String, Headline>,
     segment_missing: Option<Headline>,
+    /// Whether the segment key had more values than [`MAX_SEGMENT_GROUPS`], whose groups were
+    /// left out.
+    segments_overflowed: bool,
     buckets: BTreeMap<NaiveDate, (String, Headline)>,
     /// Each dimension's items, worked out once.
     dimension_items: Vec<Vec<usize>>,
@@ -895,6 +899,7 @@ impl<'p> ReportBuilder<'p> {
             previous,
             segments: BTreeMap::new(),
             segment_missing: None,
+            segments_overflowed: false,
             buckets: BTreeMap::new(),
             dimension_items: (0..plan.dimensions.len())
                 .map(|d| Aggregate::dimension_items(plan, d))
@@ -967,19 +972,9 @@ impl<'p> ReportBuilder<'p> {
         }
         if selected {
             self.overall.add(plan, &self.dimension_items, &row);
-            if self.options.segment.is_some() {
-                let group = match segment_value {
-                    Some(value) => match self.segments.get_mut(value) {
-                        Some(group) => group,
-                        None => self
-                            .segments
-                            .entry(value.to_owned())
-                            .or_insert_with(|| Headline::new(plan)),
-                    },
-                    None => self
-                        .segment_missing
-                        .get_or_insert_with(|| Headline::new(plan)),
-                };
+            if self.options.segment.is_some()
+                && let Some(group) = self.group(segment_value)
+            {
                 group.add(plan, &row);
             }
             if let Some(spec) = self.options.bucket {
@@ -1019,21 +1014,14 @@ impl<'p> ReportBuilder<'p> {
                 None => Ok(()),
             },
             Target::Segments => {
-                let group = match segment {
-                    Segment::Key {
-                        value: Some(value), ..
-                    } => match self.segments.get_mut(value) {
-                        Some(group) => group,
-                        None => self
-                            .segments
-                            .entry(value.clone())
-                            .or_insert_with(|| Headline::new(plan)),
-                    },
-                    Segment::Key { value: None, .. } | Segment::All => self
-                        .segment_missing
-                        .get_or_insert_with(|| Headline::new(plan)),
+                let value = match segment {
+                    Segment::Key { value, .. } => value.as_deref(),
+                    Segment::All => None,
                 };
-                group.merge_encoded(bytes)
+                match self.group(value) {
+                    Some(group) => group.merge_encoded(bytes),
+                    None => Ok(()),
+                }
             }
             Target::Buckets => {
                 let Some(spec) = self.options.bucket else {
@@ -1061,6 +1049,32 @@ impl<'p> ReportBuilder<'p> {
         }
     }
 
+    /// The segment group of a value (`None`: the responses without the key), made when
+    /// missing; `None` when the key already has [`MAX_SEGMENT_GROUPS`] values.
+    fn group(&mut self, value: Option<&str>) -> Option<&mut Headline> {
+        let plan = self.plan;
+        let Some(value) = value else {
+            return Some(
+                self.segment_missing
+                    .get_or_insert_with(|| Headline::new(plan)),
+            );
+        };
+        if !self.segments.contains_key(value) {
+            if self.segments.len() >= MAX_SEGMENT_GROUPS {
+                self.segments_overflowed = true;
+                return None;
+            }
+            self.segments.insert(value.to_owned(), Headline::new(plan));
+        }
+        self.segments.get_mut(value)
+    }
+
+    /// Whether the segment key had more than [`MAX_SEGMENT_GROUPS`] values, so groups are
+    /// missing from the report: a caller should refuse the report rather than show it.
+    pub fn segments_overflowed(&self) -> bool {
+        self.segments_overflowed
+    }
+
     /// Adds `meta` keys to the report's list of them, for a report built from stored rows,
     /// which hold no `meta`.
     pub fn add_meta_keys(&mut self, keys: impl IntoIterator<Item = String>) {
@@ -1073,9 +1087,12 @@ impl<'p> ReportBuilder<'p> {
         if let (Some((_, _, a)), Some((_, _, b))) = (&mut self.previous, &other.previous) {
             a.merge(b);
         }
+        self.segments_overflowed |= other.segments_overflowed;
         for (value, headline) in other.segments {
+            let full = self.segments.len() >= MAX_SEGMENT_GROUPS;
             match self.segments.get_mut(&value) {
                 Some(mine) => mine.merge(&headline),
+                None if full => self.segments_overflowed = true,
                 None => {
                     self.segments.insert(value, headline);
                 }

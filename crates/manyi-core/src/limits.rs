@@ -45,6 +45,11 @@ pub const MAX_PATTERN_NESTING: u32 = 16;
 /// per key and time span (see `manyi_core::rollup`), so this bounds what storing one costs.
 pub const MAX_SEGMENT_KEYS: usize = 8;
 
+/// The most groups a report breaks its figures down into: the values of the segment key, a
+/// group each. A key with more values (a customer reference) would make the report as large as
+/// the responses; [`crate::aggregate::ReportBuilder`] stops adding groups there and says so.
+pub const MAX_SEGMENT_GROUPS: usize = 1_000;
+
 /// The most keys a response's `meta` may have.
 pub const MAX_META_KEYS: usize = 50;
 

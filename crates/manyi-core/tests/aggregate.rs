@@ -636,3 +636,42 @@ fn stored_statistics_refuse_bytes_of_another_plan() {
     let other_plan = Plan::new(&other);
     assert!(Aggregate::new(&other_plan).merge_encoded(&bytes).is_err());
 }
+
+#[test]
+fn a_segment_key_with_too_many_values_is_cut_and_said() {
+    let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+    let plan = Plan::new(&survey);
+    let options = ReportOptions {
+        segment: Some("customer".into()),
+        ..ReportOptions::default()
+    };
+    let limit = manyi_core::limits::MAX_SEGMENT_GROUPS;
+    let responses: Vec<Response> = (0..=limit)
+        .map(|i| {
+            serde_json::from_value(json!({
+                "id": format!("00000000-0000-4000-8000-{i:012}"),
+                "survey_id": "nps", "survey_version": 1,
+                "answers": {"nps": i % 11}, "meta": {"customer": format!("c{i}")},
+            }))
+            .unwrap()
+        })
+        .collect();
+    // In one builder, and in two merged: the last value is one too many either way.
+    let mut whole = ReportBuilder::new(&plan, options.clone());
+    responses[..limit]
+        .iter()
+        .for_each(|r| whole.push_response(r));
+    assert!(!whole.segments_overflowed());
+    whole.push_response(&responses[limit]);
+    assert!(whole.segments_overflowed());
+    assert_eq!(whole.finish().segments.unwrap().groups.len(), limit);
+    let (mut a, mut b) = (
+        ReportBuilder::new(&plan, options.clone()),
+        ReportBuilder::new(&plan, options),
+    );
+    responses[..600].iter().for_each(|r| a.push_response(r));
+    responses[600..].iter().for_each(|r| b.push_response(r));
+    assert!(!a.segments_overflowed() && !b.segments_overflowed());
+    a.merge(b);
+    assert!(a.segments_overflowed());
+}

@@ -438,3 +438,51 @@ async fn concurrent_batches_from_several_servers_during_a_rebuild_lose_no_update
         b.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_segment_key_with_more_than_a_thousand_values_is_refused_not_held() {
+    for b in backends().await {
+        let token = staff_token(&b).await;
+        let mut definition = survey(1);
+        definition["segments"] = json!(["customer"]);
+        let (status, reply) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(definition.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        b.db.build_rollups().await.unwrap();
+        let responses: Vec<Value> = (0..1001)
+            .map(|n| {
+                json!({
+                    "id": uuid(50_000 + n), "survey_id": "counter", "survey_version": 1,
+                    "submitted_at": "2026-03-01T10:00:00Z",
+                    "answers": {"nps": n % 11},
+                    "meta": {"customer": format!("c{n}"), "ref": format!("r{n}")},
+                })
+            })
+            .collect();
+        for batch in responses.chunks(500) {
+            post(&b.router, batch).await;
+        }
+        // From the rollups (a declared key) and from the responses (another key).
+        for key in ["customer", "ref"] {
+            let (status, reply) = staff_call(
+                &b.router,
+                &token,
+                "GET",
+                &format!("/api/v1/surveys/counter/report?segment={key}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{}: {reply}", b.name);
+            assert_eq!(reply["error"]["code"], "invalid_query");
+            let message = reply["error"]["message"].as_str().unwrap();
+            assert!(message.contains("more than 1000 values"), "{message}");
+        }
+        b.finish().await;
+    }
+}

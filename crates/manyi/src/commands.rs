@@ -609,6 +609,11 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             loaded.scored
         );
     }
+    if loaded.report.segments_overflowed() {
+        let key = options.segment.as_deref().unwrap_or_default();
+        eprintln!("{}", manyi_api::too_many_segments(key));
+        return Ok(ExitCode::from(1));
+    }
     let report = loaded.finish();
     print_json(&report)?;
     Ok(ExitCode::SUCCESS)

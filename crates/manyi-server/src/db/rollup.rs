@@ -493,6 +493,7 @@ pub(super) async fn report(
     let Some(reads) = plan_reads(&options, &survey.segment_keys(), &days) else {
         return Ok(None);
     };
+    let options_segment = options.segment.clone();
     let mut builder = ReportBuilder::new(plan, options);
     let keys: Vec<String> = sqlx::query_scalar(
         "SELECT meta_key FROM survey_meta_keys WHERE survey_id = $1 ORDER BY meta_key",
@@ -588,6 +589,10 @@ pub(super) async fn report(
         while let Some(body) = rows.try_next().await? {
             builder.push_response(&parse_stored(&body)?);
         }
+    }
+    if builder.segments_overflowed() {
+        let key = options_segment.unwrap_or_default();
+        return Err(manyi_api::too_many_segments(&key).into());
     }
     Ok(Some(builder.finish()))
 }

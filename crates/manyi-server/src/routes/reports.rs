@@ -31,7 +31,7 @@ use crate::state::AppState;
     params(("id" = String, Path, description = "The survey id"), ReportQuery),
     responses(
         (status = 200, description = "The report", body = ReportSchema),
-        (status = 400, description = "`invalid_query`: an option that does not read", body = ErrorBody),
+        (status = 400, description = "`invalid_query`: an option that does not read, or a segment key with more than 1,000 values", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forbidden`: the token's role or survey scope does not allow this", body = ErrorBody),
         (status = 404, description = "`not_found`: no such survey", body = ErrorBody),
@@ -50,11 +50,15 @@ pub async fn report(
     if let Some(report) = state.db.rollup_report(&plan, options.clone()).await? {
         return Ok(Json(report));
     }
+    let segment = options.segment.clone();
     let mut builder = ReportBuilder::new(&plan, options);
     state
         .db
         .each_response(&id, |response| builder.push_response(response))
         .await?;
+    if builder.segments_overflowed() {
+        return Err(manyi_api::too_many_segments(&segment.unwrap_or_default()).into());
+    }
     Ok(Json(builder.finish()))
 }
 
