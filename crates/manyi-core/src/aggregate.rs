@@ -25,8 +25,6 @@
 //! [`ReportBuilder`] feeds responses into the aggregates a report with options needs (the
 //! period, the previous period, segments and time buckets) and builds the [`Report`].
 
-mod codec;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -42,12 +40,9 @@ use crate::report::{
     Segments, Summary, TextAnswers, TextSearch, bucket_of, bucket_start, compare_means,
     compare_nps, compare_proportions, number_value,
 };
-use crate::rollup::{Segment, Target, When};
 use crate::score::{NpsCategory, Plan, is_agree, is_top2};
 use crate::table::{TableRow, walk_row};
 use crate::validate::Patterns;
-
-pub use codec::DecodeError;
 
 /// A sum of floats in double-double precision (`hi + lo`, about 32 significant digits): sums
 /// of the same numbers in any order agree to far below what a report shows, and a spread
@@ -856,6 +851,21 @@ impl<'a> ScoredRow<'a> {
     }
 }
 
+/// The part of a report a stored aggregate is added to ([`ReportBuilder::merge_stored`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    /// The selected period's aggregate.
+    Overall,
+    /// The previous period's headline.
+    Previous,
+    /// The headline of the segment group of this value (`None`: without the key).
+    Segment(Option<&'a str>),
+    /// The headline of the time bucket holding the instant (Unix seconds).
+    Bucket(i64),
+    /// The undated responses, which buckets count apart.
+    Undated,
+}
+
 /// Builds a report with options from responses fed one at a time, holding only aggregates: the
 /// selected period's, the previous period's (when both ends of a period are set), one per
 /// segment value and one per time bucket. Builders over parts of the responses merge.
@@ -994,57 +1004,40 @@ impl<'p> ReportBuilder<'p> {
         self.scratch = (row.items, row.dimensions, row.invalid);
     }
 
-    /// Adds a stored rollup row (see `crate::rollup`) to the part of the report `target`
-    /// names: the row holds the responses of `segment` submitted `when`, and `bytes` is its
-    /// full statistics for [`Target::Overall`] and its headline otherwise. The caller reads the
-    /// rows `rollup::plan_reads` lists for these options, each once, so that every response
+    /// Adds a stored rollup row (see `crate::rollup`) to a part of the report: `bytes` is the
+    /// row's full statistics for [`Part::Overall`] and its headline otherwise. The caller reads
+    /// the rows `rollup::plan_reads` lists for these options, each once, so that every response
     /// counts where `push` would have counted it.
-    pub fn merge_stored(
-        &mut self,
-        target: Target,
-        when: When,
-        segment: &Segment,
-        bytes: &[u8],
-    ) -> Result<(), DecodeError> {
+    pub fn merge_stored(&mut self, part: Part<'_>, bytes: &[u8]) -> Result<(), DecodeError> {
         let plan = self.plan;
-        match target {
-            Target::Overall => self.overall.merge_encoded(bytes),
-            Target::Previous => match &mut self.previous {
+        match part {
+            Part::Overall => self.overall.merge_encoded(bytes),
+            Part::Previous => match &mut self.previous {
                 Some((_, _, headline)) => headline.merge_encoded(bytes),
                 None => Ok(()),
             },
-            Target::Segments => {
-                let value = match segment {
-                    Segment::Key { value, .. } => value.as_deref(),
-                    Segment::All => None,
-                };
-                match self.group(value) {
-                    Some(group) => group.merge_encoded(bytes),
-                    None => Ok(()),
-                }
-            }
-            Target::Buckets => {
+            Part::Segment(value) => match self.group(value) {
+                Some(group) => group.merge_encoded(bytes),
+                None => Ok(()),
+            },
+            Part::Bucket(start) => {
                 let Some(spec) = self.options.bucket else {
                     return Ok(());
                 };
-                match when {
-                    When::Span { start, .. } => {
-                        let at = DateTime::from_timestamp(start, 0)
-                            .map(|t| t.fixed_offset())
-                            .ok_or(DecodeError::OUT_OF_RANGE)?;
-                        self.buckets
-                            .entry(bucket_start(at, spec))
-                            .or_insert_with(|| (bucket_of(at, spec).0, Headline::new(plan)))
-                            .1
-                            .merge_encoded(bytes)
-                    }
-                    When::Undated => {
-                        let mut headline = Headline::new(plan);
-                        headline.merge_encoded(bytes)?;
-                        self.undated += headline.n;
-                        Ok(())
-                    }
-                }
+                let at = DateTime::from_timestamp(start, 0)
+                    .map(|t| t.fixed_offset())
+                    .ok_or(DecodeError::OUT_OF_RANGE)?;
+                self.buckets
+                    .entry(bucket_start(at, spec))
+                    .or_insert_with(|| (bucket_of(at, spec).0, Headline::new(plan)))
+                    .1
+                    .merge_encoded(bytes)
+            }
+            Part::Undated => {
+                let mut headline = Headline::new(plan);
+                headline.merge_encoded(bytes)?;
+                self.undated += headline.n;
+                Ok(())
             }
         }
     }
@@ -1200,7 +1193,7 @@ pub struct TextCollector<'p> {
     patterns: Patterns,
     options: ReportOptions,
     search: TextSearch,
-    seq: u64,
+    seq: u128,
     items: Vec<f64>,
 }
 
@@ -1224,6 +1217,18 @@ impl<'p> TextCollector<'p> {
         );
     }
 
+    /// Adds a response whose place among those submitted at the same instant is `seq`
+    /// (smaller first) rather than the order it comes in: for a caller reading responses in
+    /// another order than the one its answers are meant to have, such as newest first.
+    pub fn push_response_as(&mut self, response: &Response, seq: u128) {
+        self.push_with(
+            seq,
+            &response.answers,
+            response.submitted_at,
+            &mut response.meta.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+    }
+
     pub fn push<'m>(
         &mut self,
         answers: &dyn TableRow,
@@ -1232,6 +1237,16 @@ impl<'p> TextCollector<'p> {
     ) {
         let seq = self.seq;
         self.seq += 1;
+        self.push_with(seq, answers, submitted_at, meta);
+    }
+
+    fn push_with<'m>(
+        &mut self,
+        seq: u128,
+        answers: &dyn TableRow,
+        submitted_at: Option<DateTime<FixedOffset>>,
+        meta: &mut dyn Iterator<Item = (&'m str, &'m str)>,
+    ) {
         if let Some(filter) = &self.options.filter {
             let mut passes = false;
             for (key, value) in meta {
@@ -1261,12 +1276,17 @@ impl<'p> TextCollector<'p> {
         );
     }
 
-    /// Whether as many answers as asked for are kept. A caller feeding responses newest first
-    /// (by submission, undated last; at one instant, in the order it would otherwise feed
-    /// them) may stop then, as no later response can displace one; `total` is then only what
-    /// was seen, and the caller takes it from elsewhere (the rollups' answer counts).
+    /// Whether as many answers as asked for are kept.
     pub fn is_full(&self) -> bool {
         self.search.is_full()
+    }
+
+    /// Whether no answer submitted at `at` can be kept any more (see
+    /// [`TextSearch::closed_to`]). A caller feeding responses newest first may stop at the
+    /// first such response; `total` is then only what was seen, and the caller takes it from
+    /// elsewhere (the rollups' answer counts).
+    pub fn closed_to(&self, at: Option<DateTime<FixedOffset>>) -> bool {
+        self.search.closed_to(at)
     }
 
     /// How many matching answers it was given so far.
@@ -1277,4 +1297,269 @@ impl<'p> TextCollector<'p> {
     pub fn finish(self) -> TextAnswers {
         self.search.finish()
     }
+}
+
+// The stored form of aggregates, for rollups kept in a database.
+//
+// An aggregate's shape (how many questions, items, scale points, pairs) comes from the survey's
+// plan, so the stored form is only its numbers, in the order [`Aggregate::new`] lays them out:
+// counts and integer sums as LEB128 varints, double-double sums as two little-endian `f64`. A
+// leading format byte and the count of numbers let a reader refuse bytes written for another
+// plan instead of misreading them. Decoding adds into an existing aggregate, so merging
+// hundreds of stored rows allocates nothing per row.
+
+/// The format's version, the first byte of every stored aggregate.
+const FORMAT: u8 = 1;
+
+/// Stored bytes that are not an aggregate of this plan (written by another version of the
+/// survey, or damaged).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("stored statistics do not fit the survey's plan: {0}")]
+pub struct DecodeError(&'static str);
+
+impl DecodeError {
+    /// A row's time that no calendar holds.
+    pub(crate) const OUT_OF_RANGE: DecodeError = DecodeError("a span starts outside the calendar");
+}
+
+/// Something done to every number of an aggregate, in its stored order.
+trait Visit {
+    fn count(&mut self, x: &mut u64);
+    fn wide_count(&mut self, x: &mut u128);
+    fn sum(&mut self, x: &mut WideSum);
+}
+
+impl Moments {
+    fn walk(&mut self, v: &mut impl Visit) {
+        v.count(&mut self.n);
+        v.sum(&mut self.sum);
+        v.sum(&mut self.sum_sq);
+    }
+}
+
+impl PointCounts {
+    fn walk(&mut self, v: &mut impl Visit) {
+        self.counts.iter_mut().for_each(|c| v.count(c));
+    }
+}
+
+impl PairSums {
+    fn walk(&mut self, v: &mut impl Visit) {
+        v.count(&mut self.n);
+        v.count(&mut self.u);
+        v.count(&mut self.v);
+        v.wide_count(&mut self.uv);
+        v.wide_count(&mut self.uu);
+        v.wide_count(&mut self.vv);
+    }
+}
+
+impl Headline {
+    fn walk(&mut self, v: &mut impl Visit) {
+        v.count(&mut self.n);
+        for counts in [&mut self.nps, &mut self.csat, &mut self.ces]
+            .into_iter()
+            .flatten()
+        {
+            counts.walk(v);
+        }
+        self.dimensions.iter_mut().for_each(|m| m.walk(v));
+        self.composite.walk(v);
+    }
+
+    /// The stored form.
+    pub fn encode(&self) -> Vec<u8> {
+        encode(|v| self.clone().walk(v))
+    }
+
+    /// Adds the aggregate stored as `bytes` (see [`Headline::encode`]) to this one.
+    pub fn merge_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        decode(bytes, self.numbers(), |v| self.walk(v))
+    }
+
+    /// How many numbers the stored form holds, counted from the shape rather than by walking
+    /// a copy: a report merges hundreds of rows, and this runs once per row.
+    fn numbers(&self) -> u64 {
+        let metric: usize = [&self.nps, &self.csat, &self.ces]
+            .into_iter()
+            .flatten()
+            .map(|c| c.counts.len())
+            .sum();
+        (1 + metric + 3 * (self.dimensions.len() + 1)) as u64
+    }
+}
+
+impl Aggregate {
+    fn walk(&mut self, v: &mut impl Visit) {
+        self.headline.walk(v);
+        self.invalid.iter_mut().for_each(|c| v.count(c));
+        self.items.iter_mut().for_each(|c| c.walk(v));
+        self.answered.iter_mut().for_each(|c| v.count(c));
+        self.options.iter_mut().flatten().for_each(|c| v.count(c));
+        self.dimension_any.iter_mut().for_each(|c| v.count(c));
+        self.pairs.iter_mut().flatten().for_each(|p| p.walk(v));
+    }
+
+    /// The stored form.
+    pub fn encode(&self) -> Vec<u8> {
+        encode(|v| self.clone().walk(v))
+    }
+
+    /// Adds the aggregate stored as `bytes` (see [`Aggregate::encode`]) to this one.
+    pub fn merge_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        decode(bytes, self.numbers(), |v| self.walk(v))
+    }
+
+    /// How many numbers the stored form holds.
+    fn numbers(&self) -> u64 {
+        let items: usize = self.items.iter().map(|c| c.counts.len()).sum();
+        let options: usize = self.options.iter().map(Vec::len).sum();
+        let pairs: usize = self.pairs.iter().map(Vec::len).sum();
+        self.headline.numbers()
+            + (self.invalid.len()
+                + items
+                + self.answered.len()
+                + options
+                + self.dimension_any.len()
+                + 6 * pairs) as u64
+    }
+}
+
+fn encode(walk: impl FnOnce(&mut Encoder)) -> Vec<u8> {
+    let mut counter = Encoder {
+        out: Vec::new(),
+        numbers: 0,
+    };
+    walk(&mut counter);
+    let mut out = Vec::with_capacity(counter.out.len() + 6);
+    out.push(FORMAT);
+    put_varint(&mut out, u128::from(counter.numbers));
+    out.extend_from_slice(&counter.out);
+    out
+}
+
+struct Encoder {
+    out: Vec<u8>,
+    numbers: u64,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut x: u128) {
+    loop {
+        let byte = (x & 0x7f) as u8;
+        x >>= 7;
+        if x == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+impl Visit for Encoder {
+    fn count(&mut self, x: &mut u64) {
+        self.numbers += 1;
+        put_varint(&mut self.out, u128::from(*x));
+    }
+    fn wide_count(&mut self, x: &mut u128) {
+        self.numbers += 1;
+        put_varint(&mut self.out, *x);
+    }
+    fn sum(&mut self, x: &mut WideSum) {
+        self.numbers += 1;
+        self.out.extend_from_slice(&x.hi.to_le_bytes());
+        self.out.extend_from_slice(&x.lo.to_le_bytes());
+    }
+}
+
+/// Reads the stored numbers and adds each to the one visited. After the first fault it adds
+/// nothing more and keeps the fault.
+struct Adder<'b> {
+    bytes: &'b [u8],
+    fault: Option<&'static str>,
+}
+
+impl Adder<'_> {
+    fn varint(&mut self) -> u128 {
+        let mut x = 0u128;
+        for shift in (0..128).step_by(7) {
+            let Some((&byte, rest)) = self.bytes.split_first() else {
+                self.fault.get_or_insert("the bytes end inside a number");
+                return 0;
+            };
+            self.bytes = rest;
+            x |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return x;
+            }
+        }
+        self.fault.get_or_insert("a number is longer than 128 bits");
+        0
+    }
+
+    fn float(&mut self) -> f64 {
+        match self.bytes.split_first_chunk::<8>() {
+            Some((bytes, rest)) => {
+                self.bytes = rest;
+                f64::from_le_bytes(*bytes)
+            }
+            None => {
+                self.fault.get_or_insert("the bytes end inside a sum");
+                0.0
+            }
+        }
+    }
+}
+
+impl Visit for Adder<'_> {
+    fn count(&mut self, x: &mut u64) {
+        if self.fault.is_none() {
+            let y = self.varint();
+            match u64::try_from(y) {
+                Ok(y) => *x = x.wrapping_add(y),
+                Err(_) => {
+                    self.fault.get_or_insert("a count is larger than 64 bits");
+                }
+            }
+        }
+    }
+    fn wide_count(&mut self, x: &mut u128) {
+        if self.fault.is_none() {
+            *x = x.wrapping_add(self.varint());
+        }
+    }
+    fn sum(&mut self, x: &mut WideSum) {
+        if self.fault.is_none() {
+            let hi = self.float();
+            let lo = self.float();
+            x.merge(&WideSum { hi, lo });
+        }
+    }
+}
+
+fn decode(
+    bytes: &[u8],
+    numbers: u64,
+    walk: impl FnOnce(&mut Adder<'_>),
+) -> Result<(), DecodeError> {
+    let (&format, rest) = bytes
+        .split_first()
+        .ok_or(DecodeError("the bytes are empty"))?;
+    if format != FORMAT {
+        return Err(DecodeError("an unknown format"));
+    }
+    let mut adder = Adder {
+        bytes: rest,
+        fault: None,
+    };
+    if adder.varint() != u128::from(numbers) || adder.fault.is_some() {
+        return Err(DecodeError("another number of figures"));
+    }
+    walk(&mut adder);
+    if let Some(fault) = adder.fault {
+        return Err(DecodeError(fault));
+    }
+    if !adder.bytes.is_empty() {
+        return Err(DecodeError("bytes are left over"));
+    }
+    Ok(())
 }

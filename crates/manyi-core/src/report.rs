@@ -1014,7 +1014,7 @@ struct Found {
     // Field order is the ordering: dated before undated, then later, then offered earlier.
     dated: bool,
     at: Option<DateTime<FixedOffset>>,
-    seq: std::cmp::Reverse<(u64, usize)>,
+    seq: std::cmp::Reverse<(u128, usize)>,
     question: String,
     text: String,
 }
@@ -1032,10 +1032,10 @@ impl TextSearch {
     }
 
     /// Offers one answer; `seq` (the response's position, then the question's) orders answers
-    /// submitted at the same instant.
+    /// submitted at the same instant, smaller first.
     pub fn offer(
         &mut self,
-        seq: (u64, usize),
+        seq: (u128, usize),
         at: Option<DateTime<FixedOffset>>,
         question: &str,
         text: &str,
@@ -1073,6 +1073,16 @@ impl TextSearch {
     /// it is newer than the oldest kept.
     pub fn is_full(&self) -> bool {
         self.kept.len() >= self.limit
+    }
+
+    /// Whether no answer submitted at `at` can be kept any more: `limit` answers are kept, all
+    /// submitted later (dated ones count as later than undated ones).
+    pub fn closed_to(&self, at: Option<DateTime<FixedOffset>>) -> bool {
+        self.is_full()
+            && self
+                .kept
+                .peek()
+                .is_some_and(|oldest| (oldest.0.dated, oldest.0.at) > (at.is_some(), at))
     }
 
     /// How many matching answers were offered so far.
@@ -1126,7 +1136,7 @@ pub fn text_answers(
                 continue;
             }
             search.offer(
-                (u64::from(*row), qi),
+                (u128::from(*row), qi),
                 table.submitted_at[*row as usize],
                 &q.id,
                 text,

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, TimeZone};
 
-use crate::aggregate::{Aggregate, ScoredRow};
+use crate::aggregate::{Aggregate, Part, ScoredRow};
 use crate::model::Response;
 use crate::report::{BucketSpec, BucketUnit, ReportOptions, bucket_start};
 use crate::score::Plan;
@@ -243,6 +243,23 @@ impl Target {
     /// Whether the read needs the row's full statistics rather than its headline.
     pub fn full(self) -> bool {
         self == Target::Overall
+    }
+}
+
+impl Target {
+    /// The part of the report a row read for this target goes to
+    /// (`ReportBuilder::merge_stored`), given the row's time and segment.
+    pub fn part(self, when: When, segment: &Segment) -> Part<'_> {
+        match (self, when) {
+            (Target::Overall, _) => Part::Overall,
+            (Target::Previous, _) => Part::Previous,
+            (Target::Segments, _) => Part::Segment(match segment {
+                Segment::Key { value, .. } => value.as_deref(),
+                Segment::All => None,
+            }),
+            (Target::Buckets, When::Span { start, .. }) => Part::Bucket(start),
+            (Target::Buckets, When::Undated) => Part::Undated,
+        }
     }
 }
 

@@ -496,7 +496,7 @@ fn report_from_rollups(
             if segment_read && time_read {
                 let bytes = if read.target.full() { stats } else { headline };
                 builder
-                    .merge_stored(read.target, key.when, &key.segment, bytes)
+                    .merge_stored(read.target.part(key.when, &key.segment), bytes)
                     .unwrap();
             }
         }

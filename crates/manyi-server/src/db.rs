@@ -695,9 +695,9 @@ impl Db {
     }
 
     /// Calls `f` with the stored responses to a survey, newest submission first (at one
-    /// instant by id; undated ones last, by id), while it returns true: the responses a
-    /// search for the newest answers needs, read from the index on submission times. With a
-    /// bound, only responses near the period (`f` checks it exactly) and no undated ones.
+    /// instant by id, descending: the index read backwards; undated ones last, by id), while
+    /// it returns true: the responses a search for the newest answers needs. With a bound,
+    /// only responses near the period (`f` checks it exactly) and no undated ones.
     pub async fn each_response_newest_first(
         &self,
         survey_id: &str,
@@ -713,7 +713,7 @@ impl Db {
         let bounded = !from.is_empty() || to.is_some();
         let mut rows = sqlx::query_scalar::<_, String>(
             "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at >= $2 \
-             AND submitted_at <= $3 ORDER BY submitted_at DESC, id",
+             AND submitted_at <= $3 ORDER BY submitted_at DESC, id DESC",
         )
         .bind(survey_id)
         .bind(from)

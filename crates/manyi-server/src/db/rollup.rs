@@ -557,14 +557,16 @@ pub(super) async fn report(
                     .ok_or_else(|| AppError::Internal(format!("rollup grain {grain}")))?;
                 let bytes: &[u8] = row.get(1);
                 match (segment, &read.rows) {
-                    (Some(segment), _) => builder.merge_stored(read.target, when, segment, bytes),
+                    (Some(segment), _) => {
+                        builder.merge_stored(read.target.part(when, segment), bytes)
+                    }
                     (None, Rows::EveryValue(key)) => {
                         let segment = Segment::from_columns(
                             key.clone(),
                             row.get::<i64, _>(2) != 0,
                             row.get(3),
                         );
-                        builder.merge_stored(read.target, when, &segment, bytes)
+                        builder.merge_stored(read.target.part(when, &segment), bytes)
                     }
                     (None, Rows::One(_)) => unreachable!("one segment row is always given"),
                 }

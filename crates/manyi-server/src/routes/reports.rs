@@ -108,10 +108,18 @@ pub async fn texts(
         state
             .db
             .each_response_newest_first(&id, options.from, options.to, |response| {
-                if collector.is_full() || collector.seen() >= total {
+                // Read newest first, an undated one is older than every answer kept, and the
+                // ids of undated ones ascend, so a full search takes none of them.
+                let closed = match response.submitted_at {
+                    Some(at) => collector.closed_to(Some(at)),
+                    None => collector.is_full(),
+                };
+                if closed || collector.seen() >= total {
                     return false;
                 }
-                collector.push_response(response);
+                // The order at one instant is the ids' (as in `each_response`), whatever the
+                // order they are read in.
+                collector.push_response_as(response, uuid_order(&response.id));
                 true
             })
             .await?;
@@ -124,4 +132,11 @@ pub async fn texts(
         .each_response(&id, |response| collector.push_response(response))
         .await?;
     Ok(Json(TextsReply::from(collector.finish())))
+}
+
+/// A response's UUID as a number, which orders ids as their text does (lower-case hex in fixed
+/// places); an id that is not a UUID, which validation never lets in, sorts last.
+fn uuid_order(id: &str) -> u128 {
+    let hex: String = id.chars().filter(|c| *c != '-').collect();
+    u128::from_str_radix(&hex, 16).unwrap_or(u128::MAX)
 }
