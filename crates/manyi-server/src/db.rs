@@ -823,6 +823,9 @@ impl Db {
             while !rollup::step(self, &survey_id, version).await? {}
             built.push((survey_id, version));
         }
+        if !built.is_empty() {
+            self.analyze_rollups().await?;
+        }
         Ok(built)
     }
 
@@ -855,7 +858,18 @@ impl Db {
             .ok_or_else(|| AppError::not_found(format!("no survey {survey_id:?}")))?;
         rollup::reset(self, survey_id, survey.version).await?;
         while !rollup::step(self, survey_id, survey.version).await? {}
+        self.analyze_rollups().await?;
         Ok(survey.version)
+    }
+
+    /// Refreshes PostgreSQL's statistics of the rollups after a build wrote many rows: without
+    /// them it read one branch's rows through the index of all branches (660 ms instead of
+    /// 20 ms at 10,000,000 responses). Autovacuum would, later.
+    async fn analyze_rollups(&self) -> Result<(), AppError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("ANALYZE rollups").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     async fn definition(
