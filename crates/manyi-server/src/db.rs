@@ -541,11 +541,13 @@ impl Db {
         // counts the responses only while they are being built.
         let rows = sqlx::query(
             "SELECT s.id, s.definition, v.versions, \
-                    COALESCE((SELECT CAST(SUM(r.n) AS BIGINT) FROM rollups r \
-                              JOIN rollup_state st ON st.survey_id = r.survey_id \
-                                AND st.version = r.version AND st.ready = 1 \
-                              WHERE r.survey_id = s.id AND r.seg_key = '' AND r.grain IN (2, 3)), \
-                             (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id)) \
+                    CASE WHEN EXISTS (SELECT 1 FROM rollup_state st \
+                                      WHERE st.survey_id = s.id AND st.ready = 1) \
+                    THEN (SELECT COALESCE(CAST(SUM(r.n) AS BIGINT), 0) FROM rollups r \
+                          JOIN rollup_state st ON st.survey_id = r.survey_id \
+                            AND st.version = r.version AND st.ready = 1 \
+                          WHERE r.survey_id = s.id AND r.seg_key = '' AND r.grain IN (2, 3)) \
+                    ELSE (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) END \
              FROM surveys s \
              JOIN (SELECT id, MAX(version) AS latest, COUNT(*) AS versions FROM surveys GROUP BY id) v \
                ON v.id = s.id AND v.latest = s.version \
@@ -705,37 +707,79 @@ impl Db {
         to: Option<chrono::DateTime<chrono::FixedOffset>>,
         mut f: impl FnMut(&Response) -> bool,
     ) -> Result<(), AppError> {
-        use futures_util::TryStreamExt;
+        // Pages of a few hundred, each after the last one's (submitted_at, id): a query left
+        // unfinished is still read to its end by the driver when its connection is returned,
+        // which for an open-ended query is every response.
+        const PAGE: i64 = 500;
         // Stored times are cut to the millisecond, so the bounds are cut too and `to` is
         // taken inclusively: the rows read hold every response of the period.
         let from = from.map(stored_time).unwrap_or_default();
-        let to = to.map(stored_time);
         let bounded = !from.is_empty() || to.is_some();
-        let mut rows = sqlx::query_scalar::<_, String>(
-            "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at >= $2 \
-             AND submitted_at <= $3 ORDER BY submitted_at DESC, id DESC",
-        )
-        .bind(survey_id)
-        .bind(from)
         // Past any stored time: they all start with a four-digit year.
-        .bind(to.unwrap_or_else(|| "a".to_owned()))
-        .fetch(&self.pool);
-        while let Some(body) = rows.try_next().await? {
-            if !f(&parse_body(&body)?) {
-                return Ok(());
+        let mut last = (to.map(stored_time).unwrap_or_else(|| "a".to_owned()), None);
+        loop {
+            let rows: Vec<(String, String, String)> = match &last {
+                (at, None) => {
+                    sqlx::query_as(
+                        "SELECT submitted_at, id, body FROM responses WHERE survey_id = $1 \
+                         AND submitted_at >= $2 AND submitted_at <= $3 \
+                         ORDER BY submitted_at DESC, id DESC LIMIT $4",
+                    )
+                    .bind(survey_id)
+                    .bind(&from)
+                    .bind(at)
+                    .bind(PAGE)
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+                (at, Some(id)) => {
+                    sqlx::query_as(
+                        "SELECT submitted_at, id, body FROM responses WHERE survey_id = $1 \
+                         AND submitted_at >= $2 AND submitted_at <= $3 \
+                         AND (submitted_at < $3 OR id < $4) \
+                         ORDER BY submitted_at DESC, id DESC LIMIT $5",
+                    )
+                    .bind(survey_id)
+                    .bind(&from)
+                    .bind(at)
+                    .bind(id)
+                    .bind(PAGE)
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+            };
+            let full = rows.len() as i64 == PAGE;
+            for (_, _, body) in &rows {
+                if !f(&parse_body(body)?) {
+                    return Ok(());
+                }
+            }
+            match rows.into_iter().last() {
+                Some((at, id, _)) if full => last = (at, Some(id)),
+                _ => break,
             }
         }
-        drop(rows);
         if !bounded {
-            let mut rows = sqlx::query_scalar::<_, String>(
-                "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NULL \
-                 ORDER BY id",
-            )
-            .bind(survey_id)
-            .fetch(&self.pool);
-            while let Some(body) = rows.try_next().await? {
-                if !f(&parse_body(&body)?) {
-                    return Ok(());
+            let mut after = String::new();
+            loop {
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT id, body FROM responses WHERE survey_id = $1 \
+                     AND submitted_at IS NULL AND id > $2 ORDER BY id LIMIT $3",
+                )
+                .bind(survey_id)
+                .bind(&after)
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await?;
+                let full = rows.len() as i64 == PAGE;
+                for (_, body) in &rows {
+                    if !f(&parse_body(body)?) {
+                        return Ok(());
+                    }
+                }
+                match rows.into_iter().last() {
+                    Some((id, _)) if full => after = id,
+                    _ => break,
                 }
             }
         }

@@ -435,6 +435,27 @@ async fn concurrent_batches_from_several_servers_during_a_rebuild_lose_no_update
         b.db.build_rollups().await.unwrap();
         let reports = check_reports(&b, 1, "after concurrent batches").await;
         assert_eq!(reports[0]["n"], 600, "{}", b.name);
+        // Every answer, newest first: more than one page of the newest-first read, then the
+        // undated ones.
+        let token = staff_token(&b).await;
+        let survey = b.db.survey("counter", None).await.unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        let mut collector = TextCollector::new(&plan, ReportOptions::default(), "", 1000);
+        b.db.each_response("counter", |r| collector.push_response(r))
+            .await
+            .unwrap();
+        let expected = serde_json::to_value(TextsReply::from(collector.finish())).unwrap();
+        let (status, reply) = staff_call(
+            &b.router,
+            &token,
+            "GET",
+            "/api/v1/surveys/counter/texts?limit=1000",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(reply["total"], 600, "{}", b.name);
+        assert_eq!(reply, expected, "{}", b.name);
         b.finish().await;
     }
 }
