@@ -111,8 +111,11 @@ impl<'a> Pending<'a> {
         Ok(())
     }
 
-    /// Sends what is waiting, waiting for room in the channel.
+    /// Sends what is waiting, if anything, waiting for room in the channel.
     async fn send(&mut self) -> Result<(), Stop> {
+        if self.bytes.is_empty() {
+            return Ok(());
+        }
         let piece = std::mem::replace(&mut self.bytes, Vec::with_capacity(CHUNK + CHUNK / 4));
         self.pieces
             .send(Ok(Bytes::from(piece)))
@@ -252,8 +255,11 @@ impl BlockingPieces {
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 
-    /// Sends the last, partly filled piece.
+    /// Sends the last, partly filled piece, if anything is left.
     fn send_rest(mut self) -> Result<(), Stop> {
+        if self.bytes.is_empty() {
+            return Ok(());
+        }
         self.send_piece().map_err(|_| Stop::Gone)
     }
 }
