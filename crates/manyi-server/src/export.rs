@@ -10,7 +10,9 @@
 //!
 //! The status and headers have left by the time the rows are read, so an error half-way (a
 //! database failure) can only cut the body short: the client sees an incomplete transfer, never
-//! a file that looks whole, and the error is logged.
+//! a file that looks whole, and the error is logged. The body ends normally only on an explicit
+//! end from the writing task, so a task that stops any other way (a panic included) cuts it
+//! short too.
 
 use std::io;
 
@@ -36,7 +38,13 @@ const QUEUED: usize = 4;
 /// How many responses may wait for the XLSX writer.
 const QUEUED_ROWS: usize = 64;
 
-type Piece = Result<Bytes, io::Error>;
+/// What the writing task sends the body.
+#[derive(Debug)]
+enum Out {
+    Piece(Bytes),
+    /// Everything was sent; without it, the body ends with an error.
+    End,
+}
 
 /// Why writing the body stopped before its end.
 #[derive(Debug)]
@@ -56,7 +64,7 @@ impl From<AppError> for Stop {
 /// snapshot's first reading), as a body written while it is sent. The snapshot, and with it a
 /// database connection, is held until the rows are all read.
 pub fn body(format: ExportFormat, columns: Columns, snapshot: ResponseSnapshot) -> Body {
-    let (pieces, received) = mpsc::channel::<Piece>(QUEUED);
+    let (pieces, received) = mpsc::channel::<Out>(QUEUED);
     tokio::spawn(async move {
         let written = match format {
             ExportFormat::Json => json(snapshot, &pieces).await,
@@ -64,7 +72,9 @@ pub fn body(format: ExportFormat, columns: Columns, snapshot: ResponseSnapshot) 
             ExportFormat::Xlsx => workbook(columns, snapshot, pieces.clone()).await,
         };
         match written {
-            Ok(()) => {}
+            Ok(()) => {
+                let _ = pieces.send(Out::End).await;
+            }
             Err(Stop::Gone) => {
                 tracing::info!(
                     format = format.as_str(),
@@ -72,30 +82,40 @@ pub fn body(format: ExportFormat, columns: Columns, snapshot: ResponseSnapshot) 
                 );
             }
             Err(Stop::Failed(error)) => {
+                // The sender is dropped without an end, which cuts the body short.
                 tracing::error!(
                     format = format.as_str(),
                     %error,
                     "export failed half-way; its body is cut short"
                 );
-                // An error as the body's next piece makes hyper end the transfer unfinished.
-                let _ = pieces.send(Err(io::Error::other(error.to_string()))).await;
             }
         }
     });
+    // An error as the body's last item makes hyper end the transfer unfinished.
     Body::from_stream(futures_util::stream::unfold(
-        received,
-        |mut received| async move { received.recv().await.map(|piece| (piece, received)) },
+        Some(received),
+        |received| async move {
+            let mut received = received?;
+            match received.recv().await {
+                Some(Out::Piece(bytes)) => Some((Ok(bytes), Some(received))),
+                Some(Out::End) => None,
+                None => Some((
+                    Err(io::Error::other("the export stopped before its end")),
+                    None,
+                )),
+            }
+        },
     ))
 }
 
 /// Bytes waiting to be sent as one piece of the body.
 struct Pending<'a> {
     bytes: Vec<u8>,
-    pieces: &'a Sender<Piece>,
+    pieces: &'a Sender<Out>,
 }
 
 impl<'a> Pending<'a> {
-    fn new(pieces: &'a Sender<Piece>) -> Pending<'a> {
+    fn new(pieces: &'a Sender<Out>) -> Pending<'a> {
         Pending {
             // A row more than a piece may be written before the piece is sent.
             bytes: Vec::with_capacity(CHUNK + CHUNK / 4),
@@ -118,7 +138,7 @@ impl<'a> Pending<'a> {
         }
         let piece = std::mem::replace(&mut self.bytes, Vec::with_capacity(CHUNK + CHUNK / 4));
         self.pieces
-            .send(Ok(Bytes::from(piece)))
+            .send(Out::Piece(Bytes::from(piece)))
             .await
             .map_err(|_| Stop::Gone)
     }
@@ -126,7 +146,7 @@ impl<'a> Pending<'a> {
 
 /// The JSON array of the stored responses, byte for byte what serialising them all at once
 /// writes: `[`, the responses separated by `,`, `]`.
-async fn json(mut snapshot: ResponseSnapshot, pieces: &Sender<Piece>) -> Result<(), Stop> {
+async fn json(mut snapshot: ResponseSnapshot, pieces: &Sender<Out>) -> Result<(), Stop> {
     let mut out = Pending::new(pieces);
     out.bytes.push(b'[');
     let mut responses = snapshot.responses();
@@ -148,7 +168,7 @@ async fn json(mut snapshot: ResponseSnapshot, pieces: &Sender<Piece>) -> Result<
 async fn csv(
     columns: &Columns,
     mut snapshot: ResponseSnapshot,
-    pieces: &Sender<Piece>,
+    pieces: &Sender<Out>,
 ) -> Result<(), Stop> {
     let mut out = Pending::new(pieces);
     // The core writes text; each line is copied into the piece being filled.
@@ -178,7 +198,7 @@ enum Feed {
 async fn workbook(
     columns: Columns,
     mut snapshot: ResponseSnapshot,
-    pieces: Sender<Piece>,
+    pieces: Sender<Out>,
 ) -> Result<(), Stop> {
     let (feed, rows) = mpsc::channel::<Feed>(QUEUED_ROWS);
     let writer = tokio::task::spawn_blocking(move || write_workbook(&columns, rows, pieces));
@@ -208,7 +228,7 @@ async fn workbook(
 fn write_workbook(
     columns: &Columns,
     mut rows: mpsc::Receiver<Feed>,
-    pieces: Sender<Piece>,
+    pieces: Sender<Out>,
 ) -> Result<(), Stop> {
     let mut sheet = xlsx::Sheet::new(
         columns.header(),
@@ -244,14 +264,14 @@ fn write_workbook(
 /// The body's channel as a writer for a blocking thread, sending a piece whenever one is full.
 struct BlockingPieces {
     bytes: Vec<u8>,
-    pieces: Sender<Piece>,
+    pieces: Sender<Out>,
 }
 
 impl BlockingPieces {
     fn send_piece(&mut self) -> io::Result<()> {
         let piece = std::mem::replace(&mut self.bytes, Vec::with_capacity(CHUNK));
         self.pieces
-            .blocking_send(Ok(Bytes::from(piece)))
+            .blocking_send(Out::Piece(Bytes::from(piece)))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 
