@@ -6,8 +6,12 @@
 #
 # Fills the database, builds the rollups with `manyi rollup rebuild` (timed), prints the
 # database's size, then, per request kind, the median of 5 timed requests (after one untimed),
-# and the server's peak resident memory (VmHWM) after the reports and again after a full CSV
-# export.
+# the server's peak resident memory (VmHWM) after the reports, and for each full export (CSV,
+# JSON, XLSX) its time, its size and the server's peak resident memory through it. The peak is
+# reset before each export (`echo 5 > /proc/PID/clear_refs`), so each figure is that export's
+# own; where the kernel refuses the reset, the figures are cumulative and the script says so.
+#
+#   BENCH_SKIP_REPORTS=1 bench/report_server.sh 1000000    # the exports only
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,14 +55,27 @@ timed() { # name path
     curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$2"
   done | median | awk -v name="$1" '{ printf "%-48s median %6.1f ms\n", name, $1 * 1000 }'
 }
-timed "report, unfiltered" "/api/v1/surveys/rq/report"
-timed "report, one month" "/api/v1/surveys/rq/report?from=2026-03-01&to=2026-04-01&utc_offset=%2B08:00"
-timed "report, filter channel:web" "/api/v1/surveys/rq/report?filter=channel:web"
-timed "report, filter location:b007 (one of 500)" "/api/v1/surveys/rq/report?filter=location:b007"
-timed "report, a year by week, segment channel" "/api/v1/surveys/rq/report?bucket=week&segment=channel&utc_offset=%2B08:00"
-timed "report, a year by day, +05:30" "/api/v1/surveys/rq/report?bucket=day&utc_offset=%2B05:30"
-timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
-timed "open texts, newest 100" "/api/v1/surveys/rq/texts"
-echo "server peak RSS after the reports: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/surveys/rq/responses?format=csv"
-echo "server peak RSS after reports and a CSV export: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
+if [ -z "${BENCH_SKIP_REPORTS:-}" ]; then
+  timed "report, unfiltered" "/api/v1/surveys/rq/report"
+  timed "report, one month" "/api/v1/surveys/rq/report?from=2026-03-01&to=2026-04-01&utc_offset=%2B08:00"
+  timed "report, filter channel:web" "/api/v1/surveys/rq/report?filter=channel:web"
+  timed "report, filter location:b007 (one of 500)" "/api/v1/surveys/rq/report?filter=location:b007"
+  timed "report, a year by week, segment channel" "/api/v1/surveys/rq/report?bucket=week&segment=channel&utc_offset=%2B08:00"
+  timed "report, a year by day, +05:30" "/api/v1/surveys/rq/report?bucket=day&utc_offset=%2B05:30"
+  timed "report, weekly trend and previous period" "/api/v1/surveys/rq/report?from=2026-07-01&to=2026-10-01&bucket=week&utc_offset=%2B08:00"
+  timed "open texts, newest 100" "/api/v1/surveys/rq/texts"
+  echo "server peak RSS after the reports: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)"
+else
+  echo "server RSS before the exports: $(awk '/VmRSS/ { print $2, $3 }' /proc/$SERVER_PID/status)"
+fi
+export_peak() { # format
+  local note=""
+  echo 5 2>/dev/null > "/proc/$SERVER_PID/clear_refs" || note=" (cumulative: the peak could not be reset)"
+  curl -sf -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}\n' \
+    -H "Authorization: Bearer $TOKEN" "$URL/api/v1/surveys/rq/responses?format=$1" |
+    awk -v name="$1" '{ printf "%-4s export: first byte %.2f s, total %.2f s, %.1f MB\n", name, $1, $2, $3 / 1e6 }'
+  echo "server peak RSS through a full $1 export: $(awk '/VmHWM/ { print $2, $3 }' /proc/$SERVER_PID/status)$note"
+}
+export_peak csv
+export_peak json
+export_peak xlsx

@@ -499,7 +499,7 @@ pub async fn export_file(
             let text = match format {
                 ExportFormat::Csv => {
                     let survey = survey(access, id).await?;
-                    export::csv(&export::table(&survey, &responses))
+                    export::csv(&survey, &responses)
                 }
                 // XLSX is offered only from a server (`export_formats`), so JSON is what is left.
                 ExportFormat::Json | ExportFormat::Xlsx => serde_json::to_string_pretty(&responses)

@@ -1,76 +1,127 @@
 //! Responses as a flat table for export: one row per response, one column per question (per row
 //! of a matrix), and that table as CSV. The server writes it as CSV or XLSX, the browser's
 //! local-only dashboard as CSV, so both give the same columns.
+//!
+//! The columns depend on every response (one per `meta` key any of them has), so they are made
+//! first, from the keys alone; then each response becomes a row on its own. That lets the server
+//! write an export of any size a row at a time, in two passes over its stored responses, with
+//! memory that does not grow with their number.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use crate::model::{Answer, Response, Survey};
 
-/// One exported cell.
+/// One exported cell. Text borrows from the response it was read from where it can, so a row
+/// costs no copy of the answers it holds.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Number(f64),
 }
 
-/// The export as a header and rows.
+/// The columns of an export: id, times, locale, every `meta` key (sorted), then one column per
+/// question (per row for a matrix, named `question.row`; multiple choices joined with `;`). This
+/// is the layout `manyi score` reads back.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExportTable {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+pub struct Columns {
+    meta_keys: Vec<String>,
+    questions: Vec<QuestionColumn>,
 }
 
-/// The columns: id, times, locale, every `meta` key (sorted), then one column per question (per
-/// row for a matrix, named `question.row`; multiple choices joined with `;`). This is the layout
-/// `manyi score` reads back.
-pub fn table(survey: &Survey, responses: &[Response]) -> ExportTable {
-    let meta_keys: BTreeSet<&str> = responses
-        .iter()
-        .flat_map(|r| r.meta.keys().map(String::as_str))
-        .collect();
-    let mut columns: Vec<(String, &str, Option<&str>)> = Vec::new();
-    for q in survey.questions() {
-        if q.rows.is_empty() {
-            columns.push((q.id.clone(), &q.id, None));
-        } else {
-            for row in &q.rows {
-                columns.push((format!("{}.{}", q.id, row.id), &q.id, Some(&row.id)));
+/// A question's column, or a matrix row's.
+#[derive(Debug, Clone, PartialEq)]
+struct QuestionColumn {
+    name: String,
+    question: String,
+    row: Option<String>,
+}
+
+/// The columns that come before the `meta` ones.
+const FIXED: [&str; 4] = ["id", "submitted_at", "started_at", "locale"];
+
+impl Columns {
+    /// The columns of an export of `survey`'s responses whose `meta` keys are `meta_keys` (all
+    /// the keys of all the responses to be exported: a response with a key that is not among
+    /// them loses that value).
+    pub fn new(survey: &Survey, meta_keys: BTreeSet<String>) -> Columns {
+        let mut questions = Vec::new();
+        for q in survey.questions() {
+            if q.rows.is_empty() {
+                questions.push(QuestionColumn {
+                    name: q.id.clone(),
+                    question: q.id.clone(),
+                    row: None,
+                });
+            } else {
+                for row in &q.rows {
+                    questions.push(QuestionColumn {
+                        name: format!("{}.{}", q.id, row.id),
+                        question: q.id.clone(),
+                        row: Some(row.id.clone()),
+                    });
+                }
             }
         }
+        Columns {
+            meta_keys: meta_keys.into_iter().collect(),
+            questions,
+        }
     }
-    let mut header: Vec<String> = ["id", "submitted_at", "started_at", "locale"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    header.extend(meta_keys.iter().map(|k| format!("meta.{k}")));
-    header.extend(columns.iter().map(|(name, _, _)| name.clone()));
-    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
-    let rows = responses
-        .iter()
-        .map(|r| {
-            let mut record = vec![
-                Cell::Text(r.id.clone()),
-                text(r.submitted_at.map(|t| t.to_rfc3339())),
-                text(r.started_at.map(|t| t.to_rfc3339())),
-                text(r.locale.clone()),
-            ];
-            record.extend(meta_keys.iter().map(|k| text(r.meta.get(*k).cloned())));
-            for (_, question, row) in &columns {
-                record.push(match (r.answers.get(*question), row) {
-                    (Some(Answer::Matrix(rows)), Some(row)) => {
-                        rows.get(*row).map_or(Cell::Empty, |x| Cell::Number(*x))
-                    }
-                    (Some(Answer::Number(x)), None) => Cell::Number(*x),
-                    (Some(Answer::Text(t)), None) => Cell::Text(t.clone()),
-                    (Some(Answer::Choices(list)), None) => Cell::Text(list.join(";")),
-                    _ => Cell::Empty,
-                });
-            }
-            record
-        })
-        .collect();
-    ExportTable { header, rows }
+
+    /// The columns of an export of `responses`, which are all in memory.
+    pub fn of(survey: &Survey, responses: &[Response]) -> Columns {
+        let keys = responses
+            .iter()
+            .flat_map(|r| r.meta.keys().cloned())
+            .collect();
+        Columns::new(survey, keys)
+    }
+
+    /// The columns' names, in order.
+    pub fn header(&self) -> Vec<String> {
+        let fixed = FIXED.into_iter().map(str::to_owned);
+        let meta = self.meta_keys.iter().map(|k| format!("meta.{k}"));
+        let questions = self.questions.iter().map(|c| c.name.clone());
+        fixed.chain(meta).chain(questions).collect()
+    }
+
+    /// How many `meta` columns follow the four fixed ones.
+    pub fn meta_columns(&self) -> usize {
+        self.meta_keys.len()
+    }
+
+    /// A response as a row of these columns.
+    pub fn row<'r>(&self, r: &'r Response) -> Vec<Cell<'r>> {
+        let text = |s: Option<Cow<'r, str>>| s.map_or(Cell::Empty, Cell::Text);
+        let mut record =
+            Vec::with_capacity(FIXED.len() + self.meta_keys.len() + self.questions.len());
+        record.extend([
+            Cell::Text(Cow::Borrowed(&r.id)),
+            text(r.submitted_at.map(|t| Cow::Owned(t.to_rfc3339()))),
+            text(r.started_at.map(|t| Cow::Owned(t.to_rfc3339()))),
+            text(r.locale.as_deref().map(Cow::Borrowed)),
+        ]);
+        record.extend(
+            self.meta_keys
+                .iter()
+                .map(|k| text(r.meta.get(k).map(|v| Cow::Borrowed(v.as_str())))),
+        );
+        for column in &self.questions {
+            record.push(match (r.answers.get(&column.question), &column.row) {
+                (Some(Answer::Matrix(rows)), Some(row)) => {
+                    rows.get(row).map_or(Cell::Empty, |x| Cell::Number(*x))
+                }
+                (Some(Answer::Number(x)), None) => Cell::Number(*x),
+                (Some(Answer::Text(t)), None) => Cell::Text(Cow::Borrowed(t)),
+                (Some(Answer::Choices(list)), None) => Cell::Text(Cow::Owned(list.join(";"))),
+                _ => Cell::Empty,
+            });
+        }
+        record
+    }
 }
 
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV
@@ -86,7 +137,7 @@ fn needs_quote_prefix(text: &str) -> bool {
 }
 
 /// A text cell of the CSV export as it was before it was written: the leading `'` that
-/// [`csv`] adds to neutralise a formula is taken off again. Readers of the export (`manyi
+/// [`csv_row`] adds to neutralise a formula is taken off again. Readers of the export (`manyi
 /// score`) read every text cell through this.
 pub fn csv_text(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
@@ -95,46 +146,79 @@ pub fn csv_text(cell: &str) -> &str {
     }
 }
 
-/// The table as CSV (RFC 4180: comma-separated, CRLF-free `\n` line ends as most tools write,
-/// fields quoted when they hold a comma, a quote or a line break), UTF-8 with a byte-order mark
-/// so Excel shows Chinese. Text that a spreadsheet would run as a formula (starting with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which [`csv_text`] removes;
-/// numbers are written as numbers, negative ones included.
-pub fn csv(table: &ExportTable) -> String {
-    let mut out = String::from('\u{feff}');
-    let mut line = |fields: &mut dyn Iterator<Item = String>| {
-        let mut first = true;
-        for field in fields {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            if field.contains([',', '"', '\n', '\r']) {
-                out.push('"');
-                out.push_str(&field.replace('"', "\"\""));
-                out.push('"');
-            } else {
-                out.push_str(&field);
+/// Appends one text field: with a leading `'` when a spreadsheet would run it as a formula, and
+/// quoted when it holds a comma, a quote or a line break.
+fn push_text(out: &mut String, text: &str) {
+    let quoted = text.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
+    }
+    if needs_quote_prefix(text) {
+        out.push('\'');
+    }
+    if quoted {
+        // Only the quotes need doubling; the text is copied between them in runs.
+        let mut parts = text.split('"');
+        out.push_str(parts.next().unwrap_or_default());
+        for part in parts {
+            out.push_str("\"\"");
+            out.push_str(part);
+        }
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// Appends one CSV line of `fields` and its line end.
+fn push_line(out: &mut String, fields: &[Cell]) {
+    for (i, cell) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match cell {
+            Cell::Empty => {}
+            Cell::Text(t) => push_text(out, t),
+            // Writing to a `String` cannot fail.
+            Cell::Number(x) => {
+                let _ = write!(out, "{x}");
             }
         }
-        out.push('\n');
-    };
-    let text = |t: &str| {
-        if needs_quote_prefix(t) {
-            format!("'{t}")
-        } else {
-            t.to_owned()
-        }
-    };
-    // Header names are `meta.` and a respondent's key, or ids from the definition: neutralised
-    // too, so no cell of the file is a formula.
-    line(&mut table.header.iter().map(|h| text(h)));
-    for row in &table.rows {
-        line(&mut row.iter().map(|cell| match cell {
-            Cell::Empty => String::new(),
-            Cell::Text(t) => text(t),
-            Cell::Number(x) => x.to_string(),
-        }));
+    }
+    out.push('\n');
+}
+
+/// The start of the CSV export: a UTF-8 byte-order mark, so Excel shows Chinese, and the header
+/// line. Header names are `meta.` and a respondent's key, or ids from the definition: they are
+/// neutralised like any text, so no cell of the file is a formula.
+///
+/// The CSV is RFC 4180: comma-separated, CRLF-free `\n` line ends as most tools write, fields
+/// quoted when they hold a comma, a quote or a line break. Text that a spreadsheet would run as
+/// a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+/// which [`csv_text`] removes; numbers are written as numbers, negative ones included.
+pub fn csv_header(columns: &Columns, out: &mut String) {
+    out.push('\u{feff}');
+    let header: Vec<Cell> = columns
+        .header()
+        .into_iter()
+        .map(|name| Cell::Text(Cow::Owned(name)))
+        .collect();
+    push_line(out, &header);
+}
+
+/// Appends one row of the CSV export (see [`csv_header`]).
+pub fn csv_row(row: &[Cell], out: &mut String) {
+    push_line(out, row);
+}
+
+/// The CSV export of `responses`, all in memory (the browser's local-only dashboard): the same
+/// text as [`csv_header`] followed by [`csv_row`] for each response.
+pub fn csv(survey: &Survey, responses: &[Response]) -> String {
+    let columns = Columns::of(survey, responses);
+    let mut out = String::new();
+    csv_header(&columns, &mut out);
+    for r in responses {
+        csv_row(&columns.row(r), &mut out);
     }
     out
 }

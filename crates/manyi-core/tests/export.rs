@@ -1,4 +1,4 @@
-//! The export table and its CSV form on the base survey.
+//! The export's columns, rows and CSV form on the base survey.
 
 mod common;
 
@@ -29,20 +29,23 @@ fn csv_has_one_column_per_question_and_quotes_what_needs_it() {
         meta: [("channel".to_owned(), "web".to_owned())].into(),
         partial: false,
     };
-    let table = export::table(&survey, &[response]);
-    let column = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let responses = [response];
+    let columns = export::Columns::of(&survey, &responses);
+    let header = columns.header();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     assert_eq!(
-        table.header[..5],
+        header[..5],
         ["id", "submitted_at", "started_at", "locale", "meta.channel"]
     );
-    let row = &table.rows[0];
+    assert_eq!(columns.meta_columns(), 1);
+    let row = columns.row(&responses[0]);
     assert_eq!(row[column("nps")], Cell::Number(9.0));
     assert_eq!(row[column("picks")], Cell::Text("a;b".into()));
     assert_eq!(row[column("started_at")], Cell::Empty);
     assert_eq!(row[column("grid.r1")], Cell::Number(4.0));
     assert_eq!(row[column("grid.r2")], Cell::Empty);
 
-    let csv = export::csv(&table);
+    let csv = export::csv(&survey, &responses);
     assert!(csv.starts_with('\u{feff}'));
     let data = csv.lines().nth(1).unwrap();
     assert!(
@@ -85,8 +88,7 @@ fn csv_neutralises_formulas_in_text_and_keeps_numbers_as_numbers() {
             partial: false,
         })
         .collect();
-    let table = export::table(&survey, &responses);
-    let csv = export::csv(&table);
+    let csv = export::csv(&survey, &responses);
     let lines: Vec<&str> = csv.split('\n').collect();
     // The first response's row: the meta value and the comment both start with `'`, inside the
     // quotes the comma in them needs.

@@ -786,23 +786,6 @@ impl Db {
         Ok(())
     }
 
-    /// Every stored response to a survey (any version), oldest submission first.
-    pub async fn responses(&self, survey_id: &str) -> Result<Vec<Response>, AppError> {
-        let rows = sqlx::query(
-            "SELECT body FROM responses WHERE survey_id = $1 ORDER BY submitted_at, id",
-        )
-        .bind(survey_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let body: String = row.get(0);
-                serde_json::from_str(&body)
-                    .map_err(|e| AppError::Internal(format!("stored response: {e}")))
-            })
-            .collect()
-    }
-
     /// The survey a stored response answers.
     pub async fn response_survey(&self, id: &str) -> Result<Option<String>, AppError> {
         Ok(sqlx::query("SELECT survey_id FROM responses WHERE id = $1")
@@ -954,6 +937,85 @@ impl Db {
             }
         }
         Ok(out)
+    }
+
+    /// A survey's stored responses as one read-only transaction sees them, for an export, which
+    /// reads them twice: its columns depend on the `meta` keys of every response, so a response
+    /// stored between the two readings must not appear in the second. PostgreSQL is asked for
+    /// repeatable read (its default, read committed, gives each statement a newer view); a
+    /// SQLite transaction in WAL mode reads one snapshot from its first read to its end. The
+    /// snapshot holds one connection of the pool until it is dropped.
+    pub async fn response_snapshot(&self, survey_id: &str) -> Result<ResponseSnapshot, AppError> {
+        let mut tx = self.pool.begin().await?;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(ResponseSnapshot {
+            tx,
+            survey_id: survey_id.to_owned(),
+        })
+    }
+}
+
+/// A survey's stored responses in one transaction (see [`Db::response_snapshot`]); dropping it
+/// ends the transaction, which only read.
+pub struct ResponseSnapshot {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    survey_id: String,
+}
+
+impl std::fmt::Debug for ResponseSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseSnapshot")
+            .field("survey_id", &self.survey_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResponseSnapshot {
+    /// The number of responses and every `meta` key any of them has. Only the keys are read
+    /// from each stored response (its other fields are skipped, not built), and the rows come
+    /// as a stream, so memory holds the keys and one row.
+    pub async fn meta_keys(
+        &mut self,
+    ) -> Result<(u64, std::collections::BTreeSet<String>), AppError> {
+        use futures_util::TryStreamExt;
+        use std::collections::{BTreeMap, BTreeSet};
+        #[derive(serde::Deserialize)]
+        struct MetaKeys {
+            #[serde(default)]
+            meta: BTreeMap<String, serde::de::IgnoredAny>,
+        }
+        let mut rows = sqlx::query("SELECT body FROM responses WHERE survey_id = $1")
+            .bind(self.survey_id.as_str())
+            .fetch(&mut *self.tx);
+        let mut count = 0;
+        let mut keys = BTreeSet::new();
+        while let Some(row) = rows.try_next().await? {
+            let body: &str = row.get(0);
+            let MetaKeys { meta } = serde_json::from_str(body)
+                .map_err(|e| AppError::Internal(format!("stored response: {e}")))?;
+            count += 1;
+            for (key, _) in meta {
+                if !keys.contains(&key) {
+                    keys.insert(key);
+                }
+            }
+        }
+        Ok((count, keys))
+    }
+
+    /// The responses, oldest submission first, as a stream of rows from the database.
+    pub fn responses(
+        &mut self,
+    ) -> impl futures_util::Stream<Item = Result<Response, AppError>> + Send + '_ {
+        use futures_util::StreamExt;
+        sqlx::query("SELECT body FROM responses WHERE survey_id = $1 ORDER BY submitted_at, id")
+            .bind(self.survey_id.as_str())
+            .fetch(&mut *self.tx)
+            .map(|row| parse_body(row?.get(0)))
     }
 }
 

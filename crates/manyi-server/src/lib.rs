@@ -6,13 +6,15 @@
 //!
 //! The modules are layered, each importing only those below it: `error`, `policy`, `openapi`
 //! and `token` at the bottom; `xlsx`, `db`, `limit`, `state`, `extract`, `auth` and `cors` above
-//! them; the handlers in `routes/` (one module per resource) above those; `router`, which assembles
-//! the routes and layers, and `serve` at the top.
+//! them; `export` (the export's streamed body) on `db` and `xlsx`; the handlers in `routes/` (one
+//! module per resource) above those; `router`, which assembles the routes and layers, and `serve`
+//! at the top.
 
 pub mod auth;
 pub mod cors;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod limit;
 pub mod openapi;

@@ -1,13 +1,20 @@
-//! The XLSX export: the export table as a workbook that Excel opens whatever the stored
+//! The XLSX export: the export's rows as a workbook that Excel opens whatever the stored
 //! responses hold. Excel has hard limits (32,767 characters in a cell, 16,384 columns,
 //! 1,048,576 rows) that one anonymous response can exceed with a long `meta` value or many
 //! `meta` keys; rather than fail, the workbook truncates such cells with a visible marker, leaves
 //! out what does not fit and says so on a second sheet, "notes". The CSV and JSON exports, which
 //! have no such limits, hold everything.
+//!
+//! The sheet is written a row at a time in rust_xlsxwriter's constant-memory mode: each row goes
+//! to a temporary file (in `TMPDIR`) once the next one starts, and the cells' text is stored in
+//! the cells (inline strings) rather than in a table of shared strings that would grow with the
+//! rows. Memory stays flat whatever the number of rows; the temporary file holds the sheet's XML.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::io::Write;
 
-use manyi_core::export::{Cell, ExportTable};
+use manyi_core::export::Cell;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::error::AppError;
@@ -21,87 +28,156 @@ pub struct Limits {
     pub columns: u16,
     /// Characters of a cell, counted in UTF-16 code units as Excel counts them.
     pub cell_units: usize,
+    /// The largest sheet (its XML, uncompressed) a plain zip archive holds; a sheet that may be
+    /// larger is written with the ZIP64 extensions, which Excel reads, rather than fail.
+    pub zip_bytes: u64,
 }
 
 impl Limits {
-    /// Excel's own limits.
+    /// Excel's own limits, and the zip format's 4 GiB without ZIP64.
     pub const EXCEL: Limits = Limits {
         rows: 1_048_576,
         columns: 16_384,
         cell_units: 32_767,
+        zip_bytes: u32::MAX as u64,
     };
 }
 
 /// What ends a truncated cell, so nobody mistakes it for the whole text.
 pub const TRUNCATION_MARKER: &str = "… [truncated]";
 
-/// The number of `meta` columns of the export of `responses` (they follow the four fixed
-/// columns, one per key any response has), so the workbook can tell them from the questions'.
-pub fn meta_columns(responses: &[manyi_core::Response]) -> usize {
-    responses
-        .iter()
-        .flat_map(|r| r.meta.keys())
-        .collect::<BTreeSet<_>>()
-        .len()
+/// An upper bound of the XML of a cell beside its text (`<c r="XFD1048576" t="inlineStr"><is><t
+/// xml:space="preserve">`, its end, a number's digits), and of a row's own tags.
+const CELL_XML: u64 = 96;
+/// Each byte of text takes at most this many bytes of XML: a control character is written as
+/// `_xHHHH_`.
+const TEXT_XML_PER_BYTE: u64 = 7;
+/// An upper bound of the sheet's XML around its rows (the dimension, the views, the columns).
+const SHEET_XML: u64 = 64 * 1024;
+
+/// A workbook being written, one row at a time, within `limits`.
+pub struct Sheet {
+    workbook: Workbook,
+    header: Vec<String>,
+    /// The indices of the rows' cells that are written, in order.
+    columns: Vec<usize>,
+    limits: Limits,
+    /// Rows written so far, the header's included.
+    rows: u32,
+    rows_left_out: usize,
+    truncated: usize,
+    /// An upper bound of the sheet's XML so far.
+    xml_bytes: u64,
 }
 
-/// The table as an XLSX workbook within `limits`. `meta_columns` is how many columns after the
-/// four fixed ones are `meta` columns: when the columns do not all fit, those are the ones left
-/// out (from the last key on), so the answers are always there.
-pub fn workbook(
-    ExportTable { header, rows }: &ExportTable,
-    meta_columns: usize,
-    limits: Limits,
-) -> Result<Vec<u8>, AppError> {
-    let xlsx_error = |e: XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    let columns = kept_columns(header.len(), meta_columns, usize::from(limits.columns));
-    let room = limits.rows.saturating_sub(1) as usize;
-    let kept_rows = &rows[..rows.len().min(room)];
-    let mut truncated = 0usize;
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("responses").map_err(xlsx_error)?;
-    let mut write_text = |sheet: &mut Worksheet, r: u32, c: u16, text: &str| {
-        let fitted = fit(text, limits.cell_units);
-        if fitted.is_some() {
-            truncated += 1;
-        }
-        // `write_string` stores text as text: a respondent's "=…" is never a formula.
-        sheet
-            .write_string(r, c, fitted.as_deref().unwrap_or(text))
-            .map(|_| ())
-    };
-    for (c, &column) in columns.iter().enumerate() {
-        write_text(sheet, 0, c as u16, &header[column]).map_err(xlsx_error)?;
+impl std::fmt::Debug for Sheet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sheet")
+            .field("rows", &self.rows)
+            .field("rows_left_out", &self.rows_left_out)
+            .finish_non_exhaustive()
     }
-    for (r, row) in kept_rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, &column) in columns.iter().enumerate() {
+}
+
+fn xlsx_error(e: XlsxError) -> AppError {
+    AppError::Internal(format!("xlsx: {e}"))
+}
+
+impl Sheet {
+    /// A workbook whose sheet "responses" starts with `header`. `meta_columns` is how many
+    /// columns after the four fixed ones are `meta` columns: when the columns do not all fit,
+    /// those are the ones left out (from the last key on), so the answers are always there.
+    pub fn new(
+        header: Vec<String>,
+        meta_columns: usize,
+        limits: Limits,
+    ) -> Result<Sheet, AppError> {
+        let columns = kept_columns(header.len(), meta_columns, usize::from(limits.columns));
+        let mut workbook = Workbook::new();
+        workbook
+            .add_worksheet_with_constant_memory()
+            .and_then(|sheet| sheet.set_name("responses"))
+            .map_err(xlsx_error)?;
+        let mut sheet = Sheet {
+            workbook,
+            header: Vec::new(),
+            columns,
+            limits,
+            rows: 0,
+            rows_left_out: 0,
+            truncated: 0,
+            xml_bytes: SHEET_XML,
+        };
+        let names: Vec<Cell> = header
+            .iter()
+            .map(|name| Cell::Text(Cow::Borrowed(name)))
+            .collect();
+        sheet.write(&names)?;
+        sheet.header = header;
+        Ok(sheet)
+    }
+
+    /// Adds a row after the last; beyond the sheet's last row it is only counted, for the notes.
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), AppError> {
+        if self.rows >= self.limits.rows {
+            self.rows_left_out += 1;
+            return Ok(());
+        }
+        self.write(row)
+    }
+
+    /// Writes `row` as the next row of the sheet.
+    fn write(&mut self, row: &[Cell]) -> Result<(), AppError> {
+        let r = self.rows;
+        let sheet: &mut Worksheet = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+        self.xml_bytes += CELL_XML;
+        for (c, &column) in self.columns.iter().enumerate() {
             let c = c as u16;
             match row.get(column) {
                 None | Some(Cell::Empty) => {}
-                Some(Cell::Text(t)) => write_text(sheet, r, c, t).map_err(xlsx_error)?,
+                Some(Cell::Text(text)) => {
+                    let fitted = fit(text, self.limits.cell_units);
+                    if fitted.is_some() {
+                        self.truncated += 1;
+                    }
+                    let text = fitted.as_deref().unwrap_or(text);
+                    self.xml_bytes += CELL_XML + TEXT_XML_PER_BYTE * text.len() as u64;
+                    // `write_string` stores text as text: a respondent's "=…" is never a
+                    // formula.
+                    sheet.write_string(r, c, text).map_err(xlsx_error)?;
+                }
                 Some(Cell::Number(x)) => {
+                    self.xml_bytes += CELL_XML;
                     sheet.write_number(r, c, *x).map_err(xlsx_error)?;
                 }
             }
         }
+        self.rows += 1;
+        Ok(())
     }
-    let notes = notes(
-        header,
-        &columns,
-        rows.len() - kept_rows.len(),
-        truncated,
-        limits,
-    );
-    if !notes.is_empty() {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name("notes").map_err(xlsx_error)?;
-        for (r, note) in notes.iter().enumerate() {
-            sheet.write_string(r as u32, 0, note).map_err(xlsx_error)?;
+
+    /// Adds the notes sheet when something was left out or shortened, and writes the workbook
+    /// to `out` (which need not seek: the zip archive is written front to back).
+    pub fn finish(mut self, out: impl Write + Send) -> Result<(), AppError> {
+        let notes = notes(
+            &self.header,
+            &self.columns,
+            self.rows_left_out,
+            self.truncated,
+            self.limits,
+        );
+        if !notes.is_empty() {
+            let sheet = self.workbook.add_worksheet();
+            sheet.set_name("notes").map_err(xlsx_error)?;
+            for (r, note) in notes.iter().enumerate() {
+                sheet.write_string(r as u32, 0, note).map_err(xlsx_error)?;
+            }
         }
+        self.workbook
+            .use_zip_large_file(self.xml_bytes > self.limits.zip_bytes)
+            .save_to_writer(out)
+            .map_err(xlsx_error)
     }
-    workbook.save_to_buffer().map_err(xlsx_error)
 }
 
 /// `None` when `text` fits in `units` UTF-16 code units; otherwise its longest prefix (whole

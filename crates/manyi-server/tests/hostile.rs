@@ -6,7 +6,6 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use manyi_core::export::ExportTable;
 use manyi_server::limit::{IpRange, Limiter, RateLimit};
 use manyi_server::{AppState, app, xlsx};
 use serde_json::{Value, json};
@@ -18,19 +17,6 @@ async fn store_raw(b: &Backend, response: Value) {
     let survey = b.db.survey("nps", Some(1)).await.unwrap().unwrap();
     let scores = manyi_core::score_response(&survey, &response);
     b.db.store_responses(&[(response, scores)]).await.unwrap();
-}
-
-/// Every entry of an XLSX file as text, by name.
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut entry = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
-            (entry.name().unwrap().into_owned(), text)
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -82,9 +68,13 @@ async fn formulas_in_answers_and_meta_are_neutralised_in_csv_and_stay_text_in_xl
     let files = unzip(&bytes);
     let sheet = &files["xl/worksheets/sheet1.xml"];
     assert!(!sheet.contains("<f>"), "no cell is a formula: {sheet}");
+    let cells = sheet_cells(sheet, None);
     assert!(
-        files["xl/sharedStrings.xml"].contains("=HYPERLINK("),
-        "the text is kept as text"
+        cells
+            .values()
+            .any(|cell| *cell
+                == SheetCell::Text("=HYPERLINK(\"http://evil.example\",\"click\")".into())),
+        "the text is kept as text: {sheet}"
     );
 }
 
@@ -111,30 +101,47 @@ async fn one_stored_response_cannot_break_the_xlsx_export() {
         .await;
         assert!(kind.contains("spreadsheetml"), "{}: {kind}", b.name);
         let files = unzip(&bytes);
-        let strings = &files["xl/sharedStrings.xml"];
+        // The rows' text is in the cells (the sheet is written in constant memory), the notes'
+        // in the shared strings.
+        let sheet = &files["xl/worksheets/sheet1.xml"];
+        let texts: Vec<String> = sheet_cells(sheet, None)
+            .into_values()
+            .filter_map(|cell| match cell {
+                SheetCell::Text(text) => Some(text),
+                SheetCell::Number(_) => None,
+            })
+            .collect();
         assert!(
-            strings.contains(&format!("{}… [truncated]", "长".repeat(32_754))),
+            texts.contains(&format!("{}… [truncated]", "长".repeat(32_754))),
             "{}: the long meta value is cut to Excel's limit with the marker",
             b.name
         );
-        assert!(strings.contains(&format!("{}… [truncated]", "x".repeat(32_754))));
+        assert!(texts.contains(&format!("{}… [truncated]", "x".repeat(32_754))));
         // The answers' columns are kept and the meta columns beyond the limit left out: 4 fixed
         // + 4 questions + 16,376 of the 17,001 meta keys.
-        let sheet = &files["xl/worksheets/sheet1.xml"];
         assert!(sheet.contains("<dimension ref=\"A1:XFD3\"/>"), "{}", b.name);
-        let notes = &files["xl/worksheets/sheet2.xml"];
         assert!(
             files["xl/workbook.xml"].contains("name=\"notes\""),
             "{}",
             b.name
         );
-        let notes_text = strings.clone() + notes;
+        let notes: Vec<SheetCell> = sheet_cells(
+            &files["xl/worksheets/sheet2.xml"],
+            Some(&files["xl/sharedStrings.xml"]),
+        )
+        .into_values()
+        .collect();
+        let note = |text: &str| {
+            notes
+                .iter()
+                .any(|note| matches!(note, SheetCell::Text(t) if t.contains(text)))
+        };
         assert!(
-            notes_text.contains("625 columns are left out: a sheet holds at most 16384 columns"),
-            "{}: {notes}",
+            note("625 columns are left out: a sheet holds at most 16384 columns"),
+            "{}: {notes:?}",
             b.name
         );
-        assert!(notes_text.contains("2 cells are truncated to 32767 characters"));
+        assert!(note("2 cells are truncated to 32767 characters"));
 
         // The CSV holds everything.
         let (_, csv) = staff_download(
@@ -153,30 +160,35 @@ async fn one_stored_response_cannot_break_the_xlsx_export() {
     }
 }
 
+/// A workbook of `rows` rows of an id and a number, within `limits`.
+fn workbook(rows: u32, limits: xlsx::Limits) -> Vec<u8> {
+    use manyi_core::export::Cell;
+    let header = ["id", "submitted_at", "started_at", "locale", "nps"].map(str::to_owned);
+    let mut sheet = xlsx::Sheet::new(header.to_vec(), 0, limits).unwrap();
+    for i in 0..rows {
+        let id = uuid(i);
+        sheet
+            .push(&[
+                Cell::Text(id.as_str().into()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Number(f64::from(i)),
+            ])
+            .unwrap();
+    }
+    let mut bytes = Vec::new();
+    sheet.finish(&mut bytes).unwrap();
+    bytes
+}
+
 #[test]
 fn responses_beyond_a_sheets_rows_are_left_out_and_counted() {
-    use manyi_core::export::Cell;
-    let table = ExportTable {
-        header: ["id", "submitted_at", "started_at", "locale", "nps"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: (0..5)
-            .map(|i| {
-                vec![
-                    Cell::Text(uuid(i)),
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Number(f64::from(i)),
-                ]
-            })
-            .collect(),
-    };
     let limits = xlsx::Limits {
         rows: 4,
         ..xlsx::Limits::EXCEL
     };
-    let files = unzip(&xlsx::workbook(&table, 0, limits).unwrap());
+    let files = unzip(&workbook(5, limits));
     let sheet = &files["xl/worksheets/sheet1.xml"];
     assert!(sheet.contains("<row r=\"4\"") && !sheet.contains("<row r=\"5\""));
     assert!(
@@ -185,8 +197,31 @@ fn responses_beyond_a_sheets_rows_are_left_out_and_counted() {
         )
     );
     // Within the limits there is no notes sheet.
-    let files = unzip(&xlsx::workbook(&table, 0, xlsx::Limits::EXCEL).unwrap());
+    let files = unzip(&workbook(5, xlsx::Limits::EXCEL));
     assert!(!files.contains_key("xl/worksheets/sheet2.xml"));
+}
+
+#[test]
+fn a_sheet_that_may_outgrow_a_plain_zip_is_written_with_zip64() {
+    // Whether the archive's first entry has ZIP64's extra field (id 1) in its local header:
+    // the name's length is at byte 26, the extra fields' at 28, the name from 30, then them.
+    let zip64 = |bytes: &[u8]| {
+        let at = |i: usize| usize::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
+        let extra = 30 + at(26);
+        at(28) >= 4 && at(extra) == 1
+    };
+    let plain = workbook(50, xlsx::Limits::EXCEL);
+    assert!(!zip64(&plain), "a small sheet keeps the plain format");
+    let limits = xlsx::Limits {
+        zip_bytes: 10_000,
+        ..xlsx::Limits::EXCEL
+    };
+    let large = workbook(50, limits);
+    assert!(zip64(&large));
+    // Both read back with the same rows.
+    let cells = |bytes: &[u8]| sheet_cells(&unzip(bytes)["xl/worksheets/sheet1.xml"], None);
+    assert_eq!(cells(&plain), cells(&large));
+    assert_eq!(cells(&plain)[&(50, 4)], SheetCell::Number(49.0));
 }
 
 #[tokio::test]

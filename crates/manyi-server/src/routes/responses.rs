@@ -27,7 +27,6 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::{PUBLIC, STAFF};
 use crate::routes::surveys::latest;
 use crate::state::AppState;
-use crate::xlsx;
 
 /// `POST /api/v1/responses`: one response or an array of up to [`MAX_BATCH`].
 ///
@@ -191,6 +190,10 @@ pub async fn post_responses(
 /// mark so Excel shows Chinese, in the column layout `manyi score` reads back, with text that
 /// would start a formula prefixed by `'`; XLSX has the same columns with numbers as numbers,
 /// within Excel's limits (see `xlsx`).
+///
+/// The body is written while it is sent, from the stored responses read as a stream (see
+/// `export`), so an export of any size takes the same memory. A failure half-way cuts the
+/// transfer short; the file never looks whole when it is not.
 #[utoipa::path(
     get,
     path = "/v1/surveys/{id}/responses",
@@ -198,7 +201,8 @@ pub async fn post_responses(
     security(("staff_token" = [])),
     params(("id" = String, Path, description = "The survey id"), ExportQuery),
     responses(
-        (status = 200, description = "The stored responses, oldest submission first; CSV and XLSX as attachments",
+        (status = 200, description = "The stored responses, oldest submission first; CSV and XLSX as attachments. \
+            The body is streamed: a transfer that ends unfinished is a failed export",
             content(
                 (Vec<ResponseSchema> = "application/json"),
                 (String = "text/csv; charset=utf-8"),
@@ -218,11 +222,30 @@ pub async fn export_responses(
 ) -> Result<Response, AppError> {
     staff.allow_on(Action::ReadAnswers, &id)?;
     let survey = latest(&state, &id).await?;
-    let responses = state.db.responses(&id).await?;
-    let attachment = |format: ExportFormat, body: Vec<u8>| {
-        (
+    let format = query.format()?;
+    // The responses are read twice, in one transaction: first for the columns (every `meta`
+    // key) and their number, then row by row into the body.
+    let mut snapshot = state.db.response_snapshot(&id).await?;
+    let (count, meta_keys) = snapshot.meta_keys().await?;
+    // Recorded before the file is written: an export that fails half-way has still shown
+    // answers to someone.
+    state
+        .db
+        .record(&AuditRecord::by(
+            &staff,
+            AuditAction::Export,
+            Some(&id),
+            format!("{} of {count} response(s)", format.as_str()),
+        ))
+        .await?;
+    let columns = export::Columns::new(&survey, meta_keys);
+    let body = crate::export::body(format, columns, snapshot);
+    let content_type = (header::CONTENT_TYPE, format.media_type().to_owned());
+    Ok(match format {
+        ExportFormat::Json => ([content_type], body).into_response(),
+        ExportFormat::Csv | ExportFormat::Xlsx => (
             [
-                (header::CONTENT_TYPE, format.media_type().to_owned()),
+                content_type,
                 (
                     header::CONTENT_DISPOSITION,
                     format!(
@@ -233,35 +256,8 @@ pub async fn export_responses(
             ],
             body,
         )
-            .into_response()
-    };
-    let format = query.format()?;
-    // Recorded before the file is written: an export that fails half-way has still shown
-    // answers to someone.
-    state
-        .db
-        .record(&AuditRecord::by(
-            &staff,
-            AuditAction::Export,
-            Some(&id),
-            format!("{} of {} response(s)", format.as_str(), responses.len()),
-        ))
-        .await?;
-    match format {
-        ExportFormat::Json => Ok(Json(responses).into_response()),
-        ExportFormat::Csv => Ok(attachment(
-            format,
-            export::csv(&export::table(&survey, &responses)).into_bytes(),
-        )),
-        ExportFormat::Xlsx => Ok(attachment(
-            format,
-            xlsx::workbook(
-                &export::table(&survey, &responses),
-                xlsx::meta_columns(&responses),
-                xlsx::Limits::EXCEL,
-            )?,
-        )),
-    }
+            .into_response(),
+    })
 }
 
 /// `DELETE /api/v1/responses/{id}`: 204, or 404 when there is no such response.

@@ -296,3 +296,104 @@ pub async fn staff_download(
         response.into_body().collect().await.unwrap().to_bytes(),
     )
 }
+
+/// Every entry of an XLSX file (a zip archive) as text, by name.
+pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            (entry.name().unwrap().into_owned(), text)
+        })
+        .collect()
+}
+
+/// A cell of a sheet as a spreadsheet reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetCell {
+    Text(String),
+    Number(f64),
+}
+
+/// The cells of a worksheet's XML by (row, column), from 0, as a spreadsheet reads them: text
+/// stored in the cell (`inlineStr`) or in the workbook's shared strings (`s`), or a number. Only
+/// what rust_xlsxwriter writes is understood: XML's `&amp;`, `&lt;`, `&gt;` and `&quot;`, and
+/// OOXML's `_xHHHH_` escapes of characters XML cannot hold.
+pub fn sheet_cells(
+    sheet: &str,
+    shared: Option<&str>,
+) -> std::collections::BTreeMap<(u32, u32), SheetCell> {
+    let shared: Vec<String> = shared
+        .map(|xml| {
+            xml.split("<si>")
+                .skip(1)
+                .map(|si| unescape_ooxml(between_tags(si, "t")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut cells = std::collections::BTreeMap::new();
+    for cell in sheet.split("<c r=\"").skip(1) {
+        let (reference, rest) = cell.split_once('"').unwrap();
+        let letters = reference.trim_end_matches(|c: char| c.is_ascii_digit());
+        let row: u32 = reference[letters.len()..].parse().unwrap();
+        let column = letters
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
+        let head = &rest[..rest.find('>').unwrap()];
+        let value = if head.contains("t=\"inlineStr\"") {
+            SheetCell::Text(unescape_ooxml(between_tags(rest, "t")))
+        } else if head.contains("t=\"s\"") {
+            let index: usize = between_tags(rest, "v").parse().unwrap();
+            SheetCell::Text(shared[index].clone())
+        } else {
+            SheetCell::Number(between_tags(rest, "v").parse().unwrap())
+        };
+        cells.insert((row - 1, column - 1), value);
+    }
+    cells
+}
+
+/// The text of the first `<tag …>…</tag>` in `xml`.
+fn between_tags<'x>(xml: &'x str, tag: &str) -> &'x str {
+    let open = xml
+        .match_indices(&format!("<{tag}"))
+        .find(|(i, _)| matches!(xml.as_bytes()[i + tag.len() + 1], b'>' | b' '))
+        .unwrap()
+        .0;
+    let start = open + xml[open..].find('>').unwrap() + 1;
+    let end = start + xml[start..].find(&format!("</{tag}>")).unwrap();
+    &xml[start..end]
+}
+
+/// XML text with its entities and OOXML's `_xHHHH_` escapes read back.
+fn unescape_ooxml(xml: &str) -> String {
+    let text = xml
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let escape = rest.get(i + 2..i + 7);
+        match escape.and_then(|e| {
+            let (hex, end) = e.split_at(4);
+            let hex_digits = hex.bytes().all(|b| b.is_ascii_hexdigit());
+            (hex_digits && end == "_").then(|| u32::from_str_radix(hex, 16).unwrap())
+        }) {
+            Some(code) => {
+                out.push(char::from_u32(code).unwrap());
+                rest = &rest[i + 7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
