@@ -5,6 +5,7 @@
 
 mod admin_page;
 mod audit_page;
+mod axis;
 mod dimension_table;
 mod export_buttons;
 mod filter_bar;
