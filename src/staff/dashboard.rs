@@ -2,18 +2,19 @@
 //! staff token kept for the browser session only, or this device alone), the filters kept in
 //! the address, and loading an overview either way.
 //!
-//! Both ways end in the same `manyi_core` report: the server computes it over its stored
-//! responses, local-only mode calls the same `build_report` on the responses kept on this
-//! device, so the same data gives the same numbers.
+//! Both ways end in the same `manyi_core` report, built the same way: the server streams its
+//! stored responses into the core's mergeable statistics (`ReportBuilder`), and local-only mode
+//! feeds the responses kept on this device into a `ReportBuilder` one at a time as they are
+//! read from storage, so the same data gives the same numbers and neither holds every response
+//! at once.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use manyi_api::{ExportFormat, ReportQuery, TextsQuery};
-use manyi_core::report::{
-    BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
-};
+use manyi_core::aggregate::{ReportBuilder, TextCollector};
+use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers};
 use manyi_core::targets::Target;
 use manyi_core::validate::Problem;
-use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
+use manyi_core::{Plan, Report, Response, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
 use crate::browser::nav::Location;
@@ -210,14 +211,6 @@ pub struct Overview {
     pub targets: Vec<Target>,
 }
 
-/// The responses to survey `id` stored on this device.
-async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
-    Ok(device::responses(Some(store))
-        .await
-        .complete()?
-        .of_survey(id))
-}
-
 /// The definition of survey `id`: the server's latest, or in local-only mode the one this
 /// device runs (see `catalog::find`).
 pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError> {
@@ -269,8 +262,7 @@ pub async fn overview(
         }
         Access::Local => {
             let store = Store::open()?;
-            let responses = local_responses(&store, id).await?;
-            let report = build_report(&survey, &responses, &filters.options(offset));
+            let report = local_report(&store, id, &survey, filters.options(offset)).await?;
             Ok(Overview {
                 survey,
                 report,
@@ -278,6 +270,33 @@ pub async fn overview(
             })
         }
     }
+}
+
+/// The report on the responses to survey `id` kept on this device, each response added to the
+/// core's mergeable statistics as it is read from storage.
+async fn local_report(
+    store: &Store,
+    id: &str,
+    survey: &Survey,
+    options: ReportOptions,
+) -> Result<Report, StorageError> {
+    let plan = Plan::new(survey);
+    let mut builder = ReportBuilder::new(&plan, options);
+    device::each_response(Some(store), |response| {
+        if response.survey_id == id {
+            builder.push_response(&response);
+        }
+    })
+    .await
+    .complete()?;
+    Ok(builder.finish())
+}
+
+/// Every response to survey `id` kept on this device, for an export.
+async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
+    let (responses, read) = device::of_survey(Some(store), id).await;
+    read.complete()?;
+    Ok(responses)
 }
 
 /// How many open-text answers the overview lists at once.
@@ -302,16 +321,19 @@ pub async fn texts(
         }
         Access::Local => {
             let survey = survey(access, id).await?;
-            let responses = local_responses(&Store::open()?, id).await?;
+            let store = Store::open()?;
             let plan = Plan::new(&survey);
-            let table = ResponseTable::from_responses(&plan, &responses);
-            Ok(text_answers(
-                &plan,
-                &table,
-                &filters.options(offset),
-                search,
-                TEXT_LIMIT,
-            ))
+            // The search keeps the newest matches only, so it too reads the responses one
+            // at a time rather than holding them all.
+            let mut found = TextCollector::new(&plan, filters.options(offset), search, TEXT_LIMIT);
+            device::each_response(Some(&store), |response| {
+                if response.survey_id == id {
+                    found.push_response(&response);
+                }
+            })
+            .await
+            .complete()?;
+            Ok(found.finish())
         }
     }
 }
@@ -462,12 +484,10 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
             .collect()),
         Access::Local => {
             let store = Store::open()?;
-            let by_survey = device::responses(Some(&store))
-                .await
-                .complete()?
-                .by_survey();
+            let (counts, read) = device::surveys(Some(&store)).await;
+            read.complete()?;
             let mut listed = Vec::new();
-            for (id, responses) in by_survey {
+            for (id, responses) in counts.0 {
                 // Responses whose definition is nowhere to be found cannot be reported on.
                 if let (Some(survey), _) = catalog::find(Some(&store), &id).await {
                     listed.push(Listed {
@@ -475,7 +495,7 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
                         title: survey.title,
                         default_locale: survey.default_locale,
                         version: survey.version,
-                        responses: responses.len(),
+                        responses,
                     });
                 }
             }
