@@ -1139,6 +1139,15 @@ pub fn trend_point(lang: Lang, period: &str, metric: &str, value: &str, n: usize
     }
 }
 
+/// What the overview says while its report is computed, on the server or on this device.
+pub fn computing_report(lang: Lang, survey: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("正在计算“{survey}”的报告……"),
+        Lang::ZhTw => format!("正在計算「{survey}」的報告……"),
+        Lang::En => format!("Computing the report for {survey}…"),
+    }
+}
+
 /// The segment table's heading.
 pub fn segments_by(lang: Lang, key: &str) -> String {
     match lang {

@@ -8,6 +8,8 @@
 //! read from storage, so the same data gives the same numbers and neither holds every response
 //! at once.
 
+use std::future::Future;
+
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use manyi_api::{ExportFormat, ReportQuery, TextsQuery};
 use manyi_core::aggregate::{ReportBuilder, TextCollector};
@@ -17,6 +19,7 @@ use manyi_core::validate::Problem;
 use manyi_core::{Plan, Report, Response, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
+use crate::browser::frame::after_paint;
 use crate::browser::nav::Location;
 use crate::browser::{clock, download};
 use crate::i18n::{self, Lang};
@@ -235,15 +238,17 @@ pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError>
 }
 
 /// The overview of survey `id` with `filters`; its targets only `with_targets` (a token whose
-/// role may read them).
+/// role may read them). `survey` brings the definition (from [`survey`], read once for a
+/// screen whose filters change): a server's report does not need it, so it is awaited
+/// alongside the report and the targets, while this device's report is computed from it.
 pub async fn overview(
     access: &Access,
     id: &str,
+    survey: impl Future<Output = Result<Survey, DashboardError>>,
     filters: &Filters,
     with_targets: bool,
 ) -> Result<Overview, DashboardError> {
     let offset = *clock::now().offset();
-    let survey = survey(access, id).await?;
     match access {
         Access::Server(staff) => {
             let query = filters.report_query(offset);
@@ -253,14 +258,16 @@ pub async fn overview(
                     false => Ok(Vec::new()),
                 }
             };
-            let (report, targets) = futures::join!(staff.report(id, &query), targets);
+            let (survey, report, targets) =
+                futures::join!(survey, staff.report(id, &query), targets);
             Ok(Overview {
-                survey,
+                survey: survey?,
                 report: report?,
                 targets: targets?,
             })
         }
         Access::Local => {
+            let survey = survey.await?;
             let store = Store::open()?;
             let report = local_report(&store, id, &survey, filters.options(offset)).await?;
             Ok(Overview {
@@ -280,6 +287,9 @@ async fn local_report(
     survey: &Survey,
     options: ReportOptions,
 ) -> Result<Report, StorageError> {
+    // Reading and scoring thousands of responses holds the page for a while; the overview's
+    // loading state is drawn first, so it is on screen meanwhile.
+    after_paint().await;
     let plan = Plan::new(survey);
     let mut builder = ReportBuilder::new(&plan, options);
     device::each_response(Some(store), |response| {

@@ -1,6 +1,10 @@
 // The staff dashboard over a long stretch of data, against the real server with a fresh SQLite
 // database: the trend chart with 60 weekly points labels its axis without any two labels
-// overlapping, at a desktop and a phone width, and names every week in a tooltip.
+// overlapping, at a desktop and a phone width, and names every week in a tooltip; a report
+// that takes its time shows the overview's layout and says what it computes (in each of the
+// three languages), and a change of filters keeps the previous figures on screen, dimmed,
+// until the new ones arrive. Slow reports are made by holding the report request until the
+// test lets it through, so nothing waits on a clock.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
@@ -90,6 +94,27 @@ async function newPage(viewport = { width: 1280, height: 800 }) {
   return page;
 }
 
+/**
+ * Holds the report requests of `page` until `release()` is called, so the test sees the
+ * overview while its report is on the way. Each call of `hold` starts a new hold.
+ */
+function holdReports(page) {
+  let gate = Promise.resolve();
+  let open = () => {};
+  page.route(/\/api\/v1\/surveys\/year\/report(\?|$)/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return {
+    hold() {
+      gate = new Promise((resolve) => { open = resolve; });
+    },
+    release() {
+      open();
+    },
+  };
+}
+
 /** The trend chart's axis labels as drawn, left to right, and the chart's box. */
 function axis(page) {
   return page.evaluate(() => {
@@ -166,4 +191,88 @@ test("the trend chart's axis labels never overlap at 60 weekly points, wide or n
     assert.deepEqual(page.errors, [], where);
     await page.context().close();
   }
+});
+
+test("a slow report shows the overview's layout and what is computed, then keeps the old figures dimmed", async () => {
+  // The line names the survey in each language.
+  const computing = {
+    en: `Computing the report for ${TITLES.en}…`,
+    "zh-CN": `正在计算“${TITLES["zh-CN"]}”的报告……`,
+    "zh-TW": `正在計算「${TITLES["zh-TW"]}」的報告……`,
+  };
+  for (const lang of ["zh-CN", "zh-TW"]) {
+    const page = await newPage();
+    const reports = holdReports(page);
+    reports.hold();
+    await page.goto(`${env.base}/admin/s/year?lang=${lang}`);
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want,
+      [byTestId("overview-loading"), computing[lang]]);
+    reports.release();
+    await page.waitForSelector(byTestId("overview"));
+    assert.deepEqual(page.errors, [], lang);
+    await page.context().close();
+  }
+
+  const page = await newPage();
+  const reports = holdReports(page);
+  reports.hold();
+  await page.goto(`${env.base}/admin/s/year?lang=en&from=2025-01-01&to=2025-06-30`);
+  // The layout is there with its headings and a card per figure the survey has, each with a
+  // placeholder; the line names the survey once its definition has arrived.
+  await page.waitForSelector(byTestId("overview-skeleton"));
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want,
+    [byTestId("overview-loading"), computing.en]);
+  const skeleton = await page.$eval(byTestId("overview-skeleton"), (el) => ({
+    busy: el.getAttribute("aria-busy"),
+    title: el.querySelector("h2").textContent,
+    role: el.querySelector('[data-testid="overview-loading"]').getAttribute("role"),
+    cards: [...el.querySelectorAll('[data-testid="skeleton-cards"] dt')].map((dt) => dt.textContent),
+    placeholders: el.querySelectorAll('[data-testid="skeleton-cards"] .placeholder').length,
+    headings: [...el.querySelectorAll("h3")].map((h) => h.textContent),
+  }));
+  assert.deepEqual(skeleton, {
+    busy: "true",
+    title: TITLES.en,
+    role: "status",
+    cards: ["Responses", "Net Promoter Score", "CSAT (top-2 box)", "Relationship-quality index (0–100)"],
+    placeholders: 4,
+    headings: ["Segments", "Dimensions", "Item reliability", "Open-text answers"],
+  });
+  assert.equal(await page.$(byTestId("overview")), null, "no figures before the report");
+  await screenshot(page, "overview-loading-1280");
+
+  reports.release();
+  const inPeriod = (from, to) => env.responses.filter((r) => r.submitted_at.slice(0, 10) >= from && r.submitted_at.slice(0, 10) <= to).length;
+  const first = String(inPeriod("2025-01-01", "2025-06-30"));
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want,
+    [byTestId("card-n-value"), first]);
+  assert.equal(await page.$(byTestId("overview-skeleton")), null);
+  assert.equal(await page.getAttribute(byTestId("overview"), "aria-busy"), "false");
+  assert.equal(await page.textContent(byTestId("report-status")), "");
+
+  // Another period: until its report arrives, the previous figures stay, dimmed and busy,
+  // under the line saying what is computed.
+  reports.hold();
+  await page.fill(byTestId("period-from"), "2025-07-01");
+  await page.fill(byTestId("period-to"), "2025-12-31");
+  await page.click(byTestId("apply-filters"));
+  await page.waitForSelector(`${byTestId("overview")}[aria-busy="true"]`);
+  assert.equal(await page.textContent(byTestId("card-n-value")), first);
+  assert.equal(await page.textContent(byTestId("report-status")), computing.en);
+  assert.equal(await page.$(byTestId("overview-skeleton")), null, "the figures are not blanked");
+  const opacity = (id) => page.$eval(byTestId(id), (el) => Number(getComputedStyle(el).opacity));
+  assert.ok((await opacity("cards")) < 0.6, "the previous figures are dimmed");
+  assert.equal(await page.$eval("form.filter-bar", (el) => Number(getComputedStyle(el).opacity)), 1, "the filters are not");
+  await screenshot(page, "overview-reloading-1280");
+
+  reports.release();
+  const second = String(inPeriod("2025-07-01", "2025-12-31"));
+  assert.notEqual(second, first);
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want,
+    [byTestId("card-n-value"), second]);
+  assert.equal(await page.getAttribute(byTestId("overview"), "aria-busy"), "false");
+  assert.equal(await page.textContent(byTestId("report-status")), "");
+  assert.equal(await opacity("cards"), 1);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });

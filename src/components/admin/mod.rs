@@ -17,6 +17,7 @@ mod nps_chart;
 mod open_texts;
 mod origins_editor;
 mod overview;
+mod overview_skeleton;
 mod problem_list;
 mod role_note;
 mod segment_table;
