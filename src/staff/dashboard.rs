@@ -79,6 +79,9 @@ pub enum DashboardError {
     Storage(#[from] StorageError),
     #[error("no definition of this survey is available")]
     NoDefinition,
+    /// A report this device will not make, for the reason the server gives for refusing it.
+    #[error(transparent)]
+    Query(#[from] manyi_api::QueryError),
 }
 
 /// What the overview shows: which responses, over which period, broken down how. Kept in the
@@ -286,11 +289,12 @@ async fn local_report(
     id: &str,
     survey: &Survey,
     options: ReportOptions,
-) -> Result<Report, StorageError> {
+) -> Result<Report, DashboardError> {
     // Reading and scoring thousands of responses holds the page for a while; the overview's
     // loading state is drawn first, so it is on screen meanwhile.
     after_paint().await;
     let plan = Plan::new(survey);
+    let segment = options.segment.clone();
     let mut builder = ReportBuilder::new(&plan, options);
     device::each_response(Some(store), |response| {
         if response.survey_id == id {
@@ -299,7 +303,17 @@ async fn local_report(
     })
     .await
     .complete()?;
-    Ok(builder.finish())
+    finish(builder, segment.as_deref())
+}
+
+/// The report, or the server's refusal when the segment key had more values than a report
+/// breaks down into: the builder has then left groups out, and a segment table missing some of
+/// them must not be shown as if complete.
+fn finish(builder: ReportBuilder<'_>, segment: Option<&str>) -> Result<Report, DashboardError> {
+    match builder.segments_overflowed() {
+        true => Err(manyi_api::too_many_segments(segment.unwrap_or_default()).into()),
+        false => Ok(builder.finish()),
+    }
 }
 
 /// Every response to survey `id` kept on this device, for an export.
@@ -622,6 +636,50 @@ mod tests {
             other.text(Lang::En),
             "Something went wrong: the server could not be reached"
         );
+    }
+
+    #[test]
+    fn a_local_report_with_too_many_segment_values_is_refused_as_the_server_refuses_it() {
+        let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        let options = |segment: &str| ReportOptions {
+            segment: Some(segment.to_owned()),
+            ..Default::default()
+        };
+        let response = |n: usize| Response {
+            id: format!("00000000-0000-4000-8000-{n:012}"),
+            survey_id: "nps".to_owned(),
+            survey_version: 1,
+            started_at: None,
+            submitted_at: None,
+            locale: None,
+            answers: Default::default(),
+            meta: [
+                ("ticket".to_owned(), format!("T{n}")),
+                ("channel".to_owned(), ["web", "store"][n % 2].to_owned()),
+            ]
+            .into(),
+            partial: false,
+        };
+        let limit = manyi_core::limits::MAX_SEGMENT_GROUPS;
+        let mut by_ticket = ReportBuilder::new(&plan, options("ticket"));
+        let mut by_channel = ReportBuilder::new(&plan, options("channel"));
+        for n in 0..=limit {
+            by_ticket.push_response(&response(n));
+            by_channel.push_response(&response(n));
+        }
+        let refused = finish(by_ticket, Some("ticket")).unwrap_err();
+        assert_eq!(
+            refused,
+            DashboardError::Query(manyi_api::too_many_segments("ticket"))
+        );
+        assert!(
+            Failure::from(&refused)
+                .text(Lang::En)
+                .contains("filter=ticket:VALUE")
+        );
+        let report = finish(by_channel, Some("channel")).unwrap();
+        assert_eq!(report.segments.map(|s| s.groups.len()), Some(2));
     }
 
     #[test]
