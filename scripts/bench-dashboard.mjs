@@ -1,10 +1,10 @@
 // Measures the staff dashboard: the time from the data's arrival to a fully rendered overview
 // in headless Chromium, over 100,000 responses on a real `manyi serve` (the server computes
 // the report, the browser renders it), and over the largest set local-only mode can hold in
-// local storage (the browser computes the report with manyi-core in WebAssembly); and the size
-// of the staff bundle. Median of RUNS runs each. Build first (`scripts/build-app.sh --release`
-// and `cargo build -p manyi`). Prints the figures; exits non-zero when the 500 ms budget is
-// exceeded.
+// local storage (the browser computes the report with manyi-core in WebAssembly), with the
+// memory that took; and the size of the staff bundle. Median of RUNS runs each. Build first
+// (`scripts/build-app.sh --release` and `cargo build -p manyi`). Prints the figures; exits
+// non-zero when the 500 ms budget is exceeded.
 //
 //   node scripts/bench-dashboard.mjs [responses]      # default 100000
 import { spawn } from "node:child_process";
@@ -107,9 +107,14 @@ const OBSERVE = `
 
 // `dataPaths` are patterns of the requests that bring the overview's data (matched against
 // path and query); the first request matching each counts, since the overview's open-text
-// answers read the definition again once the overview is shown.
-async function measure(browser, url, init, dataPaths) {
+// answers read the definition again once the overview is shown. `offline` refuses the
+// device's uploads of its outbox (see the local-only runs). With `memory`, the timing also
+// gives the size of the app's WebAssembly memory once the open-text answers are listed too: a
+// wasm memory only grows, so that is the most the report and the text search took at once
+// (with whatever else the page did meanwhile).
+async function measure(browser, url, init, dataPaths, { offline = false, memory = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (offline) await context.route("**/api/v1/responses", (route) => route.abort());
   await context.addInitScript(init + OBSERVE);
   const page = await context.newPage();
   await page.goto(url);
@@ -127,6 +132,19 @@ async function measure(browser, url, init, dataPaths) {
     // The data has arrived when the last of those requests has ended.
     return { arrived: Math.max(...ends), rendered: window.__rendered };
   }, dataPaths.map((p) => p.source));
+  if (memory) {
+    await page.waitForSelector('[data-testid="texts"]', { state: "attached", timeout: 120_000 });
+    // The page keeps no handle on the bundle's memory, so the DevTools protocol finds it.
+    const cdp = await context.newCDPSession(page);
+    const prototype = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
+    const found = await cdp.send("Runtime.queryObjects", { prototypeObjectId: prototype.result.objectId });
+    const sizes = await cdp.send("Runtime.callFunctionOn", {
+      objectId: found.objects.objectId,
+      functionDeclaration: "function () { return this.map((m) => m.buffer.byteLength); }",
+      returnByValue: true,
+    });
+    timing.memory = Math.max(...sizes.result.value);
+  }
   await context.close();
   if (Number.isNaN(timing.arrived)) throw new Error(`a data request of ${url} is missing`);
   return timing;
@@ -189,14 +207,22 @@ try {
   `;
   const localView = "/admin/s/bench?lang=en&from=2026-01-15&to=2026-02-05&segment=channel&bucket=day";
   const local = [];
+  const localMemory = [];
   for (let run = 0; run < RUNS; run++) {
     // In local-only mode the data arrives with the definition; reading the outbox and
-    // computing the report are part of the measured time.
-    const t = await measure(browser, base + localView, localInit, [/^\/api\/v1\/surveys\/bench$/]);
+    // computing the report are part of the measured time. The device's responses have not
+    // reached a server, as in local-only use: otherwise the staff bundle's sync engine would
+    // upload them during the measurement (each batch re-reading the whole outbox) and delete
+    // the delivered ones, so the report would be timed against the uploads on a shrinking
+    // outbox.
+    const t = await measure(browser, base + localView, localInit, [/^\/api\/v1\/surveys\/bench$/], { offline: true, memory: true });
     local.push(t.rendered - t.arrived);
+    localMemory.push(t.memory);
   }
   const localMs = median(local);
   console.log(`local-only mode, ${LOCAL_N} responses read from local storage, report computed in wasm: ${localMs.toFixed(1)} ms`);
+  const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+  console.log(`  (the bundle's wasm memory after the report and the open-text search, median of ${RUNS}: ${mib(median(localMemory))} MiB, from ${mib(Math.min(...localMemory))} to ${mib(Math.max(...localMemory))})`);
 
   const files = await Promise.all(["manyi-staff_bg.wasm", "manyi-staff.js"].map(size));
   const total = files.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });

@@ -174,9 +174,8 @@ async fn the_indexeddb_outbox_sends_oldest_first_and_settles_by_the_reply() {
     let next = outbox.batch(10).await.unwrap();
     let next: Vec<&str> = next.iter().map(|q| q.entry.response.id.as_str()).collect();
     assert_eq!(next, [id(3)]);
-    let kept: Vec<String> = outbox_idb::all_entries()
+    let kept: Vec<String> = kept_entries()
         .await
-        .unwrap()
         .into_iter()
         .map(|e| e.response.id)
         .collect();
@@ -223,10 +222,75 @@ async fn an_unreadable_record_is_set_aside_and_does_not_block_the_queue() {
     let summary = outbox.summary().await.unwrap();
     assert_eq!((summary.waiting, summary.unreadable), (1, 1));
     assert_eq!(
-        outbox_idb::all_entries().await.unwrap().len(),
+        kept_entries().await.len(),
         1,
         "only the readable one is listed"
     );
+}
+
+/// Every readable entry of the IndexedDB outbox, in the order the reports read them.
+async fn kept_entries() -> Vec<OutboxEntry> {
+    let mut kept = Vec::new();
+    outbox_idb::for_each_entry(|entry| kept.push(entry))
+        .await
+        .unwrap();
+    kept
+}
+
+#[wasm_bindgen_test]
+async fn the_indexeddb_outbox_is_read_in_order_across_pages() {
+    store();
+    indexed_outbox().await;
+    // More records than one page of the reading holds (500), written directly in one
+    // transaction, as a kiosk's week offline leaves them.
+    let count = 1_203;
+    let db = open_db().await;
+    let tx = db
+        .transaction(&["outbox"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let records = tx.object_store("outbox").unwrap();
+    for n in 0..count {
+        let json = serde_json::to_string(&entry(&id(1_000 + n))).unwrap();
+        let record = js_sys::Object::new();
+        js_sys::Reflect::set(&record, &"state".into(), &0.into()).unwrap();
+        js_sys::Reflect::set(&record, &"json".into(), &json.into()).unwrap();
+        records.add(&record, None).unwrap();
+    }
+    tx.await.unwrap();
+    db.close();
+    let read: Vec<String> = kept_entries()
+        .await
+        .into_iter()
+        .map(|e| e.response.id)
+        .collect();
+    let written: Vec<String> = (0..count).map(|n| id(1_000 + n)).collect();
+    assert_eq!(read, written);
+}
+
+#[wasm_bindgen_test]
+fn the_local_outbox_is_read_entry_by_entry() {
+    let store = store();
+    let entries: Vec<String> = (31..=33)
+        .map(|n| serde_json::to_string(&entry(&id(n))).unwrap())
+        .collect();
+    // An entry this version cannot read, as a newer one might write it, among the others.
+    let text = format!(
+        r#"[{},{{"from":"a newer version"}},{}]"#,
+        entries[0],
+        entries[1..].join(",")
+    );
+    store.set_raw(OUTBOX_KEY, &text).unwrap();
+    let mut read = Vec::new();
+    let unreadable = outbox::for_each(&store, |entry| read.push(entry.response.id)).unwrap();
+    assert_eq!((read, unreadable), (vec![id(31), id(32), id(33)], 1));
+
+    // A corrupt outbox passes nothing on: it is set aside and reported, as every read does.
+    store.set_raw(OUTBOX_KEY, &text[..text.len() / 2]).unwrap();
+    let mut passed = 0;
+    let error = outbox::for_each(&store, |_| passed += 1).unwrap_err();
+    assert!(matches!(error, StorageError::Corrupt { .. }), "{error:?}");
+    assert_eq!(passed, 0);
+    assert_eq!(store.get_raw(OUTBOX_KEY).unwrap(), None);
 }
 
 fn key(target: &web_sys::Element, name: &str) {

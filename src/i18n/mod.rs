@@ -1129,6 +1129,25 @@ pub fn trend_description(lang: Lang, metric: &str, points: usize) -> String {
     }
 }
 
+/// A trend chart period's tooltip: the period, its figure and how many responses it holds.
+pub fn trend_point(lang: Lang, period: &str, metric: &str, value: &str, n: usize) -> String {
+    match (lang, n) {
+        (Lang::ZhCn, n) => format!("{period}：{metric} {value}（{n} 份回答）"),
+        (Lang::ZhTw, n) => format!("{period}：{metric} {value}（{n} 份回覆）"),
+        (Lang::En, 1) => format!("{period}: {metric} {value} (1 response)"),
+        (Lang::En, n) => format!("{period}: {metric} {value} ({n} responses)"),
+    }
+}
+
+/// What the overview says while its report is computed, on the server or on this device.
+pub fn computing_report(lang: Lang, survey: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("正在计算“{survey}”的报告……"),
+        Lang::ZhTw => format!("正在計算「{survey}」的報告……"),
+        Lang::En => format!("Computing the report for {survey}…"),
+    }
+}
+
 /// The segment table's heading.
 pub fn segments_by(lang: Lang, key: &str) -> String {
     match lang {

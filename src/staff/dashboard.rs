@@ -2,20 +2,24 @@
 //! staff token kept for the browser session only, or this device alone), the filters kept in
 //! the address, and loading an overview either way.
 //!
-//! Both ways end in the same `manyi_core` report: the server computes it over its stored
-//! responses, local-only mode calls the same `build_report` on the responses kept on this
-//! device, so the same data gives the same numbers.
+//! Both ways end in the same `manyi_core` report, built the same way: the server streams its
+//! stored responses into the core's mergeable statistics (`ReportBuilder`), and local-only mode
+//! feeds the responses kept on this device into a `ReportBuilder` one at a time as they are
+//! read from storage, so the same data gives the same numbers and neither holds every response
+//! at once.
+
+use std::future::Future;
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use manyi_api::{ExportFormat, ReportQuery, TextsQuery};
-use manyi_core::report::{
-    BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers, build_report, text_answers,
-};
+use manyi_core::aggregate::{ReportBuilder, TextCollector};
+use manyi_core::report::{BucketSpec, BucketUnit, MetaFilter, ReportOptions, TextAnswers};
 use manyi_core::targets::Target;
 use manyi_core::validate::Problem;
-use manyi_core::{Plan, Report, Response, ResponseTable, Survey, export, parse_survey};
+use manyi_core::{Plan, Report, Response, Survey, export, parse_survey};
 use serde::{Deserialize, Serialize};
 
+use crate::browser::frame::after_paint;
 use crate::browser::nav::Location;
 use crate::browser::{clock, download};
 use crate::i18n::{self, Lang};
@@ -75,6 +79,9 @@ pub enum DashboardError {
     Storage(#[from] StorageError),
     #[error("no definition of this survey is available")]
     NoDefinition,
+    /// A report this device will not make, for the reason the server gives for refusing it.
+    #[error(transparent)]
+    Query(#[from] manyi_api::QueryError),
 }
 
 /// What the overview shows: which responses, over which period, broken down how. Kept in the
@@ -210,14 +217,6 @@ pub struct Overview {
     pub targets: Vec<Target>,
 }
 
-/// The responses to survey `id` stored on this device.
-async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
-    Ok(device::responses(Some(store))
-        .await
-        .complete()?
-        .of_survey(id))
-}
-
 /// The definition of survey `id`: the server's latest, or in local-only mode the one this
 /// device runs (see `catalog::find`).
 pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError> {
@@ -242,15 +241,17 @@ pub async fn survey(access: &Access, id: &str) -> Result<Survey, DashboardError>
 }
 
 /// The overview of survey `id` with `filters`; its targets only `with_targets` (a token whose
-/// role may read them).
+/// role may read them). `survey` brings the definition (from [`survey`], read once for a
+/// screen whose filters change): a server's report does not need it, so it is awaited
+/// alongside the report and the targets, while this device's report is computed from it.
 pub async fn overview(
     access: &Access,
     id: &str,
+    survey: impl Future<Output = Result<Survey, DashboardError>>,
     filters: &Filters,
     with_targets: bool,
 ) -> Result<Overview, DashboardError> {
     let offset = *clock::now().offset();
-    let survey = survey(access, id).await?;
     match access {
         Access::Server(staff) => {
             let query = filters.report_query(offset);
@@ -260,17 +261,18 @@ pub async fn overview(
                     false => Ok(Vec::new()),
                 }
             };
-            let (report, targets) = futures::join!(staff.report(id, &query), targets);
+            let (survey, report, targets) =
+                futures::join!(survey, staff.report(id, &query), targets);
             Ok(Overview {
-                survey,
+                survey: survey?,
                 report: report?,
                 targets: targets?,
             })
         }
         Access::Local => {
+            let survey = survey.await?;
             let store = Store::open()?;
-            let responses = local_responses(&store, id).await?;
-            let report = build_report(&survey, &responses, &filters.options(offset));
+            let report = local_report(&store, id, &survey, filters.options(offset)).await?;
             Ok(Overview {
                 survey,
                 report,
@@ -278,6 +280,47 @@ pub async fn overview(
             })
         }
     }
+}
+
+/// The report on the responses to survey `id` kept on this device, each response added to the
+/// core's mergeable statistics as it is read from storage.
+async fn local_report(
+    store: &Store,
+    id: &str,
+    survey: &Survey,
+    options: ReportOptions,
+) -> Result<Report, DashboardError> {
+    // Reading and scoring thousands of responses holds the page for a while; the overview's
+    // loading state is drawn first, so it is on screen meanwhile.
+    after_paint().await;
+    let plan = Plan::new(survey);
+    let segment = options.segment.clone();
+    let mut builder = ReportBuilder::new(&plan, options);
+    device::each_response(Some(store), |response| {
+        if response.survey_id == id {
+            builder.push_response(&response);
+        }
+    })
+    .await
+    .complete()?;
+    finish(builder, segment.as_deref())
+}
+
+/// The report, or the server's refusal when the segment key had more values than a report
+/// breaks down into: the builder has then left groups out, and a segment table missing some of
+/// them must not be shown as if complete.
+fn finish(builder: ReportBuilder<'_>, segment: Option<&str>) -> Result<Report, DashboardError> {
+    match builder.segments_overflowed() {
+        true => Err(manyi_api::too_many_segments(segment.unwrap_or_default()).into()),
+        false => Ok(builder.finish()),
+    }
+}
+
+/// Every response to survey `id` kept on this device, for an export.
+async fn local_responses(store: &Store, id: &str) -> Result<Vec<Response>, StorageError> {
+    let (responses, read) = device::of_survey(Some(store), id).await;
+    read.complete()?;
+    Ok(responses)
 }
 
 /// How many open-text answers the overview lists at once.
@@ -302,16 +345,19 @@ pub async fn texts(
         }
         Access::Local => {
             let survey = survey(access, id).await?;
-            let responses = local_responses(&Store::open()?, id).await?;
+            let store = Store::open()?;
             let plan = Plan::new(&survey);
-            let table = ResponseTable::from_responses(&plan, &responses);
-            Ok(text_answers(
-                &plan,
-                &table,
-                &filters.options(offset),
-                search,
-                TEXT_LIMIT,
-            ))
+            // The search keeps the newest matches only, so it too reads the responses one
+            // at a time rather than holding them all.
+            let mut found = TextCollector::new(&plan, filters.options(offset), search, TEXT_LIMIT);
+            device::each_response(Some(&store), |response| {
+                if response.survey_id == id {
+                    found.push_response(&response);
+                }
+            })
+            .await
+            .complete()?;
+            Ok(found.finish())
         }
     }
 }
@@ -462,12 +508,10 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
             .collect()),
         Access::Local => {
             let store = Store::open()?;
-            let by_survey = device::responses(Some(&store))
-                .await
-                .complete()?
-                .by_survey();
+            let (counts, read) = device::surveys(Some(&store)).await;
+            read.complete()?;
             let mut listed = Vec::new();
-            for (id, responses) in by_survey {
+            for (id, responses) in counts.0 {
                 // Responses whose definition is nowhere to be found cannot be reported on.
                 if let (Some(survey), _) = catalog::find(Some(&store), &id).await {
                     listed.push(Listed {
@@ -475,7 +519,7 @@ pub async fn surveys(access: &Access) -> Result<Vec<Listed>, DashboardError> {
                         title: survey.title,
                         default_locale: survey.default_locale,
                         version: survey.version,
-                        responses: responses.len(),
+                        responses,
                     });
                 }
             }
@@ -592,6 +636,50 @@ mod tests {
             other.text(Lang::En),
             "Something went wrong: the server could not be reached"
         );
+    }
+
+    #[test]
+    fn a_local_report_with_too_many_segment_values_is_refused_as_the_server_refuses_it() {
+        let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        let options = |segment: &str| ReportOptions {
+            segment: Some(segment.to_owned()),
+            ..Default::default()
+        };
+        let response = |n: usize| Response {
+            id: format!("00000000-0000-4000-8000-{n:012}"),
+            survey_id: "nps".to_owned(),
+            survey_version: 1,
+            started_at: None,
+            submitted_at: None,
+            locale: None,
+            answers: Default::default(),
+            meta: [
+                ("ticket".to_owned(), format!("T{n}")),
+                ("channel".to_owned(), ["web", "store"][n % 2].to_owned()),
+            ]
+            .into(),
+            partial: false,
+        };
+        let limit = manyi_core::limits::MAX_SEGMENT_GROUPS;
+        let mut by_ticket = ReportBuilder::new(&plan, options("ticket"));
+        let mut by_channel = ReportBuilder::new(&plan, options("channel"));
+        for n in 0..=limit {
+            by_ticket.push_response(&response(n));
+            by_channel.push_response(&response(n));
+        }
+        let refused = finish(by_ticket, Some("ticket")).unwrap_err();
+        assert_eq!(
+            refused,
+            DashboardError::Query(manyi_api::too_many_segments("ticket"))
+        );
+        assert!(
+            Failure::from(&refused)
+                .text(Lang::En)
+                .contains("filter=ticket:VALUE")
+        );
+        let report = finish(by_channel, Some("channel")).unwrap();
+        assert_eq!(report.segments.map(|s| s.groups.len()), Some(2));
     }
 
     #[test]

@@ -172,10 +172,21 @@ impl Store {
     /// [`StorageError::Corrupt`]; if even the move fails, the text stays where it is and the
     /// move's error is returned, so a later write cannot silently overwrite it unnoticed.
     pub fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StorageError> {
+        self.read_with(key, |text| serde_json::from_str(text))
+    }
+
+    /// What `read` makes of the text under `key`, or `None` when there is none. `read` may
+    /// borrow from the text (the parts of a list as slices of it, say, rather than copies);
+    /// text it cannot parse is moved aside as [`Store::get_json`] does.
+    pub fn read_with<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&str) -> serde_json::Result<T>,
+    ) -> Result<Option<T>, StorageError> {
         let Some(text) = self.get_raw(key)? else {
             return Ok(None);
         };
-        match serde_json::from_str(&text) {
+        match read(&text) {
             Ok(value) => Ok(Some(value)),
             Err(_) => {
                 let moved_to = self.set_aside(key, &text)?;

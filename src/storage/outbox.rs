@@ -142,6 +142,25 @@ pub fn load(store: &Store) -> Result<(Vec<OutboxEntry>, usize), StorageError> {
     Ok((entries, skipped))
 }
 
+/// Calls `each` with every readable entry, oldest first, and returns how many could not be
+/// read. The entries are parsed one at a time from the stored text: the outbox is first split
+/// into its entries' texts as slices of it, not copies, which also finds a corrupt outbox (set
+/// aside and reported) before any entry is passed on.
+pub fn for_each(store: &Store, mut each: impl FnMut(OutboxEntry)) -> Result<usize, StorageError> {
+    let unreadable = store.read_with(OUTBOX_KEY, |text| {
+        let raw: Vec<&RawValue> = serde_json::from_str(text)?;
+        let mut unreadable = 0;
+        for value in raw {
+            match read(value) {
+                Some(entry) => each(entry),
+                None => unreadable += 1,
+            }
+        }
+        Ok(unreadable)
+    })?;
+    Ok(unreadable.unwrap_or(0))
+}
+
 /// What waits in the local outbox.
 pub fn summary(store: &Store) -> Result<Summary, StorageError> {
     let (entries, unreadable) = load(store)?;

@@ -302,21 +302,52 @@ impl OutboxStore for IndexedOutbox {
     }
 }
 
-/// Every readable entry kept in the database, for the reports on this device's responses
-/// (`storage::device`).
-pub async fn all_entries() -> Result<Vec<OutboxEntry>, StorageError> {
+/// How many records [`for_each_entry`] reads at once: enough that a request's round trip is
+/// spread over many records, few enough that a page is a small part of a full outbox.
+const PAGE: u32 = 500;
+
+/// Calls `each` with every readable entry kept in the database, oldest first, for the reports
+/// on this device's responses (`storage::device`). The records are read a page at a time
+/// within one read-only transaction (so every page sees the same outbox), and each page is
+/// passed on before the next is requested, so at most one page is held at once.
+pub async fn for_each_entry(mut each: impl FnMut(OutboxEntry)) -> Result<(), StorageError> {
     let outbox = IndexedOutbox::new();
     let db = outbox.database().await?;
     let tx = db
         .transaction(&[STORE], TransactionMode::ReadOnly)
         .map_err(storage_error)?;
     let store = tx.object_store(STORE).map_err(storage_error)?;
-    let values = store
-        .get_all(None, None)
-        .map_err(storage_error)?
-        .await
-        .map_err(storage_error)?;
-    Ok(values.iter().filter_map(|v| read(v).ok()).collect())
+    let mut after: Option<JsValue> = None;
+    loop {
+        let range = || -> Result<Option<Query>, StorageError> {
+            after
+                .as_ref()
+                .map(|key| {
+                    KeyRange::lower_bound(key, Some(true))
+                        .map(Query::KeyRange)
+                        .map_err(storage_error)
+                })
+                .transpose()
+        };
+        // Both requests are made before either is awaited, so they read the same records; the
+        // keys say where the next page starts (records are kept without a key path).
+        let values = store.get_all(range()?, Some(PAGE)).map_err(storage_error)?;
+        let keys = store
+            .get_all_keys(range()?, Some(PAGE))
+            .map_err(storage_error)?;
+        let values = values.await.map_err(storage_error)?;
+        let keys = keys.await.map_err(storage_error)?;
+        // The page is passed on synchronously, then the next page is requested from this same
+        // callback: a transaction stays open only for requests made while it is active.
+        values
+            .iter()
+            .filter_map(|v| read(v).ok())
+            .for_each(&mut each);
+        match keys.last() {
+            Some(last) if keys.len() == PAGE as usize => after = Some(last.clone()),
+            _ => return Ok(()),
+        }
+    }
 }
 
 /// The record kept for one entry.

@@ -5,6 +5,7 @@
 
 mod admin_page;
 mod audit_page;
+mod axis;
 mod dimension_table;
 mod export_buttons;
 mod filter_bar;
@@ -16,6 +17,7 @@ mod nps_chart;
 mod open_texts;
 mod origins_editor;
 mod overview;
+mod overview_skeleton;
 mod problem_list;
 mod role_note;
 mod segment_table;

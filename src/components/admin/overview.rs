@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use manyi_api::Action;
+use manyi_core::Survey;
 
 use super::dimension_table::DimensionTable;
 use super::export_buttons::ExportButtons;
@@ -8,12 +9,12 @@ use super::headline_cards::HeadlineCards;
 use super::item_table::ItemTable;
 use super::nps_chart::NpsChart;
 use super::open_texts::OpenTexts;
+use super::overview_skeleton::OverviewSkeleton;
 use super::role_note::RoleNote;
 use super::segment_table::SegmentTable;
 use super::targets_panel::TargetsPanel;
 use super::trend_chart::TrendChart;
 use crate::browser::nav::Location;
-use crate::components::Loading;
 use crate::i18n::locale::{SurveyText, UiLang};
 use crate::i18n::{self, AdminMsg};
 use crate::staff::dashboard::{self, Access, Failure, Filters};
@@ -21,6 +22,11 @@ use crate::staff::rights::Rights;
 
 /// One survey's results: the report with the filters in the address, loaded from the server
 /// or computed on this device, and everything drawn from it that the token's role includes.
+///
+/// While the first report loads, the overview's layout is shown with placeholders and a line
+/// naming the survey whose report is computed. When the filters change, the figures shown stay
+/// in place, dimmed and marked busy, with that line above them, until the new report replaces
+/// them: staff keep their bearings instead of facing an empty page.
 #[component]
 pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
     let lang = expect_context::<UiLang>();
@@ -54,16 +60,36 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
     );
     let location = Location::current();
     let filters = Memo::new(move |_| Filters::read(location));
+    // The definition, once it has arrived: the loading state names the survey with it, and
+    // later reports (other filters, saved targets) reuse it rather than fetch it again.
+    let (known, set_known) = signal(None::<Survey>);
     let data = {
         let (access, id) = (access.clone(), id.clone());
         LocalResource::new(move || {
             let (access, id, filters) = (access.clone(), id.clone(), filters.get());
-            async move { dashboard::overview(&access, &id, &filters, with_targets).await }
+            let definition = {
+                let (access, id) = (access.clone(), id.clone());
+                async move {
+                    if let Some(survey) = known.get_untracked() {
+                        return Ok(survey);
+                    }
+                    let survey = dashboard::survey(&access, &id).await?;
+                    set_known.set(Some(survey.clone()));
+                    Ok(survey)
+                }
+            };
+            async move { dashboard::overview(&access, &id, definition, &filters, with_targets).await }
         })
     };
+    // Whether a new report is on its way while the previous one is shown.
+    let (pending, set_pending) = signal(false);
     // Saving targets changes what the overview shows; it is read again.
     let reload = Callback::new(move |()| data.refetch());
 
+    let skeleton = {
+        let id = id.clone();
+        move || view! { <OverviewSkeleton id survey=known /> }
+    };
     let body = move || {
         data.get().map(|result| match result {
             Err(error) => view! {
@@ -79,12 +105,22 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
                 let report = StoredValue::new(overview.report);
                 let meta_keys = report.with_value(|r| r.meta_keys.clone());
                 let version = report.with_value(|r| r.survey_version);
+                let status = {
+                    let title = title.clone();
+                    move || pending.get().then(|| i18n::computing_report(lang.get(), &text.get(&title)))
+                };
                 view! {
-                    <div class="overview" data-testid="overview">
-                        <h2 class="overview-title">
-                            {move || text.get(&title)}
-                            <span class="muted">{move || i18n::version(lang.get(), version)}</span>
-                        </h2>
+                    <div class="overview" class:stale=move || pending.get() data-testid="overview"
+                        aria-busy=move || pending.get().to_string()>
+                        <div class="overview-head">
+                            <h2 class="overview-title">
+                                {move || text.get(&title)}
+                                <span class="muted">{move || i18n::version(lang.get(), version)}</span>
+                            </h2>
+                            // Present from the start, so screen readers announce the line when
+                            // it is filled.
+                            <p class="loading" role="status" data-testid="report-status">{status}</p>
+                        </div>
                         <FilterBar filters=filters.get_untracked() meta_keys />
                         <HeadlineCards report survey />
                         <p class="note" data-testid="loyalty-note">{lang.t(AdminMsg::LoyaltyNote)}</p>
@@ -119,7 +155,9 @@ pub fn SurveyOverview(access: Access, id: String) -> impl IntoView {
     };
     view! {
         {crumbs}
-        <Suspense fallback=move || view! { <Loading lang=lang /> }>{body}</Suspense>
+        <Transition fallback=skeleton set_pending>
+            {body}
+        </Transition>
     }
     .into_any()
 }

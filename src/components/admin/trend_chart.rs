@@ -1,11 +1,17 @@
 use leptos::prelude::*;
+use leptos::svg;
 use manyi_core::Report;
 use manyi_core::report::Summary;
 
+use super::axis;
+use crate::browser::size::watch_width;
 use crate::i18n::format::{fixed, fixed_or_dash};
 use crate::i18n::locale::UiLang;
-use crate::i18n::{self, AdminMsg, AnyMsg, Msg, Translate};
+use crate::i18n::{self, AdminMsg, AnyMsg, Lang, Msg, Translate};
 
+/// The drawing box before the chart has been measured, in SVG units. Once measured, the chart
+/// is drawn one SVG unit per CSS pixel of its width (so its labels keep their 11 px at any
+/// width) and keeps these proportions, never shorter than `HEIGHT`.
 const WIDTH: f64 = 440.0;
 const HEIGHT: f64 = 200.0;
 const PAD: f64 = 28.0;
@@ -50,7 +56,9 @@ impl Series {
 }
 
 /// The headline figure per day, week or month as a line with its 95 % confidence band, with a
-/// title, a description and a table for screen readers.
+/// title, a description and a table for screen readers. The axis labels only as many periods
+/// as fit side by side at the chart's width (always the first and the last); every period's
+/// name, figure and count are in a tooltip over its column and in the table.
 #[component]
 pub fn TrendChart(report: StoredValue<Report>) -> impl IntoView {
     let lang = expect_context::<UiLang>();
@@ -69,15 +77,84 @@ pub fn TrendChart(report: StoredValue<Report>) -> impl IntoView {
         .iter()
         .map(|b| (b.key.clone(), b.summary.n, series.point(&b.summary)))
         .collect();
+    let rows = points
+        .iter()
+        .map(|(key, n, p)| {
+            let value = p.map(|(v, _)| v);
+            let ci = p.and_then(|(_, ci)| ci);
+            view! {
+                <tr>
+                    <th scope="row">{key.clone()}</th>
+                    <td>{*n}</td>
+                    <td>{fixed_or_dash(value, 1)}</td>
+                    <td>{ci.map_or_else(|| "—".to_owned(), |[lo, hi]| format!("{} – {}", fixed(lo, 1), fixed(hi, 1)))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let count = points.len();
+    let points = StoredValue::new(points);
+    let svg = NodeRef::<svg::Svg>::new();
+    let measured = watch_width(svg);
+    let size = move || {
+        let width = measured.get().unwrap_or(WIDTH);
+        (width, (width * HEIGHT / WIDTH).max(HEIGHT))
+    };
+    let plot = move || {
+        let (width, height) = size();
+        points.with_value(|points| plot(points, series, width, height, lang.get()))
+    };
+    let description =
+        move || i18n::trend_description(lang.get(), series.label().text(lang.get()), count);
+    view! {
+        <figure class="chart card" data-testid="trend-chart" data-points=count.to_string()
+            data-width=move || measured.get().map(|w| w.to_string())>
+            <svg node_ref=svg viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
+                role="img" aria-labelledby="trend-chart-title trend-chart-desc">
+                <title id="trend-chart-title">{move || i18n::trend_title(lang.get(), series.label().text(lang.get()))}</title>
+                <desc id="trend-chart-desc">{description}</desc>
+                {plot}
+            </svg>
+            <figcaption>
+                <strong>{move || i18n::trend_title(lang.get(), series.label().text(lang.get()))}</strong>
+            </figcaption>
+            <details>
+                <summary>{lang.t(AdminMsg::TableView)}</summary>
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.t(AdminMsg::PeriodLabel)}</th>
+                            <th scope="col">{lang.t(Msg::Count)}</th>
+                            <th scope="col">{lang.t(series.label())}</th>
+                            <th scope="col">{lang.t(AdminMsg::Interval)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+    .into_any()
+}
 
+/// The chart's drawing in a box `width` × `height` SVG units: the band, the line, the dots,
+/// one column per period with its tooltip, and the axis labels that fit.
+fn plot(
+    points: &[(String, usize, Option<Point>)],
+    series: Series,
+    width: f64,
+    height: f64,
+    lang: Lang,
+) -> impl IntoView + use<> {
     let (low, high) = series.range();
-    let step = (WIDTH - 2.0 * PAD) / (points.len().max(2) - 1) as f64;
-    let x = move |i: usize| PAD + i as f64 * step;
+    let (left, right) = (PAD, width - PAD);
+    let step = (right - left) / (points.len().max(2) - 1) as f64;
+    let x = move |i: usize| left + i as f64 * step;
     // The band may reach past the axis range (the NPS interval is not clamped); it is drawn
     // clipped to the box.
     let y = move |v: f64| {
         let v = v.clamp(low, high);
-        HEIGHT - PAD - (v - low) / (high - low) * (HEIGHT - 2.0 * PAD)
+        height - PAD - (v - low) / (high - low) * (height - 2.0 * PAD)
     };
     let present: Vec<(usize, f64, Option<[f64; 2]>)> = points
         .iter()
@@ -109,66 +186,44 @@ pub fn TrendChart(report: StoredValue<Report>) -> impl IntoView {
         .iter()
         .map(|&(i, v, _)| view! { <circle class="dot" cx=x(i) cy=y(v) r="3" /> })
         .collect_view();
-    let labels = points
+    // Each period's column, the width of the space between two points, carries its tooltip, so
+    // a period is found by pointing anywhere above its place on the axis, labelled or not.
+    let metric = series.label().text(lang);
+    let columns = points
         .iter()
         .enumerate()
-        .map(|(i, (key, _, _))| {
+        .map(|(i, (key, n, p))| {
+            let (start, end) = ((x(i) - step / 2.0).max(0.0), (x(i) + step / 2.0).min(width));
+            let value = fixed_or_dash(p.map(|(v, _)| v), 1);
             view! {
-                <text class="axis-label" x=x(i) y=HEIGHT - 8.0 text-anchor="middle">{key.clone()}</text>
+                <rect class="column" data-testid="trend-point" x=start y=0 width=end - start height=height>
+                    <title>{i18n::trend_point(lang, key, metric, &value, *n)}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let widest = points
+        .iter()
+        .map(|(key, _, _)| axis::text_width(key))
+        .fold(0.0, f64::max);
+    let labels = axis::labelled(points.len(), left, right, widest)
+        .into_iter()
+        .map(|(i, anchor)| {
+            view! {
+                <text class="axis-label" data-testid="trend-label" x=x(i) y=height - 8.0
+                    text-anchor=anchor.as_str()>{points[i].0.clone()}</text>
             }
         })
         .collect_view();
     let zero = (low < 0.0).then(|| {
-        view! { <line class="zero" x1=PAD x2=WIDTH - PAD y1=y(0.0) y2=y(0.0) /> }
+        view! { <line class="zero" x1=left x2=right y1=y(0.0) y2=y(0.0) /> }
     });
-    let rows = points
-        .iter()
-        .map(|(key, n, p)| {
-            let value = p.map(|(v, _)| v);
-            let ci = p.and_then(|(_, ci)| ci);
-            view! {
-                <tr>
-                    <th scope="row">{key.clone()}</th>
-                    <td>{*n}</td>
-                    <td>{fixed_or_dash(value, 1)}</td>
-                    <td>{ci.map_or_else(|| "—".to_owned(), |[lo, hi]| format!("{} – {}", fixed(lo, 1), fixed(hi, 1)))}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let count = points.len();
-    let description =
-        move || i18n::trend_description(lang.get(), series.label().text(lang.get()), count);
     view! {
-        <figure class="chart card" data-testid="trend-chart" data-points=count.to_string()>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
-                aria-labelledby="trend-chart-title trend-chart-desc">
-                <title id="trend-chart-title">{move || i18n::trend_title(lang.get(), series.label().text(lang.get()))}</title>
-                <desc id="trend-chart-desc">{description}</desc>
-                {zero}
-                {band.map(|points| view! { <polygon class="band" points=points /> })}
-                <polyline class="line" points=line />
-                {dots}
-                {labels}
-            </svg>
-            <figcaption>
-                <strong>{move || i18n::trend_title(lang.get(), series.label().text(lang.get()))}</strong>
-            </figcaption>
-            <details>
-                <summary>{lang.t(AdminMsg::TableView)}</summary>
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.t(AdminMsg::PeriodLabel)}</th>
-                            <th scope="col">{lang.t(Msg::Count)}</th>
-                            <th scope="col">{lang.t(series.label())}</th>
-                            <th scope="col">{lang.t(AdminMsg::Interval)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </details>
-        </figure>
+        {zero}
+        {band.map(|points| view! { <polygon class="band" points=points /> })}
+        <polyline class="line" points=line />
+        {dots}
+        {columns}
+        {labels}
     }
-    .into_any()
 }

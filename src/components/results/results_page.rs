@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+use manyi_core::aggregate::ReportBuilder;
+use manyi_core::{Plan, Report, ReportOptions, Survey};
 
 use super::survey_report::SurveyReport;
 use crate::components::{Loading, StorageAlert};
@@ -14,15 +16,17 @@ pub fn ResultsPage() -> impl IntoView {
     let problem = expect_context::<StorageProblem>();
     let reports = LocalResource::new(move || async move {
         let store = Store::open().ok();
-        let mut device = device::responses(store.as_ref()).await;
-        let skipped = device.unreadable;
+        // Two readings of the device's responses: the first finds which surveys they answer
+        // (and so which definitions to look for), the second adds each response to its
+        // survey's report as it is read, so they are never all held at once.
+        let (counts, read) = device::surveys(store.as_ref()).await;
+        let skipped = read.unreadable;
         // What could be read is still reported on; the problem is shown beside it.
-        for error in std::mem::take(&mut device.problems) {
+        for error in read.problems.iter().cloned() {
             problem.report(error);
         }
-        // One report per survey, in the order their first responses arrived.
-        let mut reports = Vec::new();
-        for (id, responses) in device.by_survey() {
+        let mut surveys = Vec::new();
+        for (id, _) in counts.0 {
             let (survey, issue) = catalog::find(store.as_ref(), &id).await;
             if let Some(error) = issue {
                 problem.report(error);
@@ -30,9 +34,33 @@ pub fn ResultsPage() -> impl IntoView {
             // Responses to a survey whose definition is nowhere to be found cannot be
             // scored; they stay in the outbox and appear once the definition is back.
             if let Some(survey) = survey {
-                reports.push((survey, responses));
+                surveys.push(survey);
             }
         }
+        let plans: Vec<Plan> = surveys.iter().map(Plan::new).collect();
+        let mut builders: Vec<ReportBuilder> = plans
+            .iter()
+            .map(|plan| ReportBuilder::new(plan, ReportOptions::default()))
+            .collect();
+        let again = device::each_response(store.as_ref(), |response| {
+            if let Some(i) = surveys.iter().position(|s| s.id == response.survey_id) {
+                builders[i].push_response(&response);
+            }
+        })
+        .await;
+        // The problems the first reading met are shown already; only a new one is told.
+        for error in again.problems {
+            if !read.problems.contains(&error) {
+                problem.report(error);
+            }
+        }
+        // One report per survey, in the order their first responses arrived.
+        let reports: Vec<(Survey, Report)> = builders
+            .into_iter()
+            .map(ReportBuilder::finish)
+            .zip(surveys.iter().cloned())
+            .map(|(report, survey)| (survey, report))
+            .collect();
         (reports, skipped)
     });
     let skipped = move || reports.with(|r| r.as_ref().map_or(0, |(_, skipped)| *skipped));
@@ -71,7 +99,7 @@ pub fn ResultsPage() -> impl IntoView {
                         }
                         reports
                             .into_iter()
-                            .map(|(survey, responses)| view! { <SurveyReport survey responses /> })
+                            .map(|(survey, report)| view! { <SurveyReport survey report /> })
                             .collect_view()
                             .into_any()
                     })

@@ -1,16 +1,16 @@
 use leptos::prelude::*;
-use manyi_core::{ReportOptions, Response, Survey, build_report};
+use manyi_core::{Report, Survey};
 
 use crate::i18n::Msg;
 use crate::i18n::format::{fixed, fixed_or_dash};
 use crate::i18n::locale::{SurveyText, UiLang};
 
-/// The headline figures, dimensions and per-question summary of one survey's responses.
+/// The headline figures, dimensions and per-question summary of `report`, on one survey's
+/// responses.
 #[component]
-pub fn SurveyReport(survey: Survey, responses: Vec<Response>) -> impl IntoView {
+pub fn SurveyReport(survey: Survey, report: Report) -> impl IntoView {
     let lang = expect_context::<UiLang>();
     let text = SurveyText::new(lang, survey.default_locale.clone());
-    let report = build_report(&survey, &responses, &ReportOptions::default());
     let id = survey.id.clone();
     let heading_id = format!("report-{id}-title");
 
