@@ -169,6 +169,35 @@ fn declared_options() -> Vec<ReportOptions> {
     ]
 }
 
+/// Checks the open-text answers without a search (`limit`, and `query` selecting `options`)
+/// against a search of every stored response, and returns the reply.
+async fn check_texts(
+    b: &Backend,
+    token: &str,
+    limit: usize,
+    query: &str,
+    options: ReportOptions,
+) -> Value {
+    let survey = b.db.survey("counter", None).await.unwrap().unwrap();
+    let plan = Plan::new(&survey);
+    let mut collector = TextCollector::new(&plan, options, "", limit);
+    b.db.each_response("counter", |r| collector.push_response(r))
+        .await
+        .unwrap();
+    let expected = serde_json::to_value(TextsReply::from(collector.finish())).unwrap();
+    let (status, reply) = staff_call(
+        &b.router,
+        token,
+        "GET",
+        &format!("/api/v1/surveys/counter/texts?limit={limit}{query}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reply, expected, "{}: texts{query}", b.name);
+    reply
+}
+
 /// Open-text queries and the options they select.
 fn texts_queries() -> Vec<(&'static str, ReportOptions)> {
     let filter = Some(MetaFilter {
@@ -322,24 +351,8 @@ async fn reports_from_rollups_equal_the_streamed_reports_through_duplicates_dele
 
         // Open-text answers without a search: the newest read newest first, the total from
         // the rollups; the same as searching every response.
-        let survey = b.db.survey("counter", None).await.unwrap().unwrap();
-        let plan = Plan::new(&survey);
         for (query, options) in texts_queries() {
-            let mut collector = TextCollector::new(&plan, options, "", 7);
-            b.db.each_response("counter", |r| collector.push_response(r))
-                .await
-                .unwrap();
-            let expected = serde_json::to_value(TextsReply::from(collector.finish())).unwrap();
-            let (status, reply) = staff_call(
-                &b.router,
-                &token,
-                "GET",
-                &format!("/api/v1/surveys/counter/texts?limit=7{query}"),
-                None,
-            )
-            .await;
-            assert_eq!(status, StatusCode::OK);
-            assert_eq!(reply, expected, "{}: texts{query}", b.name);
+            let reply = check_texts(&b, &token, 7, query, options).await;
             assert!(reply["total"].as_u64().unwrap() > 7, "{reply}");
         }
 
@@ -438,24 +451,8 @@ async fn concurrent_batches_from_several_servers_during_a_rebuild_lose_no_update
         // Every answer, newest first: more than one page of the newest-first read, then the
         // undated ones.
         let token = staff_token(&b).await;
-        let survey = b.db.survey("counter", None).await.unwrap().unwrap();
-        let plan = Plan::new(&survey);
-        let mut collector = TextCollector::new(&plan, ReportOptions::default(), "", 1000);
-        b.db.each_response("counter", |r| collector.push_response(r))
-            .await
-            .unwrap();
-        let expected = serde_json::to_value(TextsReply::from(collector.finish())).unwrap();
-        let (status, reply) = staff_call(
-            &b.router,
-            &token,
-            "GET",
-            "/api/v1/surveys/counter/texts?limit=1000",
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        let reply = check_texts(&b, &token, 1000, "", ReportOptions::default()).await;
         assert_eq!(reply["total"], 600, "{}", b.name);
-        assert_eq!(reply, expected, "{}", b.name);
         b.finish().await;
     }
 }
