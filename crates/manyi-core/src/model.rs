@@ -697,6 +697,14 @@ pub trait AnswerSet: Answers {
         let _ = index;
         self.answer(id)
     }
+
+    /// Calls `f(index, id, answer)` for every answer, as [`AnswerSet::each_raw`] does, with
+    /// the place of the answer's question in survey order when the set knows it (a row filled
+    /// by question index does), so a reader checking many rows need not look every id up.
+    /// `None` means the id alone tells the question.
+    fn each_indexed<'a>(&'a self, f: &mut dyn FnMut(Option<usize>, &'a str, &'a Answer)) {
+        self.each_raw(&mut |id, answer| f(None, id, answer));
+    }
 }
 
 impl AnswerSet for BTreeMap<String, Answer> {

@@ -68,12 +68,31 @@ impl<'p> AnswerRow<'p> {
 
     /// Forgets every answer, keeping the allocation.
     pub fn clear(&mut self) {
-        self.values.iter_mut().for_each(|v| *v = None);
+        for value in &mut self.values {
+            match value {
+                // A number owns nothing to free; taking it without a drop saves a call per
+                // answer, which a million-row file makes twenty million times.
+                Some(Answer::Number(_)) => std::mem::forget(value.take()),
+                _ => *value = None,
+            }
+        }
     }
 
     /// Sets the answer to the question with index `question` in the plan.
     pub fn set(&mut self, question: usize, answer: Answer) {
         self.values[question] = Some(answer);
+    }
+
+    /// Sets a number answer, as [`AnswerRow::set`] does. Into an empty slot (as after
+    /// [`AnswerRow::clear`]) the number is written in place: `set` builds the answer on the
+    /// stack and copies it over in a way that stalls the processor, once per cell of a file.
+    pub fn set_number(&mut self, question: usize, x: f64) {
+        let slot = &mut self.values[question];
+        if slot.is_none() {
+            *slot = Some(Answer::Number(x));
+        } else {
+            self.set(question, Answer::Number(x));
+        }
     }
 
     /// The answer slot of `question`, for readers that fill a matrix row by row.
@@ -100,6 +119,14 @@ impl AnswerSet for AnswerRow<'_> {
     /// A row is indexed in survey order already, so no lookup by id is needed.
     fn answer_at(&self, index: usize, _id: &str) -> Option<&Answer> {
         self.values[index].as_ref()
+    }
+
+    fn each_indexed<'a>(&'a self, f: &mut dyn FnMut(Option<usize>, &'a str, &'a Answer)) {
+        for (qi, value) in self.values.iter().enumerate() {
+            if let Some(answer) = value {
+                f(Some(qi), self.ids[qi], answer);
+            }
+        }
     }
 }
 

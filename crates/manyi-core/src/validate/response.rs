@@ -275,18 +275,53 @@ pub fn fulfils_required(q: &Question, answer: Option<&Answer>) -> bool {
 pub struct Validator<'s> {
     survey: &'s Survey,
     questions: HashMap<&'s str, &'s Question>,
+    /// The questions in survey order, each where `questions` finds it by its id (`None` at
+    /// the earlier places of an id the definition repeats): answers that come with their
+    /// question's place ([`AnswerSet::each_indexed`]) are checked without hashing their ids,
+    /// against the very question the lookup would give.
+    by_place: Vec<Option<&'s Question>>,
     visibility: Visibility,
     patterns: Patterns,
+    /// Whether any question is required or has a condition: only then can an answer be
+    /// missing or hidden.
+    may_miss_or_hide: bool,
 }
 
 impl<'s> Validator<'s> {
     pub fn new(survey: &'s Survey) -> Validator<'s> {
+        let questions: HashMap<&'s str, &'s Question> =
+            survey.questions().map(|q| (q.id.as_str(), q)).collect();
+        let by_place = survey
+            .questions()
+            .map(|q| {
+                questions
+                    .get(q.id.as_str())
+                    .filter(|&&found| std::ptr::eq(found, q))
+            })
+            .map(|q| q.copied())
+            .collect();
+        let visibility = Visibility::new(survey);
         Validator {
             survey,
-            questions: survey.questions().map(|q| (q.id.as_str(), q)).collect(),
-            visibility: Visibility::new(survey),
+            questions,
+            by_place,
+            may_miss_or_hide: survey.questions().any(|q| q.required)
+                || visibility.has_conditions()
+                || visibility.has_answer_conditions(),
+            visibility,
             patterns: Patterns::new(survey),
         }
+    }
+
+    /// The question an answer with this id (and, when the answers know it, this place in
+    /// survey order) answers: the same as looking the id up, faster when the place is known.
+    fn question(&self, place: Option<usize>, id: &str) -> Option<&'s Question> {
+        if let Some(Some(q)) = place.and_then(|i| self.by_place.get(i))
+            && (std::ptr::eq(q.id.as_str(), id) || q.id == id)
+        {
+            return Some(q);
+        }
+        self.questions.get(id).copied()
     }
 
     /// Checks a response, envelope (id, survey, version, timestamps) and answers.
@@ -344,7 +379,7 @@ impl<'s> Validator<'s> {
             }]);
         }
         let mut errors = Vec::new();
-        answers.each_raw(&mut |id, answer| match self.questions.get(id) {
+        answers.each_indexed(&mut |place, id, answer| match self.question(place, id) {
             None => errors.push(ResponseError::UnknownQuestion {
                 question: id.to_owned(),
             }),
@@ -354,6 +389,14 @@ impl<'s> Validator<'s> {
                 }
             }
         });
+        if !self.may_miss_or_hide {
+            // Without required questions or conditions, the pass below finds nothing.
+            return if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(errors)
+            };
+        }
         let hidden = if self.visibility.has_conditions() {
             self.visibility.hidden(answers)
         } else {
