@@ -91,12 +91,12 @@ pub fn load_responses<'p>(
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     if is_csv {
-        read_csv(&bytes, plan, options)
-    } else {
-        read_json(&bytes, plan, options)
+        // A CSV file is read in parts straight from the file, never whole into memory.
+        return read_csv_file(path, plan, options);
     }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    read_json(&bytes, plan, options)
 }
 
 /// Reads a JSON array of responses. Each element is checked on its own, so one malformed
@@ -193,11 +193,31 @@ fn map_header(header: &str, plan: &Plan<'_>) -> Result<Column, String> {
 }
 
 fn parse_number(column: &str, cell: &str) -> Result<f64, String> {
+    // Most cells are a few plain digits (a point of a scale). Up to 15 digits the integer is
+    // exact in an `f64`, and `str::parse` reads it as exactly that value, so it is read here
+    // directly; anything else (spaces, a sign, a fraction, an exponent) goes to `str::parse`.
+    let digits = cell.as_bytes();
+    if (1..=15).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        let value = digits
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        return Ok(value as f64);
+    }
     cell.trim()
         .parse::<f64>()
         .ok()
         .filter(|x| x.is_finite())
         .ok_or_else(|| format!("{column}: {cell:?} is not a number"))
+}
+
+/// Whether a cell is blank, as `cell.trim().is_empty()` tells, without trimming the usual
+/// cell: one that starts with an ASCII character other than white space is not blank.
+fn is_blank(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0B => false,
+        Some(_) => cell.trim().is_empty(),
+    }
 }
 
 fn parse_time(column: &str, cell: &str) -> Result<DateTime<FixedOffset>, String> {
@@ -211,26 +231,105 @@ fn parse_time(column: &str, cell: &str) -> Result<DateTime<FixedOffset>, String>
 /// byte-order mark (as Excel writes) is ignored, and so is the `'` the export puts before a
 /// cell that would otherwise start a formula.
 ///
-/// Rows go straight into the table through one reused [`AnswerRow`], without building a
-/// `Response` per row: this is what keeps a million-row file fast.
-/// Reads a CSV file in the export's layout. The file is cut into as many parts as the machine
-/// has cores, at record boundaries, and each part is read and scored on its own thread into
-/// statistics of its own; the parts' statistics then merge, in file order, into the report.
+/// The file is cut into parts at record boundaries (a few per core) and the cores read and
+/// score the parts, each into statistics of its own; the parts' statistics then merge, in file
+/// order, into the report. Rows go straight into the statistics through one reused
+/// [`AnswerRow`] per part, without building a `Response` per row: this is what keeps a
+/// million-row file fast.
 pub fn read_csv<'p>(
     bytes: &[u8],
     plan: &'p Plan<'p>,
     options: &ReportOptions,
 ) -> Result<Loaded<'p>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let boundaries = record_boundaries(bytes, threads);
-    let header_end = boundaries.first().map_or(bytes.len(), |b| b.offset);
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let boundaries = record_boundaries(bytes, part_count());
+    let header = &bytes[..boundaries[0].offset];
+    let open = |start: usize, end: usize| Ok(&bytes[start..end]);
+    read_parts(header, &boundaries, plan, options, open).map_err(PartsError::into_anyhow)
+}
+
+/// [`read_csv`] on a file, read in its parts by the cores that score them: the file is never
+/// held whole in memory (for a file of 100 MB, allocating and filling that memory alone cost
+/// more than a tenth of a second before any row was read).
+pub fn read_csv_file<'p>(
+    path: &Path,
+    plan: &'p Plan<'p>,
+    options: &ReportOptions,
+) -> Result<Loaded<'p>> {
+    let cannot_read = || format!("cannot read {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot_read)?;
+    let (text, boundaries, header) = (|| {
+        let mut start = [0u8; BOM.len()];
+        let got = read_fully_at(&file, &mut start, 0)?;
+        let base = if start[..got] == *BOM { BOM.len() } else { 0 };
+        let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+        let text = FileText {
+            file: &file,
+            base: base as u64,
+            len: len.saturating_sub(base),
+        };
+        let boundaries = text.record_boundaries(part_count())?;
+        let mut header = vec![0u8; boundaries[0].offset];
+        text.read_exactly(&mut header, 0)?;
+        std::io::Result::Ok((text, boundaries, header))
+    })()
+    .with_context(cannot_read)?;
+    let open = |start: usize, end: usize| Ok(text.range(start, end));
+    read_parts(&header, &boundaries, plan, options, open).map_err(|e| match e {
+        PartsError::Io(e) => anyhow::Error::new(e).context(cannot_read()),
+        PartsError::Other(e) => e,
+    })
+}
+
+/// Why [`read_parts`] failed: the file could not be read, or (for any other reason) the text
+/// cannot be used.
+enum PartsError {
+    Io(std::io::Error),
+    Other(anyhow::Error),
+}
+
+impl PartsError {
+    /// The error as it is, for text in memory (which cannot fail to be read).
+    fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            PartsError::Io(e) => e.into(),
+            PartsError::Other(e) => e,
+        }
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How many bytes a part's CSV reader buffers, so it asks the file for that much at a time.
+const READ_BUFFER: usize = 256 * 1024;
+
+/// How many parts a CSV file is cut into: a few per core, which the cores take in turn, so a
+/// core that another program slows down leaves the others more parts rather than making them
+/// wait for its one.
+fn part_count() -> usize {
+    4 * threads()
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Reads the header, then the parts between `boundaries` (records only) on every core; `open`
+/// gives the bytes between two offsets.
+fn read_parts<'p, R: std::io::Read>(
+    header: &[u8],
+    boundaries: &[Boundary],
+    plan: &'p Plan<'p>,
+    options: &ReportOptions,
+    open: impl Fn(usize, usize) -> std::io::Result<R> + Sync,
+) -> Result<Loaded<'p>, PartsError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_reader(&bytes[..header_end]);
+        .from_reader(header);
     let headers = reader
         .headers()
-        .context("cannot read the CSV header")?
+        .context("cannot read the CSV header")
+        .map_err(PartsError::Other)?
         .clone();
     let mut columns = Vec::with_capacity(headers.len());
     let mut header_errors = Vec::new();
@@ -241,32 +340,232 @@ pub fn read_csv<'p>(
         }
     }
     if !header_errors.is_empty() {
-        bail!(
+        return Err(PartsError::Other(anyhow::anyhow!(
             "the CSV header does not fit the survey:\n  {}",
             header_errors.join("\n  ")
-        );
+        )));
     }
-    let width = columns.len();
-    let columns = &columns;
-    let parts: Vec<Loaded<'p>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = boundaries
-            .windows(2)
-            .map(|pair| {
-                let (start, end) = (pair[0], pair[1]);
-                let part = &bytes[start.offset..end.offset];
-                scope.spawn(move || read_csv_part(part, start.line, width, columns, plan, options))
+    let validator = Validator::new(plan.survey);
+    let parts = boundaries.len() - 1;
+    // The next part a core takes.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let read_part = |i: usize| -> std::io::Result<Loaded<'p>> {
+        let (start, end) = (boundaries[i], boundaries[i + 1]);
+        let bytes = open(start.offset, end.offset)?;
+        read_csv_part(bytes, start.line, &columns, plan, &validator, options)
+    };
+    let mut done: Vec<(usize, std::io::Result<Loaded<'p>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads().min(parts))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= parts {
+                            break done;
+                        }
+                        done.push((i, read_part(i)));
+                    }
+                })
             })
             .collect();
         workers
             .into_iter()
-            .map(|worker| worker.join().expect("a CSV worker does not panic"))
+            .flat_map(|worker| worker.join().expect("a CSV worker does not panic"))
             .collect()
     });
+    // Whichever core read a part, the parts merge in file order.
+    done.sort_by_key(|(i, _)| *i);
     let mut loaded = Loaded::new(plan, options);
-    for part in parts {
-        loaded.merge(part);
+    for (_, part) in done {
+        loaded.merge(part.map_err(PartsError::Io)?);
     }
     Ok(loaded)
+}
+
+/// Reads from `offset` without moving the file's cursor, so several threads read one file.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_at(file, buf, offset);
+    #[cfg(windows)]
+    return std::os::windows::fs::FileExt::seek_read(file, buf, offset);
+}
+
+/// Reads into `buf` from `offset` until it is full or the file ends; returns how much it read.
+fn read_fully_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match read_at(file, &mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// A file's text after its byte-order mark: `len` bytes from `base`. Offsets are the text's.
+#[derive(Clone, Copy)]
+struct FileText<'f> {
+    file: &'f std::fs::File,
+    base: u64,
+    len: usize,
+}
+
+impl<'f> FileText<'f> {
+    /// Fills `buf` from `offset`; the file must not end before.
+    fn read_exactly(&self, buf: &mut [u8], offset: usize) -> std::io::Result<()> {
+        let got = read_fully_at(self.file, buf, self.base + offset as u64)?;
+        if got < buf.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file became shorter while it was read",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The bytes from `start` to `end`, as a reader.
+    fn range(&self, start: usize, end: usize) -> FileRange<'f> {
+        FileRange {
+            text: *self,
+            at: start,
+            end,
+        }
+    }
+
+    /// [`record_boundaries`] of the text, without holding it: the cores count the quotes and
+    /// line breaks of one stretch each (so the state at the start of every stretch is known),
+    /// then only the bytes from each part's share of the file to the next record start are
+    /// read again, one by one.
+    fn record_boundaries(&self, parts: usize) -> std::io::Result<Vec<Boundary>> {
+        let parts = parts.max(1);
+        let len = self.len;
+        // The stretches start where `record_boundaries` starts looking for each boundary.
+        let target = |k: usize| if k == 0 { 0 } else { len / parts * k };
+        let cuts: Vec<usize> = (0..parts)
+            .map(|k| target(k).saturating_sub(1))
+            .chain([len])
+            .collect();
+        let counts: Vec<std::io::Result<(u64, u64)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = cuts
+                .windows(2)
+                .map(|pair| {
+                    let (start, end) = (pair[0], pair[1]);
+                    scope.spawn(move || {
+                        let mut reader = self.range(start, end);
+                        let mut buf = vec![0u8; READ_BUFFER];
+                        let (mut quotes, mut breaks) = (0u64, 0u64);
+                        loop {
+                            let n = std::io::Read::read(&mut reader, &mut buf)?;
+                            if n == 0 {
+                                break Ok((quotes, breaks));
+                            }
+                            let (q, b) = count_quotes_and_breaks(&buf[..n]);
+                            quotes += q;
+                            breaks += b;
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| worker.join().expect("a counting worker does not panic"))
+                .collect()
+        });
+        // Before each cut: (quotes, line breaks) from the start of the text.
+        let mut before = Vec::with_capacity(cuts.len());
+        let (mut quotes, mut breaks) = (0u64, 0u64);
+        before.push((0, 0));
+        for count in counts {
+            let (q, b) = count?;
+            quotes += q;
+            breaks += b;
+            before.push((quotes, breaks));
+        }
+        let mut out = Vec::with_capacity(parts + 1);
+        // The state after `..at`: inside a quoted field or not, and the line `at` is on.
+        let (mut at, mut quoted, mut line) = (0usize, false, 1u64);
+        let mut window = vec![0u8; 64 * 1024];
+        while out.len() < parts && at < len {
+            let k = out.len();
+            if cuts[k] > at {
+                at = cuts[k];
+                quoted = before[k].0 % 2 == 1;
+                line = 1 + before[k].1;
+            }
+            // Byte by byte to the next line break outside quotes.
+            let mut found = false;
+            while at < len && !found {
+                let n = window.len().min(len - at);
+                self.read_exactly(&mut window[..n], at)?;
+                for &byte in &window[..n] {
+                    let i = at;
+                    at += 1;
+                    match byte {
+                        b'"' => quoted = !quoted,
+                        b'\n' if quoted => line += 1,
+                        b'\n' => {
+                            line += 1;
+                            if i + 1 < len {
+                                out.push(Boundary {
+                                    offset: i + 1,
+                                    line,
+                                });
+                            }
+                            found = true;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let (quotes, breaks) = before[parts];
+        if quotes % 2 == 1 {
+            // An unbalanced quote: read as one part (see `record_boundaries`).
+            out.truncate(1);
+        }
+        let end = Boundary {
+            offset: len,
+            line: 1 + breaks,
+        };
+        if out.is_empty() {
+            out.push(end);
+        }
+        out.push(end);
+        Ok(out)
+    }
+}
+
+/// The bytes of a [`FileText`] between two offsets, read as they are asked for.
+struct FileRange<'f> {
+    text: FileText<'f>,
+    at: usize,
+    end: usize,
+}
+
+impl std::io::Read for FileRange<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.end - self.at);
+        if n == 0 {
+            return Ok(0);
+        }
+        let got = read_at(
+            self.text.file,
+            &mut buf[..n],
+            self.text.base + self.at as u64,
+        )?;
+        if got == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file became shorter while it was read",
+            ));
+        }
+        self.at += got;
+        Ok(got)
+    }
 }
 
 /// A place in a CSV file where a record starts: its byte offset and its 1-based line.
@@ -279,35 +578,53 @@ struct Boundary {
 /// The end of the header and `parts − 1` record starts spread evenly over the file, and its
 /// end: where parts may start, found with one pass that knows quoted fields (a quoted field may
 /// hold line breaks, which end no record).
+///
+/// The pass runs before any part can start, so it counts quotes and line breaks a stretch at
+/// a time (a loop the compiler vectorises) and looks at bytes one by one only from each part's
+/// share of the file to the next record start.
 fn record_boundaries(bytes: &[u8], parts: usize) -> Vec<Boundary> {
     let parts = parts.max(1);
     let mut out = Vec::with_capacity(parts + 1);
-    let (mut quoted, mut line) = (false, 1u64);
+    // The state after `bytes[..at]`: inside a quoted field or not, and the line `at` is on.
+    let (mut at, mut quoted, mut line) = (0usize, false, 1u64);
     let mut next_target = 0usize;
-    for (i, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'"' => quoted = !quoted,
-            // Lines are counted as the CSV reader counts them, quoted line breaks included.
-            b'\n' if quoted => line += 1,
-            b'\n' => {
-                line += 1;
-                // The first boundary is the header's end; the others are the first record
-                // starts at or after each part's share of the file.
-                if i + 1 >= next_target && i + 1 < bytes.len() {
-                    out.push(Boundary {
-                        offset: i + 1,
-                        line,
-                    });
-                    if out.len() == parts {
-                        next_target = usize::MAX;
-                    } else {
+    while out.len() < parts && at < bytes.len() {
+        // A record start at `i + 1` counts once `i + 1 >= next_target`: the bytes before
+        // `next_target − 1` hold none, so they are only counted.
+        let skip_to = next_target.saturating_sub(1).clamp(at, bytes.len());
+        let (quotes, breaks) = count_quotes_and_breaks(&bytes[at..skip_to]);
+        quoted ^= quotes % 2 == 1;
+        line += breaks;
+        at = skip_to;
+        // Then byte by byte to the next line break outside quotes.
+        let mut found = false;
+        while at < bytes.len() && !found {
+            let i = at;
+            at += 1;
+            match bytes[i] {
+                b'"' => quoted = !quoted,
+                // Lines are counted as the CSV reader counts them, quoted line breaks included.
+                b'\n' if quoted => line += 1,
+                b'\n' => {
+                    line += 1;
+                    // The first boundary is the header's end; the others are the first record
+                    // starts at or after each part's share of the file.
+                    if i + 1 < bytes.len() {
+                        out.push(Boundary {
+                            offset: i + 1,
+                            line,
+                        });
                         next_target = bytes.len() / parts * out.len();
                     }
+                    found = true;
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
+    let (quotes, breaks) = count_quotes_and_breaks(&bytes[at..]);
+    quoted ^= quotes % 2 == 1;
+    line += breaks;
     if quoted {
         // An unbalanced quote: the scan's idea of where records start cannot be trusted, so
         // the file is read as one part and the CSV reader reports the problem where it is.
@@ -327,23 +644,42 @@ fn record_boundaries(bytes: &[u8], parts: usize) -> Vec<Boundary> {
     out
 }
 
-/// Reads and scores one part of a CSV file: records only, starting at line `first_line`.
+/// The number of `"` and of `\n` in `bytes`.
+fn count_quotes_and_breaks(bytes: &[u8]) -> (u64, u64) {
+    let (mut quotes, mut breaks) = (0u64, 0u64);
+    // Counted in blocks small enough for byte-wide counters, which the compiler keeps in
+    // vector registers.
+    for block in bytes.chunks(255) {
+        let (mut q, mut b) = (0u8, 0u8);
+        for &byte in block {
+            q += u8::from(byte == b'"');
+            b += u8::from(byte == b'\n');
+        }
+        quotes += u64::from(q);
+        breaks += u64::from(b);
+    }
+    (quotes, breaks)
+}
+
+/// Reads and scores one part of a CSV file: records only, starting at line `first_line`. Only
+/// an error reading the file is an error; a bad record is a [`BadRow`].
 fn read_csv_part<'p>(
-    bytes: &[u8],
+    bytes: impl std::io::Read,
     first_line: u64,
-    width: usize,
     columns: &[Column],
     plan: &'p Plan<'p>,
+    validator: &Validator<'_>,
     options: &ReportOptions,
-) -> Loaded<'p> {
+) -> std::io::Result<Loaded<'p>> {
+    let width = columns.len();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .has_headers(false)
+        .buffer_capacity(READ_BUFFER)
         .from_reader(bytes);
-    let validator = Validator::new(plan.survey);
     let mut loaded = Loaded::new(plan, options);
     let mut row = AnswerRow::new(plan);
-    let mut meta: Vec<(&str, String)> = Vec::new();
+    let mut meta: Vec<(&str, usize)> = Vec::new();
     let mut record = csv::StringRecord::new();
     // The part's lines counted from the file's start.
     let at_line = |line: u64| line + first_line - 1;
@@ -364,6 +700,13 @@ fn read_csv_part<'p>(
                 continue;
             }
             Ok(true) => {}
+            Err(e) if e.is_io_error() => {
+                // Reading again would fail again: the file, not a record, is at fault.
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(e) => e,
+                    other => std::io::Error::other(format!("{other:?}")),
+                });
+            }
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line());
                 loaded.bad.push(BadRow {
@@ -377,12 +720,14 @@ fn read_csv_part<'p>(
         let line = record.position().map_or(line, |p| p.line());
         row.clear();
         meta.clear();
-        match read_row(&record, columns, plan, &validator, &mut row, &mut meta) {
+        match read_row(&record, columns, plan, validator, &mut row, &mut meta) {
             Ok(submitted_at) => {
                 loaded.report.push(
                     &row,
                     submitted_at,
-                    &mut meta.iter().map(|(k, v)| (*k, v.as_str())),
+                    &mut meta
+                        .iter()
+                        .map(|&(key, field)| (key, manyi_core::export::csv_text(&record[field]))),
                 );
                 loaded.scored += 1;
             }
@@ -392,26 +737,27 @@ fn read_csv_part<'p>(
             }),
         }
     }
-    loaded
+    Ok(loaded)
 }
 
-/// Fills `row` and `meta` from one record and validates the answers; returns the submission
-/// time, or every problem of the row.
+/// Fills `row` and `meta` (each key with the number of the field holding its value, which the
+/// caller reads through `csv_text`, so no value is copied) from one record and validates the
+/// answers; returns the submission time, or every problem of the row.
 fn read_row<'c>(
     record: &csv::StringRecord,
     columns: &'c [Column],
     plan: &Plan<'_>,
     validator: &Validator<'_>,
     row: &mut AnswerRow<'_>,
-    meta: &mut Vec<(&'c str, String)>,
+    meta: &mut Vec<(&'c str, usize)>,
 ) -> Result<Option<DateTime<FixedOffset>>, String> {
     let (mut started_at, mut submitted_at) = (None, None);
     let mut problems = Vec::new();
-    for (cell, column) in record.iter().zip(columns) {
+    for (field, (cell, column)) in record.iter().zip(columns).enumerate() {
         // The export neutralises cells a spreadsheet would run as formulas with a leading `'`;
         // the answer is the text without it.
         let cell = manyi_core::export::csv_text(cell);
-        if cell.trim().is_empty() {
+        if is_blank(cell) {
             continue;
         }
         let result: Result<(), String> = match column {
@@ -424,14 +770,22 @@ fn read_row<'c>(
                 started_at = Some(t);
             }),
             Column::Meta(key) => {
-                meta.push((key.as_str(), cell.to_owned()));
+                meta.push((key.as_str(), field));
                 Ok(())
             }
             Column::Question { index, kind } => {
                 let id = &plan.questions[*index].id;
                 let answer = match kind {
+                    // A number goes into the row as soon as it is read: passing it on as an
+                    // `Answer` copies it through the stack in a way that stalls the processor.
                     QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert => {
-                        parse_number(id, cell).map(Answer::Number)
+                        match parse_number(id, cell) {
+                            Ok(x) => {
+                                row.set_number(*index, x);
+                                continue;
+                            }
+                            Err(e) => Err(e),
+                        }
                     }
                     QuestionKind::MultiChoice => Ok(Answer::Choices(
                         cell.split(';')
@@ -499,6 +853,170 @@ mod tests {
         }
         // An unbalanced quote leaves the records to the CSV reader, in one part.
         assert_eq!(record_boundaries(b"a\n\"1\n2\n3\n", 4).len(), 2);
+    }
+
+    /// The byte-by-byte scan `record_boundaries` replaced, kept as its reference.
+    fn boundaries_byte_by_byte(bytes: &[u8], parts: usize) -> Vec<Boundary> {
+        let parts = parts.max(1);
+        let mut out = Vec::with_capacity(parts + 1);
+        let (mut quoted, mut line) = (false, 1u64);
+        let mut next_target = 0usize;
+        for (i, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\n' if quoted => line += 1,
+                b'\n' => {
+                    line += 1;
+                    if i + 1 >= next_target && i + 1 < bytes.len() {
+                        out.push(Boundary {
+                            offset: i + 1,
+                            line,
+                        });
+                        if out.len() == parts {
+                            next_target = usize::MAX;
+                        } else {
+                            next_target = bytes.len() / parts * out.len();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if quoted {
+            out.truncate(1);
+        }
+        if out.is_empty() {
+            out.push(Boundary {
+                offset: bytes.len(),
+                line,
+            });
+        }
+        out.push(Boundary {
+            offset: bytes.len(),
+            line,
+        });
+        out
+    }
+
+    /// A file in the temporary directory holding `bytes`, removed when dropped.
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(name: &str, bytes: &[u8]) -> TempFile {
+            let path = std::env::temp_dir().join(format!("manyi-{}-{name}", std::process::id()));
+            std::fs::write(&path, bytes).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_file_is_cut_where_its_bytes_are() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..200 {
+            let len = (next() % if case % 5 == 0 { 600_000 } else { 200 }) as usize;
+            // Quotes from none to many, and so rare that a quoted field outlasts the windows
+            // the boundaries are looked for in.
+            let quote_rate = [0, 1, 2500, 5000][case % 4];
+            let mut text: Vec<u8> = (0..len)
+                .map(|_| match next() % 100_000 {
+                    r if r < quote_rate => b'"',
+                    r if r < quote_rate + 15_000 => b'\n',
+                    _ => b'x',
+                })
+                .collect();
+            if case % 3 == 0 {
+                text.splice(0..0, BOM.iter().copied());
+            }
+            let file = TempFile::new(&format!("cut-{case}.csv"), &text);
+            let file = std::fs::File::open(&file.0).unwrap();
+            let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
+            let view = FileText {
+                file: &file,
+                base: base as u64,
+                len: text.len() - base,
+            };
+            for parts in [1, 2, 3, 8, 13] {
+                assert_eq!(
+                    view.record_boundaries(parts).unwrap(),
+                    record_boundaries(&text[base..], parts),
+                    "case {case}, {parts} parts"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_reads_as_its_bytes() {
+        let survey = manyi_core::templates::get("nps").unwrap().unwrap();
+        let plan = Plan::new(&survey);
+        let mut text = String::from("\u{feff}id,submitted_at,nps,meta.channel\n");
+        for i in 0..3000u32 {
+            let at = format!("2026-03-{:02}T10:00:00+08:00", 1 + i % 28);
+            let score = if i % 700 == 5 {
+                "x".to_owned()
+            } else {
+                (i % 11).to_string()
+            };
+            text.push_str(&format!("r{i},{at},{score},\"web\nshop\"\n"));
+        }
+        let options = ReportOptions {
+            segment: Some("channel".into()),
+            ..ReportOptions::default()
+        };
+        let from_bytes = read_csv(text.as_bytes(), &plan, &options).unwrap();
+        let file = TempFile::new("reads.csv", text.as_bytes());
+        let from_file = load_responses(&file.0, &plan, &options).unwrap();
+        assert_eq!(from_file.scored, from_bytes.scored);
+        assert_eq!(from_file.bad, from_bytes.bad);
+        assert_eq!(from_file.bad.len(), 5);
+        assert_eq!(
+            serde_json::to_value(from_file.finish()).unwrap(),
+            serde_json::to_value(from_bytes.finish()).unwrap()
+        );
+    }
+
+    #[test]
+    fn boundaries_are_those_of_the_byte_by_byte_scan() {
+        // Random texts over the bytes that matter (quotes, line breaks) and a filler, long
+        // enough for the counted stretches to span several blocks of 255 bytes.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..3000 {
+            let len = (next() % if case % 10 == 0 { 3000 } else { 60 }) as usize;
+            let quote_rate = next() % 4;
+            let text: Vec<u8> = (0..len)
+                .map(|_| match next() % 40 {
+                    r if r < quote_rate => b'"',
+                    r if r < 8 => b'\n',
+                    _ => b'x',
+                })
+                .collect();
+            for parts in 1..=9 {
+                assert_eq!(
+                    record_boundaries(&text, parts),
+                    boundaries_byte_by_byte(&text, parts),
+                    "{parts} parts of {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
     }
 
     #[test]
