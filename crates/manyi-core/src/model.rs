@@ -705,6 +705,13 @@ pub trait AnswerSet: Answers {
     fn each_indexed<'a>(&'a self, f: &mut dyn FnMut(Option<usize>, &'a str, &'a Answer)) {
         self.each_raw(&mut |id, answer| f(None, id, answer));
     }
+
+    /// How many answers [`AnswerSet::each_raw`] walks.
+    fn answer_count(&self) -> usize {
+        let mut count = 0;
+        self.each_raw(&mut |_, _| count += 1);
+        count
+    }
 }
 
 impl AnswerSet for BTreeMap<String, Answer> {

@@ -121,6 +121,10 @@ impl AnswerSet for AnswerRow<'_> {
         self.values[index].as_ref()
     }
 
+    fn answer_count(&self) -> usize {
+        self.values.iter().filter(|v| v.is_some()).count()
+    }
+
     fn each_indexed<'a>(&'a self, f: &mut dyn FnMut(Option<usize>, &'a str, &'a Answer)) {
         for (qi, value) in self.values.iter().enumerate() {
             if let Some(answer) = value {

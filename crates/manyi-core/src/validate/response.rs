@@ -226,6 +226,18 @@ fn check_kind(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
 }
 
 fn check_scaled(question: &str, scale: crate::model::Bounds, x: f64) -> Result<(), ResponseError> {
+    // A point of the scale is in range too, so the usual answer needs this test alone; the
+    // errors are told apart out of line.
+    if scale.contains(x) {
+        Ok(())
+    } else {
+        scaled_error(question, scale, x)
+    }
+}
+
+/// Why `x` is not a point of `scale`.
+#[cold]
+fn scaled_error(question: &str, scale: crate::model::Bounds, x: f64) -> Result<(), ResponseError> {
     if !x.is_finite() || x < scale.min - 1e-9 || x > scale.max + 1e-9 {
         return Err(ResponseError::OutOfRange {
             question: question.to_owned(),
@@ -368,8 +380,7 @@ impl<'s> Validator<'s> {
         answers: &dyn AnswerSet,
         partial: bool,
     ) -> Result<(), Vec<ResponseError>> {
-        let mut count = 0;
-        answers.each_raw(&mut |_, _| count += 1);
+        let count = answers.answer_count();
         if count > MAX_ANSWERS {
             // Checking each answer would cost time and an error per unknown id for answers
             // that cannot all belong to a real survey.
