@@ -31,7 +31,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::MAX_SEGMENT_GROUPS;
-use crate::model::{Answer, Bounds, QuestionKind, Response, Scale};
+use crate::model::{Answer, Bounds, QuestionKind, Response, Scale, is_whole};
 use crate::ordered::OrderedMap;
 use crate::reliability::{self, CovMatrix};
 use crate::report::{
@@ -358,11 +358,9 @@ fn metric_item(plan: &Plan<'_>, question: Option<usize>) -> Option<usize> {
 /// The position of a valid raw answer on its item's scale.
 fn position(scale: &Scale, x: f64) -> usize {
     let k = Bounds::of(scale).steps_from_min(x);
-    // A valid answer's k is a whole number, which rounds to itself: the conversion finds it
-    // without `round`, a library call on x86-64 without SSE4.1 made for every answer and pair.
-    let whole = k as i64;
-    if whole >= 0 && whole as f64 == k {
-        return whole as usize;
+    // A valid answer's k is a whole number, which rounds to itself.
+    if k >= 0.0 && is_whole(k) {
+        return k as usize;
     }
     k.round().max(0.0) as usize
 }
@@ -553,9 +551,22 @@ impl Aggregate {
         for &qi in &row.invalid {
             self.invalid[qi] += 1;
         }
-        for (ii, &x) in row.items.iter().enumerate() {
-            if !x.is_nan() {
-                self.items[ii].add(position(&plan.items[ii].scale, x));
+        // Each answered item's position on its scale, worked out once for its count and for
+        // every pair it is in (on the stack for up to 64 items).
+        let mut stack = [None; 64];
+        let mut heap = Vec::new();
+        let positions: &mut [Option<u64>] = if row.items.len() <= stack.len() {
+            &mut stack[..row.items.len()]
+        } else {
+            heap.resize(row.items.len(), None);
+            &mut heap
+        };
+        for (ii, (slot, &x)) in positions.iter_mut().zip(&row.items).enumerate() {
+            *slot = (!x.is_nan()).then(|| position(&plan.items[ii].scale, x) as u64);
+        }
+        for (counts, &at) in self.items.iter_mut().zip(positions.iter()) {
+            if let Some(at) = at {
+                counts.add(at as usize);
             }
         }
         for (qi, q) in plan.questions.iter().enumerate() {
@@ -584,28 +595,14 @@ impl Aggregate {
                 _ => {}
             }
         }
-        // Each answered item's position, worked out once rather than once per pair it is in
-        // (on the stack for dimensions of up to 16 items).
-        let mut stack = [None; 16];
-        let mut heap = Vec::new();
         for (d, own) in dimension_items.iter().enumerate() {
             if own.iter().any(|&ii| !row.items[ii].is_nan()) {
                 self.dimension_any[d] += 1;
             }
-            let positions: &mut [Option<u64>] = if own.len() <= stack.len() {
-                &mut stack[..own.len()]
-            } else {
-                heap.resize(own.len(), None);
-                &mut heap
-            };
-            for (slot, &ii) in positions.iter_mut().zip(own) {
-                let x = row.items[ii];
-                *slot = (!x.is_nan()).then(|| position(&plan.items[ii].scale, x) as u64);
-            }
             let mut p = 0;
-            for (a, &u) in positions.iter().enumerate() {
-                for &v in &positions[a + 1..] {
-                    if let (Some(u), Some(v)) = (u, v) {
+            for (a, &ia) in own.iter().enumerate() {
+                for &ib in &own[a + 1..] {
+                    if let (Some(u), Some(v)) = (positions[ia], positions[ib]) {
                         self.pairs[d][p].add(u, v);
                     }
                     p += 1;

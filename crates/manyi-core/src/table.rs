@@ -125,12 +125,8 @@ impl AnswerSet for AnswerRow<'_> {
         self.values.iter().filter(|v| v.is_some()).count()
     }
 
-    fn each_indexed<'a>(&'a self, f: &mut dyn FnMut(Option<usize>, &'a str, &'a Answer)) {
-        for (qi, value) in self.values.iter().enumerate() {
-            if let Some(answer) = value {
-                f(Some(qi), self.ids[qi], answer);
-            }
-        }
+    fn by_place(&self) -> Option<(&[&str], &[Option<Answer>])> {
+        Some((&self.ids, &self.values))
     }
 }
 
@@ -175,7 +171,7 @@ pub(crate) fn walk_row<'a>(
         .visibility
         .has_conditions()
         .then(|| plan.visibility.hidden(answers));
-    answers.each_answer(plan, &mut |qi, id, answer| {
+    let mut visit = |qi: usize, id: &str, answer: &'a Answer| {
         if !is_answered(answer) {
             return;
         }
@@ -193,7 +189,18 @@ pub(crate) fn walk_row<'a>(
         if !counted {
             invalid(qi);
         }
-    });
+    };
+    match answers.by_place() {
+        // A row indexed by question is in plan order (the plan lists the survey's questions).
+        Some((ids, values)) => {
+            for (qi, (id, value)) in ids.iter().zip(values).enumerate() {
+                if let Some(answer) = value {
+                    visit(qi, id, answer);
+                }
+            }
+        }
+        None => answers.each_answer(plan, &mut visit),
+    }
 }
 
 /// Responses to one survey, by column. Build it with the survey's [`Plan`].

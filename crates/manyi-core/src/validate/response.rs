@@ -288,9 +288,9 @@ pub struct Validator<'s> {
     survey: &'s Survey,
     questions: HashMap<&'s str, &'s Question>,
     /// The questions in survey order, each where `questions` finds it by its id (`None` at
-    /// the earlier places of an id the definition repeats): answers that come with their
-    /// question's place ([`AnswerSet::each_indexed`]) are checked without hashing their ids,
-    /// against the very question the lookup would give.
+    /// the earlier places of an id the definition repeats): answers held by their question's
+    /// place ([`AnswerSet::by_place`]) are checked without hashing their ids, against the
+    /// very question the lookup would give.
     by_place: Vec<Option<&'s Question>>,
     visibility: Visibility,
     patterns: Patterns,
@@ -390,16 +390,27 @@ impl<'s> Validator<'s> {
             }]);
         }
         let mut errors = Vec::new();
-        answers.each_indexed(&mut |place, id, answer| match self.question(place, id) {
-            None => errors.push(ResponseError::UnknownQuestion {
-                question: id.to_owned(),
-            }),
-            Some(q) => {
-                if let Err(e) = check_answer_in(q, answer, &self.patterns) {
-                    errors.push(e);
+        let mut check =
+            |place: Option<usize>, id: &str, answer: &Answer| match self.question(place, id) {
+                None => errors.push(ResponseError::UnknownQuestion {
+                    question: id.to_owned(),
+                }),
+                Some(q) => {
+                    if let Err(e) = check_answer_in(q, answer, &self.patterns) {
+                        errors.push(e);
+                    }
+                }
+            };
+        match answers.by_place() {
+            Some((ids, values)) => {
+                for (place, (id, value)) in ids.iter().zip(values).enumerate() {
+                    if let Some(answer) = value {
+                        check(Some(place), id, answer);
+                    }
                 }
             }
-        });
+            None => answers.each_raw(&mut |id, answer| check(None, id, answer)),
+        }
         if !self.may_miss_or_hide {
             // Without required questions or conditions, the pass below finds nothing.
             return if errors.is_empty() {
