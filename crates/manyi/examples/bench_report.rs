@@ -5,11 +5,12 @@
 //! cargo run --profile bench-fast -p manyi --example bench_report -- --rows 1000000
 //! ```
 //!
-//! It generates the data (deterministic, fixed seed), times the Rust side (CSV → the report's
-//! statistics, read and scored in parallel parts, and statistics → report, each the median of
-//! several runs), runs the Python script, checks that
-//! every figure agrees to 1e-9 relative, and prints both times and their ratio. It exits non-zero
-//! if any figure disagrees, so a fast wrong answer never counts.
+//! It generates the data (deterministic, fixed seed) and writes the survey beside it
+//! (`target/bench/survey.json`, so `manyi score` can be timed on the same files), times the
+//! Rust side (CSV → the report's statistics, read and scored in parallel parts, and statistics
+//! → report, each the median of several runs), runs the Python script, checks that every
+//! figure agrees to 1e-9 relative, and prints both times and their ratio. It exits non-zero if
+//! any figure disagrees, so a fast wrong answer never counts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -211,6 +212,10 @@ fn main() -> anyhow::Result<()> {
         write_csv(&csv, rows)?;
     }
     let size = std::fs::metadata(&csv)?.len();
+    std::fs::write(
+        dir.join("survey.json"),
+        serde_json::to_string_pretty(&survey_json())?,
+    )?;
 
     let survey = manyi_core::parse_survey(&survey_json().to_string())
         .map_err(|e| anyhow::anyhow!("benchmark survey: {e}"))?;
