@@ -4,11 +4,17 @@
 #
 #   bench/ingest.sh            # both engines
 #   bench/ingest.sh sqlite     # one
+#   MANYI_OLD=$(bench/build-old.sh 250547b^) bench/ingest.sh   # also an older build, same run
 #
 # Scenarios (each on a fresh database): batches of 500 responses (2 connections, 10 s); single
 # responses as fast as 8 connections go (10 s); single responses paced at 200 requests/s
-# (4 connections, each waiting 18 ms after every reply, a little over 200 requests/s, 20 s) for p50/p99 latency. The server runs with
-# the rate limit off. wrk and the server share the machine's 2 cores.
+# (4 connections, each waiting 18 ms after every reply, a little over 200 requests/s, 20 s) for
+# p50/p99 latency. Every request comes from one of 500 branches (one kiosk's outbox: a batch
+# shares its branch, counter and channel) and is submitted now. The server runs with the rate
+# limit off. wrk and the server share the machine's 2 cores.
+#
+# With MANYI_OLD set to another build's `manyi`, each API scenario runs ROUNDS times (default 2)
+# with each build, interleaved (old, new, then new, old), and the lines say which build ran.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,10 +51,10 @@ count_rows() { # engine url
   esac
 }
 
-start_server() { # url; sets SERVER_PID and BASE (not in a subshell, so both survive)
+start_server() { # url [binary]; sets SERVER_PID and BASE (not in a subshell, so both survive)
   # The previous server's output must not be mistaken for this one's.
   rm -f "$WORK/server.out"
-  "$BIN/manyi" serve --addr 127.0.0.1:0 --rate-limit 0 --dist "$WORK/no-app" --database "$1" \
+  "${2:-$BIN/manyi}" serve --addr 127.0.0.1:0 --rate-limit 0 --dist "$WORK/no-app" --database "$1" \
     > "$WORK/server.out" 2> "$WORK/server.err" &
   SERVER_PID=$!
   BASE=""
@@ -68,39 +74,56 @@ run_wrk() { # label url script threads conns seconds [env...]
     | grep '^RESULT' | sed "s/^RESULT/$label/"
 }
 
-printf '%-9s %-26s %s\n' engine scenario result
+ROUNDS="${ROUNDS:-2}"
+builds=(new)
+[ -n "${MANYI_OLD:-}" ] && builds=(old new)
+binary() { [ "$1" = old ] && echo "$MANYI_OLD" || echo "$BIN/manyi"; }
+# The builds in turn, reversed every other round, so neither always runs first.
+order() { # round
+  if [ "${#builds[@]}" = 1 ]; then echo new
+  elif [ $(( $1 % 2 )) = 0 ]; then echo old new
+  else echo new old; fi
+}
+
+printf '%-9s %-5s %-26s %s\n' engine build scenario result
 for engine in "${ENGINES[@]}"; do
-  url=$(fresh_db "$engine" batched); start_server "$url"; base=$BASE
-  line=$(run_wrk batched "$base" batch.lua 2 2 10 BATCH=500); stop_server
-  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
-  rows=$(count_rows "$engine" "$url")
-  printf '%-9s %-26s %s responses/s (%s requests of 500; %s rows stored) %s\n' "$engine" "batched via API" \
-    "$(( req * 500 * 1000000 / us ))" "$req" "$rows" "$(grep -o 'errors_[a-z]*=[1-9][0-9]*' <<< "$line" | tr '\n' ' ')"
+  for round in $(seq 0 $(( ${#builds[@]} == 1 ? 0 : ROUNDS - 1 ))); do
+    for build in $(order "$round"); do
+      url=$(fresh_db "$engine" batched); start_server "$url" "$(binary "$build")"; base=$BASE
+      line=$(run_wrk batched "$base" batch.lua 2 2 10 BATCH=500); stop_server
+      req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+      rows=$(count_rows "$engine" "$url")
+      printf '%-9s %-5s %-26s %s responses/s (%s requests of 500; %s rows stored) %s\n' "$engine" "$build" "batched via API" \
+        "$(( req * 500 * 1000000 / us ))" "$req" "$rows" "$(grep -o 'errors_[a-z]*=[1-9][0-9]*' <<< "$line" | tr '\n' ' ')"
 
-  url=$(fresh_db "$engine" single); start_server "$url"; base=$BASE
-  line=$(run_wrk single "$base" single.lua 2 8 10); stop_server
-  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
-  printf '%-9s %-26s %s responses/s (p50 %s µs, p99 %s µs; %s rows stored)\n' "$engine" "single via API, 8 conns" \
-    "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
-    "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")" "$(count_rows "$engine" "$url")"
+      url=$(fresh_db "$engine" single); start_server "$url" "$(binary "$build")"; base=$BASE
+      line=$(run_wrk single "$base" single.lua 2 8 10); stop_server
+      req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+      printf '%-9s %-5s %-26s %s responses/s (p50 %s µs, p99 %s µs; %s rows stored)\n' "$engine" "$build" "single via API, 8 conns" \
+        "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
+        "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")" "$(count_rows "$engine" "$url")"
 
-  url=$(fresh_db "$engine" paced); start_server "$url"; base=$BASE
-  line=$(run_wrk paced "$base" paced.lua 1 4 20 PACE_MS=18); stop_server
-  req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
-  printf '%-9s %-26s %s requests/s: p50 %s µs, p99 %s µs\n' "$engine" "single at 200 req/s" \
-    "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
-    "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")"
+      url=$(fresh_db "$engine" paced); start_server "$url" "$(binary "$build")"; base=$BASE
+      line=$(run_wrk paced "$base" paced.lua 1 4 20 PACE_MS=18); stop_server
+      req=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<< "$line"); us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<< "$line")
+      printf '%-9s %-5s %-26s %s requests/s: p50 %s µs, p99 %s µs\n' "$engine" "$build" "single at 200 req/s" \
+        "$(( req * 1000000 / us ))" "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<< "$line")" \
+        "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<< "$line")"
+    done
+  done
 
-  # Without and with rollups, in the same run on fresh databases: the cost of keeping them.
-  for batch in 500 1; do
+  # Without and with rollups, in the same run on fresh databases: the cost of keeping them,
+  # for batches from one kiosk each and for batches mixing every branch (an import's worst case).
+  for shape in "500 kiosk" "500 mixed" "1 kiosk"; do
+    read -r batch origin <<< "$shape"
     rows=$([ "$batch" = 1 ] && echo 5000 || echo 100000)
     for rollups in off on; do
-      url=$(fresh_db "$engine" "raw$batch$rollups")
-      printf '%-9s %-26s %s\n' "$engine" "raw insert, batch $batch" \
-        "$("$BIN/examples/bench_raw_insert" --database "$url" --rows "$rows" --batch "$batch" --rollups "$rollups")"
+      url=$(fresh_db "$engine" "raw$batch$origin$rollups")
+      printf '%-9s %-5s %-26s %s\n' "$engine" new "raw insert, batch $batch" \
+        "$("$BIN/examples/bench_raw_insert" --database "$url" --rows "$rows" --batch "$batch" --origin "$origin" --rollups "$rollups")"
     done
   done
   if [ "$engine" = postgres ]; then
-    for name in batched single paced raw500off raw500on raw1off raw1on; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$name WITH (FORCE)"; done
+    for name in batched single paced raw500kioskoff raw500kioskon raw500mixedoff raw500mixedon raw1kioskoff raw1kioskon; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$name WITH (FORCE)"; done
   fi
 done

@@ -4,9 +4,11 @@
 // local storage (the browser computes the report with manyi-core in WebAssembly), with the
 // memory that took; and the size of the staff bundle. Median of RUNS runs each. Build first
 // (`scripts/build-app.sh --release` and `cargo build -p manyi`). Prints the figures; exits
-// non-zero when the 500 ms budget is exceeded.
+// non-zero when rendering after the data's arrival takes over 500 ms, or navigation to the
+// rendered overview over 1 s.
 //
 //   node scripts/bench-dashboard.mjs [responses]      # default 100000
+//   MANYI_BIN=target/bench-fast/manyi node scripts/bench-dashboard.mjs 1000000
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +21,9 @@ const N = Number(process.argv[2] ?? 100_000);
 const LOCAL_N = 10_000;
 const RUNS = 5;
 const BUDGET_MS = 500;
+// From navigation to the rendered overview, the server's reports included (issue 18's goal at
+// a million responses).
+const TOTAL_BUDGET_MS = 1000;
 const BATCH = 500;
 
 const SURVEY = {
@@ -54,11 +59,11 @@ function random(seed) {
   };
 }
 
-function responses(n) {
+// The responses one by one, so a million never sit in memory at once.
+function* responses(n) {
   const next = random(7);
   const pick = (low, high) => low + Math.floor(next() * (high - low + 1));
   const start = Date.parse("2026-01-01T00:00:00Z");
-  const out = [];
   for (let i = 0; i < n; i++) {
     const mood = next();
     const level = (low, high) => Math.max(low, Math.min(high, Math.round(low + (high - low) * mood + pick(-1, 1))));
@@ -67,20 +72,23 @@ function responses(n) {
       s1: level(1, 7), s2: level(1, 7), s3: level(1, 7), s4: 8 - level(1, 7),
       p1: level(1, 7), p2: level(1, 7), p3: level(1, 7),
     };
-    out.push({
+    yield {
       id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
       survey_id: "bench",
       survey_version: 1,
       submitted_at: new Date(start + Math.floor((i / n) * 365 * 86400e3)).toISOString(),
       answers,
       meta: { channel: ["web", "store", "kiosk", "phone"][i % 4], branch: `b${i % 12}` },
-    });
+    };
   }
-  return out;
 }
 
+// The server the benchmark runs: the tests' debug build unless MANYI_BIN names another (a
+// million responses want the optimised one: MANYI_BIN=target/bench-fast/manyi).
+const SERVER = process.env.MANYI_BIN ?? MANYI;
+
 function startServer(dir) {
-  const child = spawn(MANYI, [
+  const child = spawn(SERVER, [
     "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--rate-limit", "0",
     "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
   ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
@@ -173,14 +181,22 @@ try {
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const published = await fetch(`${base}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify(SURVEY) });
   if (published.status !== 201) throw new Error(await published.text());
-  const all = responses(N);
+  const first = [];
   const loadStart = performance.now();
-  for (let i = 0; i < all.length; i += BATCH) {
+  let batch = [];
+  const send = async () => {
     const reply = await fetch(`${base}/api/v1/responses`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(all.slice(i, i + BATCH)),
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch),
     }).then((r) => r.json());
-    if (reply.accepted + reply.duplicate !== Math.min(BATCH, all.length - i)) throw new Error(JSON.stringify(reply).slice(0, 500));
+    if (reply.accepted + reply.duplicate !== batch.length) throw new Error(JSON.stringify(reply).slice(0, 500));
+    batch = [];
+  };
+  for (const response of responses(N)) {
+    if (first.length < LOCAL_N) first.push(response);
+    batch.push(response);
+    if (batch.length === BATCH) await send();
   }
+  if (batch.length) await send();
   console.log(`stored ${N} responses in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
   // A year of data, a quarter compared with the one before, segmented by channel, by week.
@@ -193,12 +209,13 @@ try {
     server.push({ render: t.rendered - t.arrived, total: t.rendered });
   }
   const serverRender = median(server.map((t) => t.render));
+  const serverTotal = median(server.map((t) => t.total));
   console.log(`server mode, ${N} responses: data arrival → rendered overview, median of ${RUNS}: ${serverRender.toFixed(1)} ms`);
-  console.log(`  (navigation → rendered overview, including the server's report: ${median(server.map((t) => t.total)).toFixed(0)} ms)`);
-  if (serverRender > BUDGET_MS) failed = true;
+  console.log(`  navigation → rendered overview, including the server's reports: ${serverTotal.toFixed(0)} ms (runs: ${server.map((t) => t.total.toFixed(0)).join(", ")})`);
+  if (serverRender > BUDGET_MS || serverTotal > TOTAL_BUDGET_MS) failed = true;
 
   // Local-only mode: the responses in the outbox; the browser computes the same report.
-  const outbox = JSON.stringify(all.slice(0, LOCAL_N).map((response) => ({
+  const outbox = JSON.stringify(first.map((response) => ({
     response, scores: { items: {}, dimensions: {}, composite: null, coverage: 0 }, queued_at: response.submitted_at,
   })));
   const localInit = `

@@ -16,11 +16,21 @@ local function uuid()
     (thread_seed or 0) % 0x1000, counter)
 end
 
-function response_json()
+-- Where a request comes from, as a branch network sends them: one of 500 branches, one of its
+-- five counters, over one of three channels. A request is one kiosk's outbox, so a batch's
+-- responses share their origin.
+function origin()
+  return string.format('{"channel":"%s","location":"b%03d","counter":"c%d"}',
+    ({"kiosk", "web", "app"})[math.random(1, 3)], math.random(0, 499), math.random(0, 4))
+end
+
+-- A response submitted now (UTC), so live ingestion lands in the current hour's rollups as it
+-- does in production.
+function response_json(meta)
   local score = math.random(0, 10)
   return string.format(
-    '{"id":"%s","survey_id":"nps","survey_version":1,"submitted_at":"2026-11-22T10:00:00+08:00","locale":"en","answers":{"nps":%d},"meta":{"channel":"bench"}}',
-    uuid(), score)
+    '{"id":"%s","survey_id":"nps","survey_version":1,"submitted_at":"%s","locale":"en","answers":{"nps":%d},"meta":%s}',
+    uuid(), os.date("!%Y-%m-%dT%H:%M:%SZ"), score, meta or origin())
 end
 
 function init(args)

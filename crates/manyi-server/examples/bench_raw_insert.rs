@@ -3,13 +3,17 @@
 //! validation in front. `bench/ingest.sh` prints it next to the API's rate.
 //!
 //! The responses come in time order, one every two seconds, from 500 branches' counters over
-//! three channels, as a branch network sends them. With `--rollups off` the survey has no
-//! rollups, so storing does what it did before rollups existed; with `--rollups on` (the
-//! default) every batch also updates them, so the two runs give the cost of keeping them.
+//! three channels. With `--origin mixed` (the default) consecutive responses come from different
+//! branches, so a batch of 500 holds all of them, as an import of a branch network's history
+//! does; with `--origin kiosk` each batch comes from one branch's counter, as a kiosk's outbox
+//! does. With `--rollups off` the survey has no rollups, so storing does what it did before
+//! rollups existed; with `--rollups on` (the default) every batch also updates them, so the two
+//! runs give the cost of keeping them.
 //!
 //! ```sh
 //! cargo run --profile bench-fast -p manyi-server --example bench_raw_insert -- \
-//!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500 --rollups on
+//!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500 --rollups on \
+//!     --origin mixed
 //! ```
 
 use std::time::Instant;
@@ -22,6 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut database = None;
     let (mut rows, mut batch) = (100_000usize, 500usize);
     let mut rollups = true;
+    let mut kiosk = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -33,6 +38,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some("on") => true,
                     Some("off") => false,
                     _ => return Err("--rollups on|off".into()),
+                }
+            }
+            "--origin" => {
+                kiosk = match args.next().as_deref() {
+                    Some("kiosk") => true,
+                    Some("mixed") => false,
+                    _ => return Err("--origin mixed|kiosk".into()),
                 }
             }
             other => return Err(format!("unknown argument {other}").into()),
@@ -53,7 +65,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let items: Vec<(Response, manyi_core::ResponseScores)> = (0..rows)
         .map(|i| {
             let at = start + chrono::Duration::seconds(2 * i as i64);
-            let channel = ["kiosk", "web", "app"][i % 3];
+            // A kiosk's batch shares its origin: the batch's number picks it.
+            let source = if kiosk { i / batch } else { i };
+            let channel = ["kiosk", "web", "app"][source % 3];
             let response: Response = serde_json::from_value(serde_json::json!({
                 "id": format!("{:08x}-0000-4000-8000-{:012x}", std::process::id(), i),
                 "survey_id": "nps", "survey_version": 1,
@@ -61,8 +75,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "answers": {"nps": i % 11},
                 "meta": {
                     "channel": channel,
-                    "location": format!("b{:03}", (i * 7919) % 500),
-                    "counter": format!("c{}", i % 5),
+                    "location": format!("b{:03}", (source * 7919) % 500),
+                    "counter": format!("c{}", source % 5),
                 }
             }))
             .expect("a valid response");
@@ -76,7 +90,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "RAW rows={rows} batch={batch} rollups={} seconds={seconds:.3} rows_per_s={:.0}",
+        "RAW rows={rows} batch={batch} origin={} rollups={} seconds={seconds:.3} rows_per_s={:.0}",
+        if kiosk { "kiosk" } else { "mixed" },
         if rollups { "on" } else { "off" },
         rows as f64 / seconds
     );
