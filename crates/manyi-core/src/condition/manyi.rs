@@ -109,6 +109,14 @@ pub enum Condition {
 impl Condition {
     /// Parses condition text, reporting the first syntax error with its position.
     pub fn parse(text: &str) -> Result<Condition, ParseError> {
+        Condition::parse_located(text).map(|(condition, _)| condition)
+    }
+
+    /// Parses condition text as [`Condition::parse`] does, and gives the character position
+    /// (0-based) of each variable, in the order [`Condition::variables`] lists them: a check
+    /// made after parsing (an alert rule naming no question, score or `meta` key) can then
+    /// point at the variable as a syntax error points at its token.
+    pub fn parse_located(text: &str) -> Result<(Condition, Vec<usize>), ParseError> {
         if too_long(text) {
             return Err(ParseError::too_long());
         }
@@ -118,6 +126,7 @@ impl Condition {
             pos: 0,
             end: text.chars().count(),
             open: 0,
+            variables: Vec::new(),
         };
         let (condition, _depth) = parser.expr()?;
         if let Some(token) = parser.peek() {
@@ -126,7 +135,7 @@ impl Condition {
                 message: format!("unexpected {} after a complete condition", token.kind),
             });
         }
-        Ok(condition)
+        Ok((condition, parser.variables))
     }
 
     /// Every answer the condition reads, in order of appearance.
@@ -151,6 +160,28 @@ impl Condition {
                 }
             }
             Condition::In { var, .. } => out.push(var),
+        }
+    }
+
+    /// Calls `f` on every variable, in the order [`Condition::variables`] lists them, so a
+    /// caller can rename what a variable reads (alert rules point `meta.key` and score names at
+    /// values of their own) without a tree of its own. It recurses once per level, which
+    /// [`MAX_CONDITION_DEPTH`] bounds.
+    pub fn for_each_variable_mut(&mut self, f: &mut dyn FnMut(&mut VarRef)) {
+        match self {
+            Condition::Or(a, b) | Condition::And(a, b) => {
+                a.for_each_variable_mut(f);
+                b.for_each_variable_mut(f);
+            }
+            Condition::Not(inner) => inner.for_each_variable_mut(f),
+            Condition::Compare { left, right, .. } => {
+                for operand in [left, right] {
+                    if let Operand::Var(v) = operand {
+                        f(v);
+                    }
+                }
+            }
+            Condition::In { var, .. } => f(var),
         }
     }
 
@@ -536,6 +567,9 @@ struct Parser<'a> {
     /// How many `not`s and parentheses enclose the token being read: each is one more level
     /// of the parser's recursion, so it is bounded before recursing.
     open: usize,
+    /// The position of every variable read so far, in the order of the text, which is the
+    /// order `Condition::variables` walks the tree in.
+    variables: Vec<usize>,
 }
 
 /// A parsed condition with its depth: the most operators on a path from it to a value.
@@ -649,7 +683,10 @@ impl Parser<'_> {
             return Err(self.error_here("a question id or a value"));
         };
         let operand = match token.kind {
-            TokenKind::Ident(name) => Operand::Var(parse_var(&name, token.position)?),
+            TokenKind::Ident(name) => {
+                self.variables.push(token.position);
+                Operand::Var(parse_var(&name, token.position)?)
+            }
             TokenKind::Number(n) => Operand::Number(n),
             TokenKind::Text(s) => Operand::Text(s),
             TokenKind::True => Operand::Bool(true),
