@@ -22,12 +22,13 @@
 //!    `visibility`).
 //! 6. `table` on `score` and `validate`; `surveyjs`, the SurveyJS import and export, on
 //!    `condition` and `validate`; `templates` on `validate`; `outbox` on `score`; `export` on
-//!    `model`.
+//!    `model`; `alerts`, the rules that open follow-up cases, on `score` and `condition`.
 //! 7. `report` on `table`, `score`, `reliability` and `stats`.
 //! 8. `targets` on `report` and `validate`; `aggregate`, the report's statistics as values that
 //!    merge, on `report` and `table`.
 
 pub mod aggregate;
+pub mod alerts;
 pub mod condition;
 pub mod crm;
 pub mod display;

@@ -67,3 +67,23 @@ pub const MAX_TEXT_ANSWER_LENGTH: u32 = 10_000;
 /// this also bounds the questions a response can usefully answer; beyond it the answers are
 /// not checked one by one.
 pub const MAX_ANSWERS: usize = 1_000;
+
+/// The most alert rules one survey keeps: every rule is evaluated on every response the survey
+/// receives, at ingestion.
+pub const MAX_ALERT_RULES: usize = 50;
+
+/// The most characters of an alert rule's id (a–z, 0–9, `_` and `-`), which cases keep to say
+/// which rules opened them.
+pub const MAX_ALERT_RULE_ID_LENGTH: usize = 64;
+
+/// The most characters of an alert rule's name, which every case it opens shows in the inbox.
+pub const MAX_ALERT_RULE_NAME_LENGTH: usize = 200;
+
+/// The most characters of an owner's name: a rule's fixed owner, or the owner a case is
+/// assigned to. An owner read from `meta` is a `meta` value and may be as long as one
+/// ([`MAX_META_VALUE_LENGTH`]).
+pub const MAX_OWNER_LENGTH: usize = 200;
+
+/// The longest service level a rule may give, in hours: a year. A due time further away than
+/// that is no service level at all.
+pub const MAX_SERVICE_HOURS: u32 = 8_760;
