@@ -14,7 +14,9 @@
 //! 1. `number`, `time`, `ordered`, `stats`, `crm`, `limits` (every size limit on outside
 //!    input): import nothing of the crate.
 //! 2. `model` (the formats, and the `Answers`/`AnswerSet` traits through which answers are
-//!    read) on `time` and `limits`; `display` on `number`; `reliability` on `stats`.
+//!    read) on `time` and `limits`; `display` on `number`; `reliability` on `stats`; `cases`
+//!    (follow-up cases, their statuses and timeline, and the loop figures) on `time` and
+//!    `limits`.
 //! 3. `condition`, both condition languages side by side (manyi's, and SurveyJS's expressions
 //!    in `condition::surveyjs`) and the `Rule` that picks one, on `model` and `number`.
 //! 4. `visibility`, which questions are shown, read-only or required, on `condition`.
@@ -29,6 +31,7 @@
 
 pub mod aggregate;
 pub mod alerts;
+pub mod cases;
 pub mod condition;
 pub mod crm;
 pub mod display;

@@ -87,3 +87,6 @@ pub const MAX_OWNER_LENGTH: usize = 200;
 /// The longest service level a rule may give, in hours: a year. A due time further away than
 /// that is no service level at all.
 pub const MAX_SERVICE_HOURS: u32 = 8_760;
+
+/// The most characters of a case's note or resolution text.
+pub const MAX_CASE_TEXT_LENGTH: usize = 10_000;
