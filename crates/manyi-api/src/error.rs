@@ -100,5 +100,18 @@ string_enum! {
         InvalidResponse = "invalid_response",
         /// One response's refusal: a different response with this id is stored.
         Conflict = "conflict",
+        /// 400: an alert rules body of the wrong shape.
+        MalformedAlertRules = "malformed_alert_rules",
+        /// 422: alert rules with problems, each in `details` as `{"rule", "path", "position",
+        /// "message"}` (`position`: the character of the rule's `when` it points at).
+        InvalidAlertRules = "invalid_alert_rules",
+        /// 400: a change to a case of the wrong shape.
+        MalformedCaseUpdate = "malformed_case_update",
+        /// 422: a change no case takes: an empty or over-long text, an end without a
+        /// resolution, a resolution on a change to `in_progress`.
+        InvalidCaseUpdate = "invalid_case_update",
+        /// 409: a change the case's status does not allow now, one from a status the case has
+        /// left meanwhile, or an assignment to the owner it has.
+        CaseConflict = "case_conflict",
     }
 }

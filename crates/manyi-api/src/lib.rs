@@ -8,11 +8,13 @@
 //! formats, in the spirit of the `api-boundary` crate of leptos' `login_with_token_csr_only`:
 //! no HTTP library, no IO.
 //!
-//! Enumerations that a newer server may extend ([`ErrorCode`], [`ItemStatus`]) read any value:
+//! Enumerations that a newer server may extend ([`ErrorCode`], [`ItemStatus`], [`CaseStatus`],
+//! [`CaseEventKind`], [`ContactMethod`]) read any value:
 //! a code this build does not know is kept as [`ErrorCode::Other`], so an older app never fails
 //! to read a newer server's reply.
 
 mod access;
+mod cases;
 mod error;
 mod export;
 mod ingest;
@@ -27,6 +29,11 @@ pub use access::{
     Action, AuditAction, AuditEntry, AuditPage, AuditQuery, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, Me,
     Role,
 };
+pub use cases::{
+    AlertRules, Case, CaseCursor, CaseEvent, CaseEventKind, CasePage, CaseQuery, CaseStatus,
+    CaseSummary, CaseUpdate, Contact, ContactMethod, DEFAULT_CASE_PAGE, LoopQuery, MAX_CASE_PAGE,
+    OwnerFilter, case_error_code,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorInfo};
 pub use export::ExportFormat;
 pub use ingest::{BatchReply, ItemResult, ItemStatus, MAX_BATCH};
@@ -39,3 +46,6 @@ pub use surveys::{
     AllowedOrigins, DefinitionFormat, ImportReport, MAX_ORIGINS, OriginsBody, PublishQuery,
     Published, SurveySummary, Targets, looks_like_surveyjs,
 };
+
+/// The loop figures of a period, as the core computes them and the server sends them.
+pub use manyi_core::cases::LoopFigures;

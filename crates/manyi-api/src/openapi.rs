@@ -21,6 +21,9 @@ pub fn core_schemas() -> Map<String, Value> {
     let mut schemas = core_definitions::<manyi_core::Survey>();
     schemas.extend(core_definitions::<manyi_core::Response>());
     schemas.extend(core_definitions::<manyi_core::targets::Target>());
+    schemas.extend(core_definitions::<manyi_core::alerts::AlertRule>());
+    schemas.extend(core_definitions::<manyi_core::alerts::FiredRule>());
+    schemas.extend(core_definitions::<manyi_core::cases::LoopFigures>());
     schemas
 }
 
@@ -80,6 +83,22 @@ core_schema!(
 core_schema!(
     /// A target staff set (`manyi_core::targets::Target`).
     TargetSchema => manyi_core::targets::Target
+);
+core_schema!(
+    /// An alert rule (`manyi_core::alerts::AlertRule`).
+    AlertRuleSchema => manyi_core::alerts::AlertRule
+);
+core_schema!(
+    /// A case's severity (`manyi_core::alerts::Severity`).
+    SeveritySchema => manyi_core::alerts::Severity
+);
+core_schema!(
+    /// A rule that opened a case (`manyi_core::alerts::FiredRule`).
+    FiredRuleSchema => manyi_core::alerts::FiredRule
+);
+core_schema!(
+    /// The loop figures of a period (`manyi_core::cases::LoopFigures`).
+    LoopFiguresSchema => manyi_core::cases::LoopFigures
 );
 core_schema!(
     /// A text, either one string or a map of locale → string (`manyi_core::LocalizedText`).
