@@ -113,5 +113,9 @@ string_enum! {
         /// 409: a change the case's status does not allow now, one from a status the case has
         /// left meanwhile, or an assignment to the owner it has.
         CaseConflict = "case_conflict",
+        /// 400: a webhook endpoint body of the wrong shape.
+        MalformedWebhook = "malformed_webhook",
+        /// 422: a webhook endpoint with problems, each with its JSON path in `details`.
+        InvalidWebhook = "invalid_webhook",
     }
 }

@@ -9,7 +9,7 @@
 //! no HTTP library, no IO.
 //!
 //! Enumerations that a newer server may extend ([`ErrorCode`], [`ItemStatus`], [`CaseStatus`],
-//! [`CaseEventKind`], [`ContactMethod`]) read any value:
+//! [`CaseEventKind`], [`ContactMethod`], [`WebhookEvent`], [`DeliveryStatus`]) read any value:
 //! a code this build does not know is kept as [`ErrorCode::Other`], so an older app never fails
 //! to read a newer server's reply.
 
@@ -24,6 +24,7 @@ pub mod openapi;
 mod query;
 mod string_enum;
 mod surveys;
+mod webhooks;
 
 pub use access::{
     Action, AuditAction, AuditEntry, AuditPage, AuditQuery, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, Me,
@@ -45,6 +46,11 @@ pub use query::{
 pub use surveys::{
     AllowedOrigins, DefinitionFormat, ImportReport, MAX_ORIGINS, OriginsBody, PublishQuery,
     Published, SurveySummary, Targets, looks_like_surveyjs,
+};
+pub use webhooks::{
+    Delivery, DeliveryPage, DeliveryStatus, MAX_WEBHOOK_ENDPOINTS, MAX_WEBHOOK_URL_LENGTH,
+    NewWebhookEndpoint, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER,
+    WebhookEndpoint, WebhookEndpoints, WebhookEvent,
 };
 
 /// The loop figures of a period, as the core computes them and the server sends them.

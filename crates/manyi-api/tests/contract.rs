@@ -21,7 +21,7 @@ fn every_known_code_and_status_reads_back_as_itself() {
         assert_eq!(&serde_json::from_str::<ErrorCode>(&text).unwrap(), code);
         assert!(!matches!(code, ErrorCode::Other(_)));
     }
-    assert_eq!(ErrorCode::KNOWN.len(), 33);
+    assert_eq!(ErrorCode::KNOWN.len(), 35);
     for status in ItemStatus::KNOWN {
         let text = serde_json::to_string(status).unwrap();
         assert_eq!(&serde_json::from_str::<ItemStatus>(&text).unwrap(), status);

@@ -1,11 +1,12 @@
 //! The "close the loop" contract: alert rules, cases and their timeline, the changes staff
-//! send, and the inbox's and the figures' queries, read and written as the server and the app
-//! do.
+//! send, the inbox's and the figures' queries, and webhooks, read and written as the server and
+//! the app do.
 
 use chrono::{DateTime, FixedOffset};
 use manyi_api::{
     AlertRules, Case, CaseCursor, CaseEvent, CaseEventKind, CaseQuery, CaseStatus, CaseUpdate,
-    ContactMethod, ErrorCode, LoopQuery, OwnerFilter, case_error_code,
+    ContactMethod, Delivery, DeliveryStatus, ErrorCode, LoopQuery, NewWebhookEndpoint, OwnerFilter,
+    WebhookEndpoint, WebhookEvent, case_error_code,
 };
 use manyi_core::alerts::{Owner, Severity};
 use manyi_core::cases::{self as core, CaseFacts, EventKind};
@@ -323,4 +324,83 @@ fn the_figures_query_needs_a_period_in_order() {
         query.to_query_string(),
         "from=2026-11-01&to=2026-12-01&utc_offset=%2B08%3A00"
     );
+}
+
+#[test]
+fn a_webhook_endpoint_takes_https_or_this_machine_and_known_events() {
+    let endpoint = |url: &str, events: &[&str]| NewWebhookEndpoint {
+        url: url.into(),
+        events: events.iter().map(|e| WebhookEvent::from(*e)).collect(),
+        survey_id: None,
+    };
+    let paths = |e: NewWebhookEndpoint| -> Vec<String> {
+        e.problems().into_iter().map(|p| p.path).collect()
+    };
+    for url in [
+        "https://crm.example.com/hooks/manyi",
+        "https://crm.example.com:8443/hooks?source=manyi",
+        "http://localhost:3000/hook",
+        "http://127.0.0.1/hook",
+        "http://[::1]:8080/hook",
+    ] {
+        assert!(paths(endpoint(url, &["case.opened"])).is_empty(), "{url}");
+    }
+    for url in [
+        "http://crm.example.com/hook",
+        "ftp://crm.example.com/hook",
+        "https://",
+        "https://user:pass@crm.example.com/hook",
+        "https://crm.example.com/hook#frag",
+        "https://crm.example.com/a hook",
+        "crm.example.com/hook",
+    ] {
+        assert_eq!(paths(endpoint(url, &["case.opened"])), ["$.url"], "{url}");
+    }
+    let long = format!("https://crm.example.com/{}", "a".repeat(2_000));
+    assert_eq!(paths(endpoint(&long, &["case.opened"])), ["$.url"]);
+    let url = "https://crm.example.com/hook";
+    assert_eq!(paths(endpoint(url, &[])), ["$.events"]);
+    assert_eq!(
+        paths(endpoint(
+            url,
+            &[
+                "case.opened",
+                "case.closed",
+                "case.opened",
+                "response.created"
+            ]
+        )),
+        ["$.events[1]", "$.events[2]"]
+    );
+    let extra = serde_json::from_value::<NewWebhookEndpoint>(json!({
+        "url": url, "events": ["case.opened"], "secret": "mine"
+    }));
+    assert!(extra.is_err(), "a client does not choose the secret");
+}
+
+#[test]
+fn the_secret_is_written_only_when_there_is_one_and_deliveries_read_back() {
+    let mut endpoint = WebhookEndpoint {
+        id: "w1".into(),
+        url: "https://crm.example.com/hook".into(),
+        events: vec![WebhookEvent::CaseOpened, WebhookEvent::CaseUpdated],
+        survey_id: None,
+        created_at: instant("2026-03-02T01:00:00Z"),
+        secret: Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+    };
+    assert!(serde_json::to_string(&endpoint).unwrap().contains("whsec_"));
+    endpoint.secret = None;
+    assert_eq!(
+        serde_json::to_value(&endpoint).unwrap(),
+        json!({"id": "w1", "url": "https://crm.example.com/hook",
+               "events": ["case.opened", "case.updated"], "created_at": "2026-03-02T01:00:00Z"})
+    );
+    let text = json!({
+        "id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "endpoint_id": "w1", "event": "case.opened",
+        "created_at": "2026-03-02T01:00:00Z", "attempts": 3, "status": "pending",
+        "last_error": "HTTP 503", "next_attempt_at": "2026-03-02T01:35:00Z"
+    });
+    let delivery: Delivery = serde_json::from_value(text.clone()).unwrap();
+    assert_eq!(delivery.status, DeliveryStatus::Pending);
+    assert_eq!(serde_json::to_value(&delivery).unwrap(), text);
 }
