@@ -500,6 +500,10 @@ pub enum AdminMsg {
     AuditDeleteResponse,
     AuditCreateToken,
     AuditRevokeToken,
+    AuditSetAlertRules,
+    AuditAddWebhook,
+    AuditRemoveWebhook,
+    AuditRedeliver,
 }
 
 impl AdminMsg {
@@ -764,6 +768,10 @@ impl AdminMsg {
             AdminMsg::AuditDeleteResponse => ("删除回答", "刪除回覆", "deleted a response"),
             AdminMsg::AuditCreateToken => ("创建令牌", "建立權杖", "created a token"),
             AdminMsg::AuditRevokeToken => ("吊销令牌", "撤銷權杖", "revoked a token"),
+            AdminMsg::AuditSetAlertRules => ("设置预警规则", "設定預警規則", "set alert rules"),
+            AdminMsg::AuditAddWebhook => ("添加 Webhook", "新增 Webhook", "added a webhook"),
+            AdminMsg::AuditRemoveWebhook => ("移除 Webhook", "移除 Webhook", "removed a webhook"),
+            AdminMsg::AuditRedeliver => ("重新投递", "重新傳送", "redelivered a webhook message"),
         };
         match lang {
             Lang::ZhCn => zh_cn,
@@ -1057,6 +1065,10 @@ pub fn audit_action(lang: Lang, action: &manyi_api::AuditAction) -> String {
         A::DeleteResponse => AdminMsg::AuditDeleteResponse,
         A::CreateToken => AdminMsg::AuditCreateToken,
         A::RevokeToken => AdminMsg::AuditRevokeToken,
+        A::SetAlertRules => AdminMsg::AuditSetAlertRules,
+        A::AddWebhook => AdminMsg::AuditAddWebhook,
+        A::RemoveWebhook => AdminMsg::AuditRemoveWebhook,
+        A::Redeliver => AdminMsg::AuditRedeliver,
         A::Other(name) => return name.clone(),
     };
     msg.text(lang).to_owned()

@@ -45,10 +45,17 @@ impl Rights {
     }
 }
 
-/// Local-only mode reads, publishes and sets targets on the device; it has no audit log and
-/// deletes nothing.
+/// Local-only mode reads, publishes and sets targets on the device; it has no audit log,
+/// deletes nothing, and has no follow-up cases or webhooks, which a server keeps and sends.
 fn device_may(action: Action) -> bool {
-    !matches!(action, Action::ReadAudit | Action::DeleteResponses)
+    !matches!(
+        action,
+        Action::ReadAudit
+            | Action::DeleteResponses
+            | Action::ReadCases
+            | Action::HandleCases
+            | Action::ManageWebhooks
+    )
 }
 
 /// A sign-in to the dashboard: how it reaches its data and what it may do there.
@@ -108,9 +115,18 @@ mod tests {
         );
         assert_eq!(
             offered(&token(Role::Analyst, None)),
-            [ListSurveys, ReadSettings, ReadReports, ReadAnswers]
+            [
+                ListSurveys,
+                ReadSettings,
+                ReadReports,
+                ReadAnswers,
+                ReadCases
+            ]
         );
-        assert_eq!(offered(&token(Role::CaseHandler, None)), [ListSurveys]);
+        assert_eq!(
+            offered(&token(Role::CaseHandler, None)),
+            [ListSurveys, ReadCases, HandleCases]
+        );
         assert_eq!(offered(&token(Role::Other("owner".into()), None)), []);
     }
 
@@ -127,9 +143,16 @@ mod tests {
     }
 
     #[test]
-    fn local_only_mode_has_everything_but_an_audit_log() {
+    fn local_only_mode_has_everything_but_what_a_server_keeps() {
         for action in Action::ALL {
-            let expected = !matches!(action, Action::ReadAudit | Action::DeleteResponses);
+            let expected = !matches!(
+                action,
+                Action::ReadAudit
+                    | Action::DeleteResponses
+                    | Action::ReadCases
+                    | Action::HandleCases
+                    | Action::ManageWebhooks
+            );
             assert_eq!(Rights::Device.may(action, "csat"), expected, "{action:?}");
             assert_eq!(Rights::Device.may_some(action), expected, "{action:?}");
         }

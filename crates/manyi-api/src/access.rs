@@ -11,8 +11,9 @@ use crate::string_enum::string_enum;
 string_enum! {
     /// A staff token's role. `admin` may do everything, including deleting responses and
     /// reading the audit log; `editor` publishes definitions and sets a survey's embed origins
-    /// and targets, and reads reports; `analyst` reads reports, open-text answers and exports;
-    /// `case_handler` lists surveys (it is meant for handling follow-up cases).
+    /// and targets, and reads reports; `analyst` reads reports, open-text answers, exports and
+    /// follow-up cases; `case_handler` reads and handles follow-up cases (assigns, notes,
+    /// resolves) and their figures.
     pub enum Role {
         Admin = "admin",
         Editor = "editor",
@@ -40,11 +41,17 @@ pub enum Action {
     DeleteResponses,
     /// `GET /api/v1/audit`.
     ReadAudit,
+    /// Follow-up cases (with the response that opened them) and the loop's figures.
+    ReadCases,
+    /// Assigning, noting and changing the status of follow-up cases.
+    HandleCases,
+    /// Webhook endpoints and their deliveries: what leaves the server, and to where.
+    ManageWebhooks,
 }
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::ListSurveys,
         Action::Publish,
         Action::ReadSettings,
@@ -53,6 +60,9 @@ impl Action {
         Action::ReadAnswers,
         Action::DeleteResponses,
         Action::ReadAudit,
+        Action::ReadCases,
+        Action::HandleCases,
+        Action::ManageWebhooks,
     ];
 
     /// The action in words, for refusals: "may not {describe}".
@@ -66,6 +76,9 @@ impl Action {
             Action::ReadAnswers => "read open-text answers or export responses",
             Action::DeleteResponses => "delete responses",
             Action::ReadAudit => "read the audit log",
+            Action::ReadCases => "read follow-up cases",
+            Action::HandleCases => "handle follow-up cases",
+            Action::ManageWebhooks => "manage webhooks",
         }
     }
 }
@@ -83,9 +96,9 @@ impl Role {
             ),
             Role::Analyst => matches!(
                 action,
-                ListSurveys | ReadSettings | ReadReports | ReadAnswers
+                ListSurveys | ReadSettings | ReadReports | ReadAnswers | ReadCases
             ),
-            Role::CaseHandler => matches!(action, ListSurveys),
+            Role::CaseHandler => matches!(action, ListSurveys | ReadCases | HandleCases),
             Role::Other(_) => false,
         }
     }
@@ -146,6 +159,14 @@ string_enum! {
         CreateToken = "create_token",
         /// A token was revoked with the CLI (`detail`: its id).
         RevokeToken = "revoke_token",
+        /// A survey's alert rules were replaced (`detail`: how many).
+        SetAlertRules = "set_alert_rules",
+        /// A webhook endpoint was added (`detail`: its id, URL and events).
+        AddWebhook = "add_webhook",
+        /// A webhook endpoint was removed (`detail`: its id and URL).
+        RemoveWebhook = "remove_webhook",
+        /// A delivery was sent again at a staff member's request (`detail`: its id).
+        Redeliver = "redeliver",
     }
 }
 

@@ -234,6 +234,22 @@ pub struct Case {
     pub events: Vec<CaseEvent>,
 }
 
+/// `GET /api/v1/cases/{id}`: a case with the response that opened it and the scores the
+/// server computed for that response, so whoever handles it sees what the customer said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    /// Absent when the response was deleted since (the case and its timeline stay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::ResponseSchema>))]
+    pub response: Option<manyi_core::Response>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::ResponseScoresSchema>))]
+    pub scores: Option<manyi_core::ResponseScores>,
+}
+
 /// One change staff make to a case, recorded as an event with the token's name and the
 /// server's time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,8 +32,8 @@ pub use access::{
 };
 pub use cases::{
     AlertRules, Case, CaseCursor, CaseEvent, CaseEventKind, CasePage, CaseQuery, CaseStatus,
-    CaseSummary, CaseUpdate, Contact, ContactMethod, DEFAULT_CASE_PAGE, LoopQuery, MAX_CASE_PAGE,
-    OwnerFilter, case_error_code,
+    CaseSummary, CaseUpdate, CaseView, Contact, ContactMethod, DEFAULT_CASE_PAGE, LoopQuery,
+    MAX_CASE_PAGE, OwnerFilter, case_error_code,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorInfo};
 pub use export::ExportFormat;

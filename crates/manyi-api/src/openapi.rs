@@ -24,6 +24,7 @@ pub fn core_schemas() -> Map<String, Value> {
     schemas.extend(core_definitions::<manyi_core::alerts::AlertRule>());
     schemas.extend(core_definitions::<manyi_core::alerts::FiredRule>());
     schemas.extend(core_definitions::<manyi_core::cases::LoopFigures>());
+    schemas.extend(core_definitions::<manyi_core::ResponseScores>());
     schemas
 }
 
@@ -79,6 +80,10 @@ core_schema!(
 core_schema!(
     /// A respondent's submission (`manyi_core::Response`).
     ResponseSchema => manyi_core::Response
+);
+core_schema!(
+    /// The scores the server computed for a response (`manyi_core::ResponseScores`).
+    ResponseScoresSchema => manyi_core::ResponseScores
 );
 core_schema!(
     /// A target staff set (`manyi_core::targets::Target`).

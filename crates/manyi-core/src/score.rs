@@ -249,6 +249,7 @@ impl<'s> Plan<'s> {
 
 /// NPS category of a 0–10 answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NpsCategory {
     Promoter,
@@ -282,18 +283,21 @@ pub fn is_agree(scale: &Scale, x: f64) -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NpsScore {
     pub value: f64,
     pub category: NpsCategory,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CsatScore {
     pub value: f64,
     pub top2: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CesScore {
     pub value: f64,
     pub agree: bool,
@@ -301,6 +305,7 @@ pub struct CesScore {
 
 /// The scores of one response, as shown on a thank-you screen and stored by the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResponseScores {
     /// Item key → 0–100 after reverse coding.
     pub items: BTreeMap<String, f64>,

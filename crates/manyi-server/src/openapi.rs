@@ -39,8 +39,8 @@ pub const STAFF: &str = "staff";
         (name = "public", description = "Open to respondents and embedding pages."),
         (name = "staff", description = "Need `Authorization: Bearer TOKEN` (`manyi token create --role ROLE`). \
             What a token may do is its role's: `admin` everything; `editor` publishes, sets origins and \
-            targets and reads reports; `analyst` reads reports, open-text answers and exports; \
-            `case_handler` lists surveys. A token limited to some surveys acts on those only. \
+            targets and reads reports; `analyst` reads reports, open-text answers, exports and follow-up \
+            cases; `case_handler` reads and handles follow-up cases. A token limited to some surveys acts on those only. \
             Anything else is 403 `forbidden`.")
     )
 )]

@@ -175,7 +175,8 @@ pub enum TokenAction {
         name: String,
         /// What the token may do: `admin` everything (deleting responses, the audit log);
         /// `editor` publish, set origins and targets, read reports; `analyst` read reports,
-        /// open-text answers and exports; `case_handler` list surveys.
+        /// open-text answers, exports and follow-up cases; `case_handler` read and handle
+        /// follow-up cases.
         #[arg(long, value_parser = ["admin", "editor", "analyst", "case_handler"])]
         role: String,
         /// Limit the token to this survey (repeat for several); without it, every survey.
