@@ -24,6 +24,7 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 pub mod token;
+pub mod webhooks;
 pub mod xlsx;
 
 pub use db::Db;

@@ -20,7 +20,9 @@ use crate::error::{AppError, json_method_not_allowed};
 use crate::limit::limit_writes;
 use crate::openapi::{ApiDoc, OpenApiJson};
 use crate::policy::{APP_CSP, HSTS, MAX_BODY_BYTES, REQUEST_TIMEOUT};
-use crate::routes::{access, embed, meta, origins, reports, responses, surveys, targets};
+use crate::routes::{
+    access, cases, embed, meta, origins, reports, responses, surveys, targets, webhooks,
+};
 use crate::state::AppState;
 
 /// Every documented route: the router and the OpenAPI document are both built from this one
@@ -37,6 +39,15 @@ pub fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(surveys::get_survey))
         .routes(routes!(origins::get_origins, origins::put_origins))
         .routes(routes!(targets::get_targets, targets::put_targets))
+        .routes(routes!(cases::get_alert_rules, cases::put_alert_rules))
+        .routes(routes!(cases::list_cases))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::post_case_event))
+        .routes(routes!(cases::loop_figures))
+        .routes(routes!(webhooks::list_webhooks, webhooks::add_webhook))
+        .routes(routes!(webhooks::remove_webhook))
+        .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(webhooks::redeliver))
         .routes(routes!(reports::report))
         .routes(routes!(reports::texts))
         .routes(routes!(responses::export_responses))

@@ -16,6 +16,8 @@ pub struct AppState {
     /// Whether replies tell browsers to use HTTPS only (`Strict-Transport-Security`), for a
     /// server reached over HTTPS through a reverse proxy.
     pub hsts: bool,
+    /// How webhooks are sent (`serve` starts the sender).
+    pub webhooks: crate::webhooks::WebhookConfig,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             dist,
             limiter: Limiter::new(Some(RateLimit::DEFAULT)),
             hsts: false,
+            webhooks: crate::webhooks::WebhookConfig::DEFAULT,
         }
     }
 }

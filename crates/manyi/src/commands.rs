@@ -228,6 +228,19 @@ pub struct ServeArgs {
     /// Connections served at once; beyond it the server accepts no more until one closes.
     #[arg(long, value_name = "N", default_value_t = manyi_server::ConnectionLimits::DEFAULT.max_connections as u32, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    /// Let webhook endpoints be at loopback, private or link-local addresses (a receiver on
+    /// this machine or inside the same private network). Without it such endpoints are
+    /// refused when sent to, so a webhook URL cannot reach services behind the firewall.
+    #[arg(long)]
+    pub webhook_allow_private: bool,
+    /// Seconds a webhook endpoint has to answer one delivery before the attempt counts as
+    /// failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = manyi_server::webhooks::WebhookConfig::DEFAULT.timeout.as_secs_f64(), value_parser = positive_seconds)]
+    pub webhook_timeout: f64,
+    /// Seconds before a failed webhook delivery's second attempt; each later wait doubles (up
+    /// to six hours, less a random part of up to half), for three days after the event.
+    #[arg(long, value_name = "SECONDS", default_value_t = manyi_server::webhooks::WebhookConfig::DEFAULT.retry_base.as_secs_f64(), value_parser = positive_seconds)]
+    pub webhook_retry_base: f64,
 }
 
 /// A duration in seconds, above zero and finite.
@@ -561,6 +574,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             .with_bytes(per_second(args.byte_rate, 8.0))
             .with_trusted_proxies(args.trusted_proxies.clone());
         state.hsts = args.hsts;
+        state.webhooks = manyi_server::webhooks::WebhookConfig {
+            allow_private: args.webhook_allow_private,
+            timeout: std::time::Duration::from_secs_f64(args.webhook_timeout),
+            retry_base: std::time::Duration::from_secs_f64(args.webhook_retry_base),
+        };
         let limits = manyi_server::ConnectionLimits {
             header_timeout: std::time::Duration::from_secs_f64(args.header_timeout),
             max_connections: args.max_connections as usize,

@@ -21,7 +21,7 @@ use manyi_core::score::Plan;
 use manyi_core::{Response, Survey};
 use sqlx::{AnyConnection, Row};
 
-use super::{Db, Engine, stored_time};
+use super::{Db, Engine, Placeholders, stored_time};
 use crate::error::AppError;
 
 /// How many responses one rebuild step reads. A step holds the survey's state rows (and on
@@ -307,30 +307,6 @@ async fn apply(
         query.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// The placeholders of a statement with many parameters, in the order they are bound, which
-/// must be the order they appear in its text. sqlx binds a SQLite statement's parameters by
-/// asking SQLite each one's name, and SQLite finds a numbered parameter's name (`$7`) by
-/// scanning a list of all of them: quadratic in their number, which took 42% of a batch's time
-/// at 2,000 parameters. Anonymous `?` parameters have no name to look up.
-struct Placeholders {
-    engine: Engine,
-    bound: usize,
-}
-
-impl Placeholders {
-    fn new(engine: Engine) -> Self {
-        Placeholders { engine, bound: 0 }
-    }
-
-    fn next(&mut self) -> String {
-        self.bound += 1;
-        match self.engine {
-            Engine::Sqlite => "?".to_owned(),
-            Engine::Postgres => format!("${}", self.bound),
-        }
-    }
 }
 
 /// The conditions on a row's key after the survey and version (`$1`, `$2`).

@@ -3,6 +3,7 @@
 //! (`router.rs`) mounts them.
 
 pub mod access;
+pub mod cases;
 pub mod embed;
 pub mod meta;
 pub mod origins;
@@ -10,3 +11,4 @@ pub mod reports;
 pub mod responses;
 pub mod surveys;
 pub mod targets;
+pub mod webhooks;

@@ -8,6 +8,7 @@ use manyi_api::openapi::ReportSchema;
 use manyi_api::{Action, ErrorBody, ReportQuery, TextsQuery, TextsReply};
 use manyi_core::aggregate::{ReportBuilder, TextCollector};
 use manyi_core::model::QuestionKind;
+use manyi_core::report::ReportOptions;
 use manyi_core::score::Plan;
 
 use crate::auth::Staff;
@@ -45,21 +46,31 @@ pub async fn report(
 ) -> Result<Json<manyi_core::Report>, AppError> {
     staff.allow_on(Action::ReadReports, &id)?;
     let options = query.options()?;
-    let survey = latest(&state, &id).await?;
+    Ok(Json(build(&state, &id, options).await?))
+}
+
+/// A survey's report: from its rollups when they serve the options, otherwise from its
+/// responses read as a stream.
+pub(crate) async fn build(
+    state: &AppState,
+    id: &str,
+    options: ReportOptions,
+) -> Result<manyi_core::Report, AppError> {
+    let survey = latest(state, id).await?;
     let plan = Plan::new(&survey);
     if let Some(report) = state.db.rollup_report(&plan, options.clone()).await? {
-        return Ok(Json(report));
+        return Ok(report);
     }
     let segment = options.segment.clone();
     let mut builder = ReportBuilder::new(&plan, options);
     state
         .db
-        .each_response(&id, |response| builder.push_response(response))
+        .each_response(id, |response| builder.push_response(response))
         .await?;
     if builder.segments_overflowed() {
         return Err(manyi_api::too_many_segments(&segment.unwrap_or_default()).into());
     }
-    Ok(Json(builder.finish()))
+    Ok(builder.finish())
 }
 
 /// `GET /api/v1/surveys/{id}/texts`: the answers to the survey's text questions, searched,

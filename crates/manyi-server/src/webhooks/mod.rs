@@ -1,0 +1,331 @@
+//! Sending webhooks: the deliveries the outbox holds (`webhook_deliveries`, written in the
+//! transaction of each event) are taken by a sender in each `manyi serve` process, signed
+//! ([`sign`]), and posted to their endpoints, with retries.
+//!
+//! Delivery is at least once: a delivery is marked delivered only after its endpoint answered
+//! 2xx, so a crash between the two sends it again, with the same `webhook-id`, which a
+//! receiver uses to drop the repeat. A failed attempt is retried after an exponentially
+//! growing, jittered wait ([`backoff`]) for up to three days after the event, then the delivery
+//! is marked failed, shown to staff, who may send it again.
+//!
+//! Endpoints are reached only at public addresses unless the server is configured otherwise:
+//! a webhook URL is chosen by staff but its host is resolved here, and a name that resolves to
+//! a loopback, private or link-local address would let a URL reach services behind the
+//! server's firewall. The check applies to the addresses actually connected to, so a name that
+//! changes its answer between a check and the connection gains nothing.
+
+pub mod sign;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::Name;
+use hyper_util::rt::TokioExecutor;
+use manyi_api::{WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
+use tokio::task::JoinSet;
+
+use crate::db::{Claimed, Db, Outcome};
+
+/// How the sender behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// Whether endpoints may be at loopback, private or link-local addresses (a receiver on
+    /// the same machine or network: tests, or a CRM inside the same private network).
+    pub allow_private: bool,
+    /// How long an attempt may take, from connecting to the end of the reply's headers.
+    pub timeout: Duration,
+    /// The wait before the second attempt; each later wait doubles, up to six hours.
+    pub retry_base: Duration,
+}
+
+impl WebhookConfig {
+    /// Public addresses only, 10 s per attempt, 5 s before the first retry.
+    pub const DEFAULT: WebhookConfig = WebhookConfig {
+        allow_private: false,
+        timeout: Duration::from_secs(10),
+        retry_base: Duration::from_secs(5),
+    };
+}
+
+/// How long after its event a delivery is retried before it is marked failed.
+pub const RETRY_WINDOW: TimeDelta = TimeDelta::days(3);
+
+/// The longest wait between two attempts.
+const MAX_WAIT: Duration = Duration::from_secs(6 * 3600);
+
+/// How many deliveries one process sends at once.
+const IN_FLIGHT: usize = 16;
+
+/// The wait after the `attempts`-th failed attempt: `base · 2^(attempts−1)`, at most six
+/// hours, of which a random part between none and half is taken off ("equal jitter"), so the
+/// retries of many deliveries that failed together (a receiver that was down) spread out.
+/// `unit` is a random number in [0, 1).
+pub fn backoff(base: Duration, attempts: u32, unit: f64) -> Duration {
+    let doubled = base.saturating_mul(1 << attempts.saturating_sub(1).min(20));
+    let wait = doubled.min(MAX_WAIT);
+    wait.mul_f64(1.0 - unit.clamp(0.0, 1.0) / 2.0)
+}
+
+/// Whether an address is one anyone on the internet could reach: not loopback, private,
+/// link-local, shared (carrier-grade NAT), unspecified, multicast, broadcast or reserved, in
+/// either IP version, including IPv4 addresses written as IPv6.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                // NAT64 and the documentation prefix carry or name no public host of their own.
+                || v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+                || (first == 0x2001 && v6.segments()[1] == 0xdb8))
+        }
+    }
+}
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector<Resolver>>, Full<Bytes>>;
+
+/// Resolves endpoint names, keeping only the addresses the configuration allows.
+#[derive(Debug, Clone)]
+struct Resolver {
+    allow_private: bool,
+}
+
+impl tower::Service<Name> for Resolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<
+        Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send + 'static>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
+                .await?
+                .collect();
+            let allowed: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| allow_private || is_public(a.ip()))
+                .collect();
+            if allowed.is_empty() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!(
+                        "{} has no public address (private and loopback endpoints need \
+                         --webhook-allow-private)",
+                        name.as_str()
+                    ),
+                ));
+            }
+            Ok(allowed.into_iter())
+        })
+    }
+}
+
+fn client(config: &WebhookConfig) -> HttpsClient {
+    let mut http = HttpConnector::new_with_resolver(Resolver {
+        allow_private: config.allow_private,
+    });
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(config.timeout));
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Client::builder(TokioExecutor::new()).build(https)
+}
+
+/// Sends one delivery once. A literal IP address in the URL is checked here, since the
+/// connector resolves (and so checks) only names.
+async fn attempt(
+    client: &HttpsClient,
+    config: &WebhookConfig,
+    delivery: &Claimed,
+) -> Result<(), String> {
+    let uri: hyper::Uri = delivery
+        .url
+        .parse()
+        .map_err(|e| format!("the URL does not parse: {e}"))?;
+    let host = uri.host().unwrap_or_default();
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = literal.parse::<IpAddr>()
+        && !config.allow_private
+        && !is_public(ip)
+    {
+        return Err(format!(
+            "{ip} is not a public address (private and loopback endpoints need \
+             --webhook-allow-private)"
+        ));
+    }
+    let timestamp = Utc::now().timestamp();
+    let signature = sign::signature(
+        &delivery.secret,
+        &delivery.id,
+        timestamp,
+        delivery.body.as_bytes(),
+    );
+    let request = hyper::Request::post(uri)
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .header(hyper::header::USER_AGENT, "manyi-webhooks")
+        .header(WEBHOOK_ID_HEADER, &delivery.id)
+        .header(WEBHOOK_TIMESTAMP_HEADER, timestamp.to_string())
+        .header(WEBHOOK_SIGNATURE_HEADER, signature)
+        .body(Full::new(Bytes::from(delivery.body.clone())))
+        .map_err(|e| format!("the request cannot be made: {e}"))?;
+    let reply = tokio::time::timeout(config.timeout, client.request(request))
+        .await
+        .map_err(|_| format!("no reply within {} s", config.timeout.as_secs_f64()))?
+        .map_err(|e| describe(&e))?;
+    let status = reply.status();
+    // The reply's body is read (a little of it) so the connection can be reused, but not
+    // waited for beyond the timeout.
+    let _ = tokio::time::timeout(config.timeout, reply.into_body().collect()).await;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("the endpoint answered {status}"))
+    }
+}
+
+/// A client error in words, with its causes (hyper's own message alone says "client error").
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, looking for
+/// more when one finishes, when this process queues some, and every second (for deliveries
+/// other processes queued, and retries that came due).
+pub fn spawn_sender(db: Db, config: WebhookConfig) {
+    tokio::spawn(async move {
+        let client = Arc::new(client(&config));
+        let mut running: JoinSet<()> = JoinSet::new();
+        let waiting = db.webhooks_waiting();
+        loop {
+            let room = IN_FLIGHT - running.len();
+            if room > 0 {
+                // The lease outlasts an attempt, so no other sender takes it while it runs.
+                let lease = Utc::now()
+                    + TimeDelta::from_std(config.timeout * 2 + Duration::from_secs(1))
+                        .unwrap_or(TimeDelta::minutes(1));
+                match db.claim_deliveries(room, lease).await {
+                    Ok(claimed) => {
+                        for delivery in claimed {
+                            let (db, client) = (db.clone(), client.clone());
+                            running.spawn(async move {
+                                send(&db, &client, &config, delivery).await;
+                            });
+                        }
+                    }
+                    Err(e) => tracing::error!("taking webhook deliveries: {e}"),
+                }
+            }
+            tokio::select! {
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                () = waiting.notified() => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    });
+}
+
+async fn send(db: &Db, client: &HttpsClient, config: &WebhookConfig, delivery: Claimed) {
+    let outcome = match attempt(client, config, &delivery).await {
+        Ok(()) => Outcome::Delivered,
+        Err(error) => {
+            let unit = f64::from(u32::from_le_bytes(crate::token::random::<4>().unwrap_or_default()))
+                / (f64::from(u32::MAX) + 1.0);
+            let wait = backoff(config.retry_base, delivery.attempts, unit);
+            let at = Utc::now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::hours(6));
+            if at > delivery.created_at.to_utc() + RETRY_WINDOW {
+                Outcome::Failed { error }
+            } else {
+                Outcome::Retry { error, at }
+            }
+        }
+    };
+    if let Err(e) = db.finish_delivery(&delivery.id, outcome).await {
+        tracing::error!("recording webhook delivery {}: {e}", delivery.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_six_hours_less_at_most_half() {
+        let base = Duration::from_secs(5);
+        assert_eq!(backoff(base, 1, 0.0), Duration::from_secs(5));
+        assert_eq!(backoff(base, 2, 0.0), Duration::from_secs(10));
+        assert_eq!(backoff(base, 4, 0.0), Duration::from_secs(40));
+        assert_eq!(backoff(base, 4, 0.999_999), Duration::from_secs_f64(20.000_02));
+        assert_eq!(backoff(base, 30, 0.0), MAX_WAIT);
+        assert_eq!(backoff(base, u32::MAX, 0.5), MAX_WAIT.mul_f64(0.75));
+    }
+
+    /// Three days of retries from a 5 s start: the attempts it makes before giving up.
+    #[test]
+    fn three_days_hold_about_two_dozen_attempts() {
+        let base = Duration::from_secs(5);
+        let (mut elapsed, mut attempts) = (Duration::ZERO, 1u32);
+        while elapsed + backoff(base, attempts, 0.0) <= RETRY_WINDOW.to_std().unwrap() {
+            elapsed += backoff(base, attempts, 0.0);
+            attempts += 1;
+        }
+        assert_eq!(attempts, 23);
+    }
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
+            "100.64.0.1", "255.255.255.255", "224.0.0.1", "::1", "::", "fc00::1", "fd12::1",
+            "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "2001:db8::1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["1.1.1.1", "203.0.114.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! Closing the loop through the API, on SQLite and PostgreSQL: alert rules checked and kept,
+//! cases opened in the storing transaction (once per response), handled through their
+//! statuses, the loop's figures, and webhooks delivered to a real receiver on loopback, signed,
+//! through failures and timeouts, by one sender or two.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use common::*;
+use hmac::{Hmac, KeyInit, Mac};
+use manyi_api::Role;
+use manyi_server::webhooks::{WebhookConfig, spawn_sender};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tokio::sync::mpsc;
+
+fn detractor(id: &str, score: u8, location: &str) -> Value {
+    let mut response = nps_response(id, score);
+    response["meta"]["location"] = json!(location);
+    response
+}
+
+const RULES: &str = r#"{"rules": [
+    {"id": "detractor", "name": "贬损者回访", "when": "nps <= 6", "severity": "high",
+     "owner": {"meta": "location"}, "service_hours": 24},
+    {"id": "angry", "name": "Very unhappy", "when": "nps <= 2", "severity": "critical",
+     "owner": {"fixed": "hq"}, "service_hours": 4}
+]}"#;
+
+#[tokio::test]
+async fn rules_open_one_case_per_response_and_staff_handle_it() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let r = &b.router;
+
+        // A rule that does not read is refused with where, and nothing is stored.
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(r#"{"rules": [{"id": "x", "name": "x", "when": "nps <= ", "severity": "low", "owner": {"fixed": "a"}, "service_hours": 1}]}"#.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["code"], "invalid_alert_rules");
+        assert_eq!(body["error"]["details"][0]["path"], "$.rules[0].when");
+        assert!(body["error"]["details"][0]["position"].is_u64(), "{body}");
+        let (_, body) = staff_call(r, &admin, "GET", "/api/v1/surveys/nps/alerts", None).await;
+        assert_eq!(body["rules"], json!([]));
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(r#"{"rules": [{"id": "x", "name": "x", "when": "mood <= 2", "severity": "low", "owner": {"fixed": "a"}, "service_hours": 1}]}"#.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+        let (status, body) =
+            staff_call(r, &admin, "PUT", "/api/v1/surveys/nps/alerts", Some(RULES.into())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // A detractor, a promoter, and the detractor again (a retried batch).
+        let batch = json!([
+            detractor(&uuid(1), 3, "b001"),
+            detractor(&uuid(2), 9, "b001"),
+        ]);
+        let (status, _) = call(r, "POST", "/api/v1/responses", Some(batch.to_string())).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = call(
+            r,
+            "POST",
+            "/api/v1/responses",
+            Some(detractor(&uuid(1), 3, "b001").to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, page) = staff_call(r, &admin, "GET", "/api/v1/cases", None).await;
+        let cases = page["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 1, "{page}");
+        let case = &cases[0];
+        assert_eq!(case["response_id"], uuid(1));
+        assert_eq!(case["status"], "open");
+        assert_eq!(case["severity"], "high");
+        assert_eq!(case["owner"], "b001");
+        assert_eq!(case["location"], "b001");
+        assert_eq!(case["rules"], json!([{"id": "detractor", "name": "贬损者回访"}]));
+        let opened = chrono::DateTime::parse_from_rfc3339(case["opened_at"].as_str().unwrap()).unwrap();
+        let due = chrono::DateTime::parse_from_rfc3339(case["due_at"].as_str().unwrap()).unwrap();
+        assert_eq!(due - opened, chrono::TimeDelta::hours(24));
+        let id = case["id"].as_str().unwrap().to_owned();
+
+        // Filters: by owner, unassigned, status, overdue.
+        for (query, expected) in [
+            ("owner=b001", 1),
+            ("owner=b002", 0),
+            ("unassigned=true", 0),
+            ("status=open,in_progress", 1),
+            ("status=resolved", 0),
+            ("overdue=true", 0),
+            ("location=b001&survey=nps", 1),
+        ] {
+            let (status, page) =
+                staff_call(r, &admin, "GET", &format!("/api/v1/cases?{query}"), None).await;
+            assert_eq!(status, StatusCode::OK, "{query}: {page}");
+            assert_eq!(page["cases"].as_array().unwrap().len(), expected, "{query}");
+        }
+        let (status, body) =
+            staff_call(r, &admin, "GET", "/api/v1/cases?status=lost", None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+        // Roles: an analyst reads but does not handle; a case handler of another survey
+        // neither.
+        let analyst = token_with(&b, "ana", Role::Analyst, None).await;
+        let other = token_with(&b, "csat-desk", Role::CaseHandler, Some(&["csat"])).await;
+        let handler = token_with(&b, "alice", Role::CaseHandler, Some(&["nps"])).await;
+        let case_uri = format!("/api/v1/cases/{id}");
+        let events_uri = format!("/api/v1/cases/{id}/events");
+        let note = r#"{"kind": "note", "text": "打电话了，客户说排队一小时", "contacted": true}"#;
+        assert_eq!(staff_call(r, &analyst, "GET", &case_uri, None).await.0, StatusCode::OK);
+        assert_eq!(
+            staff_call(r, &analyst, "POST", &events_uri, Some(note.into())).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(staff_call(r, &other, "GET", &case_uri, None).await.0, StatusCode::FORBIDDEN);
+        let (_, page) = staff_call(r, &other, "GET", "/api/v1/cases", None).await;
+        assert_eq!(page["cases"], json!([]));
+
+        // The case handled: assigned, noted, resolved; refusals on the way change nothing.
+        let step = |body: &'static str| {
+            let (r, handler, events_uri) = (r.clone(), handler.clone(), events_uri.clone());
+            async move { staff_call(&r, &handler, "POST", &events_uri, Some(body.into())).await }
+        };
+        let (status, view) = step(r#"{"kind": "assign", "owner": "alice"}"#).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["owner"], "alice");
+        assert!(view["first_action_at"].is_string());
+        let (status, body) = step(r#"{"kind": "assign", "owner": "alice"}"#).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("case_conflict")));
+        assert_eq!(step(note).await.0, StatusCode::OK);
+        let (status, body) = step(r#"{"kind": "status", "to": "resolved"}"#).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_case_update"))
+        );
+        let (status, body) = step(r#"{"kind": "status", "to": "reopened"}"#).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, view) =
+            step(r#"{"kind": "status", "from": "open", "to": "resolved", "resolution": "加开窗口"}"#)
+                .await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["status"], "resolved");
+        assert_eq!(view["resolution"], "加开窗口");
+        assert_eq!(view["contacted"], true);
+        let (status, _) =
+            step(r#"{"kind": "status", "from": "open", "to": "in_progress"}"#).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        let (status, view) = staff_call(r, &analyst, "GET", &case_uri, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let kinds: Vec<&str> = view["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["opened", "assigned", "note", "status_changed"]);
+        assert_eq!(view["events"][0]["by"], "manyi");
+        assert_eq!(view["events"][1]["by"], "alice");
+        assert_eq!(view["response"]["answers"]["nps"], 3.0);
+        assert_eq!(view["scores"]["nps"]["category"], "detractor");
+
+        // The loop's figures over a period holding the two responses (submitted 2026-11-22)
+        // and the case (opened now).
+        let now = chrono::Utc::now();
+        let uri = format!(
+            "/api/v1/loop?from=2026-11-01&to={}",
+            (now + chrono::TimeDelta::days(1)).format("%Y-%m-%d")
+        );
+        let (status, figures) = staff_call(r, &analyst, "GET", &uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{figures}");
+        assert_eq!(figures["opened"], 1);
+        assert_eq!(figures["resolved"], 1);
+        assert_eq!(figures["responses"].as_u64().unwrap() >= 2, true, "{figures}");
+        assert_eq!(figures["first_action"]["n"], 1);
+        assert_eq!(figures["resolution"]["n"], 1);
+        assert_eq!(figures["within_service_level_pct"], 100.0);
+        assert_eq!(figures["closed_loop_pct"], 100.0);
+        b.finish().await;
+    }
+}
+
+/// What the receiver heard: each request's headers and body, in order.
+type Heard = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// A webhook receiver on loopback: per `webhook-id`, the first `fail` requests get a 500, the
+/// next one (when `hang`) no answer at all, and the rest a 200. Every request is kept and
+/// announced on the channel.
+async fn receiver(fail: usize, hang: bool) -> (String, Heard, mpsc::UnboundedReceiver<()>) {
+    let heard: Heard = Arc::default();
+    let (tell, told) = mpsc::unbounded_channel();
+    let seen: Arc<Mutex<BTreeMap<String, usize>>> = Arc::default();
+    let handler = {
+        let heard = heard.clone();
+        move |headers: HeaderMap, body: String| {
+            let (heard, seen, tell) = (heard.clone(), seen.clone(), tell.clone());
+            async move {
+                let id = headers["webhook-id"].to_str().unwrap().to_owned();
+                let count = {
+                    let mut seen = seen.lock().unwrap();
+                    let n = seen.entry(id).or_default();
+                    *n += 1;
+                    *n
+                };
+                heard.lock().unwrap().push((headers, body));
+                let _ = tell.send(());
+                if count <= fail {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                if hang && count == fail + 1 {
+                    std::future::pending::<()>().await;
+                }
+                StatusCode::NO_CONTENT
+            }
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://localhost:{}/hook", listener.local_addr().unwrap().port());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, heard, told)
+}
+
+/// Waits (up to 30 s) until `done` holds of what was heard, waking on each request.
+async fn until(
+    heard: &Heard,
+    told: &mut mpsc::UnboundedReceiver<()>,
+    done: impl Fn(&[(HeaderMap, String)]) -> bool,
+) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while !done(&heard.lock().unwrap()) {
+            told.recv().await.unwrap();
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the receiver heard only {:?}", heard.lock().unwrap().len()));
+}
+
+/// The Standard Webhooks check, written here independently of the server's signer.
+fn verify(secret: &str, headers: &HeaderMap, body: &str) -> bool {
+    let key = STANDARD.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    let signed = format!(
+        "{}.{}.{body}",
+        headers["webhook-id"].to_str().unwrap(),
+        headers["webhook-timestamp"].to_str().unwrap()
+    );
+    mac.update(signed.as_bytes());
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    headers["webhook-signature"]
+        .to_str()
+        .unwrap()
+        .split(' ')
+        .any(|s| s == expected)
+}
+
+fn fast(allow_private: bool) -> WebhookConfig {
+    WebhookConfig {
+        allow_private,
+        timeout: Duration::from_millis(500),
+        retry_base: Duration::from_millis(50),
+    }
+}
+
+#[tokio::test]
+async fn deliveries_survive_refusals_and_a_timeout_with_their_ids_and_signatures() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let r = &b.router;
+        let (url, heard, mut told) = receiver(3, true).await;
+        let (status, endpoint) = staff_call(
+            r,
+            &admin,
+            "POST",
+            "/api/v1/webhooks",
+            Some(json!({"url": url, "events": ["response.created", "case.opened"]}).to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{endpoint}");
+        let secret = endpoint["secret"].as_str().unwrap().to_owned();
+        let (_, listed) = staff_call(r, &admin, "GET", "/api/v1/webhooks", None).await;
+        assert!(listed["endpoints"][0].get("secret").is_none(), "{listed}");
+        staff_call(r, &admin, "PUT", "/api/v1/surveys/nps/alerts", Some(RULES.into())).await;
+        spawn_sender(b.db.clone(), fast(true));
+
+        let (status, _) = call(
+            r,
+            "POST",
+            "/api/v1/responses",
+            Some(detractor(&uuid(7), 1, "b002").to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        // Each of the two events: three refusals, a timeout, then accepted: five requests.
+        until(&heard, &mut told, |h| h.len() >= 10).await;
+        let heard = heard.lock().unwrap().clone();
+        let mut by_id: BTreeMap<String, Vec<&(HeaderMap, String)>> = BTreeMap::new();
+        for request in &heard {
+            let id = request.0["webhook-id"].to_str().unwrap().to_owned();
+            by_id.entry(id).or_default().push(request);
+        }
+        assert_eq!(by_id.len(), 2, "{by_id:?}");
+        let mut types = Vec::new();
+        for (id, requests) in &by_id {
+            assert_eq!(requests.len(), 5, "{id}");
+            for (headers, body) in requests {
+                assert!(verify(&secret, headers, body), "{id}: {body}");
+                // Every attempt sends the same body.
+                assert_eq!(body, &requests[0].1);
+            }
+            let body: Value = serde_json::from_str(&requests[0].1).unwrap();
+            types.push(body["type"].as_str().unwrap().to_owned());
+            match body["type"].as_str().unwrap() {
+                "response.created" => assert_eq!(body["data"]["response"]["id"], uuid(7)),
+                "case.opened" => {
+                    assert_eq!(body["data"]["severity"], "critical");
+                    assert_eq!(body["data"]["owner"], "b002");
+                }
+                other => panic!("{other}"),
+            }
+        }
+        types.sort();
+        assert_eq!(types, ["case.opened", "response.created"]);
+
+        // The deliveries as staff see them, once the last attempt is recorded.
+        let deliveries_uri = format!("/api/v1/webhooks/{}/deliveries", endpoint["id"].as_str().unwrap());
+        let page = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let (_, page) = staff_call(r, &admin, "GET", &deliveries_uri, None).await;
+                if page["deliveries"].as_array().unwrap().iter().all(|d| d["status"] == "delivered") {
+                    break page;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .unwrap();
+        for delivery in page["deliveries"].as_array().unwrap() {
+            assert_eq!(delivery["attempts"], 5, "{delivery}");
+            assert!(by_id.contains_key(delivery["id"].as_str().unwrap()));
+        }
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn loopback_endpoints_are_refused_unless_allowed() {
+    let b = sqlite().await;
+    let admin = staff_token(&b).await;
+    let (url, heard, _told) = receiver(0, false).await;
+    let (_, endpoint) = staff_call(
+        &b.router,
+        &admin,
+        "POST",
+        "/api/v1/webhooks",
+        Some(json!({"url": url, "events": ["response.created"]}).to_string()),
+    )
+    .await;
+    // A URL that is not https (and not this machine) is refused when added.
+    let (status, body) = staff_call(
+        &b.router,
+        &admin,
+        "POST",
+        "/api/v1/webhooks",
+        Some(json!({"url": "http://10.0.0.7/hook", "events": ["response.created"]}).to_string()),
+    )
+    .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_webhook")));
+    spawn_sender(b.db.clone(), fast(false));
+    call(&b.router, "POST", "/api/v1/responses", Some(nps_response(&uuid(9), 8).to_string())).await;
+    let uri = format!("/api/v1/webhooks/{}/deliveries", endpoint["id"].as_str().unwrap());
+    let delivery = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let (_, page) = staff_call(&b.router, &admin, "GET", &uri, None).await;
+            let delivery = page["deliveries"][0].clone();
+            if delivery["attempts"].as_u64().unwrap_or(0) >= 1 && delivery["last_error"].is_string() {
+                break delivery;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        delivery["last_error"].as_str().unwrap().contains("no public address"),
+        "{delivery}"
+    );
+    assert!(heard.lock().unwrap().is_empty());
+}
+
+/// Two servers' senders over one PostgreSQL database: every delivery is sent once.
+#[tokio::test]
+async fn two_senders_never_send_one_delivery_twice() {
+    let Some(b) = postgres().await else { return };
+    let admin = staff_token(&b).await;
+    let (url, heard, mut told) = receiver(0, false).await;
+    staff_call(
+        &b.router,
+        &admin,
+        "POST",
+        "/api/v1/webhooks",
+        Some(json!({"url": url, "events": ["response.created"]}).to_string()),
+    )
+    .await;
+    let second = manyi_server::Db::connect(&b.url).await.unwrap();
+    spawn_sender(b.db.clone(), fast(true));
+    spawn_sender(second, fast(true));
+    for batch in 0..4u32 {
+        let responses: Vec<Value> = (0..25).map(|i| nps_response(&uuid(100 + batch * 25 + i), 5)).collect();
+        let (status, _) =
+            call(&b.router, "POST", "/api/v1/responses", Some(Value::Array(responses).to_string())).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    until(&heard, &mut told, |h| h.len() >= 100).await;
+    let heard = heard.lock().unwrap().clone();
+    let mut ids: Vec<&str> = heard.iter().map(|(h, _)| h["webhook-id"].to_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((heard.len(), ids.len()), (100, 100));
+    b.finish().await;
+}
