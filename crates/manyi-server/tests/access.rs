@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// Every staff request a token might make, and whether it was refused as forbidden.
 async fn forbidden(b: &Backend, token: &str) -> Vec<(&'static str, bool)> {
-    let requests: [(&str, &str, &str, Option<Value>); 11] = [
+    let requests: [(&str, &str, &str, Option<Value>); 16] = [
         ("list", "GET", "/api/v1/surveys", None),
         (
             "publish",
@@ -46,6 +46,21 @@ async fn forbidden(b: &Backend, token: &str) -> Vec<(&'static str, bool)> {
             None,
         ),
         ("audit", "GET", "/api/v1/audit", None),
+        ("alerts", "GET", "/api/v1/surveys/nps/alerts", None),
+        (
+            "set alerts",
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(json!({"rules": []})),
+        ),
+        ("cases", "GET", "/api/v1/cases", None),
+        (
+            "loop",
+            "GET",
+            "/api/v1/loop?from=2026-01-01&to=2026-02-01",
+            None,
+        ),
+        ("webhooks", "GET", "/api/v1/webhooks", None),
         ("me", "GET", "/api/v1/me", None),
     ]
     .map(|(name, method, uri, body)| (name, method, leak(uri), body));
@@ -88,10 +103,23 @@ async fn each_role_may_do_its_part_and_is_refused_the_rest() {
     for b in backends().await {
         let expected: [(Role, &[&str]); 4] = [
             (Role::Admin, &[]),
-            (Role::Editor, &["texts", "export", "delete", "audit"]),
+            (
+                Role::Editor,
+                &[
+                    "texts", "export", "delete", "audit", "cases", "loop", "webhooks",
+                ],
+            ),
             (
                 Role::Analyst,
-                &["publish", "set origins", "set targets", "delete", "audit"],
+                &[
+                    "publish",
+                    "set origins",
+                    "set targets",
+                    "delete",
+                    "audit",
+                    "set alerts",
+                    "webhooks",
+                ],
             ),
             (
                 Role::CaseHandler,
@@ -105,6 +133,9 @@ async fn each_role_may_do_its_part_and_is_refused_the_rest() {
                     "export",
                     "delete",
                     "audit",
+                    "alerts",
+                    "set alerts",
+                    "webhooks",
                 ],
             ),
         ];

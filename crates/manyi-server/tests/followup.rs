@@ -64,9 +64,42 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
-        let (status, body) =
-            staff_call(r, &admin, "PUT", "/api/v1/surveys/nps/alerts", Some(RULES.into())).await;
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(RULES.into()),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        // An endpoint for every event, with no sender running: its deliveries stay queued.
+        let (_, endpoint) = staff_call(
+            r,
+            &admin,
+            "POST",
+            "/api/v1/webhooks",
+            Some(
+                json!({"url": "https://crm.example.com/hook",
+                        "events": ["response.created", "case.opened", "case.updated"]})
+                .to_string(),
+            ),
+        )
+        .await;
+        let deliveries_uri = format!(
+            "/api/v1/webhooks/{}/deliveries",
+            endpoint["id"].as_str().unwrap()
+        );
+        let queued = |events: &Value| -> Vec<String> {
+            let mut kinds: Vec<String> = events["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["event"].as_str().unwrap().to_owned())
+                .collect();
+            kinds.sort();
+            kinds
+        };
 
         // A detractor, a promoter, and the detractor again (a retried batch).
         let batch = json!([
@@ -86,14 +119,24 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         let (_, page) = staff_call(r, &admin, "GET", "/api/v1/cases", None).await;
         let cases = page["cases"].as_array().unwrap();
         assert_eq!(cases.len(), 1, "{page}");
+        // The duplicate queued nothing either.
+        let (_, events) = staff_call(r, &admin, "GET", &deliveries_uri, None).await;
+        assert_eq!(
+            queued(&events),
+            ["case.opened", "response.created", "response.created"]
+        );
         let case = &cases[0];
         assert_eq!(case["response_id"], uuid(1));
         assert_eq!(case["status"], "open");
         assert_eq!(case["severity"], "high");
         assert_eq!(case["owner"], "b001");
         assert_eq!(case["location"], "b001");
-        assert_eq!(case["rules"], json!([{"id": "detractor", "name": "贬损者回访"}]));
-        let opened = chrono::DateTime::parse_from_rfc3339(case["opened_at"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            case["rules"],
+            json!([{"id": "detractor", "name": "贬损者回访"}])
+        );
+        let opened =
+            chrono::DateTime::parse_from_rfc3339(case["opened_at"].as_str().unwrap()).unwrap();
         let due = chrono::DateTime::parse_from_rfc3339(case["due_at"].as_str().unwrap()).unwrap();
         assert_eq!(due - opened, chrono::TimeDelta::hours(24));
         let id = case["id"].as_str().unwrap().to_owned();
@@ -113,8 +156,7 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
             assert_eq!(status, StatusCode::OK, "{query}: {page}");
             assert_eq!(page["cases"].as_array().unwrap().len(), expected, "{query}");
         }
-        let (status, body) =
-            staff_call(r, &admin, "GET", "/api/v1/cases?status=lost", None).await;
+        let (status, body) = staff_call(r, &admin, "GET", "/api/v1/cases?status=lost", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
         // Roles: an analyst reads but does not handle; a case handler of another survey
@@ -125,12 +167,20 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         let case_uri = format!("/api/v1/cases/{id}");
         let events_uri = format!("/api/v1/cases/{id}/events");
         let note = r#"{"kind": "note", "text": "打电话了，客户说排队一小时", "contacted": true}"#;
-        assert_eq!(staff_call(r, &analyst, "GET", &case_uri, None).await.0, StatusCode::OK);
         assert_eq!(
-            staff_call(r, &analyst, "POST", &events_uri, Some(note.into())).await.0,
+            staff_call(r, &analyst, "GET", &case_uri, None).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            staff_call(r, &analyst, "POST", &events_uri, Some(note.into()))
+                .await
+                .0,
             StatusCode::FORBIDDEN
         );
-        assert_eq!(staff_call(r, &other, "GET", &case_uri, None).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            staff_call(r, &other, "GET", &case_uri, None).await.0,
+            StatusCode::FORBIDDEN
+        );
         let (_, page) = staff_call(r, &other, "GET", "/api/v1/cases", None).await;
         assert_eq!(page["cases"], json!([]));
 
@@ -144,26 +194,41 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         assert_eq!(view["owner"], "alice");
         assert!(view["first_action_at"].is_string());
         let (status, body) = step(r#"{"kind": "assign", "owner": "alice"}"#).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("case_conflict")));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("case_conflict"))
+        );
         assert_eq!(step(note).await.0, StatusCode::OK);
         let (status, body) = step(r#"{"kind": "status", "to": "resolved"}"#).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_case_update"))
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid_case_update")
+            )
         );
         let (status, body) = step(r#"{"kind": "status", "to": "reopened"}"#).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        let (status, view) =
-            step(r#"{"kind": "status", "from": "open", "to": "resolved", "resolution": "加开窗口"}"#)
-                .await;
+        let (status, view) = step(
+            r#"{"kind": "status", "from": "open", "to": "resolved", "resolution": "加开窗口"}"#,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{view}");
         assert_eq!(view["status"], "resolved");
         assert_eq!(view["resolution"], "加开窗口");
         assert_eq!(view["contacted"], true);
-        let (status, _) =
-            step(r#"{"kind": "status", "from": "open", "to": "in_progress"}"#).await;
+        let (status, _) = step(r#"{"kind": "status", "from": "open", "to": "in_progress"}"#).await;
         assert_eq!(status, StatusCode::CONFLICT);
 
+        // Each accepted change queued a `case.updated`; the refused ones nothing.
+        let (_, events) = staff_call(r, &admin, "GET", &deliveries_uri, None).await;
+        assert_eq!(
+            queued(&events)
+                .iter()
+                .filter(|e| *e == "case.updated")
+                .count(),
+            3
+        );
         let (status, view) = staff_call(r, &analyst, "GET", &case_uri, None).await;
         assert_eq!(status, StatusCode::OK);
         let kinds: Vec<&str> = view["events"]
@@ -189,7 +254,8 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         assert_eq!(status, StatusCode::OK, "{figures}");
         assert_eq!(figures["opened"], 1);
         assert_eq!(figures["resolved"], 1);
-        assert_eq!(figures["responses"].as_u64().unwrap() >= 2, true, "{figures}");
+        assert_eq!(figures["responses"], 2, "{figures}");
+        assert_eq!(figures["complaint_pct"], 50.0);
         assert_eq!(figures["first_action"]["n"], 1);
         assert_eq!(figures["resolution"]["n"], 1);
         assert_eq!(figures["within_service_level_pct"], 100.0);
@@ -234,7 +300,10 @@ async fn receiver(fail: usize, hang: bool) -> (String, Heard, mpsc::UnboundedRec
     };
     let app = axum::Router::new().route("/hook", axum::routing::post(handler));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://localhost:{}/hook", listener.local_addr().unwrap().port());
+    let url = format!(
+        "http://localhost:{}/hook",
+        listener.local_addr().unwrap().port()
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, heard, told)
 }
@@ -256,7 +325,9 @@ async fn until(
 
 /// The Standard Webhooks check, written here independently of the server's signer.
 fn verify(secret: &str, headers: &HeaderMap, body: &str) -> bool {
-    let key = STANDARD.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     let signed = format!(
         "{}.{}.{body}",
@@ -298,7 +369,14 @@ async fn deliveries_survive_refusals_and_a_timeout_with_their_ids_and_signatures
         let secret = endpoint["secret"].as_str().unwrap().to_owned();
         let (_, listed) = staff_call(r, &admin, "GET", "/api/v1/webhooks", None).await;
         assert!(listed["endpoints"][0].get("secret").is_none(), "{listed}");
-        staff_call(r, &admin, "PUT", "/api/v1/surveys/nps/alerts", Some(RULES.into())).await;
+        staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(RULES.into()),
+        )
+        .await;
         spawn_sender(b.db.clone(), fast(true));
 
         let (status, _) = call(
@@ -341,11 +419,19 @@ async fn deliveries_survive_refusals_and_a_timeout_with_their_ids_and_signatures
         assert_eq!(types, ["case.opened", "response.created"]);
 
         // The deliveries as staff see them, once the last attempt is recorded.
-        let deliveries_uri = format!("/api/v1/webhooks/{}/deliveries", endpoint["id"].as_str().unwrap());
+        let deliveries_uri = format!(
+            "/api/v1/webhooks/{}/deliveries",
+            endpoint["id"].as_str().unwrap()
+        );
         let page = tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 let (_, page) = staff_call(r, &admin, "GET", &deliveries_uri, None).await;
-                if page["deliveries"].as_array().unwrap().iter().all(|d| d["status"] == "delivered") {
+                if page["deliveries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|d| d["status"] == "delivered")
+                {
                     break page;
                 }
                 tokio::task::yield_now().await;
@@ -383,15 +469,28 @@ async fn loopback_endpoints_are_refused_unless_allowed() {
         Some(json!({"url": "http://10.0.0.7/hook", "events": ["response.created"]}).to_string()),
     )
     .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_webhook")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_webhook"))
+    );
     spawn_sender(b.db.clone(), fast(false));
-    call(&b.router, "POST", "/api/v1/responses", Some(nps_response(&uuid(9), 8).to_string())).await;
-    let uri = format!("/api/v1/webhooks/{}/deliveries", endpoint["id"].as_str().unwrap());
+    call(
+        &b.router,
+        "POST",
+        "/api/v1/responses",
+        Some(nps_response(&uuid(9), 8).to_string()),
+    )
+    .await;
+    let uri = format!(
+        "/api/v1/webhooks/{}/deliveries",
+        endpoint["id"].as_str().unwrap()
+    );
     let delivery = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             let (_, page) = staff_call(&b.router, &admin, "GET", &uri, None).await;
             let delivery = page["deliveries"][0].clone();
-            if delivery["attempts"].as_u64().unwrap_or(0) >= 1 && delivery["last_error"].is_string() {
+            if delivery["attempts"].as_u64().unwrap_or(0) >= 1 && delivery["last_error"].is_string()
+            {
                 break delivery;
             }
             tokio::task::yield_now().await;
@@ -400,7 +499,10 @@ async fn loopback_endpoints_are_refused_unless_allowed() {
     .await
     .unwrap();
     assert!(
-        delivery["last_error"].as_str().unwrap().contains("no public address"),
+        delivery["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no public address"),
         "{delivery}"
     );
     assert!(heard.lock().unwrap().is_empty());
@@ -424,14 +526,24 @@ async fn two_senders_never_send_one_delivery_twice() {
     spawn_sender(b.db.clone(), fast(true));
     spawn_sender(second, fast(true));
     for batch in 0..4u32 {
-        let responses: Vec<Value> = (0..25).map(|i| nps_response(&uuid(100 + batch * 25 + i), 5)).collect();
-        let (status, _) =
-            call(&b.router, "POST", "/api/v1/responses", Some(Value::Array(responses).to_string())).await;
+        let responses: Vec<Value> = (0..25)
+            .map(|i| nps_response(&uuid(100 + batch * 25 + i), 5))
+            .collect();
+        let (status, _) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(Value::Array(responses).to_string()),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
     }
     until(&heard, &mut told, |h| h.len() >= 100).await;
     let heard = heard.lock().unwrap().clone();
-    let mut ids: Vec<&str> = heard.iter().map(|(h, _)| h["webhook-id"].to_str().unwrap()).collect();
+    let mut ids: Vec<&str> = heard
+        .iter()
+        .map(|(h, _)| h["webhook-id"].to_str().unwrap())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!((heard.len(), ids.len()), (100, 100));

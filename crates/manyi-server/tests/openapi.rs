@@ -59,7 +59,7 @@ async fn the_document_is_served_and_reads_as_openapi_3() {
     assert_eq!(spec.info.title, "manyi");
     assert_eq!(spec.info.version, env!("CARGO_PKG_VERSION"));
     let operations = spec.operations().count();
-    assert_eq!(operations, 18, "every operation reads");
+    assert_eq!(operations, 29, "every operation reads");
     // Every reference points at a schema the document holds.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut found = Vec::new();
@@ -101,6 +101,15 @@ async fn the_router_serves_exactly_what_the_document_lists() {
         "/api/v1/surveys/{id}/texts",
         "/api/v1/responses",
         "/api/v1/responses/{id}",
+        "/api/v1/surveys/{id}/alerts",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/events",
+        "/api/v1/loop",
+        "/api/v1/webhooks",
+        "/api/v1/webhooks/{id}",
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
     ]
     .into();
     assert_eq!(paths, expected);
@@ -185,14 +194,25 @@ async fn staff_routes_declare_the_bearer_token() {
         staff,
         [
             "DELETE /api/v1/responses/{id}",
+            "DELETE /api/v1/webhooks/{id}",
             "GET /api/v1/audit",
+            "GET /api/v1/cases",
+            "GET /api/v1/cases/{id}",
+            "GET /api/v1/loop",
             "GET /api/v1/me",
             "GET /api/v1/surveys",
+            "GET /api/v1/surveys/{id}/alerts",
             "GET /api/v1/surveys/{id}/report",
             "GET /api/v1/surveys/{id}/responses",
             "GET /api/v1/surveys/{id}/targets",
             "GET /api/v1/surveys/{id}/texts",
+            "GET /api/v1/webhooks",
+            "GET /api/v1/webhooks/{id}/deliveries",
+            "POST /api/v1/cases/{id}/events",
             "POST /api/v1/surveys",
+            "POST /api/v1/webhooks",
+            "POST /api/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
+            "PUT /api/v1/surveys/{id}/alerts",
             "PUT /api/v1/surveys/{id}/origins",
             "PUT /api/v1/surveys/{id}/targets",
         ]

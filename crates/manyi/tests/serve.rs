@@ -347,3 +347,131 @@ fn rollups_are_rebuilt_from_the_command_line_beside_a_running_server() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A webhook receiver on loopback that reads each request's head and body and keeps the
+/// `webhook-id`s it saw; while `answer` is off it holds connections without a reply (a
+/// delivery in flight), once on it replies 204.
+struct Receiver {
+    port: u16,
+    answer: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    seen: std::sync::mpsc::Receiver<(String, bool)>,
+}
+
+fn receiver() -> Receiver {
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (tell, seen) = std::sync::mpsc::channel();
+    let answering = answer.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut id, mut length) = (String::new(), 0usize);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix("webhook-id:") {
+                    id = value.trim().to_owned();
+                }
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let answered = answering.load(Ordering::SeqCst);
+            let _ = tell.send((id, answered));
+            if answered {
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            } else {
+                held.push(stream);
+            }
+        }
+    });
+    Receiver { port, answer, seen }
+}
+
+#[test]
+fn webhook_events_committed_before_a_kill_are_delivered_after_the_restart() {
+    use std::sync::atomic::Ordering;
+    let dir = std::env::temp_dir().join(format!("manyi-webhook-kill-{}", std::process::id()));
+    let url = format!("sqlite://{}/manyi.db?mode=rwc", dir.display());
+    let options = [
+        "--webhook-allow-private",
+        "--webhook-timeout",
+        "1",
+        "--webhook-retry-base",
+        "0.05",
+    ];
+    let out = manyi(
+        &dir,
+        &["token", "create", "--name", "ops", "--role", "admin"],
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    let receiver = receiver();
+    let mut server = start_with(&url, &options);
+    let endpoint = format!(
+        r#"{{"url": "http://localhost:{}/hook", "events": ["response.created"]}}"#,
+        receiver.port
+    );
+    let (status, body) = request_with(&server.addr, "POST", "/api/v1/webhooks", &endpoint, &auth);
+    assert_eq!(status, 201, "{body}");
+    let ids: Vec<String> = (1..=3)
+        .map(|n| format!("0b8f5c1e-2d3a-4b5c-8d6e-{n:012}"))
+        .collect();
+    let batch: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"id":"{id}","survey_id":"nps","survey_version":1,"submitted_at":"2026-11-22T10:00:00+08:00","answers":{{"nps":4}}}}"#
+            )
+        })
+        .collect();
+    let (status, _) = request(
+        &server.addr,
+        "POST",
+        "/api/v1/responses",
+        &format!("[{}]", batch.join(",")),
+    );
+    assert_eq!(status, 200);
+    // The three deliveries are in flight, unanswered, when the server is killed (SIGKILL).
+    let mut in_flight: Vec<String> = (0..3)
+        .map(|_| {
+            receiver
+                .seen
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap()
+        })
+        .map(|(id, answered)| {
+            assert!(!answered);
+            id
+        })
+        .collect();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    receiver.answer.store(true, Ordering::SeqCst);
+    let server = start_with(&url, &options);
+    // After the restart each is sent again, with the id it had, and answered.
+    let mut delivered: Vec<String> = Vec::new();
+    while delivered.len() < 3 {
+        let (id, answered) = receiver
+            .seen
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap();
+        if answered && !delivered.contains(&id) {
+            delivered.push(id);
+        }
+    }
+    in_flight.sort();
+    delivered.sort();
+    assert_eq!(in_flight, delivered);
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -194,11 +194,14 @@ pub(super) async fn on_stored(
         let mut sets: BTreeMap<u32, RuleSet> = BTreeMap::new();
         for (response, scores) in stored {
             let version = response.survey_version;
-            if !sets.contains_key(&version) {
-                let survey = db.definition(conn, survey_id, version).await?;
-                sets.insert(version, RuleSet::new(&Plan::new(&survey), &rules));
-            }
-            let firings = sets[&version].evaluate(response, scores);
+            let set = match sets.entry(version) {
+                std::collections::btree_map::Entry::Occupied(set) => set.into_mut(),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    let survey = db.definition(conn, survey_id, version).await?;
+                    slot.insert(RuleSet::new(&Plan::new(&survey), &rules))
+                }
+            };
+            let firings = set.evaluate(response, scores);
             let Some(opening) = case_for(&firings) else {
                 continue;
             };
@@ -460,7 +463,9 @@ impl Db {
         if let Some(cursor) = &filter.after {
             let due = bind(stored_time(cursor.due_at), &mut binds);
             let id = bind(cursor.id.clone(), &mut binds);
-            conditions.push(format!("(due_at > {due} OR (due_at = {due} AND id > {id}))"));
+            conditions.push(format!(
+                "(due_at > {due} OR (due_at = {due} AND id > {id}))"
+            ));
         }
         let filter_sql = if conditions.is_empty() {
             String::new()
@@ -667,31 +672,20 @@ impl Db {
         .collect()
     }
 
-    /// Adds an endpoint (already checked) with a new secret, which the reply shows this once;
+    /// Adds an endpoint (already checked) with its new secret, which the reply shows this once;
     /// refuses beyond [`manyi_api::MAX_WEBHOOK_ENDPOINTS`].
     pub async fn add_webhook(
         &self,
         endpoint: &manyi_api::NewWebhookEndpoint,
+        secret: String,
         audit_by: impl FnOnce(&str) -> super::AuditRecord,
     ) -> Result<WebhookEndpoint, AppError> {
-        let secret = crate::webhooks::sign::new_secret()
-            .map_err(|e| AppError::Internal(format!("no randomness from the system: {e}")))?;
         let id = new_id("ep_")?;
         let created_at = Utc::now().fixed_offset();
         let mut tx = self.pool.begin().await?;
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints")
-            .fetch_one(&mut *tx)
-            .await?;
-        if count as usize >= manyi_api::MAX_WEBHOOK_ENDPOINTS {
-            return Err(AppError::client(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                manyi_api::ErrorCode::InvalidWebhook,
-                format!(
-                    "a server sends to at most {} endpoints; remove one first",
-                    manyi_api::MAX_WEBHOOK_ENDPOINTS
-                ),
-            ));
-        }
+        // The write first, then the count: on SQLite a transaction that reads before it writes
+        // fails at its write when another connection wrote meanwhile. Over the limit, the
+        // transaction is dropped, and the insert with it.
         sqlx::query(
             "INSERT INTO webhook_endpoints (id, url, secret, events, survey_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -704,6 +698,19 @@ impl Db {
         .bind(stored_time(created_at))
         .execute(&mut *tx)
         .await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints")
+            .fetch_one(&mut *tx)
+            .await?;
+        if count as usize > manyi_api::MAX_WEBHOOK_ENDPOINTS {
+            return Err(AppError::client(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                manyi_api::ErrorCode::InvalidWebhook,
+                format!(
+                    "a server sends to at most {} endpoints; remove one first",
+                    manyi_api::MAX_WEBHOOK_ENDPOINTS
+                ),
+            ));
+        }
         audit_by(&id).insert(&mut tx).await?;
         tx.commit().await?;
         Ok(WebhookEndpoint {
@@ -993,20 +1000,21 @@ async fn view(
         contact,
         ..
     } = case_row(&row, now)?;
-    let events = sqlx::query("SELECT at, actor, body FROM case_events WHERE case_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| {
-            let kind: EventKind = from_json("case event", row.get(2))?;
-            Ok(WireEvent::from(&CaseEvent {
-                at: parse_time(row.get(0))?,
-                by: row.get(1),
-                kind,
-            }))
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let events =
+        sqlx::query("SELECT at, actor, body FROM case_events WHERE case_id = $1 ORDER BY seq")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|row| {
+                let kind: EventKind = from_json("case event", row.get(2))?;
+                Ok(WireEvent::from(&CaseEvent {
+                    at: parse_time(row.get(0))?,
+                    by: row.get(1),
+                    kind,
+                }))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
     let response = sqlx::query("SELECT body, scores FROM responses WHERE id = $1")
         .bind(&summary.response_id)
         .fetch_optional(&mut *conn)

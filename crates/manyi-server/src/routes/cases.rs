@@ -285,7 +285,9 @@ pub async fn loop_figures(
             }),
             ..ReportOptions::default()
         };
-        responses += crate::routes::reports::build(&state, survey, options).await?.n as u64;
+        responses += crate::routes::reports::build(&state, survey, options)
+            .await?
+            .n as u64;
     }
     let now = chrono::Utc::now().fixed_offset();
     let mut builder = LoopFiguresBuilder::new(from, to, now);

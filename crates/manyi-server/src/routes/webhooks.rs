@@ -83,9 +83,11 @@ pub async fn add_webhook(
         .with_details(Value::Array(details)));
     }
     let events: Vec<&str> = endpoint.events.iter().map(|e| e.as_str()).collect();
+    let secret = crate::webhooks::sign::new_secret()
+        .map_err(|e| AppError::Internal(format!("no randomness from the system: {e}")))?;
     let created = state
         .db
-        .add_webhook(&endpoint, |id| {
+        .add_webhook(&endpoint, secret, |id| {
             AuditRecord::by(
                 &staff,
                 AuditAction::AddWebhook,

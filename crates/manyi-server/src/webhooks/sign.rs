@@ -55,6 +55,12 @@ mod tests {
     fn new_secrets_differ_and_decode_to_32_bytes() {
         let (a, b) = (new_secret().unwrap(), new_secret().unwrap());
         assert_ne!(a, b);
-        assert_eq!(STANDARD.decode(a.strip_prefix(PREFIX).unwrap()).unwrap().len(), 32);
+        assert_eq!(
+            STANDARD
+                .decode(a.strip_prefix(PREFIX).unwrap())
+                .unwrap()
+                .len(),
+            32
+        );
     }
 }
