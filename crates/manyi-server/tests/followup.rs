@@ -29,7 +29,7 @@ fn detractor(id: &str, score: u8, location: &str) -> Value {
 const RULES: &str = r#"{"rules": [
     {"id": "detractor", "name": "贬损者回访", "when": "nps <= 6", "severity": "high",
      "owner": {"meta": "location"}, "service_hours": 24},
-    {"id": "angry", "name": "Very unhappy", "when": "nps <= 2", "severity": "critical",
+    {"id": "angry", "name": "Very unhappy", "when": "nps <= 2 or reason contains \"投诉\"", "severity": "critical",
      "owner": {"fixed": "hq"}, "service_hours": 4}
 ]}"#;
 
