@@ -8,12 +8,14 @@
 //! does; with `--origin kiosk` each batch comes from one branch's counter, as a kiosk's outbox
 //! does. With `--rollups off` the survey has no rollups, so storing does what it did before
 //! rollups existed; with `--rollups on` (the default) every batch also updates them, so the two
-//! runs give the cost of keeping them.
+//! runs give the cost of keeping them. With `--followup on` the survey also has an alert rule
+//! (every detractor opens a case) and a webhook endpoint for every event, whose deliveries are
+//! queued (no sender runs), so the two runs give the cost of closing the loop at ingestion.
 //!
 //! ```sh
 //! cargo run --profile bench-fast -p manyi-server --example bench_raw_insert -- \
 //!     --database sqlite:///tmp/raw.db?mode=rwc --rows 100000 --batch 500 --rollups on \
-//!     --origin mixed
+//!     --origin mixed --followup off
 //! ```
 
 use std::time::Instant;
@@ -27,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut rows, mut batch) = (100_000usize, 500usize);
     let mut rollups = true;
     let mut kiosk = false;
+    let mut followup = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +41,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some("on") => true,
                     Some("off") => false,
                     _ => return Err("--rollups on|off".into()),
+                }
+            }
+            "--followup" => {
+                followup = match args.next().as_deref() {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => return Err("--followup on|off".into()),
                 }
             }
             "--origin" => {
@@ -60,6 +70,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
     }
     let survey = manyi_core::templates::get("nps").ok_or("no nps template")??;
+    if followup {
+        let record = || {
+            manyi_server::db::AuditRecord::cli(
+                manyi_api::AuditAction::SetAlertRules,
+                None,
+                String::new(),
+            )
+        };
+        let rules: Vec<manyi_core::alerts::AlertRule> = serde_json::from_str(
+            r#"[{"id": "detractor", "name": "detractor", "when": "nps <= 6", "severity": "high",
+                 "owner": {"meta": "location"}, "service_hours": 24}]"#,
+        )?;
+        db.set_alert_rules("nps", &rules, &record()).await?;
+        let endpoint: manyi_api::NewWebhookEndpoint = serde_json::from_str(
+            r#"{"url": "https://crm.example.com/hook",
+                "events": ["response.created", "case.opened", "case.updated"]}"#,
+        )?;
+        db.add_webhook(&endpoint, "whsec_AAAA".to_owned(), |_| record())
+            .await?;
+    }
     // The rows are built before the clock starts: only storing is measured.
     let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T08:00:00+08:00")?;
     let items: Vec<(Response, manyi_core::ResponseScores)> = (0..rows)
@@ -90,9 +120,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "RAW rows={rows} batch={batch} origin={} rollups={} seconds={seconds:.3} rows_per_s={:.0}",
+        "RAW rows={rows} batch={batch} origin={} rollups={} followup={} seconds={seconds:.3} \
+         rows_per_s={:.0}",
         if kiosk { "kiosk" } else { "mixed" },
         if rollups { "on" } else { "off" },
+        if followup { "on" } else { "off" },
         rows as f64 / seconds
     );
     Ok(())
