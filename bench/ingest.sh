@@ -35,7 +35,10 @@ trap cleanup EXIT
 
 fresh_db() { # engine name -> URL of an empty database
   case "$1" in
-    sqlite) echo "sqlite://$WORK/$2.db?mode=rwc" ;;
+    sqlite)
+      # A name is used again in every round and by every build: its database must not survive.
+      rm -f "$WORK/$2.db" "$WORK/$2.db-wal" "$WORK/$2.db-shm" "$WORK/$2.db-journal"
+      echo "sqlite://$WORK/$2.db?mode=rwc" ;;
     postgres)
       psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS manyi_bench_$2" -c "CREATE DATABASE manyi_bench_$2" >&2
       echo "${PG_ADMIN%/*}/manyi_bench_$2" ;;
