@@ -90,3 +90,16 @@ pub const MAX_SERVICE_HOURS: u32 = 8_760;
 
 /// The most characters of a case's note or resolution text.
 pub const MAX_CASE_TEXT_LENGTH: usize = 10_000;
+
+/// The fewest digits of a contact question's phone number: the shortest local numbers.
+pub const MIN_PHONE_DIGITS: usize = 6;
+
+/// The most digits of a contact question's phone number: E.164's fifteen and an extension.
+pub const MAX_PHONE_DIGITS: usize = 20;
+
+/// The most characters of a contact question's e-mail address (RFC 5321's limit on a path,
+/// less its angle brackets).
+pub const MAX_EMAIL_LENGTH: usize = 254;
+
+/// The most characters of the part of an e-mail address before its `@` (RFC 5321).
+pub const MAX_EMAIL_LOCAL_LENGTH: usize = 64;

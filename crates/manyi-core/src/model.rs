@@ -190,6 +190,10 @@ pub enum QuestionKind {
     Text,
     /// Several Likert rows sharing one `scale`.
     Matrix,
+    /// Whether the respondent may be contacted about their answers and, only if so, how: by
+    /// one of the question's `methods`, with a phone number or an e-mail address. Its answer
+    /// is a [`Contact`]; it is never scored.
+    Contact,
 }
 
 impl QuestionKind {
@@ -445,6 +449,39 @@ pub struct Question {
     /// [`MAX_VALIDATORS`](crate::limits::MAX_VALIDATORS).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub validators: Vec<AnswerValidator>,
+    /// The ways a contact question offers to be contacted, in the order shown; every method
+    /// ([`ContactMethod::ALL`]) when empty. See [`Question::contact_methods`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<ContactMethod>,
+}
+
+/// A way to contact a respondent who agreed to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    /// A phone number: digits with an optional leading `+`, spaces and dashes allowed.
+    Phone,
+    /// An e-mail address.
+    Email,
+}
+
+impl ContactMethod {
+    /// Every method, in the order a question that names none offers them.
+    pub const ALL: [ContactMethod; 2] = [ContactMethod::Phone, ContactMethod::Email];
+
+    /// The method's name in JSON, in conditions (`contact.method == "phone"`) and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "phone",
+            ContactMethod::Email => "email",
+        }
+    }
+
+    /// The method named `name` as [`ContactMethod::as_str`] writes it.
+    pub fn from_name(name: &str) -> Option<ContactMethod> {
+        ContactMethod::ALL.into_iter().find(|m| m.as_str() == name)
+    }
 }
 
 /// A check of an answer beyond its kind's own: one of SurveyJS's validators, which an imported
@@ -626,6 +663,16 @@ impl Question {
             .unwrap_or(DEFAULT_TEXT_MAX_LENGTH)
             .min(crate::limits::MAX_TEXT_ANSWER_LENGTH)
     }
+
+    /// The methods a contact question offers: its own `methods`, or every method when it
+    /// names none.
+    pub fn contact_methods(&self) -> &[ContactMethod] {
+        if self.methods.is_empty() {
+            &ContactMethod::ALL
+        } else {
+            &self.methods
+        }
+    }
 }
 
 impl Survey {
@@ -654,7 +701,8 @@ impl Survey {
 
 /// One answer. The JSON shape follows the question kind: a number for scaled questions, a string
 /// for single choice and text, a list of strings for multiple choice, an object of row id →
-/// number for a matrix.
+/// number for a matrix, and for a contact question an object with a boolean `agreed` (see
+/// [`Contact`]), which no matrix answer has, so the two objects are told apart by it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
@@ -663,6 +711,48 @@ pub enum Answer {
     Text(String),
     Choices(Vec<String>),
     Matrix(BTreeMap<String, f64>),
+    Contact(Contact),
+}
+
+/// The answer to a contact question: `{"agreed": false}`, or `{"agreed": true, "method":
+/// "phone", "value": "+86 138 1234 5678"}`.
+///
+/// It is one answer rather than three so that consent and details are checked, stored and
+/// deleted together: details without consent are refused as a whole (see
+/// `validate::ContactProblem`), and a condition reads the consent and the method as parts of
+/// it (`contact.agreed == true`, `contact.method == "email"`) the way it reads a matrix row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Contact {
+    /// Whether the respondent agreed to be contacted about their answers.
+    pub agreed: bool,
+    /// How, when they agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ContactMethod>,
+    /// The phone number or e-mail address, when they agreed, as typed but without the spaces
+    /// around it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Contact {
+    /// A refusal to be contacted, which carries no details.
+    pub fn declined() -> Contact {
+        Contact {
+            agreed: false,
+            method: None,
+            value: None,
+        }
+    }
+
+    /// Consent to be contacted by `method` at `value`.
+    pub fn agreed(method: ContactMethod, value: impl Into<String>) -> Contact {
+        Contact {
+            agreed: true,
+            method: Some(method),
+            value: Some(value.into()),
+        }
+    }
 }
 
 impl Answer {
@@ -673,6 +763,7 @@ impl Answer {
             Answer::Text(_) => "a string",
             Answer::Choices(_) => "a list of strings",
             Answer::Matrix(_) => "an object of row answers",
+            Answer::Contact(_) => "a contact answer",
         }
     }
 }
@@ -829,7 +920,14 @@ impl<'de> Deserialize<'de> for Answer {
         let answer = match deserializer.deserialize_any(ShapeVisitor)? {
             Shape::Item(Item::Number(x)) => Some(Answer::Number(x)),
             Shape::Item(Item::Text(text)) => Some(Answer::Text(text)),
-            Shape::Item(Item::Texts(_) | Item::Other) => None,
+            Shape::Item(Item::Texts(_) | Item::Bool(_) | Item::Other) => None,
+            Shape::Object(entries)
+                if entries
+                    .iter()
+                    .any(|(key, item)| key == "agreed" && matches!(item, Item::Bool(_))) =>
+            {
+                contact(entries).map(Answer::Contact)
+            }
             Shape::List(items) => items
                 .into_iter()
                 .map(|item| match item {
@@ -856,6 +954,28 @@ impl<'de> Deserialize<'de> for Answer {
     }
 }
 
+/// A contact answer from an object's entries: `agreed` once, and `method` (a method's name)
+/// and `value` (text) at most once each; anything else makes it no answer at all, as an
+/// unknown field makes a definition's object malformed.
+fn contact(entries: Vec<(String, Item)>) -> Option<Contact> {
+    let (mut agreed, mut method, mut value) = (None, None, None);
+    for (key, item) in entries {
+        match (key.as_str(), item) {
+            ("agreed", Item::Bool(b)) if agreed.is_none() => agreed = Some(b),
+            ("method", Item::Text(name)) if method.is_none() => {
+                method = Some(ContactMethod::from_name(&name)?)
+            }
+            ("value", Item::Text(text)) if value.is_none() => value = Some(text),
+            _ => return None,
+        }
+    }
+    Some(Contact {
+        agreed: agreed?,
+        method,
+        value,
+    })
+}
+
 /// The error `#[serde(untagged)]` gives when no form fits.
 fn no_variant<E: serde::de::Error>(name: &str) -> E {
     E::custom(format_args!(
@@ -870,12 +990,13 @@ enum Shape {
     Object(Vec<(String, Item)>),
 }
 
-/// A scalar, a list of strings (a SurveyJS expression's `unknown`), or `Other` for any value
-/// these forms never take.
+/// A scalar (a boolean is a contact answer's `agreed`), a list of strings (a SurveyJS
+/// expression's `unknown`), or `Other` for any value these forms never take.
 enum Item {
     Number(f64),
     Text(String),
     Texts(Vec<String>),
+    Bool(bool),
     Other,
 }
 
@@ -888,8 +1009,8 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
         f.write_str("any value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-        Ok(Shape::Item(Item::Other))
+    fn visit_bool<E>(self, b: bool) -> Result<Shape, E> {
+        Ok(Shape::Item(Item::Bool(b)))
     }
 
     fn visit_i64<E>(self, x: i64) -> Result<Shape, E> {

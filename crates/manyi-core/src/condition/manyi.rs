@@ -11,7 +11,7 @@
 //! compare := operand ( ("==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "contains") operand
 //!                    | "in" "[" literal ("," literal)* "]" )
 //! operand := variable | number | string | "true" | "false"
-//! variable:= question_id ( "." row_id )?
+//! variable:= question_id ( "." row_id )?      (a contact question's part: agreed, method)
 //! ```
 //!
 //! A condition is at most [`MAX_CONDITION_LENGTH`](crate::limits::MAX_CONDITION_LENGTH)
@@ -39,7 +39,8 @@ use crate::limits::{MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING};
 use crate::model::{Answer, Answers};
 use crate::number::{parse_f64, write_literal};
 
-/// A reference to an answer: a question, or one row of a matrix question.
+/// A reference to an answer: a question, one row of a matrix question, or one part of a
+/// contact question's answer (`agreed`, `method`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VarRef {
     pub question: String,
@@ -324,12 +325,19 @@ fn lookup(var: &VarRef, answers: &dyn Answers) -> Option<Value> {
     let answer = answers.answer(&var.question)?;
     match (&var.row, answer) {
         (Some(row), Answer::Matrix(rows)) => rows.get(row).copied().map(Value::Number),
+        // A contact answer's consent and method read as parts; its number or address never
+        // decides what a survey shows, so no condition reads it.
+        (Some(part), Answer::Contact(contact)) => match part.as_str() {
+            "agreed" => Some(Value::Bool(contact.agreed)),
+            "method" => contact.method.map(|m| Value::Text(m.as_str().to_owned())),
+            _ => None,
+        },
         (Some(_), _) => None,
         (None, Answer::Number(n)) => Some(Value::Number(*n)),
         (None, Answer::Text(s)) => Some(Value::Text(s.clone())),
         (None, Answer::Choices(list)) => Some(Value::List(list.clone())),
-        // A whole matrix has no single value to compare; its rows do.
-        (None, Answer::Matrix(_)) => None,
+        // A whole matrix or contact answer has no single value to compare; its parts do.
+        (None, Answer::Matrix(_) | Answer::Contact(_)) => None,
     }
 }
 

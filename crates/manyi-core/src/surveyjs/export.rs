@@ -82,6 +82,8 @@ fn question(q: &Question) -> Json {
         QuestionKind::Text if q.multiline => "comment",
         QuestionKind::Text => "text",
         QuestionKind::Matrix => "matrix",
+        // Only the consent, until the export writes the method and the details beside it.
+        QuestionKind::Contact => "boolean",
     };
     e.insert("type".into(), kind.into());
     e.insert("name".into(), q.id.clone().into());
@@ -124,6 +126,7 @@ fn question(q: &Question) -> Json {
                 e.insert("maxLength".into(), max.into());
             }
         }
+        QuestionKind::Contact => {}
         QuestionKind::Matrix => {
             let scale = scale.expect("a matrix has a scale");
             e.insert("columns".into(), points(&scale).into());

@@ -883,6 +883,7 @@ impl Importer {
             multiline: false,
             stars: false,
             validators: Vec::new(),
+            methods: Vec::new(),
         };
         let mut conditions = ctx.clone();
         self.container_conditions(obj, path, &mut conditions);
@@ -2146,6 +2147,7 @@ fn extra_text(id: &str, text: LocalizedText, visible: Vec<Cond>, enable: &[Cond]
             multiline: true,
             stars: false,
             validators: Vec::new(),
+            methods: Vec::new(),
         },
         visible,
         enable: enable.to_vec(),

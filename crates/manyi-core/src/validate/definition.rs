@@ -1,8 +1,8 @@
 //! Definition validation: a definition is checked as a whole and gets every problem at once,
 //! each with a JSON path, so an author fixes a file in one round. The checks cover the survey
 //! (ids, versions, locales, dimensions and weights), each question (kind, scale, options, rows,
-//! validators) and each condition in either language (its syntax, and that what it reads
-//! exists).
+//! validators, a contact question's methods) and each condition in either language (its
+//! syntax, and that what it reads exists).
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,7 +13,8 @@ use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
 use crate::limits::{self, MAX_VALIDATORS};
 use crate::model::{
-    AnswerValidator, Check, ConditionText, Question, QuestionKind, RequiredRows, Survey,
+    AnswerValidator, Check, ConditionText, ContactMethod, Question, QuestionKind, RequiredRows,
+    Survey,
 };
 
 /// One problem in a survey definition.
@@ -591,6 +592,21 @@ fn check_question<const PATHS: bool>(
             || "max_length and multiline apply only to text questions",
         );
     }
+    if q.kind == QuestionKind::Contact {
+        for (mi, method) in q.methods.iter().enumerate() {
+            if q.methods[..mi].contains(method) {
+                c.push(
+                    || format!("{path}.methods[{mi}]"),
+                    || format!("method {:?} is listed twice", method.as_str()),
+                );
+            }
+        }
+    } else if !q.methods.is_empty() {
+        c.push(
+            || format!("{path}.methods"),
+            || "methods apply only to contact questions",
+        );
+    }
     if q.stars && q.kind != QuestionKind::Rating {
         c.push(
             || format!("{path}.stars"),
@@ -752,6 +768,26 @@ fn check_condition<const PATHS: bool>(
                     continue;
                 };
                 match (&var.row, target.kind) {
+                    (Some(part), QuestionKind::Contact) if part != "agreed" && part != "method" => {
+                        c.push(
+                            || at.clone(),
+                            || {
+                                format!(
+                                    "{var}: a condition reads a contact question's agreed or method, never its contact details"
+                                )
+                            },
+                        );
+                    }
+                    (Some(_), QuestionKind::Contact) => {}
+                    (None, QuestionKind::Contact) => c.push(
+                        || at.clone(),
+                        || {
+                            format!(
+                                "compare {0}.agreed or {0}.method, not the whole contact answer",
+                                var.question
+                            )
+                        },
+                    ),
                     (Some(row), QuestionKind::Matrix)
                         if !target.rows.iter().any(|r| &r.id == row) =>
                     {
@@ -765,7 +801,7 @@ fn check_condition<const PATHS: bool>(
                         || at.clone(),
                         || {
                             format!(
-                                "{var} names a row, but {:?} is not a matrix question",
+                                "{var} names a row, but {:?} is not a matrix (or contact) question",
                                 var.question
                             )
                         },
@@ -797,6 +833,25 @@ fn check_condition<const PATHS: bool>(
                         || at.clone(),
                         || format!("{value:?} is not an option of {:?}", var.question),
                     );
+                }
+                // A contact answer's parts compare only with what they can be, so that a typo
+                // does not make a condition that never holds.
+                if target.kind == QuestionKind::Contact {
+                    match (var.row.as_deref(), literal) {
+                        (Some("agreed"), Operand::Bool(_)) => {}
+                        (Some("agreed"), _) => c.push(
+                            || at.clone(),
+                            || format!("{var} is true or false; compare it with true or false"),
+                        ),
+                        (Some("method"), Operand::Text(name))
+                            if ContactMethod::from_name(name)
+                                .is_some_and(|m| target.contact_methods().contains(&m)) => {}
+                        (Some("method"), _) => c.push(
+                            || at.clone(),
+                            || format!("{literal} is not a method {:?} offers", var.question),
+                        ),
+                        _ => {}
+                    }
                 }
             }
         }
@@ -897,5 +952,6 @@ fn kind_name(kind: QuestionKind) -> &'static str {
         QuestionKind::MultiChoice => "multi_choice",
         QuestionKind::Text => "text",
         QuestionKind::Matrix => "matrix",
+        QuestionKind::Contact => "contact",
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::checks::{self, CheckFailure, Patterns};
+use super::contact::{ContactProblem, check_contact};
 use crate::limits::{MAX_ANSWERS, MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH};
 use crate::model::{Answer, AnswerSet, Question, QuestionKind, RequiredRows, Response, Survey};
 use crate::visibility::Visibility;
@@ -66,6 +67,12 @@ pub enum ResponseError {
         validator: usize,
         failure: CheckFailure,
     },
+    /// A contact question's answer is refused (see [`ContactProblem`]).
+    #[error("{question:?}: {problem}")]
+    InvalidContact {
+        question: String,
+        problem: ContactProblem,
+    },
     #[error("{question:?} is hidden by its condition, so it cannot have an answer")]
     AnsweredHidden { question: String },
     #[error("the response has {count} answers; the limit is {max}")]
@@ -101,6 +108,7 @@ impl ResponseError {
             | ResponseError::TooLong { question, .. }
             | ResponseError::MissingRequired { question }
             | ResponseError::FailedCheck { question, .. }
+            | ResponseError::InvalidContact { question, .. }
             | ResponseError::AnsweredHidden { question } => Some(question),
             _ => None,
         }
@@ -240,6 +248,15 @@ fn check_kind(q: &Question, answer: &Answer) -> Result<(), ResponseError> {
             Ok(())
         }
         (QuestionKind::Matrix, _) => Err(wrong_type("an object of row id → number")),
+        (QuestionKind::Contact, Answer::Contact(contact)) => {
+            check_contact(q, contact).map_err(|problem| ResponseError::InvalidContact {
+                question: q.id.clone(),
+                problem,
+            })
+        }
+        (QuestionKind::Contact, _) => Err(wrong_type(
+            "a contact answer ({\"agreed\": …, \"method\": …, \"value\": …})",
+        )),
     }
 }
 
@@ -276,10 +293,11 @@ fn scaled_error(question: &str, scale: crate::model::Bounds, x: f64) -> Result<(
 }
 
 /// Whether an answer counts as given. An empty string, an empty list or an empty matrix is the
-/// same as no answer: a respondent who clears a field has not answered it.
+/// same as no answer: a respondent who clears a field has not answered it. A contact answer is
+/// given once the respondent said yes or no, whatever details it lacks (those are its check's).
 pub fn is_answered(answer: &Answer) -> bool {
     match answer {
-        Answer::Number(_) => true,
+        Answer::Number(_) | Answer::Contact(_) => true,
         Answer::Text(s) => !s.trim().is_empty(),
         Answer::Choices(list) => !list.is_empty(),
         Answer::Matrix(rows) => !rows.is_empty(),

@@ -19,8 +19,8 @@ pub use expr::{BinOp, Expr};
 use crate::model::{Answer, Answers};
 use eval::object;
 
-/// Answers as SurveyJS expressions see them: a number, a string, a list of strings, or a
-/// matrix as an object of row → number. Names match case-insensitively, as in SurveyJS; question
+/// Answers as SurveyJS expressions see them: a number, a string, a list of strings, a matrix
+/// as an object of row → number, or a contact answer as an object of `agreed` and `method`. Names match case-insensitively, as in SurveyJS; question
 /// ids are lower case, so the lower-cased name is tried after the exact one.
 #[derive(Clone, Copy)]
 pub struct AnswerScope<'a>(pub &'a dyn Answers);
@@ -44,6 +44,14 @@ impl Scope for AnswerScope<'_> {
             Answer::Matrix(rows) => {
                 object(rows.iter().map(|(k, v)| (k.clone(), Value::Number(*v))))
             }
+            // As in manyi's language, the consent and the method without the contact details.
+            Answer::Contact(contact) => object(
+                std::iter::once(("agreed".to_owned(), Value::Bool(contact.agreed))).chain(
+                    contact
+                        .method
+                        .map(|m| ("method".to_owned(), Value::Text(m.as_str().to_owned()))),
+                ),
+            ),
         })
     }
 }
