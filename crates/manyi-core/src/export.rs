@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::model::{Answer, Response, Survey};
+use crate::model::{Answer, QuestionKind, Response, Survey};
 
 /// One exported cell. Text borrows from the response it was read from where it can, so a row
 /// costs no copy of the answers it holds.
@@ -23,20 +23,56 @@ pub enum Cell<'a> {
 }
 
 /// The columns of an export: id, times, locale, every `meta` key (sorted), then one column per
-/// question (per row for a matrix, named `question.row`; multiple choices joined with `;`). This
-/// is the layout `manyi score` reads back.
+/// question (per row for a matrix, named `question.row`; multiple choices joined with `;`; a
+/// contact question's `question.agreed`, `true` or `false`, `question.method` and
+/// `question.value`). This is the layout `manyi score` reads back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
     meta_keys: Vec<String>,
     questions: Vec<QuestionColumn>,
 }
 
-/// A question's column, or a matrix row's.
+/// A question's column, or a matrix row's, or a part of a contact answer's.
 #[derive(Debug, Clone, PartialEq)]
 struct QuestionColumn {
     name: String,
     question: String,
-    row: Option<String>,
+    part: Part,
+}
+
+/// What of an answer a column holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Whole,
+    Row(String),
+    Contact(ContactPart),
+}
+
+/// The parts of a contact answer, each a column of the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactPart {
+    Agreed,
+    Method,
+    Value,
+}
+
+impl ContactPart {
+    pub const ALL: [ContactPart; 3] =
+        [ContactPart::Agreed, ContactPart::Method, ContactPart::Value];
+
+    /// The part's name, after the question's id and a dot in the column's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContactPart::Agreed => "agreed",
+            ContactPart::Method => "method",
+            ContactPart::Value => "value",
+        }
+    }
+
+    /// The part named `name` as [`ContactPart::name`] writes it.
+    pub fn from_name(name: &str) -> Option<ContactPart> {
+        ContactPart::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// The columns that come before the `meta` ones.
@@ -49,18 +85,26 @@ impl Columns {
     pub fn new(survey: &Survey, meta_keys: BTreeSet<String>) -> Columns {
         let mut questions = Vec::new();
         for q in survey.questions() {
-            if q.rows.is_empty() {
+            if q.kind == QuestionKind::Contact {
+                for part in ContactPart::ALL {
+                    questions.push(QuestionColumn {
+                        name: format!("{}.{}", q.id, part.name()),
+                        question: q.id.clone(),
+                        part: Part::Contact(part),
+                    });
+                }
+            } else if q.rows.is_empty() {
                 questions.push(QuestionColumn {
                     name: q.id.clone(),
                     question: q.id.clone(),
-                    row: None,
+                    part: Part::Whole,
                 });
             } else {
                 for row in &q.rows {
                     questions.push(QuestionColumn {
                         name: format!("{}.{}", q.id, row.id),
                         question: q.id.clone(),
-                        row: Some(row.id.clone()),
+                        part: Part::Row(row.id.clone()),
                     });
                 }
             }
@@ -110,13 +154,22 @@ impl Columns {
                 .map(|k| text(r.meta.get(k).map(|v| Cow::Borrowed(v.as_str())))),
         );
         for column in &self.questions {
-            record.push(match (r.answers.get(&column.question), &column.row) {
-                (Some(Answer::Matrix(rows)), Some(row)) => {
+            record.push(match (r.answers.get(&column.question), &column.part) {
+                (Some(Answer::Matrix(rows)), Part::Row(row)) => {
                     rows.get(row).map_or(Cell::Empty, |x| Cell::Number(*x))
                 }
-                (Some(Answer::Number(x)), None) => Cell::Number(*x),
-                (Some(Answer::Text(t)), None) => Cell::Text(Cow::Borrowed(t)),
-                (Some(Answer::Choices(list)), None) => Cell::Text(Cow::Owned(list.join(";"))),
+                (Some(Answer::Contact(contact)), Part::Contact(part)) => match part {
+                    ContactPart::Agreed => {
+                        Cell::Text(Cow::Borrowed(if contact.agreed { "true" } else { "false" }))
+                    }
+                    ContactPart::Method => text(contact.method.map(|m| Cow::Borrowed(m.as_str()))),
+                    ContactPart::Value => text(contact.value.as_deref().map(Cow::Borrowed)),
+                },
+                (Some(Answer::Number(x)), Part::Whole) => Cell::Number(*x),
+                (Some(Answer::Text(t)), Part::Whole) => Cell::Text(Cow::Borrowed(t)),
+                (Some(Answer::Choices(list)), Part::Whole) => {
+                    Cell::Text(Cow::Owned(list.join(";")))
+                }
                 _ => Cell::Empty,
             });
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use manyi_core::export::{self, Cell};
 use manyi_core::model::{Answer, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn csv_has_one_column_per_question_and_quotes_what_needs_it() {
@@ -123,4 +123,69 @@ fn csv_neutralises_formulas_in_text_and_keeps_numbers_as_numbers() {
         };
         assert_eq!(export::csv_text(&written), text);
     }
+}
+
+#[test]
+fn a_contact_answer_is_three_columns_and_a_phone_number_is_no_formula() {
+    let survey = manyi_core::parse_survey(include_str!("../../../examples/follow-up.json"))
+        .expect("the example is valid");
+    let response = |i: u32, contact: Value| Response {
+        id: format!("00000000-0000-4000-8000-{i:012}"),
+        survey_id: "follow-up".into(),
+        survey_version: 1,
+        started_at: None,
+        submitted_at: None,
+        locale: Some("zh-CN".into()),
+        answers: serde_json::from_value(json!({"nps": 3, "contact": contact})).unwrap(),
+        meta: BTreeMap::new(),
+        partial: false,
+    };
+    let responses = [
+        response(
+            1,
+            json!({"agreed": true, "method": "phone", "value": "+86 138 1234 5678"}),
+        ),
+        response(2, json!({"agreed": false})),
+        response(
+            3,
+            json!({"agreed": true, "method": "email", "value": "lin@mail.example.tw"}),
+        ),
+    ];
+    let columns = export::Columns::of(&survey, &responses);
+    let header = columns.header();
+    assert_eq!(
+        header[4..],
+        [
+            "nps",
+            "reason",
+            "contact.agreed",
+            "contact.method",
+            "contact.value",
+            "best_time"
+        ]
+    );
+    let cells: Vec<Vec<Cell>> = responses
+        .iter()
+        .map(|r| columns.row(r)[6..9].to_vec())
+        .collect();
+    let text = |t: &str| Cell::Text(t.to_owned().into());
+    assert_eq!(
+        cells,
+        [
+            vec![text("true"), text("phone"), text("+86 138 1234 5678")],
+            vec![text("false"), Cell::Empty, Cell::Empty],
+            vec![text("true"), text("email"), text("lin@mail.example.tw")],
+        ]
+    );
+    let csv = export::csv(&survey, &responses);
+    let first = csv.lines().nth(1).unwrap();
+    assert!(
+        first.ends_with(",3,,true,phone,'+86 138 1234 5678,"),
+        "{first}"
+    );
+    assert_eq!(export::csv_text("'+86 138 1234 5678"), "+86 138 1234 5678");
+    assert!(
+        csv.lines().nth(2).unwrap().ends_with(",3,,false,,,"),
+        "{csv}"
+    );
 }

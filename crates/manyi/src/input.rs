@@ -7,7 +7,8 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, FixedOffset};
 use manyi_core::Report;
 use manyi_core::aggregate::ReportBuilder;
-use manyi_core::model::{Answer, QuestionKind, Response, Survey};
+use manyi_core::export::ContactPart;
+use manyi_core::model::{Answer, Contact, ContactMethod, QuestionKind, Response, Survey};
 use manyi_core::report::ReportOptions;
 use manyi_core::score::Plan;
 use manyi_core::table::AnswerRow;
@@ -154,6 +155,7 @@ enum Column {
     Meta(String),
     Question { index: usize, kind: QuestionKind },
     MatrixRow { index: usize, row: String },
+    ContactPart { index: usize, part: ContactPart },
 }
 
 fn map_header(header: &str, plan: &Plan<'_>) -> Result<Column, String> {
@@ -174,7 +176,20 @@ fn map_header(header: &str, plan: &Plan<'_>) -> Result<Column, String> {
                 "column {header:?} is a matrix question; give one column per row as {header}.ROW"
             ));
         }
+        if kind == QuestionKind::Contact {
+            return Err(format!(
+                "column {header:?} is a contact question; give its parts as {header}.agreed, \
+                 {header}.method and {header}.value"
+            ));
+        }
         return Ok(Column::Question { index, kind });
+    }
+    if let Some((qid, part)) = header.split_once('.')
+        && let Some(&index) = plan.question_index.get(qid)
+        && plan.questions[index].kind == QuestionKind::Contact
+        && let Some(part) = ContactPart::from_name(part)
+    {
+        return Ok(Column::ContactPart { index, part });
     }
     if let Some((qid, row)) = header.split_once('.')
         && let Some(&index) = plan.question_index.get(qid)
@@ -1049,6 +1064,17 @@ fn read_row<'c>(
                     }
                 })
             }
+            Column::ContactPart { index, part } => {
+                match row
+                    .slot(*index)
+                    .get_or_insert_with(|| Answer::Contact(Contact::declined()))
+                {
+                    Answer::Contact(contact) => {
+                        read_contact_part(&plan.questions[*index].id, *part, cell, contact)
+                    }
+                    _ => Ok(()),
+                }
+            }
         };
         if let Err(e) = result {
             problems.push(e);
@@ -1067,6 +1093,36 @@ fn read_row<'c>(
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// Sets one part of a contact answer from its cell, as the export writes it (`true` or
+/// `false`, a method's name, the value as it is). A blank `agreed` beside a method or a value
+/// leaves the answer a refusal, which validation then refuses for carrying details.
+fn read_contact_part(
+    question: &str,
+    part: ContactPart,
+    cell: &str,
+    contact: &mut Contact,
+) -> Result<(), String> {
+    let column = || format!("{question}.{}", part.name());
+    match part {
+        ContactPart::Agreed => {
+            contact.agreed = match cell.trim() {
+                "true" => true,
+                "false" => false,
+                other => return Err(format!("{}: {other:?} is neither true nor false", column())),
+            }
+        }
+        ContactPart::Method => {
+            let name = cell.trim();
+            contact.method = Some(
+                ContactMethod::from_name(name)
+                    .ok_or_else(|| format!("{}: {name:?} is not phone or email", column()))?,
+            );
+        }
+        ContactPart::Value => contact.value = Some(cell.to_owned()),
+    }
+    Ok(())
 }
 
 #[cfg(test)]

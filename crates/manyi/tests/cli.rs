@@ -617,3 +617,62 @@ fn crm_clv_by_the_simple_model_and_by_discounted_cash_flow() {
     let err = text(&out.stderr);
     assert!(err.contains("--initial-margin needs a schedule"), "{err}");
 }
+
+#[test]
+fn score_reads_a_contact_question_back_from_the_export_and_refuses_details_without_consent() {
+    // The core's CSV export of two responses, then a row with a number but no consent, and
+    // one whose consent is no word the export writes.
+    let survey = manyi_core::parse_survey(
+        &std::fs::read_to_string(repo().join("examples/follow-up.json")).unwrap(),
+    )
+    .unwrap();
+    let responses: Vec<manyi_core::Response> = serde_json::from_value(serde_json::json!([
+        {"id": "00000000-0000-4000-8000-000000000001", "survey_id": "follow-up",
+         "survey_version": 1, "answers": {"nps": 2, "contact":
+            {"agreed": true, "method": "phone", "value": "+86 138 1234 5678"},
+            "best_time": "evening"}},
+        {"id": "00000000-0000-4000-8000-000000000002", "survey_id": "follow-up",
+         "survey_version": 1, "answers": {"nps": 5, "contact": {"agreed": false}}}
+    ]))
+    .unwrap();
+    let mut csv = manyi_core::export::csv(&survey, &responses);
+    csv.push_str("00000000-0000-4000-8000-000000000003,,,,4,,,phone,13812345678,\n");
+    csv.push_str("00000000-0000-4000-8000-000000000004,,,,4,,yes,,,\n");
+    let data = temp_file("contact", "follow-up.csv", &csv);
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "examples/follow-up.json",
+        "--responses",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "line 4: \"contact\": contact details were given without consent to be contacted"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: contact.agreed: \"yes\" is neither true nor false"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["n"], 2);
+    assert_eq!(report["questions"]["contact"]["n"], 2);
+    assert_eq!(report["questions"]["best_time"]["n"], 1);
+    assert_eq!(report["questions"]["nps"]["nps"]["score"], -100.0);
+
+    // The bare question as a column names the columns to give instead.
+    let bare = temp_file("contact", "bare.csv", "nps,contact\n3,true\n");
+    let out = manyi(&[
+        "score",
+        "--survey",
+        "examples/follow-up.json",
+        "--responses",
+        bare.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("contact.agreed, contact.method and contact.value"));
+}
