@@ -173,3 +173,143 @@ fn validators_and_required_rows_round_trip_exactly() {
     .unwrap();
     assert_eq!(round_trip(&survey).unwrap(), survey);
 }
+
+/// Contact questions, one with every method and one with e-mail alone, read by conditions in
+/// both languages.
+const CONTACTS: &str = r#"{"id": "contacts", "version": 1, "title": "Contacts",
+    "default_locale": "en", "locales": ["en", "zh-CN", "zh-TW"],
+    "pages": [{"id": "p", "questions": [
+        {"id": "nps", "kind": "nps", "text": "Recommend?", "metric": "nps"},
+        {"id": "contact", "kind": "contact", "required": true, "help": "Once, never for marketing",
+         "text": {"en": "May we contact you?", "zh-CN": "我们可以联系您吗？", "zh-TW": "我們可以聯絡您嗎？"},
+         "visible_if": "nps <= 6"},
+        {"id": "best_time", "kind": "text", "text": "When may we call?",
+         "visible_if": "contact.agreed == true and contact.method == \"phone\""},
+        {"id": "why_not", "kind": "text", "text": "Why not?",
+         "visible_if": {"surveyjs": "{contact.agreed} = false"}},
+        {"id": "news", "kind": "contact", "text": "Newsletter?", "methods": ["email"],
+         "enable_if": "contact.agreed != true"}
+    ]}]}"#;
+
+#[test]
+fn contact_questions_round_trip_exactly_through_a_panel() {
+    let survey = manyi_core::parse_survey(CONTACTS).unwrap();
+    let json = export(&survey);
+    let panel = &json["pages"][0]["elements"][1];
+    assert_eq!(panel["type"], "panel");
+    let types: Vec<(&str, &str)> = panel["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("boolean", "contact"),
+            ("radiogroup", "contact_method"),
+            ("text", "contact_phone"),
+            ("text", "contact_email")
+        ]
+    );
+    let phone = &panel["elements"][2];
+    assert_eq!(
+        (&phone["inputType"], &phone["autocomplete"]),
+        (&"tel".into(), &"tel".into())
+    );
+    assert_eq!(
+        phone["visibleIf"],
+        "{contact} = true and {contact_method} = 'phone'"
+    );
+    // Conditions name the parts as SurveyJS holds them.
+    let elements = json["pages"][0]["elements"].as_array().unwrap();
+    assert_eq!(
+        elements[2]["visibleIf"],
+        "{contact} = true and {contact_method} = 'phone'"
+    );
+    assert_eq!(elements[3]["visibleIf"], "{contact} = false");
+    assert_eq!(elements[4]["elements"][0]["enableIf"], "{contact} != true");
+    let news: Vec<&str> = elements[4]["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(news, ["news", "news_method", "news_email"]);
+
+    let back = import(&json).unwrap();
+    assert_eq!(back.reports, []);
+    // A SurveyJS condition comes back as one that means the same, as SurveyJS prints it.
+    let mut expected = survey.clone();
+    expected.pages[0].questions[3].visible_if =
+        Some(ConditionText::surveyjs("{contact.agreed} = false"));
+    assert_eq!(back.survey, expected);
+}
+
+#[test]
+fn an_edited_or_missing_contact_part_is_reported() {
+    let survey = manyi_core::parse_survey(CONTACTS).unwrap();
+    let mut json = export(&survey);
+    let panel = &mut json["pages"][0]["elements"][1]["elements"];
+    panel[2]["title"] = "Your mobile".into();
+    panel.as_array_mut().unwrap().remove(3);
+    let back = import(&json).unwrap();
+    let reports: Vec<(&str, &str)> = back
+        .reports
+        .iter()
+        .map(|r| (r.path.as_str(), r.message.as_str()))
+        .collect();
+    assert_eq!(reports.len(), 2, "{reports:#?}");
+    assert_eq!(reports[0].0, "$.pages[0].elements[1].elements[2]");
+    assert!(reports[0].1.contains("edits are not imported"));
+    assert!(reports[1].1.contains("no element \"contact_email\""));
+    assert_eq!(back.survey, import(&export(&survey)).unwrap().survey);
+}
+
+#[test]
+fn a_contact_question_read_by_surveyjs_alone_asks_and_checks_the_same() {
+    let survey = manyi_core::parse_survey(CONTACTS).unwrap();
+    let mut json = export(&survey);
+    strip_extension(&mut json);
+    let back = import(&json).unwrap();
+    let kinds: Vec<(&str, QuestionKind)> = back
+        .survey
+        .questions()
+        .take(5)
+        .map(|q| (q.id.as_str(), q.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("nps", QuestionKind::Nps),
+            ("contact", QuestionKind::SingleChoice),
+            ("contact_method", QuestionKind::SingleChoice),
+            ("contact_phone", QuestionKind::Text),
+            ("contact_email", QuestionKind::Text)
+        ]
+    );
+    // The phone field's pattern is the core's phone check, on every case of the data.
+    let cases: Value = serde_json::from_str(include_str!("data/contact.json")).unwrap();
+    let phone = back.survey.question("contact_phone").unwrap();
+    for (list, valid) in [("valid", true), ("invalid", false)] {
+        for text in cases["phones"][list].as_array().unwrap() {
+            let text = text.as_str().unwrap();
+            let answer = manyi_core::Answer::Text(text.to_owned());
+            let passes =
+                text.is_empty() || manyi_core::validate::check_answer(phone, &answer).is_ok();
+            assert_eq!(passes, valid || text.is_empty(), "{text:?}");
+            assert_eq!(
+                manyi_core::validate::is_phone_number(text),
+                valid,
+                "{text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_follow_up_example_round_trips_exactly() {
+    let survey =
+        manyi_core::parse_survey(include_str!("../../../examples/follow-up.json")).unwrap();
+    assert_eq!(round_trip(&survey).unwrap(), survey);
+}

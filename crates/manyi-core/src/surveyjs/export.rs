@@ -1,7 +1,9 @@
 //! Export of manyi definitions as SurveyJS JSON, for editing in SurveyJS Creator.
 //!
 //! Every question kind has a SurveyJS type: NPS, rating and Likert questions become `rating`,
-//! choices `radiogroup` and `checkbox`, text `text` or `comment`, a matrix `matrix`. What
+//! choices `radiogroup` and `checkbox`, text `text` or `comment`, a matrix `matrix`, and a
+//! contact question a `panel` of a `boolean`, a `radiogroup` and `text` inputs (see
+//! [`contact_panel`]). What
 //! SurveyJS has no property for goes into `manyi` properties (see the module above), which an
 //! import reads back. manyi's own conditions are translated into SurveyJS expressions and also
 //! kept as written in `manyi`, so that an unedited round trip gives them back exactly.
@@ -12,12 +14,13 @@ use super::ext::{QuestionExt, RowExt, SurveyExt};
 use crate::condition::surveyjs::{BinOp, Expr};
 use crate::condition::{CompareOp, Condition, Operand};
 use crate::model::{
-    AnswerValidator, Check, ConditionText, LocalizedText, Question, QuestionKind, RequiredRows,
-    Scale, ScoringSettings, Survey,
+    AnswerValidator, Check, ConditionText, ContactMethod, LocalizedText, Question, QuestionKind,
+    RequiredRows, Scale, ScoringSettings, Survey,
 };
 
 /// The survey as a SurveyJS JSON definition.
 pub fn export(survey: &Survey) -> Json {
+    let contacts = contact_ids(survey);
     let mut root = Map::new();
     root.insert("title".into(), text(&survey.title));
     if let Some(description) = &survey.description {
@@ -40,7 +43,13 @@ pub fn export(survey: &Survey) -> Json {
             }
             p.insert(
                 "elements".into(),
-                page.questions.iter().map(question).collect(),
+                page.questions
+                    .iter()
+                    .map(|q| match q.kind {
+                        QuestionKind::Contact => contact_panel(q, &contacts),
+                        _ => question(q, &contacts),
+                    })
+                    .collect(),
             );
             Json::Object(p)
         })
@@ -66,7 +75,17 @@ pub fn export(survey: &Survey) -> Json {
     Json::Object(root)
 }
 
-fn question(q: &Question) -> Json {
+/// The ids of a survey's contact questions, whose parts conditions name differently in
+/// SurveyJS (see [`contact_panel`]).
+pub(super) fn contact_ids(survey: &Survey) -> Vec<String> {
+    survey
+        .questions()
+        .filter(|q| q.kind == QuestionKind::Contact)
+        .map(|q| q.id.clone())
+        .collect()
+}
+
+fn question(q: &Question, contacts: &[String]) -> Json {
     let mut e = Map::new();
     let mut ext = QuestionExt {
         dimension: q.dimension.clone(),
@@ -82,7 +101,7 @@ fn question(q: &Question) -> Json {
         QuestionKind::Text if q.multiline => "comment",
         QuestionKind::Text => "text",
         QuestionKind::Matrix => "matrix",
-        // Only the consent, until the export writes the method and the details beside it.
+        // The consent; the method and the details are elements of their own beside it.
         QuestionKind::Contact => "boolean",
     };
     e.insert("type".into(), kind.into());
@@ -126,7 +145,13 @@ fn question(q: &Question) -> Json {
                 e.insert("maxLength".into(), max.into());
             }
         }
-        QuestionKind::Contact => {}
+        QuestionKind::Contact => {
+            ext.kind = Some(QuestionKind::Contact);
+            ext.methods = q.methods.clone();
+            // Yes and No as radio buttons, SurveyJS's own words in the survey's language,
+            // rather than its default switch, whose off position reads as no answer.
+            e.insert("renderAs".into(), "radio".into());
+        }
         QuestionKind::Matrix => {
             let scale = scale.expect("a matrix has a scale");
             e.insert("columns".into(), points(&scale).into());
@@ -167,10 +192,10 @@ fn question(q: &Question) -> Json {
     ] {
         let translated = match condition {
             None => continue,
-            Some(ConditionText::SurveyJs(e)) => Some(e.surveyjs.clone()),
+            Some(ConditionText::SurveyJs(e)) => Some(surveyjs_condition(&e.surveyjs, contacts)),
             Some(ConditionText::Manyi(text)) => {
                 *keep = Some(text.clone());
-                manyi_condition_to_surveyjs(text)
+                condition_to_surveyjs(text, contacts)
             }
         };
         if let Some(translated) = translated {
@@ -184,6 +209,93 @@ fn question(q: &Question) -> Json {
         );
     }
     Json::Object(e)
+}
+
+/// A contact question as a panel of SurveyJS elements that ask what manyi's runner asks: the
+/// consent, a `boolean` named as the question is; a `radiogroup` of the methods (`{id}_method`)
+/// shown once the respondent agreed; and for each method a `text` input (`{id}_phone` with
+/// `inputType` `tel`, `{id}_email` with `email`) shown once it is chosen, required, with a
+/// validator that checks what manyi checks. The boolean carries the question's `manyi`
+/// property; an import reads the question from it and takes the other elements as its parts
+/// ([`contact_parts`]).
+///
+/// Conditions name the parts as SurveyJS holds them: manyi's `contact.agreed` is SurveyJS's
+/// `{contact}`, and `contact.method` is `{contact_method}`.
+fn contact_panel(q: &Question, contacts: &[String]) -> Json {
+    let mut elements = vec![question(q, contacts)];
+    elements.extend(contact_parts(q));
+    json!({
+        "type": "panel",
+        "name": format!("{}_panel", q.id),
+        "elements": elements,
+    })
+}
+
+/// The elements after a contact question's consent in its panel (see [`contact_panel`]),
+/// which an import compares with what it finds, to report any edit it does not carry over.
+pub(super) fn contact_parts(q: &Question) -> Vec<Json> {
+    let words = |en: &str, zh_cn: &str, zh_tw: &str| {
+        text(&LocalizedText::PerLocale(
+            [("en", en), ("zh-CN", zh_cn), ("zh-TW", zh_tw)]
+                .into_iter()
+                .map(|(locale, t)| (locale.to_owned(), t.to_owned()))
+                .collect(),
+        ))
+    };
+    let id = &q.id;
+    let method_name = |m: ContactMethod| match m {
+        ContactMethod::Phone => words("Phone", "电话", "電話"),
+        ContactMethod::Email => words("E-mail", "电子邮件", "電子郵件"),
+    };
+    let choices: Vec<Json> = q
+        .contact_methods()
+        .iter()
+        .map(|m| json!({"value": m.as_str(), "text": method_name(*m)}))
+        .collect();
+    let mut parts = vec![json!({
+        "type": "radiogroup",
+        "name": format!("{id}_method"),
+        "title": words("How may we contact you?", "我们可以通过什么方式联系您？", "我們可以透過什麼方式聯絡您？"),
+        "isRequired": true,
+        "visibleIf": format!("{{{id}}} = true"),
+        "choices": choices,
+    })];
+    for &method in q.contact_methods() {
+        let name = method.as_str();
+        let (title, input, validator) = match method {
+            ContactMethod::Phone => (
+                words("Phone number", "电话号码", "電話號碼"),
+                "tel",
+                json!({
+                    "type": "regex",
+                    // 6–20 digits, an optional leading +, single spaces or dashes between
+                    // digits: `validate::is_phone_number` as a pattern.
+                    "regex": r"^\+?(?:[0-9][ -]?){5,19}[0-9]$",
+                    "text": words(
+                        "Please enter a phone number of 6 to 20 digits.",
+                        "请输入 6 到 20 位数字的电话号码。",
+                        "請輸入 6 到 20 位數字的電話號碼。",
+                    ),
+                }),
+            ),
+            ContactMethod::Email => (
+                words("E-mail address", "电子邮件地址", "電子郵件地址"),
+                "email",
+                json!({"type": "email"}),
+            ),
+        };
+        parts.push(json!({
+            "type": "text",
+            "name": format!("{id}_{name}"),
+            "title": title,
+            "inputType": input,
+            "autocomplete": input,
+            "isRequired": true,
+            "visibleIf": format!("{{{id}}} = true and {{{id}_method}} = '{name}'"),
+            "validators": [validator],
+        }));
+    }
+    parts
 }
 
 /// A validator as SurveyJS writes it: its type, its properties, and the message as `text`.
@@ -321,7 +433,51 @@ fn escape_html(s: &str) -> String {
 /// of SurveyJS's semantics: strings compare case-insensitively and trimmed, and two unanswered
 /// questions compare equal.
 pub fn manyi_condition_to_surveyjs(text: &str) -> Option<String> {
-    Condition::parse(text).ok().map(|c| convert(&c).to_string())
+    condition_to_surveyjs(text, &[])
+}
+
+/// [`manyi_condition_to_surveyjs`] in a survey whose contact questions are `contacts`, whose
+/// parts SurveyJS names differently (see [`contact_panel`]).
+pub(super) fn condition_to_surveyjs(text: &str, contacts: &[String]) -> Option<String> {
+    let mut expr = convert(&Condition::parse(text).ok()?);
+    rename_contact_parts(&mut expr, contacts);
+    Some(expr.to_string())
+}
+
+/// A SurveyJS condition of a manyi survey as SurveyJS reads it: as written, unless it reads a
+/// contact question's parts, which are renamed (see [`contact_panel`]).
+fn surveyjs_condition(text: &str, contacts: &[String]) -> String {
+    if let Ok(mut expr) = Expr::parse(text)
+        && rename_contact_parts(&mut expr, contacts)
+    {
+        return expr.to_string();
+    }
+    text.to_owned()
+}
+
+/// Renames `{contact.agreed}` to `{contact}` and `{contact.method}` to `{contact_method}` for
+/// each contact question of `contacts`; whether anything was renamed.
+fn rename_contact_parts(expr: &mut Expr, contacts: &[String]) -> bool {
+    let mut renamed = false;
+    if contacts.is_empty() {
+        return renamed;
+    }
+    expr.rename_variables(&mut |name| {
+        let new = name.split_once('.').and_then(|(question, part)| {
+            let question = question.to_ascii_lowercase();
+            if !contacts.contains(&question) {
+                return None;
+            }
+            match part.to_ascii_lowercase().as_str() {
+                "agreed" => Some(question),
+                "method" => Some(format!("{question}_method")),
+                _ => None,
+            }
+        });
+        renamed |= new.is_some();
+        new.unwrap_or_else(|| name.to_owned())
+    });
+    renamed
 }
 
 fn convert(c: &Condition) -> Expr {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Dimension, Metric, QuestionKind, ScoringSettings};
+use crate::model::{ContactMethod, Dimension, Metric, QuestionKind, ScoringSettings};
 
 /// The survey's `manyi` property.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -54,6 +54,9 @@ pub(super) struct QuestionExt {
     /// Matrix rows by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(super) rows: BTreeMap<String, RowExt>,
+    /// A contact question's methods (with `kind` `contact` on its consent's boolean).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) methods: Vec<ContactMethod>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -78,5 +81,6 @@ impl QuestionExt {
             && self.enable_if.is_none()
             && self.required_if.is_none()
             && self.rows.is_empty()
+            && self.methods.is_empty()
     }
 }

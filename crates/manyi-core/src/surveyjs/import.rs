@@ -159,6 +159,7 @@ pub fn import_with(json: &Json, options: &Options) -> Result<Import, ImportError
             im.report("$.pages", ReportKind::Property, not_array(other));
         }
     }
+    im.missing_contact_parts();
     im.triggers(root.get("triggers"));
     im.valued_names(root);
     im.leftovers(root, &handled, "$");
@@ -254,8 +255,20 @@ enum Target {
         /// comparing them with SurveyJS values would no longer mean the same.
         renumbered: bool,
     },
+    /// The element holds one part of a manyi answer, which conditions read as this path (a
+    /// contact question's consent, `contact.agreed`, or its method).
+    Part(String),
     /// The element was not imported; the path of its report.
     Dropped(String),
+}
+
+/// An element an export writes as part of a contact question, as it wrote it.
+#[derive(Debug)]
+struct ContactPart {
+    question: String,
+    json: Json,
+    /// Whether the import met it.
+    seen: bool,
 }
 
 /// A condition as written, before its variables are renamed.
@@ -310,6 +323,10 @@ struct Importer {
     /// variables, the survey's calculated values and what its triggers set. A condition that
     /// reads one is not imported; any other name that no element has reads as empty.
     valued: HashSet<String>,
+    /// The ids of the contact questions imported so far.
+    contacts: Vec<String>,
+    /// The elements expected after a contact question's consent, by lower-cased name.
+    contact_parts: HashMap<String, ContactPart>,
 }
 
 /// Layout properties: manyi's runner lays questions out itself, so these change nothing a
@@ -720,6 +737,14 @@ impl Importer {
                 other => other.to_string(),
             })
             .unwrap_or_default();
+        let key = name.to_js_lower();
+        if self
+            .contact_parts
+            .get(&key)
+            .is_some_and(|part| !part.seen && part.json["type"] == kind.as_str())
+        {
+            return self.contact_part(obj, &key, path);
+        }
         match kind.as_str() {
             "panel" => {
                 let mut inner = ctx.clone();
@@ -910,6 +935,10 @@ impl Importer {
                 self.text_input(&mut el, &mut q);
                 true
             }
+            "boolean" if ext.kind == Some(QuestionKind::Contact) => {
+                self.contact(&mut el, &mut q, &ext);
+                true
+            }
             "boolean" => self.boolean(&mut el, &mut q),
             "rating" | "slider" => self.rating(&mut el, &mut q, &ext),
             "matrix" => self.matrix(&mut el, &mut q, &ext),
@@ -926,13 +955,37 @@ impl Importer {
         self.claim_id(&id, name, path);
         let key = name.to_js_lower();
         // With two elements of one name, conditions keep reading the first.
-        if !matches!(self.names.get(&key), Some(Target::Question { .. })) {
-            let target = Target::Question {
-                id: id.clone(),
-                rows: el.rows,
-                renumbered: el.renumbered,
+        if !matches!(
+            self.names.get(&key),
+            Some(Target::Question { .. } | Target::Part(_))
+        ) {
+            let target = match q.kind {
+                // The boolean holds the consent, which is one part of manyi's answer.
+                QuestionKind::Contact => Target::Part(format!("{id}.agreed")),
+                _ => Target::Question {
+                    id: id.clone(),
+                    rows: el.rows,
+                    renumbered: el.renumbered,
+                },
             };
             self.names.insert(key, target);
+        }
+        if q.kind == QuestionKind::Contact {
+            self.contacts.push(id.clone());
+            for part in super::export::contact_parts(&q) {
+                let part_name = part["name"].as_str().unwrap_or_default();
+                // The elements are named after the question, as an export names them.
+                let Some(suffix) = part_name.strip_prefix(id.as_str()) else {
+                    continue;
+                };
+                let expected = ContactPart {
+                    question: id.clone(),
+                    json: part.clone(),
+                    seen: false,
+                };
+                self.contact_parts
+                    .insert(format!("{name}{suffix}").to_js_lower(), expected);
+            }
         }
         self.add_names(el.extra_names);
         let mut drafts = vec![Draft {
@@ -944,6 +997,68 @@ impl Importer {
         }];
         drafts.extend(el.extra);
         Some(drafts)
+    }
+
+    /// Reports each contact question whose method choice or detail field was not found after
+    /// its consent: manyi's runner asks for them all the same.
+    fn missing_contact_parts(&mut self) {
+        let mut missing: Vec<(String, String)> = self
+            .contact_parts
+            .iter()
+            .filter(|(_, part)| !part.seen)
+            .map(|(name, part)| (part.question.clone(), name.clone()))
+            .collect();
+        missing.sort();
+        for (question, name) in missing {
+            self.report(
+                "$",
+                ReportKind::Changed,
+                format!(
+                    "contact question {question:?} has no element {name:?} after its consent; \
+                     manyi's runner asks for the method and the details all the same"
+                ),
+            );
+        }
+    }
+
+    /// A boolean an export wrote for a contact question's consent becomes that question, with
+    /// the methods its `manyi` property lists. The elements after it that ask for the method
+    /// and the details are its parts (see [`Importer::contact_part`]).
+    fn contact(&mut self, el: &mut Element, q: &mut Question, ext: &QuestionExt) {
+        q.kind = QuestionKind::Contact;
+        q.methods = ext.methods.clone();
+        // The export's own choice of how SurveyJS draws Yes and No; manyi's runner draws its.
+        el.handled.push("renderAs");
+    }
+
+    /// An element an export wrote as part of a contact question (its method choice or a field
+    /// for its details), which is not a question of its own: manyi's runner asks for the
+    /// method and the details in its own words and checks them itself, so an edit made to
+    /// the element in SurveyJS is reported rather than carried over.
+    fn contact_part(&mut self, obj: &Map<String, Json>, key: &str, path: &str) {
+        let Some(part) = self.contact_parts.get_mut(key) else {
+            return;
+        };
+        part.seen = true;
+        let question = part.question.clone();
+        let edited = *obj != *part.json.as_object().expect("parts are objects");
+        let target = match key.rsplit('_').next() {
+            Some("method") => Target::Part(format!("{question}.method")),
+            // Contact details decide nothing a survey shows (see `contact_panel`).
+            _ => Target::Dropped(path.to_owned()),
+        };
+        self.names.insert(key.to_owned(), target);
+        if edited {
+            self.report(
+                path,
+                ReportKind::Changed,
+                format!(
+                    "this element asks for a part of contact question {question:?}, which \
+                     manyi's runner asks in its own words and checks itself; the element's \
+                     edits are not imported"
+                ),
+            );
+        }
     }
 
     fn add_names(&mut self, names: Vec<(String, String)>) {
@@ -1875,7 +1990,7 @@ impl Importer {
     fn combine(&mut self, conds: &[Cond], manyi: Option<String>) -> Option<ConditionText> {
         if let (Some(text), [only]) = (&manyi, conds)
             && !only.negate
-            && super::export::manyi_condition_to_surveyjs(text).as_deref()
+            && super::export::condition_to_surveyjs(text, &self.contacts).as_deref()
                 == Some(only.text.as_str())
         {
             return Some(ConditionText::Manyi(text.clone()));
@@ -2210,6 +2325,14 @@ fn rename(
                 for part in rest {
                     out.push('.');
                     out.push_str(&part);
+                }
+                return Ok(Some(out));
+            }
+            Some(Target::Part(part)) => {
+                let mut out = format!("{part}{index}");
+                for rest in &segments[k..] {
+                    out.push('.');
+                    out.push_str(rest);
                 }
                 return Ok(Some(out));
             }
