@@ -77,6 +77,14 @@ pub enum Msg {
     Submit,
     Required,
     EveryRow,
+    ContactYes,
+    ContactNo,
+    ContactHow,
+    ContactPhone,
+    ContactEmail,
+    ContactPhoneLabel,
+    ContactEmailLabel,
+    ContactPhoneHint,
     RequiredMark,
     InvalidAnswer,
     MultiHint,
@@ -190,6 +198,26 @@ impl Msg {
                 "请回答每一行。",
                 "請回答每一列。",
                 "Please answer every row.",
+            ),
+            Msg::ContactYes => (
+                "可以，请联系我",
+                "可以，請聯絡我",
+                "Yes, you may contact me",
+            ),
+            Msg::ContactNo => ("不用联系我", "不用聯絡我", "No, please don't contact me"),
+            Msg::ContactHow => (
+                "我们该如何联系您？",
+                "我們該如何聯絡您？",
+                "How may we contact you?",
+            ),
+            Msg::ContactPhone => ("电话", "電話", "Phone"),
+            Msg::ContactEmail => ("电子邮件", "電子郵件", "E-mail"),
+            Msg::ContactPhoneLabel => ("电话号码", "電話號碼", "Phone number"),
+            Msg::ContactEmailLabel => ("电子邮件地址", "電子郵件地址", "E-mail address"),
+            Msg::ContactPhoneHint => (
+                "例如 138 1234 5678；中国大陆以外的号码请加国家或地区代码，如 +852。",
+                "例如 +886 912 345 678 或 +852 2123 4567，請包含國家或地區代碼。",
+                "For example +86 138 1234 5678, with the country code.",
             ),
             Msg::RequiredMark => ("（必答）", "（必答）", "(required)"),
             Msg::InvalidAnswer => (
@@ -897,6 +925,32 @@ pub fn check_failure(lang: Lang, failure: manyi_core::validate::CheckFailure) ->
         (F::EndsInDigit, Lang::ZhTw) => "答案不能以數字結尾。".into(),
         (F::EndsInDigit, Lang::En) => "The answer may not end in a digit.".into(),
     }
+}
+
+/// The message for a contact answer the core's check refuses: what is missing or mistyped.
+pub fn contact_problem(lang: Lang, problem: manyi_core::validate::ContactProblem) -> String {
+    use manyi_core::model::ContactMethod as M;
+    use manyi_core::validate::{CheckFailure, ContactProblem as P};
+    let text = match (problem, lang) {
+        (P::NoMethod, Lang::ZhCn) => "请选择联系方式。",
+        (P::NoMethod, Lang::ZhTw) => "請選擇聯絡方式。",
+        (P::NoMethod, Lang::En) => "Please choose how we may contact you.",
+        (P::NoValue { method: M::Phone }, Lang::ZhCn) => "请输入您的电话号码。",
+        (P::NoValue { method: M::Phone }, Lang::ZhTw) => "請輸入您的電話號碼。",
+        (P::NoValue { method: M::Phone }, Lang::En) => "Please enter your phone number.",
+        (P::NoValue { method: M::Email }, Lang::ZhCn) => "请输入您的电子邮件地址。",
+        (P::NoValue { method: M::Email }, Lang::ZhTw) => "請輸入您的電子郵件地址。",
+        (P::NoValue { method: M::Email }, Lang::En) => "Please enter your e-mail address.",
+        (P::NotPhone, Lang::ZhCn) => "请输入 6 到 20 位数字的电话号码，例如 138 1234 5678。",
+        (P::NotPhone, Lang::ZhTw) => "請輸入 6 到 20 位數字的電話號碼，例如 +886 912 345 678。",
+        (P::NotPhone, Lang::En) => {
+            "Please enter a phone number of 6 to 20 digits, for example +86 138 1234 5678."
+        }
+        (P::NotEmail, _) => return check_failure(lang, CheckFailure::NotEmail),
+        // The runner never sends details without consent nor a method it does not offer.
+        (P::DetailsWithoutConsent | P::MethodNotOffered { .. }, _) => Msg::InvalidAnswer.text(lang),
+    };
+    text.to_owned()
 }
 
 /// The live character counter of a text answer.

@@ -1,6 +1,8 @@
 //! The survey runner's logic outside its views: a respondent's run through one survey
-//! (`session`) and the messages shown next to answers (`validation`). The runner's screens are
+//! (`session`), the messages shown next to answers (`validation`) and what each step of a
+//! contact question makes of its answer (`contact`). The runner's screens are
 //! `components::runner`.
 
+pub mod contact;
 pub mod session;
 pub mod validation;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
-use manyi_core::validate::is_answered;
+use manyi_core::validate::{check_answer, is_answered};
 use manyi_core::visibility::Visibility;
 use manyi_core::{Answer, Question, Response, Survey};
 
@@ -190,6 +190,23 @@ impl Session {
         }
     }
 
+    /// Shows the error of question `id` now, if its answer has one: a field the respondent
+    /// leaves with a mistake in it (a phone number a digit short) says so before they move on,
+    /// and the message then follows the answer as every shown error does. A blank required
+    /// question waits for an attempt to move on, as elsewhere.
+    pub fn check(&mut self, id: &str) {
+        let Some(question) = self.survey.question(id) else {
+            return;
+        };
+        let Some(error) = field_error(question, self.answers.get(id), false) else {
+            return;
+        };
+        match self.errors.iter().position(|(q, _)| q == id) {
+            Some(at) => self.errors[at].1 = error,
+            None => self.errors.push((id.to_owned(), error)),
+        }
+    }
+
     /// Checks the visible questions of this page and shows their errors; when there are none,
     /// moves to the next page with a visible question or, on the last, says the response is
     /// ready.
@@ -293,6 +310,15 @@ impl Session {
         }
         let mut answers = self.answers.clone();
         answers.retain(|id, answer| !self.hidden.contains(id) && is_answered(answer));
+        if partial {
+            // A customer who walked away in the middle of a contact question confirmed no way
+            // to reach them: a half-typed number reaches no one, and the server would refuse
+            // the whole response for it. That answer alone is left out.
+            answers.retain(|id, answer| match (&*answer, self.survey.question(id)) {
+                (Answer::Contact(_), Some(q)) => check_answer(q, answer).is_ok(),
+                _ => true,
+            });
+        }
         Response {
             id,
             survey_id: self.survey.id.clone(),
@@ -602,6 +628,97 @@ mod tests {
             ])
         );
         assert!(!response.partial);
+    }
+
+    fn contact_survey() -> Arc<Survey> {
+        Arc::new(
+            manyi_core::parse_survey(include_str!("../../examples/follow-up.json"))
+                .expect("the example is valid"),
+        )
+    }
+
+    fn contact(json: &str) -> Option<Answer> {
+        Some(serde_json::from_str(json).expect("a contact answer"))
+    }
+
+    /// A mistyped number shows its message as the field is left, before any attempt to move
+    /// on, and the message follows the answer from then on.
+    #[test]
+    fn a_contact_field_left_with_a_mistake_shows_it() {
+        use manyi_core::validate::ContactProblem;
+        let mut session = Session::new(contact_survey(), at(0));
+        session.set_answer("nps", number(3.0));
+        session.set_answer("contact", contact(r#"{"agreed": true, "method": "phone"}"#));
+        session.check("contact");
+        assert_eq!(
+            session.error("contact"),
+            Some(FieldError::Contact(ContactProblem::NoValue {
+                method: manyi_core::model::ContactMethod::Phone
+            }))
+        );
+        session.set_answer(
+            "contact",
+            contact(r#"{"agreed": true, "method": "phone", "value": "138 1234"}"#),
+        );
+        assert_eq!(session.error("contact"), None, "seven digits are a number");
+        session.set_answer(
+            "contact",
+            contact(r#"{"agreed": true, "method": "phone", "value": "138 12"}"#),
+        );
+        assert_eq!(session.error("contact"), None, "no message while typing");
+        session.check("contact");
+        assert_eq!(
+            session.error("contact"),
+            Some(FieldError::Contact(ContactProblem::NotPhone))
+        );
+        assert_eq!(session.advance(), Advance::Invalid);
+        session.set_answer(
+            "contact",
+            contact(r#"{"agreed": true, "method": "phone", "value": "+86 138 1234 5678"}"#),
+        );
+        assert_eq!(session.error("contact"), None);
+        session.check("reason");
+        assert_eq!(session.error("reason"), None, "a blank field waits");
+        assert_eq!(session.advance(), Advance::Finished);
+        let response = session.assemble_response("r-1".to_owned(), at(2), "zh-CN", no_meta());
+        assert_eq!(
+            serde_json::to_value(&response.answers["contact"]).unwrap(),
+            serde_json::json!({"agreed": true, "method": "phone", "value": "+86 138 1234 5678"})
+        );
+    }
+
+    /// A kiosk's customer who walks away mid-way through a contact question leaves no
+    /// half-typed details behind, and no answer that would have the whole response refused.
+    #[test]
+    fn a_partial_response_leaves_out_an_unfinished_contact_answer() {
+        let mut session = Session::new(contact_survey(), at(0));
+        session.set_answer("nps", number(2.0));
+        session.set_answer(
+            "contact",
+            contact(r#"{"agreed": true, "method": "email", "value": "wang@exam"}"#),
+        );
+        let partial = session
+            .partial_response("r-3".to_owned(), at(1), "en", no_meta())
+            .expect("an answer was given");
+        assert_eq!(partial.answers.keys().collect::<Vec<_>>(), ["nps"]);
+        session.set_answer(
+            "contact",
+            contact(r#"{"agreed": true, "method": "email", "value": "wang@example.com"}"#),
+        );
+        let partial = session
+            .partial_response(
+                "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".to_owned(),
+                at(2),
+                "en",
+                no_meta(),
+            )
+            .expect("answers were given");
+        assert_eq!(
+            partial.answers.keys().collect::<Vec<_>>(),
+            ["contact", "nps"]
+        );
+        let survey = contact_survey();
+        assert_eq!(manyi_core::validate_response(&survey, &partial), Ok(()));
     }
 
     #[test]

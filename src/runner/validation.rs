@@ -2,7 +2,7 @@
 
 use manyi_core::model::AnswerValidator;
 use manyi_core::validate::{
-    CheckFailure, ResponseError, check_answer, fulfils_required, is_answered,
+    CheckFailure, ContactProblem, ResponseError, check_answer, fulfils_required, is_answered,
 };
 use manyi_core::{Answer, LocalizedText, Question};
 
@@ -23,6 +23,8 @@ pub enum FieldError {
         validator: usize,
         failure: CheckFailure,
     },
+    /// A contact answer lacks a method or details, or its number or address is not valid.
+    Contact(ContactProblem),
 }
 
 impl FieldError {
@@ -34,6 +36,7 @@ impl FieldError {
             FieldError::TooLong { max } => i18n::too_long(lang, max),
             FieldError::Invalid => Msg::InvalidAnswer.text(lang).to_owned(),
             FieldError::Check { failure, .. } => i18n::check_failure(lang, failure),
+            FieldError::Contact(problem) => i18n::contact_problem(lang, problem),
         }
     }
 
@@ -66,6 +69,9 @@ pub fn field_error(
             Err(ResponseError::FailedCheck {
                 validator, failure, ..
             }) => Some(FieldError::Check { validator, failure }),
+            Err(ResponseError::InvalidContact { problem, .. }) => {
+                Some(FieldError::Contact(problem))
+            }
             Err(_) => Some(FieldError::Invalid),
         },
     }

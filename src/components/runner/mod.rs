@@ -1,5 +1,6 @@
 //! The runner screen: one survey, page by page, then the thank-you screen.
 
+mod contact_input;
 mod matrix_input;
 mod multi_choice_input;
 mod option_group;

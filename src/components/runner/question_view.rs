@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use manyi_core::{Answer, Question, QuestionKind};
 
 use manyi_core::LocalizedText;
-use manyi_core::model::Scale;
+use manyi_core::model::{Contact, Scale};
 
+use super::contact_input::ContactInput;
 use super::matrix_input::MatrixInput;
 use super::multi_choice_input::MultiChoiceInput;
 use super::option_group::{GroupOption, GroupStyle, OptionGroup};
@@ -26,6 +27,11 @@ pub fn QuestionView(
     on_change: Callback<Option<Answer>>,
     #[prop(into)] error: Signal<Option<FieldError>>,
     #[prop(into)] read_only: Signal<bool>,
+    /// Run when the respondent leaves a field whose mistakes show as it is left (a contact
+    /// question's number or address).
+    on_leave: Callback<()>,
+    /// The device is shared by many respondents (a kiosk): no field asks for autofill.
+    shared_device: bool,
 ) -> impl IntoView {
     let text = expect_context::<SurveyText>();
     let lang = expect_context::<UiLang>();
@@ -186,6 +192,28 @@ pub fn QuestionView(
                 .into_any(),
                 None,
             )
+        }
+        QuestionKind::Contact => {
+            let value = Signal::derive(move || match answer.get() {
+                Some(Answer::Contact(c)) => Some(c),
+                _ => None,
+            });
+            let on_contact =
+                Callback::new(move |c: Option<Contact>| on_change.run(c.map(Answer::Contact)));
+            let input = view! {
+                <ContactInput
+                    question=question.clone()
+                    value=value
+                    on_change=on_contact
+                    on_leave=on_leave
+                    error=error
+                    labelledby=label_id.clone()
+                    describedby=describedby
+                    required=required
+                    shared_device=shared_device
+                />
+            };
+            (input.into_any(), None)
         }
         QuestionKind::Text => {
             let input_id = format!("q-{qid}-input");

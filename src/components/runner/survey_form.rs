@@ -298,6 +298,10 @@ pub fn SurveyForm(
                         let id = id.clone();
                         Signal::derive(move || session.with(|s| s.is_read_only(&id)))
                     };
+                    let on_leave = {
+                        let id = id.clone();
+                        Callback::new(move |()| session.update(|s| s.check(&id)))
+                    };
                     let on_change = Callback::new(move |a: Option<Answer>| {
                         session.update(|s| s.set_answer(&id, a));
                     });
@@ -310,6 +314,8 @@ pub fn SurveyForm(
                                     on_change=on_change
                                     error=error
                                     read_only=locked
+                                    on_leave=on_leave
+                                    shared_device=in_kiosk
                                 />
                             }
                         })
