@@ -549,3 +549,79 @@ async fn two_senders_never_send_one_delivery_twice() {
     assert_eq!((heard.len(), ids.len()), (100, 100));
     b.finish().await;
 }
+
+/// A case carries the customer's contact only when they agreed to be contacted.
+#[tokio::test]
+async fn a_case_carries_the_contact_the_customer_agreed_to() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let r = &b.router;
+        let definition = include_str!("../../../examples/follow-up.json");
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "POST",
+            "/api/v1/surveys",
+            Some(definition.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let rules = r#"{"rules": [{"id": "d", "name": "d", "when": "nps <= 6", "severity": "high",
+            "owner": {"fixed": "desk"}, "service_hours": 8}]}"#;
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/follow-up/alerts",
+            Some(rules.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let answer = |n: u32, contact: Value| {
+            json!({"id": uuid(n), "survey_id": "follow-up", "survey_version": 1,
+                   "submitted_at": "2026-11-22T10:00:00+08:00",
+                   "answers": {"nps": 2, "contact": contact}})
+        };
+        let batch = json!([
+            answer(
+                21,
+                json!({"agreed": true, "method": "phone", "value": "+86 138 1234 5678"})
+            ),
+            answer(22, json!({"agreed": false})),
+        ]);
+        let (status, reply) = call(r, "POST", "/api/v1/responses", Some(batch.to_string())).await;
+        assert_eq!(
+            (status, reply["accepted"].as_u64()),
+            (StatusCode::OK, Some(2)),
+            "{reply}"
+        );
+        let (_, page) = staff_call(r, &admin, "GET", "/api/v1/cases?survey=follow-up", None).await;
+        let mut contacts = BTreeMap::new();
+        for case in page["cases"].as_array().unwrap() {
+            let (_, view) = staff_call(
+                r,
+                &admin,
+                "GET",
+                &format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+                None,
+            )
+            .await;
+            assert_eq!(case["has_contact"], view.get("contact").is_some());
+            contacts.insert(
+                view["response_id"].as_str().unwrap().to_owned(),
+                view.get("contact").cloned(),
+            );
+        }
+        assert_eq!(
+            contacts,
+            BTreeMap::from([
+                (
+                    uuid(21),
+                    Some(json!({"method": "phone", "value": "+86 138 1234 5678"}))
+                ),
+                (uuid(22), None),
+            ])
+        );
+        b.finish().await;
+    }
+}

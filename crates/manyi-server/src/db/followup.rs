@@ -219,7 +219,7 @@ pub(super) async fn on_stored(
                 overdue: false,
                 has_contact: false,
             };
-            let contact: Option<Contact> = None; // CONTACT-PENDING
+            let contact = consented_contact(response);
             let summary = CaseSummary {
                 has_contact: contact.is_some(),
                 ..summary
@@ -255,6 +255,22 @@ pub(super) async fn on_stored(
     Ok(Followed {
         cases: opened,
         deliveries,
+    })
+}
+
+/// The contact details the respondent agreed to be contacted at, from the response's contact
+/// question; none without consent (validation refuses details without it anyway).
+fn consented_contact(response: &Response) -> Option<Contact> {
+    response.answers.values().find_map(|answer| match answer {
+        manyi_core::Answer::Contact(manyi_core::model::Contact {
+            agreed: true,
+            method: Some(method),
+            value: Some(value),
+        }) => Some(Contact {
+            method: method.as_str().into(),
+            value: value.clone(),
+        }),
+        _ => None,
     })
 }
 
