@@ -343,6 +343,27 @@ fn verify(secret: &str, headers: &HeaderMap, body: &str) -> bool {
         .any(|s| s == expected)
 }
 
+/// An endpoint's deliveries as staff read them, once `done` holds of them (within 10 s): the
+/// sender records an attempt's outcome after the receiver has heard it.
+async fn deliveries_when(
+    router: &axum::Router,
+    token: &str,
+    uri: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let (_, page) = staff_call(router, token, "GET", uri, None).await;
+            if done(&page) {
+                break page;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the deliveries reached the state in time")
+}
+
 fn fast(allow_private: bool) -> WebhookConfig {
     WebhookConfig {
         allow_private,
@@ -423,22 +444,14 @@ async fn deliveries_survive_refusals_and_a_timeout_with_their_ids_and_signatures
             "/api/v1/webhooks/{}/deliveries",
             endpoint["id"].as_str().unwrap()
         );
-        let page = tokio::time::timeout(Duration::from_secs(10), async {
-            loop {
-                let (_, page) = staff_call(r, &admin, "GET", &deliveries_uri, None).await;
-                if page["deliveries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .all(|d| d["status"] == "delivered")
-                {
-                    break page;
-                }
-                tokio::task::yield_now().await;
-            }
+        let page = deliveries_when(r, &admin, &deliveries_uri, |page| {
+            page["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "delivered")
         })
-        .await
-        .unwrap();
+        .await;
         for delivery in page["deliveries"].as_array().unwrap() {
             assert_eq!(delivery["attempts"], 5, "{delivery}");
             assert!(by_id.contains_key(delivery["id"].as_str().unwrap()));
@@ -485,19 +498,12 @@ async fn loopback_endpoints_are_refused_unless_allowed() {
         "/api/v1/webhooks/{}/deliveries",
         endpoint["id"].as_str().unwrap()
     );
-    let delivery = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let (_, page) = staff_call(&b.router, &admin, "GET", &uri, None).await;
-            let delivery = page["deliveries"][0].clone();
-            if delivery["attempts"].as_u64().unwrap_or(0) >= 1 && delivery["last_error"].is_string()
-            {
-                break delivery;
-            }
-            tokio::task::yield_now().await;
-        }
+    let page = deliveries_when(&b.router, &admin, &uri, |page| {
+        let delivery = &page["deliveries"][0];
+        delivery["attempts"].as_u64().unwrap_or(0) >= 1 && delivery["last_error"].is_string()
     })
-    .await
-    .unwrap();
+    .await;
+    let delivery = &page["deliveries"][0];
     assert!(
         delivery["last_error"]
             .as_str()
