@@ -21,3 +21,8 @@ pub fn in_browser_zone(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     let offset = FixedOffset::east_opt(offset_secs).unwrap_or_else(|| Utc.fix());
     t.with_timezone(&offset)
 }
+
+/// The instant `t` as the dashboard shows times: in the browser's zone, to the minute.
+pub fn shown(t: DateTime<FixedOffset>) -> String {
+    in_browser_zone(t).format("%Y-%m-%d %H:%M").to_string()
+}

@@ -532,6 +532,123 @@ pub enum AdminMsg {
     AuditAddWebhook,
     AuditRemoveWebhook,
     AuditRedeliver,
+    CasesLink,
+    WebhooksLink,
+    CasesHelp,
+    NoCases,
+    NoCasesRole,
+    CaseFilters,
+    Status,
+    AnyStatus,
+    NotEnded,
+    StatusOpen,
+    StatusInProgress,
+    StatusResolved,
+    StatusClosed,
+    Owner,
+    UnassignedOnly,
+    Unassigned,
+    Location,
+    AnySurvey,
+    OverdueOnly,
+    Severity,
+    SeverityLow,
+    SeverityMedium,
+    SeverityHigh,
+    SeverityCritical,
+    Opened,
+    Due,
+    Overdue,
+    CaseRules,
+    CaseList,
+    MoreCases,
+    LoopFigures,
+    LoopHelp,
+    ComplaintRate,
+    CasesOpened,
+    FirstAction,
+    ResolutionTime,
+    WithinSla,
+    ClosedLoop,
+    Backlog,
+    NoBacklog,
+    OpenCases,
+    BackToCases,
+    CaseSummary,
+    FirstActionAt,
+    EndedAt,
+    Resolution,
+    Contacted,
+    ContactedFact,
+    NotContacted,
+    ContactHeading,
+    NoContact,
+    Phone,
+    Email,
+    ResponseHeading,
+    ResponseGone,
+    Meta,
+    Key,
+    Value,
+    ScoresHeading,
+    Timeline,
+    When,
+    What,
+    AddNote,
+    NoteLabel,
+    ContactedLabel,
+    SaveNote,
+    AssignHeading,
+    AssignHelp,
+    AssignButton,
+    ChangeStatus,
+    NewStatus,
+    ResolutionHelp,
+    NoHandle,
+    CaseSaved,
+    AlertRules,
+    AlertRulesHelp,
+    NoAlertRules,
+    RuleId,
+    RuleName,
+    RuleWhen,
+    OwnerFrom,
+    OwnerFixed,
+    OwnerMeta,
+    OwnerValue,
+    ServiceHours,
+    AddRule,
+    RemoveRule,
+    SaveRules,
+    RulesInvalid,
+    Webhooks,
+    WebhooksHelp,
+    NoWebhooks,
+    NoWebhooksRole,
+    EndpointUrl,
+    EndpointUrlHelp,
+    Events,
+    EventResponseCreated,
+    EventCaseOpened,
+    EventCaseUpdated,
+    EndpointSurvey,
+    AddEndpoint,
+    NewEndpoint,
+    Secret,
+    SecretOnce,
+    Registered,
+    ConfirmRemove,
+    Cancel,
+    Deliveries,
+    NoDeliveries,
+    Attempts,
+    LastError,
+    NextAttempt,
+    DeliveryPending,
+    DeliveryDelivered,
+    DeliveryFailed,
+    Redeliver,
+    OlderDeliveries,
 }
 
 impl AdminMsg {
@@ -800,6 +917,251 @@ impl AdminMsg {
             AdminMsg::AuditAddWebhook => ("添加 Webhook", "新增 Webhook", "added a webhook"),
             AdminMsg::AuditRemoveWebhook => ("移除 Webhook", "移除 Webhook", "removed a webhook"),
             AdminMsg::AuditRedeliver => ("重新投递", "重新傳送", "redelivered a webhook message"),
+            AdminMsg::CasesLink => ("跟进个案", "跟進個案", "Follow-up cases"),
+            AdminMsg::WebhooksLink => ("Webhook", "Webhook", "Webhooks"),
+            AdminMsg::CasesHelp => (
+                "回答触发预警规则时开启的个案，最紧急（最早到期）的在前。",
+                "回覆觸發預警規則時開啟的個案，最緊急（最早到期）的在前。",
+                "Cases opened when a response fires an alert rule, most urgent (soonest due) first.",
+            ),
+            AdminMsg::NoCases => (
+                "没有符合条件的个案。",
+                "沒有符合條件的個案。",
+                "No cases match these filters.",
+            ),
+            AdminMsg::NoCasesRole => (
+                "此令牌的角色不包括跟进个案；个案只保存在服务器上。",
+                "此權杖的角色不包括跟進個案；個案只保存在伺服器上。",
+                "This token's role does not include follow-up cases, which only a server keeps.",
+            ),
+            AdminMsg::CaseFilters => ("个案筛选", "個案篩選", "Case filters"),
+            AdminMsg::Status => ("状态", "狀態", "Status"),
+            AdminMsg::AnyStatus => ("全部状态", "全部狀態", "Any status"),
+            AdminMsg::NotEnded => (
+                "未结案（待处理或处理中）",
+                "未結案（待處理或處理中）",
+                "Not ended (open or in progress)",
+            ),
+            AdminMsg::StatusOpen => ("待处理", "待處理", "Open"),
+            AdminMsg::StatusInProgress => ("处理中", "處理中", "In progress"),
+            AdminMsg::StatusResolved => ("已解决", "已解決", "Resolved"),
+            AdminMsg::StatusClosed => ("已关闭", "已關閉", "Closed"),
+            AdminMsg::Owner => ("负责人", "負責人", "Owner"),
+            AdminMsg::UnassignedOnly => ("只看未分派的", "只看未指派的", "Unassigned only"),
+            AdminMsg::Unassigned => ("未分派", "未指派", "Unassigned"),
+            AdminMsg::Location => ("网点", "據點", "Location"),
+            AdminMsg::AnySurvey => ("全部问卷", "全部問卷", "Every survey"),
+            AdminMsg::OverdueOnly => ("只看已逾期的", "只看已逾期的", "Overdue only"),
+            AdminMsg::Severity => ("紧急程度", "緊急程度", "Severity"),
+            AdminMsg::SeverityLow => ("低", "低", "Low"),
+            AdminMsg::SeverityMedium => ("中", "中", "Medium"),
+            AdminMsg::SeverityHigh => ("高", "高", "High"),
+            AdminMsg::SeverityCritical => ("紧急", "緊急", "Critical"),
+            AdminMsg::Opened => ("开启时间", "開啟時間", "Opened"),
+            AdminMsg::Due => ("到期时间", "到期時間", "Due"),
+            AdminMsg::Overdue => ("已逾期", "已逾期", "Overdue"),
+            AdminMsg::CaseList => ("个案列表", "個案列表", "Cases"),
+            AdminMsg::CaseRules => ("触发的规则", "觸發的規則", "Rules fired"),
+            AdminMsg::MoreCases => ("显示更多个案", "顯示更多個案", "Show more cases"),
+            AdminMsg::LoopFigures => ("闭环指标", "閉環指標", "Closing the loop"),
+            AdminMsg::LoopHelp => (
+                "所选时段内开启的个案，按其目前状态计算；各负责人的未结案和逾期个案是当前的积压，不限时段。",
+                "所選時段內開啟的個案，依其目前狀態計算；各負責人的未結案和逾期個案是目前的積壓，不限時段。",
+                "About the cases opened in the period, as they stand now; each owner's open and overdue cases are today's backlog, whatever the period.",
+            ),
+            AdminMsg::ComplaintRate => ("投诉率", "投訴率", "Complaint rate"),
+            AdminMsg::CasesOpened => ("开启的个案", "開啟的個案", "Cases opened"),
+            AdminMsg::FirstAction => (
+                "首次处理用时（中位数）",
+                "首次處理用時（中位數）",
+                "Median time to first action",
+            ),
+            AdminMsg::ResolutionTime => (
+                "解决用时（中位数）",
+                "解決用時（中位數）",
+                "Median time to resolution",
+            ),
+            AdminMsg::WithinSla => (
+                "在服务时限内解决",
+                "在服務時限內解決",
+                "Resolved within the service level",
+            ),
+            AdminMsg::ClosedLoop => ("闭环率", "閉環率", "Closed-loop rate"),
+            AdminMsg::Backlog => ("各负责人的积压", "各負責人的積壓", "Backlog by owner"),
+            AdminMsg::NoBacklog => (
+                "没有未结案的个案。",
+                "沒有未結案的個案。",
+                "No case is waiting.",
+            ),
+            AdminMsg::OpenCases => ("未结案", "未結案", "Not ended"),
+            AdminMsg::BackToCases => ("全部个案", "全部個案", "All cases"),
+            AdminMsg::CaseSummary => ("概况", "概況", "Summary"),
+            AdminMsg::FirstActionAt => ("首次处理", "首次處理", "First action"),
+            AdminMsg::EndedAt => ("结案时间", "結案時間", "Ended"),
+            AdminMsg::Resolution => ("处理结果", "處理結果", "Resolution"),
+            AdminMsg::ContactedFact => (
+                "与客户的沟通",
+                "與客戶的溝通",
+                "Conversation with the customer",
+            ),
+            AdminMsg::Contacted => ("已联系客户", "已聯繫客戶", "Customer contacted"),
+            AdminMsg::NotContacted => (
+                "尚未记录与客户的联系",
+                "尚未記錄與客戶的聯繫",
+                "No conversation with the customer recorded yet",
+            ),
+            AdminMsg::ContactHeading => {
+                ("客户的联系方式", "客戶的聯絡方式", "The customer's contact")
+            }
+            AdminMsg::NoContact => (
+                "客户未同意被联系，因此个案不含联系方式；仍请处理问题的原因。",
+                "客戶未同意被聯繫，因此個案不含聯絡方式；仍請處理問題的原因。",
+                "The customer did not agree to be contacted, so the case carries no contact details; the cause can still be acted on.",
+            ),
+            AdminMsg::Phone => ("电话", "電話", "Phone"),
+            AdminMsg::Email => ("电子邮件", "電子郵件", "Email"),
+            AdminMsg::ResponseHeading => ("客户的回答", "客戶的回覆", "The customer's answers"),
+            AdminMsg::ResponseGone => (
+                "该回答已被删除；个案及其处理记录仍保留。",
+                "該回覆已被刪除；個案及其處理紀錄仍保留。",
+                "The response has been deleted since; the case and its timeline remain.",
+            ),
+            AdminMsg::Meta => ("元数据", "中繼資料", "Metadata"),
+            AdminMsg::Key => ("键", "鍵", "Key"),
+            AdminMsg::Value => ("值", "值", "Value"),
+            AdminMsg::ScoresHeading => ("得分", "分數", "Scores"),
+            AdminMsg::Timeline => ("处理记录", "處理紀錄", "Timeline"),
+            AdminMsg::When => ("时间", "時間", "When"),
+            AdminMsg::What => ("内容", "內容", "What"),
+            AdminMsg::AddNote => ("添加备注", "新增備註", "Add a note"),
+            AdminMsg::NoteLabel => ("备注", "備註", "Note"),
+            AdminMsg::ContactedLabel => (
+                "这条备注记录了与客户的沟通",
+                "這則備註記錄了與客戶的溝通",
+                "This note records a conversation with the customer",
+            ),
+            AdminMsg::SaveNote => ("保存备注", "儲存備註", "Save the note"),
+            AdminMsg::AssignHeading => ("分派", "指派", "Assign"),
+            AdminMsg::AssignHelp => (
+                "留空则取消分派。",
+                "留空則取消指派。",
+                "Leave it empty to unassign the case.",
+            ),
+            AdminMsg::AssignButton => ("分派", "指派", "Assign"),
+            AdminMsg::ChangeStatus => ("更改状态", "變更狀態", "Change the status"),
+            AdminMsg::NewStatus => ("新状态", "新狀態", "New status"),
+            AdminMsg::ResolutionHelp => (
+                "结案（已解决或已关闭）时必填：说明是如何处理的。",
+                "結案（已解決或已關閉）時必填：說明是如何處理的。",
+                "Required to end the case (resolved or closed): say how it was dealt with.",
+            ),
+            AdminMsg::NoHandle => (
+                "只读：此令牌的角色不包括处理个案。",
+                "唯讀：此權杖的角色不包括處理個案。",
+                "Read-only: this token's role does not include handling cases.",
+            ),
+            AdminMsg::CaseSaved => ("已保存。", "已儲存。", "Saved."),
+            AdminMsg::AlertRules => ("预警规则", "預警規則", "Alert rules"),
+            AdminMsg::AlertRulesHelp => (
+                "回答符合条件时开启跟进个案。条件用问卷的条件语言书写，可读取答案、得分（nps、nps_category、csat、ces、composite 和各维度编号）及 meta.键，例如 nps <= 6。一个回答最多开启一个个案：取触发规则中最高的紧急程度和最短的时限，负责人取列表中第一条能确定负责人的规则。",
+                "回覆符合條件時開啟跟進個案。條件以問卷的條件語言書寫，可讀取答案、分數（nps、nps_category、csat、ces、composite 和各構面編號）及 meta.鍵，例如 nps <= 6。一則回覆最多開啟一個個案：取觸發規則中最高的緊急程度和最短的時限，負責人取清單中第一條能確定負責人的規則。",
+                "A response that meets a rule's condition opens a follow-up case. Conditions are written in the survey's condition language and read the answers, the scores (nps, nps_category, csat, ces, composite and each dimension's id) and meta.KEY, such as nps <= 6. A response opens one case at most: with the highest severity and the shortest service level of the rules it fires, owned by the first of those rules, in this order, that names an owner.",
+            ),
+            AdminMsg::NoAlertRules => (
+                "尚未设定预警规则。",
+                "尚未設定預警規則。",
+                "No alert rules are set.",
+            ),
+            AdminMsg::RuleId => (
+                "规则编号（a–z、0–9、_、-）",
+                "規則編號（a–z、0–9、_、-）",
+                "Rule id (a–z, 0–9, _, -)",
+            ),
+            AdminMsg::RuleName => ("名称", "名稱", "Name"),
+            AdminMsg::RuleWhen => ("条件", "條件", "Condition"),
+            AdminMsg::OwnerFrom => ("负责人", "負責人", "Owner"),
+            AdminMsg::OwnerFixed => ("固定的负责人", "固定的負責人", "A fixed owner"),
+            AdminMsg::OwnerMeta => (
+                "回答元数据中的键",
+                "回覆中繼資料中的鍵",
+                "A key of the response's metadata",
+            ),
+            AdminMsg::OwnerValue => (
+                "负责人名称或元数据键",
+                "負責人名稱或中繼資料鍵",
+                "Owner's name or metadata key",
+            ),
+            AdminMsg::ServiceHours => (
+                "服务时限（小时）",
+                "服務時限（小時）",
+                "Service level (hours)",
+            ),
+            AdminMsg::AddRule => ("添加规则", "新增規則", "Add a rule"),
+            AdminMsg::RemoveRule => ("删除此规则", "刪除此規則", "Remove this rule"),
+            AdminMsg::SaveRules => ("保存规则", "儲存規則", "Save the rules"),
+            AdminMsg::RulesInvalid => (
+                "未保存，请修正各规则下列出的问题。",
+                "未儲存，請修正各規則下列出的問題。",
+                "Not saved. Fix the problems listed under each rule.",
+            ),
+            AdminMsg::Webhooks => ("Webhook 端点", "Webhook 端點", "Webhook endpoints"),
+            AdminMsg::WebhooksHelp => (
+                "有新回答、个案开启或更改时，服务器把签名的消息（Standard Webhooks 格式）发送到这些地址。",
+                "有新回覆、個案開啟或變更時，伺服器把簽章的訊息（Standard Webhooks 格式）傳送到這些網址。",
+                "The server posts signed messages (Standard Webhooks) to these addresses when a response arrives and when a case opens or changes.",
+            ),
+            AdminMsg::NoWebhooks => (
+                "尚未登记任何端点。",
+                "尚未登記任何端點。",
+                "No endpoints are registered.",
+            ),
+            AdminMsg::NoWebhooksRole => (
+                "此令牌的角色不包括管理 Webhook；只有管理员可以。",
+                "此權杖的角色不包括管理 Webhook；只有管理員可以。",
+                "This token's role does not include webhooks; only an administrator's does.",
+            ),
+            AdminMsg::EndpointUrl => ("地址（URL）", "網址（URL）", "URL"),
+            AdminMsg::EndpointUrlHelp => (
+                "https:// 地址；http:// 只用于本机（localhost）测试。",
+                "https:// 網址；http:// 只用於本機（localhost）測試。",
+                "An https:// address; http:// only to this machine (localhost), for trying it out.",
+            ),
+            AdminMsg::Events => ("事件", "事件", "Events"),
+            AdminMsg::EventResponseCreated => {
+                ("新回答已保存", "新回覆已儲存", "a response was stored")
+            }
+            AdminMsg::EventCaseOpened => (
+                "回答开启了跟进个案",
+                "回覆開啟了跟進個案",
+                "a response opened a follow-up case",
+            ),
+            AdminMsg::EventCaseUpdated => (
+                "工作人员更改了个案",
+                "工作人員變更了個案",
+                "staff changed a case",
+            ),
+            AdminMsg::EndpointSurvey => ("只限此问卷", "只限此問卷", "Only this survey"),
+            AdminMsg::AddEndpoint => ("登记端点", "登記端點", "Add the endpoint"),
+            AdminMsg::NewEndpoint => ("登记新端点", "登記新端點", "Add an endpoint"),
+            AdminMsg::Secret => ("签名密钥", "簽章密鑰", "Signing secret"),
+            AdminMsg::SecretOnce => (
+                "签名密钥只显示这一次：请立即保存到接收端的配置中，之后无法再查看。",
+                "簽章密鑰只顯示這一次：請立即儲存到接收端的設定中，之後無法再檢視。",
+                "This signing secret is shown only this once: store it in the receiver's configuration now, as it cannot be shown again.",
+            ),
+            AdminMsg::Registered => ("登记时间", "登記時間", "Registered"),
+            AdminMsg::ConfirmRemove => ("确定删除", "確定刪除", "Yes, remove it"),
+            AdminMsg::Cancel => ("取消", "取消", "Cancel"),
+            AdminMsg::Deliveries => ("最近的投递", "最近的傳送", "Recent deliveries"),
+            AdminMsg::NoDeliveries => ("还没有投递。", "還沒有傳送。", "No deliveries yet."),
+            AdminMsg::Attempts => ("尝试次数", "嘗試次數", "Attempts"),
+            AdminMsg::LastError => ("最近的错误", "最近的錯誤", "Last error"),
+            AdminMsg::NextAttempt => ("下次尝试", "下次嘗試", "Next attempt"),
+            AdminMsg::DeliveryPending => ("待投递", "待傳送", "Pending"),
+            AdminMsg::DeliveryDelivered => ("已送达", "已送達", "Delivered"),
+            AdminMsg::DeliveryFailed => ("已放弃", "已放棄", "Failed"),
+            AdminMsg::Redeliver => ("重新投递", "重新傳送", "Redeliver"),
+            AdminMsg::OlderDeliveries => ("更早的投递", "更早的傳送", "Older deliveries"),
         };
         match lang {
             Lang::ZhCn => zh_cn,
@@ -1323,6 +1685,217 @@ pub fn kiosk_storage(lang: Lang, usage: u64, quota: u64, room: u64, persisted: b
     }
 }
 
+/// Where in an alert rule's condition a problem is, counted from 1 as people count.
+pub fn at_character(lang: Lang, position: usize) -> String {
+    let n = position + 1;
+    match lang {
+        Lang::ZhCn => format!("（第 {n} 个字符处）"),
+        Lang::ZhTw => format!("（第 {n} 個字元處）"),
+        Lang::En => format!("(at character {n})"),
+    }
+}
+
+/// A duration of the loop (time to first action, to resolution), to the minute below a day
+/// and to the hour above.
+pub fn duration(lang: Lang, seconds: f64) -> String {
+    let minutes = (seconds.max(0.0) / 60.0).floor() as u64;
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (lang, days, hours, minutes) {
+        (Lang::ZhCn, 0, 0, 0) => "不到 1 分钟".to_owned(),
+        (Lang::ZhTw, 0, 0, 0) => "不到 1 分鐘".to_owned(),
+        (Lang::En, 0, 0, 0) => "under a minute".to_owned(),
+        (Lang::ZhCn, 0, 0, m) => format!("{m} 分钟"),
+        (Lang::ZhTw, 0, 0, m) => format!("{m} 分鐘"),
+        (Lang::En, 0, 0, m) => format!("{m} min"),
+        (Lang::ZhCn, 0, h, m) => format!("{h} 小时 {m} 分钟"),
+        (Lang::ZhTw, 0, h, m) => format!("{h} 小時 {m} 分鐘"),
+        (Lang::En, 0, h, m) => format!("{h} h {m} min"),
+        (Lang::ZhCn, d, h, _) => format!("{d} 天 {h} 小时"),
+        (Lang::ZhTw, d, h, _) => format!("{d} 天 {h} 小時"),
+        (Lang::En, d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// A median with the number of cases it is over.
+pub fn with_n(lang: Lang, value: &str, n: u64) -> String {
+    match lang {
+        Lang::ZhCn | Lang::ZhTw => format!("{value}（n = {n}）"),
+        Lang::En => format!("{value} (n = {n})"),
+    }
+}
+
+/// A case's status in words.
+pub fn case_status(lang: Lang, status: manyi_core::cases::CaseStatus) -> &'static str {
+    use manyi_core::cases::CaseStatus as S;
+    match status {
+        S::Open => AdminMsg::StatusOpen,
+        S::InProgress => AdminMsg::StatusInProgress,
+        S::Resolved => AdminMsg::StatusResolved,
+        S::Closed => AdminMsg::StatusClosed,
+    }
+    .text(lang)
+}
+
+/// A case's status as the server sent it, in words; a status this build does not know as the
+/// server names it.
+pub fn wire_status(lang: Lang, status: &manyi_api::CaseStatus) -> String {
+    match status.known() {
+        Some(known) => case_status(lang, known).to_owned(),
+        None => status.as_str().to_owned(),
+    }
+}
+
+/// A case's severity in words.
+pub fn severity(lang: Lang, severity: manyi_core::alerts::Severity) -> &'static str {
+    use manyi_core::alerts::Severity as S;
+    match severity {
+        S::Low => AdminMsg::SeverityLow,
+        S::Medium => AdminMsg::SeverityMedium,
+        S::High => AdminMsg::SeverityHigh,
+        S::Critical => AdminMsg::SeverityCritical,
+    }
+    .text(lang)
+}
+
+/// Where a webhook delivery stands, in words.
+pub fn delivery_status(lang: Lang, status: &manyi_api::DeliveryStatus) -> String {
+    use manyi_api::DeliveryStatus as S;
+    let msg = match status {
+        S::Pending => AdminMsg::DeliveryPending,
+        S::Delivered => AdminMsg::DeliveryDelivered,
+        S::Failed => AdminMsg::DeliveryFailed,
+        S::Other(name) => return name.clone(),
+    };
+    msg.text(lang).to_owned()
+}
+
+/// What a webhook event means, after its name.
+pub fn webhook_event(lang: Lang, event: &manyi_api::WebhookEvent) -> String {
+    use manyi_api::WebhookEvent as E;
+    let msg = match event {
+        E::ResponseCreated => AdminMsg::EventResponseCreated,
+        E::CaseOpened => AdminMsg::EventCaseOpened,
+        E::CaseUpdated => AdminMsg::EventCaseUpdated,
+        E::Other(_) => return String::new(),
+    };
+    msg.text(lang).to_owned()
+}
+
+/// What an entry of a case's timeline records, its times already written by `time`.
+pub fn case_event(
+    lang: Lang,
+    event: &manyi_api::CaseEvent,
+    time: impl Fn(chrono::DateTime<chrono::FixedOffset>) -> String,
+) -> String {
+    use manyi_api::CaseEventKind as K;
+    let status = |s: &Option<manyi_api::CaseStatus>| {
+        s.as_ref().map(|s| wire_status(lang, s)).unwrap_or_default()
+    };
+    match &event.kind {
+        K::Opened => {
+            let due = event.due_at.map(&time).unwrap_or_default();
+            match (lang, &event.owner) {
+                (Lang::ZhCn, Some(o)) => format!("开启个案，负责人 {o}，{due} 到期"),
+                (Lang::ZhCn, None) => format!("开启个案，未分派，{due} 到期"),
+                (Lang::ZhTw, Some(o)) => format!("開啟個案，負責人 {o}，{due} 到期"),
+                (Lang::ZhTw, None) => format!("開啟個案，未指派，{due} 到期"),
+                (Lang::En, Some(o)) => format!("Opened for {o}, due {due}"),
+                (Lang::En, None) => format!("Opened, unassigned, due {due}"),
+            }
+        }
+        K::Note => {
+            let text = event.text.as_deref().unwrap_or_default();
+            match (lang, event.contacted) {
+                (Lang::ZhCn, true) => format!("备注（已联系客户）：{text}"),
+                (Lang::ZhCn, false) => format!("备注：{text}"),
+                (Lang::ZhTw, true) => format!("備註（已聯繫客戶）：{text}"),
+                (Lang::ZhTw, false) => format!("備註：{text}"),
+                (Lang::En, true) => format!("Note (customer contacted): {text}"),
+                (Lang::En, false) => format!("Note: {text}"),
+            }
+        }
+        K::Assigned => match (lang, &event.owner) {
+            (Lang::ZhCn, Some(o)) => format!("分派给 {o}"),
+            (Lang::ZhTw, Some(o)) => format!("指派給 {o}"),
+            (Lang::En, Some(o)) => format!("Assigned to {o}"),
+            (Lang::ZhCn, None) => "取消分派".to_owned(),
+            (Lang::ZhTw, None) => "取消指派".to_owned(),
+            (Lang::En, None) => "Unassigned".to_owned(),
+        },
+        K::StatusChanged => {
+            let (from, to) = (status(&event.from), status(&event.to));
+            match (lang, &event.resolution) {
+                (Lang::ZhCn | Lang::ZhTw, Some(r)) => format!("{from} → {to}：{r}"),
+                (Lang::ZhCn | Lang::ZhTw, None) => format!("{from} → {to}"),
+                (Lang::En, Some(r)) => format!("{from} → {to}: {r}"),
+                (Lang::En, None) => format!("{from} → {to}"),
+            }
+        }
+        K::Other(kind) => kind.clone(),
+    }
+}
+
+/// The server's refusal of a change the case no longer allows (someone else moved it, or the
+/// change does not apply to its status), after the case was read again.
+pub fn case_conflict(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "个案已被他人更改，或现在不允许这项更改；已重新载入个案。服务器的说明：{message}"
+        ),
+        Lang::ZhTw => format!(
+            "個案已被他人變更，或現在不允許這項變更；已重新載入個案。伺服器的說明：{message}"
+        ),
+        Lang::En => format!(
+            "Someone changed this case meanwhile, or this change is not allowed now; the case has been read again. The server says: {message}"
+        ),
+    }
+}
+
+/// The server's refusal of a change no case takes (an empty note, an end without a
+/// resolution).
+pub fn case_refused(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("服务器没有接受这项更改：{message}"),
+        Lang::ZhTw => format!("伺服器沒有接受這項變更：{message}"),
+        Lang::En => format!("The server did not take this change: {message}"),
+    }
+}
+
+/// The legend of one alert rule in the editor.
+pub fn rule_legend(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("规则 {n}"),
+        Lang::ZhTw => format!("規則 {n}"),
+        Lang::En => format!("Rule {n}"),
+    }
+}
+
+/// Confirmation after the alert rules were saved.
+pub fn rules_saved(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存 {count} 条规则。"),
+        Lang::ZhTw => format!("已儲存 {count} 條規則。"),
+        Lang::En => format!("Saved {count} rule(s)."),
+    }
+}
+
+/// The question before an endpoint is removed.
+pub fn remove_endpoint(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("删除端点 {url}？之后不再向它投递。"),
+        Lang::ZhTw => format!("刪除端點 {url}？之後不再向它傳送。"),
+        Lang::En => format!("Remove the endpoint {url}? Nothing more will be delivered to it."),
+    }
+}
+
+/// A list of names, as each language joins them.
+pub fn names(lang: Lang, items: &[String]) -> String {
+    match lang {
+        Lang::ZhCn | Lang::ZhTw => items.join("、"),
+        Lang::En => items.join(", "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1364,6 +1937,194 @@ mod tests {
             assert!(texts.iter().all(|t| !t.is_empty()), "{failure:?}");
             assert_ne!(texts[0], texts[2], "{failure:?} is translated");
         }
+    }
+
+    #[test]
+    fn loop_durations_read_to_the_minute_below_a_day_and_to_the_hour_above() {
+        assert_eq!(duration(Lang::En, 59.9), "under a minute");
+        assert_eq!(duration(Lang::En, 45.0 * 60.0 + 30.0), "45 min");
+        assert_eq!(
+            duration(Lang::ZhCn, 3.0 * 3600.0 + 20.0 * 60.0),
+            "3 小时 20 分钟"
+        );
+        assert_eq!(
+            duration(Lang::ZhTw, 2.0 * 86400.0 + 4.5 * 3600.0),
+            "2 天 4 小時"
+        );
+        assert_eq!(duration(Lang::En, -5.0), "under a minute");
+        assert_eq!(with_n(Lang::En, "45 min", 3), "45 min (n = 3)");
+        assert_eq!(at_character(Lang::En, 0), "(at character 1)");
+    }
+
+    #[test]
+    fn every_closing_the_loop_string_is_translated() {
+        use manyi_api::{CaseEvent, CaseEventKind, DeliveryStatus, WebhookEvent};
+        use manyi_core::alerts::Severity;
+        use manyi_core::cases::CaseStatus;
+        // Each language's text differs from English's; identical texts would be an arm
+        // copied without translating. Names that are the same in every language are listed.
+        let same = [AdminMsg::WebhooksLink];
+        let msgs = [
+            AdminMsg::CasesLink,
+            AdminMsg::WebhooksLink,
+            AdminMsg::CasesHelp,
+            AdminMsg::NoCases,
+            AdminMsg::NoCasesRole,
+            AdminMsg::CaseFilters,
+            AdminMsg::Status,
+            AdminMsg::AnyStatus,
+            AdminMsg::NotEnded,
+            AdminMsg::StatusOpen,
+            AdminMsg::StatusInProgress,
+            AdminMsg::StatusResolved,
+            AdminMsg::StatusClosed,
+            AdminMsg::Owner,
+            AdminMsg::UnassignedOnly,
+            AdminMsg::Unassigned,
+            AdminMsg::Location,
+            AdminMsg::AnySurvey,
+            AdminMsg::OverdueOnly,
+            AdminMsg::Severity,
+            AdminMsg::SeverityLow,
+            AdminMsg::SeverityMedium,
+            AdminMsg::SeverityHigh,
+            AdminMsg::SeverityCritical,
+            AdminMsg::Opened,
+            AdminMsg::Due,
+            AdminMsg::Overdue,
+            AdminMsg::CaseRules,
+            AdminMsg::CaseList,
+            AdminMsg::MoreCases,
+            AdminMsg::LoopFigures,
+            AdminMsg::LoopHelp,
+            AdminMsg::ComplaintRate,
+            AdminMsg::CasesOpened,
+            AdminMsg::FirstAction,
+            AdminMsg::ResolutionTime,
+            AdminMsg::WithinSla,
+            AdminMsg::ClosedLoop,
+            AdminMsg::Backlog,
+            AdminMsg::NoBacklog,
+            AdminMsg::OpenCases,
+            AdminMsg::BackToCases,
+            AdminMsg::CaseSummary,
+            AdminMsg::FirstActionAt,
+            AdminMsg::EndedAt,
+            AdminMsg::Resolution,
+            AdminMsg::Contacted,
+            AdminMsg::ContactedFact,
+            AdminMsg::NotContacted,
+            AdminMsg::ContactHeading,
+            AdminMsg::NoContact,
+            AdminMsg::Phone,
+            AdminMsg::Email,
+            AdminMsg::ResponseHeading,
+            AdminMsg::ResponseGone,
+            AdminMsg::Meta,
+            AdminMsg::Key,
+            AdminMsg::Value,
+            AdminMsg::ScoresHeading,
+            AdminMsg::Timeline,
+            AdminMsg::When,
+            AdminMsg::What,
+            AdminMsg::AddNote,
+            AdminMsg::NoteLabel,
+            AdminMsg::ContactedLabel,
+            AdminMsg::SaveNote,
+            AdminMsg::AssignHeading,
+            AdminMsg::AssignHelp,
+            AdminMsg::AssignButton,
+            AdminMsg::ChangeStatus,
+            AdminMsg::NewStatus,
+            AdminMsg::ResolutionHelp,
+            AdminMsg::NoHandle,
+            AdminMsg::CaseSaved,
+            AdminMsg::AlertRules,
+            AdminMsg::AlertRulesHelp,
+            AdminMsg::NoAlertRules,
+            AdminMsg::RuleId,
+            AdminMsg::RuleName,
+            AdminMsg::RuleWhen,
+            AdminMsg::OwnerFrom,
+            AdminMsg::OwnerFixed,
+            AdminMsg::OwnerMeta,
+            AdminMsg::OwnerValue,
+            AdminMsg::ServiceHours,
+            AdminMsg::AddRule,
+            AdminMsg::RemoveRule,
+            AdminMsg::SaveRules,
+            AdminMsg::RulesInvalid,
+            AdminMsg::Webhooks,
+            AdminMsg::WebhooksHelp,
+            AdminMsg::NoWebhooks,
+            AdminMsg::NoWebhooksRole,
+            AdminMsg::EndpointUrl,
+            AdminMsg::EndpointUrlHelp,
+            AdminMsg::Events,
+            AdminMsg::EventResponseCreated,
+            AdminMsg::EventCaseOpened,
+            AdminMsg::EventCaseUpdated,
+            AdminMsg::EndpointSurvey,
+            AdminMsg::AddEndpoint,
+            AdminMsg::NewEndpoint,
+            AdminMsg::Secret,
+            AdminMsg::SecretOnce,
+            AdminMsg::Registered,
+            AdminMsg::ConfirmRemove,
+            AdminMsg::Cancel,
+            AdminMsg::Deliveries,
+            AdminMsg::NoDeliveries,
+            AdminMsg::Attempts,
+            AdminMsg::LastError,
+            AdminMsg::NextAttempt,
+            AdminMsg::DeliveryPending,
+            AdminMsg::DeliveryDelivered,
+            AdminMsg::DeliveryFailed,
+            AdminMsg::Redeliver,
+            AdminMsg::OlderDeliveries,
+        ];
+        for msg in msgs.into_iter().filter(|m| !same.contains(m)) {
+            let [zh_cn, zh_tw, en] = Lang::ALL.map(|l| msg.text(l));
+            assert!(!en.is_empty() && zh_cn != en && zh_tw != en, "{msg:?}");
+        }
+        for status in CaseStatus::ALL {
+            assert_ne!(
+                case_status(Lang::ZhCn, status),
+                case_status(Lang::En, status)
+            );
+        }
+        for s in Severity::ALL {
+            assert_ne!(severity(Lang::ZhTw, s), severity(Lang::En, s));
+        }
+        assert_eq!(
+            delivery_status(Lang::En, &DeliveryStatus::Other("x".into())),
+            "x"
+        );
+        assert_eq!(
+            webhook_event(Lang::ZhCn, &WebhookEvent::CaseOpened),
+            "回答开启了跟进个案"
+        );
+        let event = CaseEvent {
+            at: "2026-11-02T10:00:00+08:00".parse().unwrap(),
+            by: "ada".into(),
+            kind: CaseEventKind::StatusChanged,
+            text: None,
+            contacted: false,
+            owner: None,
+            due_at: None,
+            from: Some(manyi_api::CaseStatus::Open),
+            to: Some(manyi_api::CaseStatus::Resolved),
+            resolution: Some("refunded".into()),
+        };
+        let time = |t: chrono::DateTime<chrono::FixedOffset>| t.to_rfc3339();
+        assert_eq!(
+            case_event(Lang::En, &event, time),
+            "Open → Resolved: refunded"
+        );
+        assert_eq!(
+            case_event(Lang::ZhCn, &event, time),
+            "待处理 → 已解决：refunded"
+        );
     }
 
     #[test]

@@ -7,10 +7,12 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use manyi_api::{
-    AllowedOrigins, AuditPage, AuditQuery, BatchReply, ErrorBody, ErrorCode, ExportFormat,
-    ImportReport, ManyiConfig, Me, OriginsBody, Published, ReportQuery, SurveySummary, Targets,
-    TextsQuery, TextsReply,
+    AlertRules, AllowedOrigins, AuditPage, AuditQuery, BatchReply, CasePage, CaseQuery, CaseUpdate,
+    CaseView, Delivery, DeliveryPage, ErrorBody, ErrorCode, ExportFormat, ImportReport,
+    LoopFigures, LoopQuery, ManyiConfig, Me, NewWebhookEndpoint, OriginsBody, Published,
+    ReportQuery, SurveySummary, Targets, TextsQuery, TextsReply, WebhookEndpoint, WebhookEndpoints,
 };
+use manyi_core::alerts::AlertRule;
 use manyi_core::targets::Target;
 use manyi_core::{Report, Response};
 use serde::{Deserialize, Serialize};
@@ -37,13 +39,17 @@ pub enum ApiError {
 }
 
 /// One problem a server listed: where (a JSON path) and what, with the kind of an import
-/// report (`element`, `property`, `condition`, `changed`).
+/// report (`element`, `property`, `condition`, `changed`), and for a problem in an alert
+/// rule's condition the character of the condition it points at.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Detail {
     pub path: String,
     #[serde(default)]
     pub kind: Option<String>,
     pub message: String,
+    /// 0-based, as the core counts; shown from 1.
+    #[serde(default)]
+    pub position: Option<usize>,
 }
 
 impl From<ImportReport> for Detail {
@@ -54,6 +60,7 @@ impl From<ImportReport> for Detail {
                 .and_then(|kind| kind.as_str().map(str::to_owned)),
             path: report.path,
             message: report.message,
+            position: None,
         }
     }
 }
@@ -67,6 +74,22 @@ impl ApiError {
         match self {
             ApiError::Status { details, .. } => serde_json::from_str(details).unwrap_or_default(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The server's error code, when the reply was the API's error.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            ApiError::Status { code, .. } => code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The server's message, when it answered with an error.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { message, .. } => Some(message),
+            _ => None,
         }
     }
 
@@ -396,6 +419,117 @@ impl StaffApi {
     pub async fn texts(&self, id: &str, query: &TextsQuery) -> Result<TextsReply, ApiError> {
         let url = format!("{}/texts?{}", self.survey_path(id), query.to_query_string());
         fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// The alert rules of survey `id`, in the order staff gave them.
+    pub async fn alert_rules(&self, id: &str) -> Result<Vec<AlertRule>, ApiError> {
+        let url = format!("{}/alerts", self.survey_path(id));
+        let list: AlertRules = fetch_json(self.authorised(Request::get(&url)).build()).await?;
+        Ok(list.rules)
+    }
+
+    /// Replaces the alert rules of survey `id`; the reply is the list as stored. The server
+    /// refuses a list with problems (`invalid_alert_rules`), each with its rule's path.
+    pub async fn put_alert_rules(
+        &self,
+        id: &str,
+        rules: Vec<AlertRule>,
+    ) -> Result<Vec<AlertRule>, ApiError> {
+        let url = format!("{}/alerts", self.survey_path(id));
+        let request = self
+            .authorised(Request::put(&url))
+            .json(&AlertRules { rules });
+        let list: AlertRules = fetch_json(request).await?;
+        Ok(list.rules)
+    }
+
+    /// A page of the inbox: the cases `query` selects, most urgent first.
+    pub async fn cases(&self, query: &CaseQuery) -> Result<CasePage, ApiError> {
+        let url = format!("{}/cases?{}", self.base, query.to_query_string());
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    fn case_path(&self, id: &str) -> String {
+        let id = String::from(js_sys::encode_uri_component(id));
+        format!("{}/cases/{id}", self.base)
+    }
+
+    /// One case with its timeline, the response that opened it and that response's scores.
+    pub async fn case(&self, id: &str) -> Result<CaseView, ApiError> {
+        fetch_json(self.authorised(Request::get(&self.case_path(id))).build()).await
+    }
+
+    /// Records a change to case `id` (an assignment, a status change or a note); the reply is
+    /// the case as it is now. A change the case's status no longer allows is `case_conflict`
+    /// (409), one no case takes `invalid_case_update` (422).
+    pub async fn update_case(&self, id: &str, update: &CaseUpdate) -> Result<CaseView, ApiError> {
+        let url = format!("{}/events", self.case_path(id));
+        fetch_json(self.authorised(Request::post(&url)).json(update)).await
+    }
+
+    /// The loop figures of the cases opened in the period `query` gives.
+    pub async fn loop_figures(&self, query: &LoopQuery) -> Result<LoopFigures, ApiError> {
+        let url = format!("{}/loop?{}", self.base, query.to_query_string());
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// The registered webhook endpoints (administrators only).
+    pub async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>, ApiError> {
+        let url = format!("{}/webhooks", self.base);
+        let list: WebhookEndpoints =
+            fetch_json(self.authorised(Request::get(&url)).build()).await?;
+        Ok(list.endpoints)
+    }
+
+    /// Registers an endpoint; the reply carries its signing secret, which the server never
+    /// shows again.
+    pub async fn add_webhook(
+        &self,
+        endpoint: &NewWebhookEndpoint,
+    ) -> Result<WebhookEndpoint, ApiError> {
+        let url = format!("{}/webhooks", self.base);
+        fetch_json(self.authorised(Request::post(&url)).json(endpoint)).await
+    }
+
+    fn webhook_path(&self, id: &str) -> String {
+        let id = String::from(js_sys::encode_uri_component(id));
+        format!("{}/webhooks/{id}", self.base)
+    }
+
+    /// Removes endpoint `id`: nothing more is delivered to it.
+    pub async fn remove_webhook(&self, id: &str) -> Result<(), ApiError> {
+        let url = self.webhook_path(id);
+        send_ok(self.authorised(Request::delete(&url)).build()).await?;
+        Ok(())
+    }
+
+    /// A page of endpoint `id`'s deliveries, newest first; `after` is the previous page's
+    /// `next`.
+    pub async fn deliveries(
+        &self,
+        id: &str,
+        after: Option<&str>,
+    ) -> Result<DeliveryPage, ApiError> {
+        let url = match after {
+            Some(after) => format!(
+                "{}/deliveries?after={}",
+                self.webhook_path(id),
+                js_sys::encode_uri_component(after)
+            ),
+            None => format!("{}/deliveries", self.webhook_path(id)),
+        };
+        fetch_json(self.authorised(Request::get(&url)).build()).await
+    }
+
+    /// Sends delivery `delivery` to endpoint `id` again; the reply is the delivery as it
+    /// stands after the attempt.
+    pub async fn redeliver(&self, id: &str, delivery: &str) -> Result<Delivery, ApiError> {
+        let url = format!(
+            "{}/deliveries/{}/redeliver",
+            self.webhook_path(id),
+            js_sys::encode_uri_component(delivery)
+        );
+        fetch_json(self.authorised(Request::post(&url)).build()).await
     }
 }
 

@@ -423,6 +423,7 @@ impl SaveError {
                     path: p.path.clone(),
                     kind: None,
                     message: p.message.clone(),
+                    position: None,
                 })
                 .collect(),
             SaveError::Api(error) => error.problems(),

@@ -73,13 +73,13 @@ export const byTestId = (id) => `[data-testid="${id}"]`;
 export const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");
 
 /**
- * Starts `manyi serve` on `port` (0 = any) with the SQLite database in `dir`, serving dist/;
- * resolves to `{ child, base, port }` once it listens.
+ * Starts `manyi serve` on `port` (0 = any) with the SQLite database in `dir`, serving dist/,
+ * with `extraArgs` after the usual ones; resolves to `{ child, base, port }` once it listens.
  */
-export function startManyi(dir, port = 0) {
+export function startManyi(dir, port = 0, extraArgs = []) {
   const child = spawn(MANYI, [
     "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
-    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
+    "--database", `sqlite://${dir}/manyi.db?mode=rwc`, ...extraArgs,
   ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
   return new Promise((resolve, reject) => {
     child.once("error", (error) => reject(new Error(`cannot start ${MANYI}: ${error.message}`)));

@@ -4,11 +4,14 @@ use leptos::task::spawn_local;
 use manyi_api::Action;
 
 use super::audit_page::AuditPage;
+use super::case_page::CasePage;
+use super::cases_page::CasesPage;
 use super::identity::Identity;
 use super::manage_page::ManagePage;
 use super::overview::SurveyOverview;
 use super::sign_in::SignIn;
 use super::survey_list::SurveyList;
+use super::webhooks_page::WebhooksPage;
 use crate::browser::nav::Location;
 use crate::components::Loading;
 use crate::components::kiosk::KioskLock;
@@ -26,6 +29,11 @@ enum Screen {
     Manage(String),
     New,
     Audit,
+    /// The inbox of follow-up cases.
+    Cases,
+    /// One follow-up case.
+    Case(String),
+    Webhooks,
 }
 
 impl Screen {
@@ -40,6 +48,9 @@ impl Screen {
         match rest.split('/').collect::<Vec<_>>().as_slice() {
             ["new"] => Screen::New,
             ["audit"] => Screen::Audit,
+            ["cases"] => Screen::Cases,
+            ["cases", id] => Screen::Case(decode(id)),
+            ["webhooks"] => Screen::Webhooks,
             ["s", id] => Screen::Overview(decode(id)),
             ["s", id, "manage"] => Screen::Manage(decode(id)),
             _ => Screen::List,
@@ -135,10 +146,24 @@ pub fn AdminPage() -> impl IntoView {
                     {lang.t(AdminMsg::AuditLog)}
                 </a>
             });
+            // The inbox opens on the cases someone still has to act on.
+            let cases = rights.may_some(Action::ReadCases).then(|| view! {
+                <a href=move || format!("/admin/cases?lang={}&status=open%2Cin_progress", lang.get().tag())
+                    data-testid="cases-link">
+                    {lang.t(AdminMsg::CasesLink)}
+                </a>
+            });
+            let webhooks = rights.may_some(Action::ManageWebhooks).then(|| view! {
+                <a href=move || format!("/admin/webhooks?lang={}", lang.get().tag()) data-testid="webhooks-link">
+                    {lang.t(AdminMsg::WebhooksLink)}
+                </a>
+            });
             view! {
                 <div class="admin-mode">
                     <p class="badge" data-testid="admin-mode">{lang.t(mode)}</p>
                     <Identity rights=rights.clone() lang />
+                    {cases}
+                    {webhooks}
                     {audit}
                     <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>
                         {lang.t(AdminMsg::SignOut)}
@@ -158,6 +183,9 @@ pub fn AdminPage() -> impl IntoView {
                         }
                         Screen::New => view! { <ManagePage access=current id=None /> }.into_any(),
                         Screen::Audit => view! { <AuditPage access=current /> }.into_any(),
+                        Screen::Cases => view! { <CasesPage access=current /> }.into_any(),
+                        Screen::Case(id) => view! { <CasePage access=current id /> }.into_any(),
+                        Screen::Webhooks => view! { <WebhooksPage access=current /> }.into_any(),
                     }}
                 </Provider>
             }

@@ -4,6 +4,7 @@ use manyi_api::Action;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::alert_rules_panel::AlertRulesPanel;
 use super::origins_editor::OriginsEditor;
 use super::problem_list::ProblemList;
 use super::role_note::RoleNote;
@@ -139,10 +140,21 @@ pub fn ManagePage(access: Access, id: Option<String>) -> impl IntoView {
     };
 
     let local = access.is_local();
+    // A server keeps a survey's embedding origins and its alert rules; the rules are read
+    // with the survey's settings, so only a token that may read those sees them.
     let server_parts = match (&access, &id) {
-        (Access::Server(staff), Some(id)) => Some(view! {
-            <OriginsEditor staff=staff.clone() id=id.clone() editable=rights.may(Action::ChangeSettings, id) />
-        }),
+        (Access::Server(staff), Some(id)) => {
+            let changes = rights.may(Action::ChangeSettings, id);
+            let alerts = rights.may(Action::ReadSettings, id).then(|| {
+                view! {
+                    <AlertRulesPanel staff=staff.clone() id=id.clone() editable=changes />
+                }
+            });
+            Some(view! {
+                <OriginsEditor staff=staff.clone() id=id.clone() editable=changes />
+                {alerts}
+            })
+        }
         _ => None,
     };
     let heading = id.clone();

@@ -80,6 +80,7 @@ pub fn TargetsPanel(
                 path: "$".to_owned(),
                 kind: None,
                 message: lang.t(AdminMsg::TargetIncomplete)().to_owned(),
+                position: None,
             }]));
             return;
         };
