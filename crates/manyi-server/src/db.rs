@@ -121,6 +121,9 @@ pub struct Db {
     /// Woken when a commit queues webhook deliveries, so this process's sender sends them at
     /// once instead of at its next look (other processes' senders find them then).
     webhooks_waiting: Arc<tokio::sync::Notify>,
+    /// Woken when a commit lists responses as pending for the rollups, so this process's
+    /// folder folds them at once.
+    rollups_waiting: Arc<tokio::sync::Notify>,
 }
 
 /// Published definitions by survey id and version.
@@ -248,6 +251,7 @@ impl Db {
             definitions: Arc::default(),
             known_meta_keys: Arc::default(),
             webhooks_waiting: Arc::default(),
+            rollups_waiting: Arc::default(),
         })
     }
 
@@ -381,9 +385,9 @@ impl Db {
             };
             outcome[index] = stored;
         }
-        // The new responses count in their surveys' rollups in this transaction: stored and
-        // counted together, or neither.
-        // So do their cases and webhook deliveries: a response that was stored has had its
+        // The new responses are listed for their surveys' rollups in this transaction: stored
+        // and listed together, or neither (a folder adds them to the rollups after the commit).
+        // So are their cases and webhook deliveries: a response that was stored has had its
         // rules evaluated and its events queued, and a duplicate, stored before, has neither
         // again.
         let mut by_survey: BTreeMap<&str, Vec<(&Response, &ResponseScores)>> = BTreeMap::new();
@@ -399,12 +403,15 @@ impl Db {
         let mut followed = Followed::default();
         for (survey_id, stored) in by_survey {
             let responses: Vec<&Response> = stored.iter().map(|(r, _)| *r).collect();
-            listed.extend(rollup::record(self, &mut tx, survey_id, &responses, false).await?);
+            listed.extend(rollup::pend(self, &mut tx, survey_id, &responses).await?);
             let f = followup::on_stored(self, &mut tx, survey_id, &stored, received).await?;
             followed.cases += f.cases;
             followed.deliveries += f.deliveries;
         }
         tx.commit().await?;
+        if outcome.contains(&Stored::Inserted) {
+            self.rollups_waiting.notify_one();
+        }
         if followed.deliveries > 0 {
             self.webhooks_waiting.notify_one();
         }
@@ -585,8 +592,9 @@ impl Db {
         {
             origins.entry(row.get(0)).or_default().push(row.get(1));
         }
-        // The count of responses adds up the complete rollups' days (a few hundred rows), and
-        // counts the responses only while they are being built.
+        // The count of responses adds up the complete rollups' days (a few hundred rows) and
+        // the responses not folded into them yet, and counts the responses only while the
+        // rollups are being built.
         let rows = sqlx::query(
             "SELECT s.id, s.definition, v.versions, \
                     CASE WHEN EXISTS (SELECT 1 FROM rollup_state st \
@@ -595,6 +603,7 @@ impl Db {
                           JOIN rollup_state st ON st.survey_id = r.survey_id \
                             AND st.version = r.version AND st.ready = 1 \
                           WHERE r.survey_id = s.id AND r.seg_key = '' AND r.grain IN (2, 3)) \
+                         + (SELECT COUNT(*) FROM rollup_pending p WHERE p.survey_id = s.id) \
                     ELSE (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) END \
              FROM surveys s \
              JOIN (SELECT id, MAX(version) AS latest, COUNT(*) AS versions FROM surveys GROUP BY id) v \
@@ -844,7 +853,7 @@ impl Db {
     }
 
     /// Deletes a response, and records it; returns whether it existed. The response leaves
-    /// its survey's rollups in the same transaction.
+    /// its survey's rollups (or their pending list) in the same transaction.
     pub async fn delete_response(&self, id: &str, audit: &AuditRecord) -> Result<bool, AppError> {
         let mut tx = self.pool.begin().await?;
         let body: Option<String> =
@@ -857,7 +866,7 @@ impl Db {
         };
         let response: Response = serde_json::from_str(&body)
             .map_err(|e| AppError::Internal(format!("stored response: {e}")))?;
-        rollup::record(self, &mut tx, &response.survey_id, &[&response], true).await?;
+        rollup::remove(self, &mut tx, &response).await?;
         audit.insert(&mut tx).await?;
         tx.commit().await?;
         Ok(true)
@@ -924,6 +933,31 @@ impl Db {
         });
     }
 
+    /// Folds every response listed as pending into its survey's rollups; returns how many.
+    /// Reports are exact before and after: they add the pending responses themselves.
+    pub async fn fold_rollups(&self) -> Result<usize, AppError> {
+        rollup::fold_all(self).await
+    }
+
+    /// Folds pending responses into the rollups until the process ends: when this process
+    /// stores some, and every second (for those other processes stored and did not fold, for
+    /// instance because they stopped). While one fold runs, the next batches accumulate, so
+    /// under load each fold takes many responses and writes each busy row once.
+    pub fn spawn_folder(&self) {
+        let db = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = db.fold_rollups().await {
+                    tracing::warn!(%error, "folding responses into the rollups; trying again");
+                }
+                tokio::select! {
+                    () = db.rollups_waiting.notified() => {}
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+            }
+        });
+    }
+
     /// Builds a survey's rollups again from its stored responses (for its latest version),
     /// and returns that version.
     pub async fn rebuild_rollups(&self, survey_id: &str) -> Result<u32, AppError> {
@@ -933,6 +967,7 @@ impl Db {
             .ok_or_else(|| AppError::not_found(format!("no survey {survey_id:?}")))?;
         rollup::reset(self, survey_id, survey.version).await?;
         while !rollup::step(self, survey_id, survey.version).await? {}
+        rollup::fold_all(self).await?;
         self.analyze_rollups().await?;
         Ok(survey.version)
     }

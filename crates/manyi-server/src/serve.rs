@@ -77,6 +77,7 @@ pub async fn serve(
     let local = listener.local_addr()?;
     println!("manyi is running at http://{local}/");
     state.db.spawn_rollup_builds();
+    state.db.spawn_folder();
     crate::webhooks::spawn_sender(state.db.clone(), state.webhooks);
     let router = app(state);
     let mut http = hyper::server::conn::http1::Builder::new();

@@ -290,6 +290,13 @@ async fn check_reports(b: &Backend, version: u32, context: &str) -> Vec<Value> {
     reports
 }
 
+async fn pending(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM rollup_pending")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
 async fn rollup_rows(db: &Db) -> Vec<(i64, String, i64, String, i64, i64)> {
     sqlx::query_as(
         "SELECT version, seg_key, seg_present, seg_value, grain, span_start FROM rollups \
@@ -310,12 +317,20 @@ async fn reports_from_rollups_equal_the_streamed_reports_through_duplicates_dele
         b.db.build_rollups().await.unwrap();
         let mut rng = Rng(1);
         let responses: Vec<Value> = (0..400).map(|n| response(&mut rng, n)).collect();
-        for batch in responses.chunks(37) {
+        // The first half is folded into the rollups; the second stays on the pending list,
+        // which reports add (no folder runs in these tests unless they call one).
+        for batch in responses[..200].chunks(37) {
+            post(&b.router, batch).await;
+        }
+        assert_eq!(b.db.fold_rollups().await.unwrap(), 200, "{}", b.name);
+        for batch in responses[200..].chunks(37) {
             post(&b.router, batch).await;
         }
         // A re-sent batch is stored once.
         post(&b.router, &responses[..50]).await;
-        let first = check_reports(&b, 1, "after storing").await;
+        post(&b.router, &responses[350..]).await;
+        assert_eq!(pending(&b.db).await, 200, "{}", b.name);
+        let first = check_reports(&b, 1, "after storing, half of it pending").await;
         assert_eq!(first[0]["n"], 400, "{}", b.name);
 
         for n in (0..400).step_by(9) {
@@ -329,9 +344,20 @@ async fn reports_from_rollups_equal_the_streamed_reports_through_duplicates_dele
             .await;
             assert_eq!(status, StatusCode::NO_CONTENT);
         }
+        // Deleted responses were folded (those before 200) or pending (the rest).
         let after_delete = check_reports(&b, 1, "after deleting").await;
         assert_eq!(after_delete[0]["n"], 400 - 45, "{}", b.name);
-        // The survey list counts them from the rollups' days.
+        assert_eq!(pending(&b.db).await, 200 - 22, "{}", b.name);
+        // The survey list counts them from the rollups' days and the pending list.
+        let listed = b.db.surveys().await.unwrap();
+        let counter = listed.iter().find(|s| s.id == "counter").unwrap();
+        assert_eq!(counter.responses, 400 - 45, "{}", b.name);
+        assert_eq!(b.db.fold_rollups().await.unwrap(), 200 - 22, "{}", b.name);
+        assert_eq!(pending(&b.db).await, 0, "{}", b.name);
+        let folded = check_reports(&b, 1, "after folding").await;
+        for (a, f) in after_delete.iter().zip(&folded) {
+            assert_same(a, f, b.name);
+        }
         let listed = b.db.surveys().await.unwrap();
         let counter = listed.iter().find(|s| s.id == "counter").unwrap();
         assert_eq!(counter.responses, 400 - 45, "{}", b.name);
@@ -412,6 +438,7 @@ async fn concurrent_batches_from_several_servers_during_a_rebuild_lose_no_update
         for batch in responses[..200].chunks(50) {
             post(&b.router, batch).await;
         }
+        assert_eq!(b.db.fold_rollups().await.unwrap(), 200, "{}", b.name);
         // The rollups start over, as `manyi rollup rebuild` starts them, and are built while
         // four servers, each with its own connections, store the rest in small batches; two
         // of them send the same responses.
@@ -442,12 +469,38 @@ async fn concurrent_batches_from_several_servers_during_a_rebuild_lose_no_update
         tasks.push(tokio::spawn(async move {
             builder.build_rollups().await.unwrap();
         }));
+        // Two servers' folders fold whatever is pending until the batches are all stored.
+        let stored = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut folders = Vec::new();
+        for _ in 0..2 {
+            let db = Db::connect(&b.url).await.unwrap();
+            let stored = stored.clone();
+            folders.push(tokio::spawn(async move {
+                let mut folded = 0;
+                while !stored.load(std::sync::atomic::Ordering::SeqCst) {
+                    folded += db.fold_rollups().await.unwrap();
+                }
+                folded
+            }));
+        }
         for task in tasks {
             task.await.unwrap();
         }
+        stored.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut folded = 0;
+        for folder in folders {
+            folded += folder.await.unwrap();
+        }
+        folded += b.db.fold_rollups().await.unwrap();
+        // Every response stored after the restart was pending once and folded once.
+        assert_eq!(folded, 400, "{}", b.name);
         b.db.build_rollups().await.unwrap();
         let reports = check_reports(&b, 1, "after concurrent batches").await;
         assert_eq!(reports[0]["n"], 600, "{}", b.name);
+        // The rows are those a rebuild from the responses makes.
+        let rows = rollup_rows(&b.db).await;
+        b.db.rebuild_rollups("counter").await.unwrap();
+        assert_eq!(rollup_rows(&b.db).await, rows, "{}", b.name);
         // Every answer, newest first: more than one page of the newest-first read, then the
         // undated ones.
         let token = staff_token(&b).await;
