@@ -57,7 +57,7 @@ count_rows() { # engine url
 start_server() { # url [binary]; sets SERVER_PID and BASE (not in a subshell, so both survive)
   # The previous server's output must not be mistaken for this one's.
   rm -f "$WORK/server.out"
-  "${2:-$BIN/manyi}" serve --addr 127.0.0.1:0 --rate-limit 0 --dist "$WORK/no-app" --database "$1" \
+  "${2:-$BIN/manyi}" serve --addr 127.0.0.1:0 --rate-limit 0 --byte-rate 0 --dist "$WORK/no-app" --database "$1" \
     > "$WORK/server.out" 2> "$WORK/server.err" &
   SERVER_PID=$!
   BASE=""

@@ -89,7 +89,7 @@ const SERVER = process.env.MANYI_BIN ?? MANYI;
 
 function startServer(dir) {
   const child = spawn(SERVER, [
-    "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--rate-limit", "0",
+    "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--rate-limit", "0", "--byte-rate", "0",
     "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
   ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
   return new Promise((resolve, reject) => {

@@ -923,34 +923,52 @@ impl Db {
         Ok(envelope(&WebhookEvent::ResponseCreated, at, &data))
     }
 
-    /// Records an attempt's outcome: delivered, or failed with the next attempt (or, past the
-    /// retry window, failed for good).
-    pub async fn finish_delivery(&self, id: &str, outcome: Outcome) -> Result<(), AppError> {
+    /// Records attempts' outcomes, in one transaction: delivered, or failed with the next
+    /// attempt (or, past the retry window, failed for good).
+    pub async fn finish_deliveries(&self, ended: &[(String, Outcome)]) -> Result<(), AppError> {
+        if ended.is_empty() {
+            return Ok(());
+        }
         let now = super::now();
-        let query = match outcome {
-            Outcome::Delivered => sqlx::query(
-                "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $2, \
-                 claimed_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1",
-            )
-            .bind(id)
-            .bind(now),
-            Outcome::Retry { error, at } => sqlx::query(
-                "UPDATE webhook_deliveries SET claimed_until = NULL, next_attempt_at = $2, \
-                 last_error = $3 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(stored_time(at.fixed_offset()))
-            .bind(error),
-            Outcome::Failed { error } => sqlx::query(
-                "UPDATE webhook_deliveries SET status = 'failed', claimed_until = NULL, \
-                 next_attempt_at = NULL, last_error = $2 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(error),
-        };
-        query.execute(&self.pool).await?;
+        let mut tx = self.pool.begin().await?;
+        for (id, outcome) in ended {
+            finish(&mut tx, id, outcome, &now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
+}
+
+/// Records one attempt's outcome, in the caller's transaction.
+async fn finish(
+    conn: &mut AnyConnection,
+    id: &str,
+    outcome: &Outcome,
+    now: &str,
+) -> Result<(), AppError> {
+    let query = match outcome {
+        Outcome::Delivered => sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $2, \
+             claimed_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now),
+        Outcome::Retry { error, at } => sqlx::query(
+            "UPDATE webhook_deliveries SET claimed_until = NULL, next_attempt_at = $2, \
+             last_error = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(stored_time(at.fixed_offset()))
+        .bind(error),
+        Outcome::Failed { error } => sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'failed', claimed_until = NULL, \
+             next_attempt_at = NULL, last_error = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error),
+    };
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// A delivery taken for sending.

@@ -223,53 +223,80 @@ async fn merge(
 /// reached is left to the rebuild, which reads it once it is off the list.
 pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
     let mut tx = db.pool.begin().await?;
-    if db.engine == Engine::Sqlite {
+    match db.engine {
         // The write lock first (see `step`).
-        sqlx::query("UPDATE rollup_state SET ready = ready WHERE survey_id = $1")
-            .bind(survey_id)
-            .execute(&mut *tx)
-            .await?;
+        Engine::Sqlite => {
+            sqlx::query("UPDATE rollup_state SET ready = ready WHERE survey_id = $1")
+                .bind(survey_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The list starts empty and grows fast: a plan PostgreSQL cached for these statements
+        // while it was small (a sequential scan) took 216 ms per 200 ids at 100,000 pending.
+        // Planned afresh each time, they use the indexes.
+        Engine::Postgres => {
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     let states = states(&mut tx, db.engine, survey_id).await?;
     // Read after the states are held: on PostgreSQL this statement's snapshot then sees what
     // a folder that held them before committed, so no response is folded twice.
-    let rows = sqlx::query(
-        "SELECT p.response_id, r.body FROM rollup_pending p \
-         LEFT JOIN responses r ON r.id = p.response_id \
-         WHERE p.survey_id = $1 ORDER BY p.response_id LIMIT $2",
-    )
-    .bind(survey_id)
-    .bind(step_size(db.engine))
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut ids: Vec<String> = Vec::with_capacity(rows.len());
-    let mut responses: Vec<Response> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        ids.push(row.get(0));
-        // A pending row outlives its response only if something deleted the response without
-        // `remove`; it is dropped from the list with nothing to fold.
-        if let Some(body) = row.get::<Option<&str>, _>(1) {
-            responses.push(parse_stored(body)?);
+    // The first pending responses are taken off the list and read in one statement (on
+    // SQLite two): deleting them by id afterwards took a statement per 200 ids.
+    let step = step_size(db.engine);
+    let rows: Vec<(String, Option<String>)> = match db.engine {
+        Engine::Postgres => {
+            sqlx::query_as(
+                "WITH taken AS (DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY( \
+                 SELECT ctid FROM rollup_pending WHERE survey_id = $1 \
+                 ORDER BY response_id LIMIT $2)) RETURNING response_id) \
+                 SELECT t.response_id, r.body FROM taken t \
+                 LEFT JOIN responses r ON r.id = t.response_id",
+            )
+            .bind(survey_id)
+            .bind(step)
+            .fetch_all(&mut *tx)
+            .await?
         }
-    }
+        Engine::Sqlite => {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "DELETE FROM rollup_pending WHERE rowid IN (SELECT rowid FROM rollup_pending \
+                 WHERE survey_id = $1 ORDER BY response_id LIMIT $2) RETURNING response_id",
+            )
+            .bind(survey_id)
+            .bind(step)
+            .fetch_all(&mut *tx)
+            .await?;
+            let list = serde_json::to_string(&ids)
+                .map_err(|e| AppError::Internal(format!("pending ids: {e}")))?;
+            let mut bodies: HashMap<String, String> = sqlx::query_as(
+                "SELECT id, body FROM responses WHERE id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(list)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+            ids.into_iter()
+                .map(|id| {
+                    let body = bodies.remove(&id);
+                    (id, body)
+                })
+                .collect()
+        }
+    };
+    // A pending row outlives its response only if something deleted the response without
+    // `remove`; it leaves the list with nothing to fold.
+    let responses = rows
+        .iter()
+        .filter_map(|(_, body)| body.as_deref().map(parse_stored))
+        .collect::<Result<Vec<Response>, AppError>>()?;
     let refs: Vec<&Response> = responses.iter().collect();
     merge(db, &mut tx, survey_id, &states, &refs, false).await?;
-    for chunk in ids.chunks(CHUNK) {
-        let mut next = Placeholders::new(db.engine);
-        let survey = next.next();
-        let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
-        let sql = format!(
-            "DELETE FROM rollup_pending WHERE survey_id = {survey} AND response_id IN ({})",
-            list.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(survey_id.to_owned());
-        for id in chunk {
-            query = query.bind(id.clone());
-        }
-        query.execute(&mut *tx).await?;
-    }
     tx.commit().await?;
-    Ok(ids.len())
+    Ok(rows.len())
 }
 
 /// Folds every survey's pending responses ([`fold`]) until none is left; returns how many.
