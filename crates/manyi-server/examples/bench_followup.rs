@@ -8,8 +8,8 @@
 //! severity, owned by the response's `location`, 24 h) and one endpoint for `response.created`,
 //! `case.opened` and `case.updated` at a receiver on 127.0.0.1 in this process, which answers
 //! 204. Both run the rollup folder and the webhook sender, as `manyi serve` always does. `--rows`
-//! responses (one every two seconds from 500 branches, scores 0 to 10 in turn, so 7 in 11 open a
-//! case) are posted `--batch` at a time (one branch's outbox per batch; a lone response is sent
+//! responses (one every two seconds from 500 branches; `--detractors` percent of them, 64 by
+//! default, score 0 to 6 and open a case) are posted `--batch` at a time (one branch's outbox per batch; a lone response is sent
 //! as an object) by `--concurrency` tasks. The clock runs from the first request to the last
 //! reply (`replied_rows_per_s`, the rate clients see) and on until the folder has folded every
 //! response and the outbox holds no delivery left to send (polled every 10 ms; `rows_per_s`,
@@ -61,6 +61,8 @@ struct Opts {
     rounds: usize,
     rate: f64,
     seconds: f64,
+    /// The share of responses, in percent, that score 0 to 6 (detractors, who open a case).
+    detractors: u64,
 }
 
 /// When each response's `response.created` first reached the receiver, by response id.
@@ -84,6 +86,7 @@ fn main() -> Res<()> {
         rounds: get("--rounds", 2.0)? as usize,
         rate: get("--rate", 50.0)?,
         seconds: get("--seconds", 20.0)?,
+        detractors: get("--detractors", 64.0)?.clamp(0.0, 100.0) as u64,
         postgres: match flags.remove("--database").unwrap_or("sqlite") {
             "sqlite" => false,
             "postgres" => true,
@@ -183,7 +186,15 @@ fn bodies(o: Opts) -> Res<Vec<Bytes>> {
         .map(|i| {
             let at = (start + chrono::Duration::seconds(2 * i as i64)).to_rfc3339();
             let id = format!("{:08x}-0000-4000-8000-{i:012x}", std::process::id());
-            response(id, at, i % 11, i / o.batch)
+            // Spread evenly: the first `detractors` of every hundred score 0 to 6, the rest 7
+            // to 10, each range in turn.
+            let i64 = i as u64;
+            let nps = if (i64 * 37) % 100 < o.detractors {
+                i64 % 7
+            } else {
+                7 + i64 % 4
+            };
+            response(id, at, nps as usize, i / o.batch)
         })
         .collect();
     let body = |chunk: &[Value]| match chunk {

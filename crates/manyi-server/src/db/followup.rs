@@ -189,6 +189,7 @@ pub(super) async fn on_stored(
         }
     }
     let mut opened = 0;
+    let mut cases: Vec<(CaseSummary, Option<Contact>, CaseEvent)> = Vec::new();
     if !rules.is_empty() {
         // One rule set per version the batch answers, each compiled once.
         let mut sets: BTreeMap<u32, RuleSet> = BTreeMap::new();
@@ -224,7 +225,6 @@ pub(super) async fn on_stored(
                 has_contact: contact.is_some(),
                 ..summary
             };
-            insert_case(conn, &summary, contact.as_ref()).await?;
             let event = CaseEvent {
                 at: opened_at,
                 by: SERVER_ACTOR.to_owned(),
@@ -233,7 +233,6 @@ pub(super) async fn on_stored(
                     due_at: summary.due_at,
                 },
             };
-            insert_event(conn, &summary.id, 0, &event).await?;
             opened += 1;
             for subscriber in &subscribers {
                 if subscriber.wants(&WebhookEvent::CaseOpened, survey_id) {
@@ -249,8 +248,10 @@ pub(super) async fn on_stored(
                     });
                 }
             }
+            cases.push((summary, contact, event));
         }
     }
+    insert_cases(conn, db.engine, &cases).await?;
     let deliveries = queue(conn, db.engine, &at_text, deliveries).await?;
     Ok(Followed {
         cases: opened,
@@ -274,28 +275,79 @@ fn consented_contact(response: &Response) -> Option<Contact> {
     })
 }
 
-async fn insert_case(
+/// Inserts the cases a batch opened, with the opening event of each, a few statements for
+/// the whole batch (one per 50 cases and per 100 events) rather than two per case.
+async fn insert_cases(
     conn: &mut AnyConnection,
-    case: &CaseSummary,
-    contact: Option<&Contact>,
+    engine: Engine,
+    cases: &[(CaseSummary, Option<Contact>, CaseEvent)],
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO cases (id, response_id, survey_id, severity, rules, location, contact, \
-         opened_at, due_at, status, owner, contacted, events) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, 0, 1)",
-    )
-    .bind(&case.id)
-    .bind(&case.response_id)
-    .bind(&case.survey_id)
-    .bind(case.severity.key())
-    .bind(json(&case.rules)?)
-    .bind(&case.location)
-    .bind(contact.map(json).transpose()?)
-    .bind(stored_time(case.opened_at))
-    .bind(stored_time(case.due_at))
-    .bind(&case.owner)
-    .execute(&mut *conn)
-    .await?;
+    for chunk in cases.chunks(50) {
+        let mut next = Placeholders::new(engine);
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|_| {
+                let params: Vec<String> = (0..10).map(|_| next.next()).collect();
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}, 0, 1)",
+                    params[0],
+                    params[1],
+                    params[2],
+                    params[3],
+                    params[4],
+                    params[5],
+                    params[6],
+                    params[7],
+                    params[8],
+                    params[9]
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO cases (id, response_id, survey_id, severity, rules, location, contact, \
+             opened_at, due_at, status, owner, contacted, events) VALUES {}",
+            tuples.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (case, contact, _) in chunk {
+            query = query
+                .bind(case.id.clone())
+                .bind(case.response_id.clone())
+                .bind(case.survey_id.clone())
+                .bind(case.severity.key().to_owned())
+                .bind(json(&case.rules)?)
+                .bind(case.location.clone())
+                .bind(contact.as_ref().map(json).transpose()?)
+                .bind(stored_time(case.opened_at))
+                .bind(stored_time(case.due_at))
+                .bind(case.owner.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for chunk in cases.chunks(100) {
+        let mut next = Placeholders::new(engine);
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|_| {
+                let params: Vec<String> = (0..5).map(|_| next.next()).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO case_events (case_id, seq, at, actor, body) VALUES {}",
+            tuples.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (case, _, event) in chunk {
+            query = query
+                .bind(case.id.clone())
+                .bind(0_i64)
+                .bind(stored_time(event.at))
+                .bind(event.by.clone())
+                .bind(json(&event.kind)?);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
