@@ -241,14 +241,36 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
         }
     }
     let states = states(&mut tx, db.engine, survey_id).await?;
+    // The rollups the responses go to, one batch of rows per state.
+    let mut surveys = Vec::with_capacity(states.len());
+    for state in &states {
+        surveys.push(db.definition(&mut tx, survey_id, state.version).await?);
+    }
+    let plans: Vec<Plan> = surveys.iter().map(|survey| Plan::new(survey)).collect();
+    let mut batches: Vec<RollupBatch> = plans.iter().map(RollupBatch::new).collect();
+    // Each response is added to the rows of every state whose cursor has reached it, as it is
+    // read, and dropped: a fold holds its rows and one response, whatever they weigh.
+    let mut add = |body: &str| -> Result<(), AppError> {
+        let response = parse_stored(body)?;
+        let (at, id) = position(&response);
+        for (state, batch) in states.iter().zip(batches.iter_mut()) {
+            if state.covers((&at, &id)) {
+                batch.add(&response);
+            }
+        }
+        Ok(())
+    };
     // Read after the states are held: on PostgreSQL this statement's snapshot then sees what
     // a folder that held them before committed, so no response is folded twice.
     // The first pending responses are taken off the list and read in one statement (on
-    // SQLite two): deleting them by id afterwards took a statement per 200 ids.
+    // SQLite two): deleting them by id afterwards took a statement per 200 ids. A pending row
+    // outlives its response only if something deleted the response without `remove`; it
+    // leaves the list with nothing to fold.
     let step = step_size(db.engine);
-    let rows: Vec<(String, Option<String>)> = match db.engine {
+    let mut taken = 0usize;
+    match db.engine {
         Engine::Postgres => {
-            sqlx::query_as(
+            let mut rows = sqlx::query_as::<_, (String, Option<String>)>(
                 "WITH taken AS (DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY( \
                  SELECT ctid FROM rollup_pending WHERE survey_id = $1 \
                  ORDER BY response_id LIMIT $2)) RETURNING response_id) \
@@ -257,8 +279,13 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
             )
             .bind(survey_id)
             .bind(step)
-            .fetch_all(&mut *tx)
-            .await?
+            .fetch(&mut *tx);
+            while let Some((_, body)) = rows.try_next().await? {
+                taken += 1;
+                if let Some(body) = body {
+                    add(&body)?;
+                }
+            }
         }
         Engine::Sqlite => {
             let ids: Vec<String> = sqlx::query_scalar(
@@ -269,34 +296,24 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
             .bind(step)
             .fetch_all(&mut *tx)
             .await?;
+            taken = ids.len();
             let list = serde_json::to_string(&ids)
                 .map_err(|e| AppError::Internal(format!("pending ids: {e}")))?;
-            let mut bodies: HashMap<String, String> = sqlx::query_as(
-                "SELECT id, body FROM responses WHERE id IN (SELECT value FROM json_each($1))",
+            let mut rows = sqlx::query_scalar::<_, String>(
+                "SELECT body FROM responses WHERE id IN (SELECT value FROM json_each($1))",
             )
             .bind(list)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
-            ids.into_iter()
-                .map(|id| {
-                    let body = bodies.remove(&id);
-                    (id, body)
-                })
-                .collect()
+            .fetch(&mut *tx);
+            while let Some(body) = rows.try_next().await? {
+                add(&body)?;
+            }
         }
-    };
-    // A pending row outlives its response only if something deleted the response without
-    // `remove`; it leaves the list with nothing to fold.
-    let responses = rows
-        .iter()
-        .filter_map(|(_, body)| body.as_deref().map(parse_stored))
-        .collect::<Result<Vec<Response>, AppError>>()?;
-    let refs: Vec<&Response> = responses.iter().collect();
-    merge(db, &mut tx, survey_id, &states, &refs, false).await?;
+    }
+    for (plan, batch) in plans.iter().zip(batches) {
+        apply(&mut tx, db.engine, plan, batch.into_rows(), false).await?;
+    }
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(taken)
 }
 
 /// Folds every survey's pending responses ([`fold`]) until none is left; returns how many.
@@ -520,10 +537,17 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
     let plan = Plan::new(&survey);
     let step = step_size(db.engine);
     let (at, id) = state.cursor.unwrap_or_default();
-    let mut bodies: Vec<String> = Vec::new();
+    // The responses are read as a stream and added one at a time, so a step holds the rows
+    // it builds and one response, whatever the responses weigh (one may be megabytes).
+    let mut taken = Taken {
+        batch: RollupBatch::new(&plan),
+        keys: BTreeSet::new(),
+        read: 0,
+        last: None,
+    };
     if at.is_empty() {
         // The undated responses first, by id: their position sorts before every dated one.
-        bodies = sqlx::query_scalar(
+        let mut rows = sqlx::query_scalar::<_, String>(
             "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NULL \
              AND id > $2 AND NOT EXISTS (SELECT 1 FROM rollup_pending p \
              WHERE p.survey_id = $1 AND p.response_id = responses.id) ORDER BY id LIMIT $3",
@@ -531,12 +555,14 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         .bind(survey_id)
         .bind(&id)
         .bind(step)
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch(&mut *tx);
+        while let Some(body) = rows.try_next().await? {
+            taken.add(&body)?;
+        }
     }
-    let dated = bodies.is_empty();
+    let dated = taken.last.is_none();
     if dated {
-        bodies = sqlx::query_scalar(
+        let mut rows = sqlx::query_scalar::<_, String>(
             "SELECT body FROM responses WHERE survey_id = $1 AND submitted_at IS NOT NULL \
              AND submitted_at >= $2 AND (submitted_at > $2 OR id > $3) \
              AND NOT EXISTS (SELECT 1 FROM rollup_pending p \
@@ -547,26 +573,25 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
         .bind(&at)
         .bind(&id)
         .bind(step)
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch(&mut *tx);
+        while let Some(body) = rows.try_next().await? {
+            taken.add(&body)?;
+        }
     }
-    let responses = bodies
-        .iter()
-        .map(|body| parse_stored(body))
-        .collect::<Result<Vec<Response>, AppError>>()?;
-    let mut batch = RollupBatch::new(&plan);
-    responses.iter().for_each(|r| batch.add(r));
+    let Taken {
+        batch,
+        keys,
+        read,
+        last,
+    } = taken;
     apply(&mut tx, db.engine, &plan, batch.into_rows(), false).await?;
     insert_meta_keys(
         &mut tx,
         survey_id,
-        responses
-            .iter()
-            .flat_map(|r| r.meta.keys().map(String::as_str))
-            .collect(),
+        keys.iter().map(String::as_str).collect(),
     )
     .await?;
-    let done = dated && responses.len() < step as usize;
+    let done = dated && read < usize::try_from(step).unwrap_or(usize::MAX);
     if done {
         sqlx::query(
             "UPDATE rollup_state SET ready = 1, cursor_at = NULL, cursor_id = NULL \
@@ -584,8 +609,7 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
                 .execute(&mut *tx)
                 .await?;
         }
-    } else if let Some(last) = responses.last() {
-        let (at, id) = position(last);
+    } else if let Some((at, id)) = last {
         sqlx::query(
             "UPDATE rollup_state SET cursor_at = $3, cursor_id = $4 \
              WHERE survey_id = $1 AND version = $2",
@@ -599,6 +623,27 @@ pub(super) async fn step(db: &Db, survey_id: &str, version: u32) -> Result<bool,
     }
     tx.commit().await?;
     Ok(done)
+}
+
+/// A rebuild step's responses, each added to the step's rows as it is read and then dropped.
+struct Taken<'p> {
+    batch: RollupBatch<'p>,
+    /// The `meta` keys they bring.
+    keys: BTreeSet<String>,
+    read: usize,
+    /// The position of the last one read ([`position`]).
+    last: Option<(String, String)>,
+}
+
+impl Taken<'_> {
+    fn add(&mut self, body: &str) -> Result<(), AppError> {
+        let response = parse_stored(body)?;
+        self.batch.add(&response);
+        self.keys.extend(response.meta.keys().cloned());
+        self.read += 1;
+        self.last = Some(position(&response));
+        Ok(())
+    }
 }
 
 /// Starts a survey version's rollups over: no rows, a rebuild from the first response.
