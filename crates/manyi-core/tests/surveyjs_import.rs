@@ -347,3 +347,18 @@ fn assert_none_failed(failures: &[String]) {
         failures.join("\n")
     );
 }
+
+/// Found by fuzzing: the number of points of a rating whose range holds billions of steps (or
+/// infinitely many) overflowed before it was capped at 1,000.
+#[test]
+fn a_rating_of_more_steps_than_a_number_holds_is_cut_not_overflowed() {
+    for (min, max, step) in [(0.0, 1e300, 1e-300), (-1e308, 1e308, 1.0), (0.0, 1e30, 1.0)] {
+        let surveyjs = serde_json::json!({"pages": [{"name": "p", "elements": [
+            {"type": "rating", "name": "r", "rateMin": min, "rateMax": max, "rateStep": step}
+        ]}]});
+        match import(&surveyjs) {
+            Ok(import) => assert_eq!(import.survey.pages.len(), 1, "{min} {max} {step}"),
+            Err(e) => assert!(!e.reports().is_empty(), "{min} {max} {step}"),
+        }
+    }
+}

@@ -1351,8 +1351,10 @@ impl Importer {
                 .collect(),
             _ => {
                 let (min, max, step) = rating_range(el);
+                // At most 1,000 points are kept; a range of billions of steps (or an
+                // infinite one) must not overflow on the way.
                 let count = if step > 0.0 && max >= min {
-                    ((max - min) / step + 1e-9).floor() as usize + 1
+                    (((max - min) / step + 1e-9).floor().min(1_000.0) as usize).saturating_add(1)
                 } else {
                     0
                 };
