@@ -1645,6 +1645,7 @@ pub fn origins_saved(lang: Lang, count: usize) -> String {
 /// The staff's warning that the kiosk's storage is filling up: how many more responses fit and
 /// what to do about it.
 pub fn kiosk_storage_low(lang: Lang, room: u64, used_percent: u64) -> String {
+    let room = crate::i18n::format::count(room);
     match lang {
         Lang::ZhCn => {
             format!("存储空间已用 {used_percent}%，约还能保存 {room} 份回答。请连接网络以便发送。")
@@ -1662,7 +1663,7 @@ pub fn kiosk_storage_low(lang: Lang, room: u64, used_percent: u64) -> String {
 /// browser keeps it under disk pressure.
 pub fn kiosk_storage(lang: Lang, usage: u64, quota: u64, room: u64, persisted: bool) -> String {
     let mb = |bytes: u64| crate::i18n::format::fixed(bytes as f64 / 1_000_000.0, 1);
-    let (usage, quota) = (mb(usage), mb(quota));
+    let (usage, quota, room) = (mb(usage), mb(quota), crate::i18n::format::count(room));
     match (lang, persisted) {
         (Lang::ZhCn, true) => format!(
             "存储：已用 {usage} MB，共 {quota} MB，约还能保存 {room} 份回答；浏览器会持久保留这些数据。"

@@ -118,7 +118,7 @@ test("a kiosk queues 20,000 responses offline, warns staff as storage fills, and
     await waitPending(page, QUEUED + 2);
     await page.waitForSelector(`${byTestId("kiosk-storage-warning")}[data-level="low"]`);
     assert.equal(await page.textContent(byTestId("kiosk-storage-warning")),
-      "Storage 80% used: room for about 2500 more responses. Connect the kiosk to the network so they can be sent.");
+      "Storage 80% used: room for about 2,500 more responses. Connect the kiosk to the network so they can be sent.");
 
     // Room for 250: urgent.
     await simulate({ usage: 24_500_000, quota: 25_000_000 });

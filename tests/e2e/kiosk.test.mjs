@@ -41,7 +41,7 @@ test("the first start asks staff for the settings and checks them", async () => 
   // Staff see how much the kiosk can keep while offline.
   await page.waitForSelector(byTestId("kiosk-storage"));
   assert.match(await page.textContent(byTestId("kiosk-storage")),
-    /^Storage: \d+\.\d MB of \d+\.\d MB used, room for about \d+ more responses; the browser /);
+    /^Storage: \d+\.\d MB of \d+\.\d MB used, room for about \d{1,3}(,\d{3})* more responses; the browser /);
   await page.fill(byTestId("kiosk-new-pin"), "12");
   await page.fill(byTestId("kiosk-idle"), "10");
   await page.click(byTestId("kiosk-save"));
