@@ -184,35 +184,25 @@ pub(super) async fn remove(
     if unfolded {
         return Ok(());
     }
-    merge(db, conn, survey_id, &states, &[response], true).await
+    subtract(db, conn, survey_id, &states, response).await
 }
 
-/// Adds the responses (or takes them away) to every rollup among `states` that holds them
-/// by its cursor. The caller holds the states ([`states`]).
-async fn merge(
+/// Takes a folded response out of every rollup among `states` that holds it by its cursor.
+/// The caller holds the states ([`states`]).
+async fn subtract(
     db: &Db,
     conn: &mut AnyConnection,
     survey_id: &str,
     states: &[State],
-    responses: &[&Response],
-    subtract: bool,
+    response: &Response,
 ) -> Result<(), AppError> {
-    for state in states {
-        let counted: Vec<&&Response> = responses
-            .iter()
-            .filter(|r| {
-                let (at, id) = position(r);
-                state.covers((&at, &id))
-            })
-            .collect();
-        if counted.is_empty() {
-            continue;
-        }
+    let (at, id) = position(response);
+    for state in states.iter().filter(|state| state.covers((&at, &id))) {
         let survey = db.definition(conn, survey_id, state.version).await?;
         let plan = Plan::new(&survey);
         let mut batch = RollupBatch::new(&plan);
-        counted.iter().for_each(|r| batch.add(r));
-        apply(conn, db.engine, &plan, batch.into_rows(), subtract).await?;
+        batch.add(response);
+        apply(conn, db.engine, &plan, batch.into_rows(), true).await?;
     }
     Ok(())
 }
