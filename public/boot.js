@@ -63,6 +63,16 @@ addEventListener("error", (event) => trapped(event.error) && stop(true));
 addEventListener("unhandledrejection", (event) => trapped(event.reason) && stop(true));
 
 try {
+  // A survey page the server drew (`manyi-server`'s prerender) shows its first question, and
+  // takes answers to it (public/early.js), without the app. The app's files are asked for once
+  // that question is painted, so they do not take the network from the page's stylesheet on a
+  // slow connection. A page in a background tab draws no frames; it waits a moment instead.
+  if (document.querySelector("main[data-prerendered]")) {
+    await new Promise((painted) => {
+      requestAnimationFrame(() => setTimeout(painted));
+      setTimeout(painted, 200);
+    });
+  }
   // The wasm is requested before the glue module that instantiates it has loaded, so the two
   // downloads overlap instead of following each other; `init` accepts the pending response.
   const wasm = fetch(`/${name}_bg.wasm`).then((response) => {
@@ -74,6 +84,8 @@ try {
   wasm.catch(() => {});
   const { default: init } = await import(`/${name}.js`);
   await init({ module_or_path: wasm });
+  // The app is running (on a drawn survey page, off the document until it takes over).
+  document.documentElement.dataset.started = "";
 } catch (error) {
   // A trap while starting is a stopped app; anything else means the files did not arrive whole.
   console.warn("the app did not start:", error);

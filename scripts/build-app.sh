@@ -27,7 +27,7 @@ if [ ! -d node_modules/workbox-build ] || [ ! -d node_modules/terser ]; then
     npm install --no-save --no-audit --no-fund
 fi
 if [[ " $* " == *" --release "* ]]; then
-    node scripts/minify-js.mjs dist/manyi-*.js dist/public/boot.js
+    node scripts/minify-js.mjs dist/manyi-*.js dist/public/boot.js dist/public/early.js
 fi
 node scripts/build-loader.mjs
 

@@ -25,8 +25,8 @@ cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 say "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-say "clippy (wasm32: the core and the browser app)"
-cargo clippy -p manyi-core -p manyi-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+say "clippy (wasm32: the core, the strings and the browser app)"
+cargo clippy -p manyi-core -p manyi-i18n -p manyi-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 say "Rust tests"
 cargo test --workspace

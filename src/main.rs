@@ -1,5 +1,6 @@
 //! Mounts the survey runner; everything else lives in the library so tests can import it.
 
 fn main() {
-    leptos::mount::mount_to_body(manyi_app::App);
+    // Off the document while a page the server drew stands in for it (`browser::prerendered`).
+    manyi_app::browser::prerendered::mount(manyi_app::App);
 }

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::browser::nav::{Bundle, Location};
+use crate::browser::prerendered;
 use crate::components::runner::{SurveyNotFound, SurveyPage};
 use crate::i18n::locale::StorageProblem;
 use crate::net::sync::Sync;
@@ -44,6 +45,10 @@ pub(crate) fn start_respondent_services() {
             }
         }
         Err(error) => problem.set(Some(error)),
+    }
+    // The problem shows in the app, so the app shows at once rather than a drawn page.
+    if problem.with_untracked(Option::is_some) {
+        prerendered::take_over_now();
     }
     Sync::provide(Rc::new(LocalOutbox));
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::browser::nav::Location;
-use crate::i18n::{Lang, Translate};
+use crate::i18n::{self, Lang, Translate};
 use crate::storage::StorageError;
 
 /// The language of the current screen.
@@ -54,11 +54,7 @@ pub fn ui_lang(offered: Vec<Lang>, fallback: Lang) -> UiLang {
     let browser = browser_langs();
     UiLang(Memo::new(move |_| {
         let requested = location.query("lang").as_deref().and_then(Lang::from_tag);
-        requested
-            .into_iter()
-            .chain(browser.iter().copied())
-            .find(|l| offered.contains(l))
-            .unwrap_or(fallback)
+        i18n::choose(requested, &browser, &offered, fallback)
     }))
 }
 

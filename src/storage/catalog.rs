@@ -24,6 +24,23 @@ pub enum Source {
     Imported,
 }
 
+/// A survey found without a request ([`at_hand`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AtHand {
+    /// Imported on this device.
+    Imported(Survey),
+    /// Sent by the server with the survey's page.
+    Served(Survey),
+}
+
+impl AtHand {
+    pub fn survey(self) -> Survey {
+        match self {
+            AtHand::Imported(survey) | AtHand::Served(survey) => survey,
+        }
+    }
+}
+
 /// The survey `json` defines, when it parses and validates: what [`parse_survey`] accepts. Only
 /// an import reports why a definition is unusable; reading one without tracking where a
 /// malformed value is, and checking it without describing its problems, keeps that code (a
@@ -100,6 +117,30 @@ pub async fn find(store: Option<&Store>, id: &str) -> (Option<Survey>, Option<St
     };
     let (published, template) = futures::future::join(published, template).await;
     let survey = published.or_else(|| usable(&template?));
+    (survey, problem)
+}
+
+/// The survey with `id` when it is at hand without a request, and where it comes from:
+/// imported on this device (as [`find`] prefers), else the definition the server sent with the
+/// survey's page, which is remembered for use offline like one fetched. `None` leaves it to
+/// [`find`].
+pub fn at_hand(
+    store: Option<&Store>,
+    id: &str,
+    served: Option<String>,
+) -> (Option<AtHand>, Option<StorageError>) {
+    let (imported, problem) = match imported(store) {
+        Ok(list) => (list, None),
+        Err(error) => (Vec::new(), Some(error)),
+    };
+    if let Some(survey) = imported.into_iter().find(|s| s.id == id) {
+        return (Some(AtHand::Imported(survey)), problem);
+    }
+    let survey = served.and_then(|json| {
+        let survey = usable(&json).filter(|s| s.id == id)?;
+        remember(store, id, json);
+        Some(AtHand::Served(survey))
+    });
     (survey, problem)
 }
 

@@ -65,6 +65,16 @@ export function setup(t) {
 export async function open(page, base, path, selector) {
   await page.goto(base + path);
   await page.waitForSelector(selector);
+  await appStarted(page);
+}
+
+/**
+ * Waits until the app is running (public/boot.js marks it). On a survey page `manyi serve` drew,
+ * the app then waits off the document until the page is touched; tests that go offline wait for
+ * it, and tests of the drawn page itself are in first-question.test.mjs.
+ */
+export async function appStarted(page) {
+  await page.waitForSelector("html[data-started]", { state: "attached" });
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, startManyi as startServer, killManyi as kill, staffToken, query } from "./harness.mjs";
+import { launch, byTestId, startManyi as startServer, killManyi as kill, staffToken, query, appStarted } from "./harness.mjs";
 
 /** Rows and distinct ids in the server's database, read straight from the SQLite file. */
 function rows(dir) {
@@ -23,6 +23,7 @@ function rows(dir) {
 async function answerCsatOffline({ context, page, server }) {
   await page.goto(`${server.base}/s/csat?lang=en`);
   await page.waitForSelector(byTestId("csat-opt-4"));
+  await appStarted(page);
   await context.setOffline(true);
   await page.click(byTestId("csat-opt-4"));
   await page.click(byTestId("channel-opt-store"));

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod limit;
 pub mod openapi;
 pub mod policy;
+pub mod prerender;
 pub mod router;
 pub mod routes;
 pub mod serve;

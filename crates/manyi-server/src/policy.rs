@@ -26,6 +26,17 @@ macro_rules! app_csp_head {
 /// by the app itself.
 pub const APP_CSP: &str = concat!(app_csp_head!(), "frame-ancestors 'self'");
 
+/// The app's policy for a survey page that carries the script making its drawn first question
+/// answerable (`public/early.js`, written into the page): that one inline script is allowed by
+/// its SHA-256 digest (base64), and no other.
+pub fn survey_page_csp(script_sha256: &str) -> String {
+    APP_CSP.replacen(
+        "script-src 'self'",
+        &format!("script-src 'self' 'sha256-{script_sha256}'"),
+        1,
+    )
+}
+
 /// The app's policy for an embed page: framed by the app itself and by `origins`.
 pub fn app_csp(origins: &[String]) -> String {
     format!(

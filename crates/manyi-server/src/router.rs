@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn_with_state, map_response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -21,7 +22,8 @@ use crate::limit::limit_writes;
 use crate::openapi::{ApiDoc, OpenApiJson};
 use crate::policy::{APP_CSP, HSTS, MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::routes::{
-    access, cases, embed, meta, origins, reports, responses, surveys, targets, webhooks,
+    access, cases, embed, meta, origins, reports, responses, survey_page, surveys, targets,
+    webhooks,
 };
 use crate::state::AppState;
 
@@ -72,7 +74,8 @@ pub fn app(state: AppState) -> Router {
     let (router, doc) = documented_routes(&state).split_for_parts();
     let router = router.layer(Extension(OpenApiJson::new(&doc)));
     let router = match state.dist.clone() {
-        // Client routes (/s/…, /results) are the app's: unknown paths get index.html with 200.
+        // Client routes (/results, /admin/…) are the app's: unknown paths get index.html with
+        // 200. A survey's page gets its first question drawn in (`routes::survey_page`).
         // Embed pages are the app too, with a policy that depends on the survey; the loader
         // that host pages include gets headers of its own.
         Some(dist) => {
@@ -99,6 +102,10 @@ pub fn app(state: AppState) -> Router {
                 ))
                 .service(files);
             router
+                .route(
+                    "/s/{survey_id}",
+                    get(survey_page::survey_page).layer(CompressionLayer::new()),
+                )
                 .route("/embed/{survey_id}", get(embed::embed_page))
                 .route("/embed.js", get(embed::loader))
                 .fallback_service(files)

@@ -13,10 +13,12 @@ use super::thank_you::ThankYou;
 use crate::browser::clock;
 use crate::browser::download::json_blob_url;
 use crate::browser::nav::Location;
+use crate::browser::prerendered;
 use crate::components::StorageAlert;
 use crate::i18n::locale::{StorageProblem, SurveyText, follow_document_lang, ui_lang};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{self, Msg};
 use crate::net::sync::Sync;
+use crate::runner::early;
 use crate::runner::session::{Advance, Session};
 use crate::storage::Store;
 use crate::storage::draft;
@@ -77,12 +79,7 @@ pub fn SurveyForm(
     kiosk: Option<KioskRun>,
 ) -> impl IntoView {
     let in_kiosk = kiosk.is_some();
-    let offered: Vec<Lang> = survey
-        .locales_or_default()
-        .iter()
-        .filter_map(|tag| Lang::from_tag(tag))
-        .collect();
-    let fallback = Lang::from_tag(&survey.default_locale).unwrap_or(Lang::ZhCn);
+    let (offered, fallback) = i18n::survey_langs(&survey);
     // The survey's language and texts are provided to the form's own subtree only (see the
     // view's `Provider`s): a context provided in the enclosing owner would outlive the form
     // there, and whatever is rendered in its place (a kiosk's welcome screen) would find it.
@@ -102,6 +99,9 @@ pub fn SurveyForm(
         }
     };
     let session = RwSignal::new(Session::resume(survey.clone(), saved, clock::now()));
+    // Choices made on the page the server drew reach the draft through the session; until the
+    // draft holds them, they stay where `public/early.js` kept them.
+    let early_kept = StoredValue::new(false);
     let page_count = survey.pages.len();
     // Memos rather than `Show`s decide what appears: a part re-renders only when its memo
     // changes, as under `Show`, without a component of its own for each. The page's questions
@@ -122,9 +122,16 @@ pub fn SurveyForm(
             if in_kiosk || completion.with(Option::is_some) {
                 return;
             }
-            let result = Store::open().and_then(|store| match &draft {
-                Some(draft) => draft::save(&store, &survey_id, draft),
-                None => draft::clear(&store, &survey_id),
+            let result = Store::open().and_then(|store| {
+                match &draft {
+                    Some(draft) => draft::save(&store, &survey_id, draft)?,
+                    None => draft::clear(&store, &survey_id)?,
+                }
+                if early_kept.get_value() {
+                    prerendered::forget(&store, &survey_id);
+                    early_kept.set_value(false);
+                }
+                Ok(())
             });
             if let Err(error) = result {
                 problem.report(error);
@@ -137,10 +144,67 @@ pub fn SurveyForm(
     // frame, where the layout is due anyway, rather than forcing an extra one while the page
     // is still being built (about 60 ms at first load with a 4× slower CPU).
     let heading = NodeRef::<html::H2>::new();
+    let form_ref = NodeRef::<html::Form>::new();
+    // Built off the document to take the place of the page the server drew: the takeover
+    // decides where focus goes first.
+    let drawn = prerendered::pending();
+    if drawn {
+        // Answers already on the drawn page are in the form as it is built, so its text fields
+        // (which keep what they were first given) start with them. The app's page may differ
+        // then (a condition on them shows a question), and so may a resumed draft's: either
+        // way the app shows at once.
+        let so_far = prerendered::so_far();
+        if !so_far.answers.is_empty() || session.with_untracked(Session::resumed) {
+            prerendered::take_over_now();
+        }
+        let carry = {
+            let survey = survey.clone();
+            move |answers: &[(String, early::Early)]| {
+                let mut carried = false;
+                session.try_update(|s| {
+                    for (qid, given) in answers {
+                        let answer = survey.question(qid).and_then(|q| early::answer(q, given));
+                        if let Some(answer) = answer {
+                            s.set_answer(qid, Some(answer));
+                            carried = true;
+                        }
+                    }
+                });
+                if carried {
+                    early_kept.try_set_value(true);
+                }
+            }
+        };
+        carry(&so_far.answers);
+        prerendered::on_takeover(move |state| {
+            // The touch that brought the app in may have chosen an option.
+            carry(&state.answers);
+            // The respondent carries on where they were; a takeover of the app's own starts at
+            // the heading, as a page of the app does.
+            match (state.touched, state.focus) {
+                (true, Some((testid, start, end))) => {
+                    request_animation_frame(move || prerendered::refocus(&testid, start, end))
+                }
+                (true, None) => {}
+                (false, _) => {
+                    if let Some(el) = heading.get_untracked() {
+                        request_animation_frame(move || {
+                            let _ = el.focus();
+                        });
+                    }
+                }
+            }
+            if state.submitted
+                && let Some(form) = form_ref.get_untracked()
+            {
+                let _ = form.request_submit();
+            }
+        });
+    }
     Effect::new(move |first: Option<()>| {
         page.track();
         generation.track();
-        if embedded && first.is_none() {
+        if (embedded || drawn) && first.is_none() {
             return;
         }
         if let Some(el) = heading.get() {
@@ -344,7 +408,7 @@ pub fn SurveyForm(
         let untitled_page = untitled_page.clone();
         let description = description.clone();
         view! {
-            <form class="runner" novalidate autocomplete="off" on:submit=on_submit.clone() data-testid="runner">
+            <form class="runner" novalidate autocomplete="off" on:submit=on_submit.clone() node_ref=form_ref data-testid="runner">
                 // A page without a title of its own is headed by the survey's, which the top bar
                 // already shows: the heading is then for screen readers and focus only.
                 <h2

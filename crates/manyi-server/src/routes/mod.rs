@@ -9,6 +9,7 @@ pub mod meta;
 pub mod origins;
 pub mod reports;
 pub mod responses;
+pub mod survey_page;
 pub mod surveys;
 pub mod targets;
 pub mod webhooks;

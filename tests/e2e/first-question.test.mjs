@@ -1,0 +1,226 @@
+// The survey page `manyi serve` draws (`crates/manyi-server/src/prerender.rs`): the first
+// question shows and takes answers before the app has arrived, the app takes the page over
+// without anything on it moving, and whatever was done before (options chosen, text typed and
+// being typed, the submit button pressed) carries on in the app's run and reaches the server.
+// The app's files are held back by the test until it lets them through, so "before the app" is
+// a state the test controls, not a race.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { appStarted, byTestId, killManyi, launch, query, staffToken, startManyi } from "./harness.mjs";
+
+const env = { dir: "", server: null, browser: null };
+
+test.before(async () => {
+  env.dir = mkdtempSync(join(tmpdir(), "manyi-first-"));
+  env.server = await startManyi(env.dir);
+  env.browser = await launch();
+  // A published survey with every kind the server draws: a choice with markup in its label,
+  // stars, a Likert item and a one-line text, and a second page.
+  const definition = {
+    id: "visit", version: 1, default_locale: "en", locales: ["en", "zh-CN"],
+    title: { en: "Your visit", "zh-CN": "您的到访" },
+    pages: [
+      { id: "first", questions: [
+        { id: "channel", kind: "single_choice", text: "Where?", required: true, options: [
+          { value: "store", label: { en: "In <b>store</b>", "zh-CN": "门店" } },
+          { value: "web", label: { en: "Online", "zh-CN": "网上" } },
+        ] },
+        { id: "stars", kind: "rating", stars: true, text: "Stars", scale: { min: 1, max: 5 } },
+        { id: "agree", kind: "likert", text: "Staff were friendly" },
+        { id: "name", kind: "text", text: "Your branch" },
+      ] },
+      { id: "second", questions: [{ id: "nps", kind: "nps", text: "Recommend?" }] },
+    ],
+  };
+  const published = await fetch(`${env.server.base}/api/v1/surveys`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${staffToken(env.dir)}` },
+    body: JSON.stringify(definition),
+  });
+  assert.equal(published.status, 201, await published.text());
+});
+
+test.after(async () => {
+  await env.browser?.close();
+  if (env.server) await killManyi(env.server);
+});
+
+/**
+ * A fresh page whose app files (the respondent's glue and wasm) wait until `release()` is
+ * called. Console errors fail the test, as in the other files: a script the page's policy
+ * refused would show up there.
+ */
+async function heldPage() {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+  });
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  const hold = async (route) => {
+    await released;
+    await route.continue();
+  };
+  await page.route(/\/manyi-app(_bg\.wasm|\.js)$/, hold);
+  page.release = release;
+  return page;
+}
+
+/** Waits until the app has replaced the drawn page with its own. */
+async function takenOver(page) {
+  await page.waitForFunction(() => !document.querySelector("main[data-prerendered]") && document.querySelector("main.app form"));
+}
+
+/** Where every element with a test id is drawn, and what it says, by test id. */
+function layout(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll("main [data-testid]")) {
+      const r = el.getBoundingClientRect();
+      out[el.dataset.testid] = {
+        box: [r.x, r.y, r.width, r.height].map((v) => Math.round(v * 2) / 2),
+        text: el.textContent.trim(),
+      };
+    }
+    return out;
+  });
+}
+
+for (const [path, what] of [
+  ["/s/nps?lang=en", "the NPS template in English"],
+  ["/s/nps?lang=zh-CN", "the NPS template in Simplified Chinese"],
+  ["/s/visit", "a published survey with choices, stars, Likert and text"],
+]) {
+  test(`${what}: the drawn page and the app's page lay out alike`, async () => {
+    const page = await heldPage();
+    await page.goto(env.server.base + path);
+    await page.waitForSelector("main[data-prerendered] [role=radio]");
+    const drawn = await layout(page);
+    assert.ok(Object.keys(drawn).length >= 8, JSON.stringify(drawn));
+    page.release();
+    await appStarted(page);
+    // Running, the app waits for the respondent: the drawn page is still the one shown.
+    assert.equal(await page.locator("main[data-prerendered]").count(), 1);
+    assert.equal(await page.locator("main").count(), 1);
+    // Tab reaches the first option (a focus ring moves nothing) and the app takes over.
+    await page.keyboard.press("Tab");
+    await takenOver(page);
+    const app = await layout(page);
+    assert.deepEqual(app, drawn);
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.dataset.testid),
+      await page.evaluate(() => document.querySelector("main [role=radio]").dataset.testid),
+    );
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
+
+test("answers given before the app arrives carry on, with the focus and the text being typed", async () => {
+  const page = await heldPage();
+  await page.goto(`${env.server.base}/s/nps?lang=en`);
+  await page.click(byTestId("nps-opt-3"));
+  await page.click(byTestId("nps-opt-10"));
+  assert.equal(await page.getAttribute(byTestId("nps-opt-10"), "aria-checked"), "true");
+  assert.equal(await page.getAttribute(byTestId("nps-opt-3"), "aria-checked"), "false");
+  await page.click(byTestId("reason-input"));
+  await page.keyboard.type("Quick and kind");
+  // The caret goes back between "Quick" and " and": the app must keep it there.
+  for (let i = 0; i < " and kind".length; i++) await page.keyboard.press("ArrowLeft");
+  page.release();
+  await takenOver(page);
+  // The app's own controls show what was chosen, and its conditions follow: a promoter is asked
+  // what they liked.
+  assert.equal(await page.getAttribute(byTestId("nps-opt-10"), "aria-checked"), "true");
+  await page.waitForSelector(byTestId("question-liked"));
+  assert.equal(await page.inputValue(byTestId("reason-input")), "Quick and kind");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "reason-input");
+  await page.keyboard.type(",");
+  assert.equal(await page.inputValue(byTestId("reason-input")), "Quick, and kind");
+  // Kept as a draft by the app; the copy kept for a reload is gone.
+  assert.equal(await page.evaluate(() => localStorage.getItem("manyi.early.v1")), null);
+  await page.click(byTestId("next"));
+  await page.waitForSelector(byTestId("thank-you"));
+  const stored = await delivered(page, "nps");
+  assert.deepEqual(stored.map((r) => [r.nps, r.reason]), [[10, "Quick, and kind"]]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a tap after the app has arrived lands on the drawn page, and the app takes over after it", async () => {
+  const page = await heldPage();
+  await page.goto(`${env.server.base}/s/nps?lang=en`);
+  page.release();
+  await appStarted(page);
+  // Clicked through its element handle, as the time-to-first-question kit does.
+  const ten = await page.$(byTestId("nps-opt-10"));
+  await ten.click();
+  assert.equal(await ten.getAttribute("aria-checked"), "true");
+  await takenOver(page);
+  assert.equal(await page.getAttribute(byTestId("nps-opt-10"), "aria-checked"), "true");
+  await page.waitForSelector(byTestId("question-liked"));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a press of Next before the app arrives is acted on once it has", async () => {
+  const page = await heldPage();
+  await page.goto(`${env.server.base}/s/visit`);
+  await page.click(byTestId("channel-opt-web"));
+  await page.click(byTestId("stars-opt-4"));
+  assert.equal(await page.locator('[data-testid^="stars-opt-"].filled').count(), 4);
+  await page.click(byTestId("next"));
+  // The page did not submit itself.
+  assert.equal(new URL(page.url()).pathname, "/s/visit");
+  page.release();
+  // The app moves on to the second page with the answers.
+  await page.waitForSelector(byTestId("nps-opt-9"));
+  assert.equal(await page.textContent(byTestId("progress")), "Page 2 of 2");
+  await page.click(byTestId("nps-opt-9"));
+  await page.click(byTestId("next"));
+  await page.waitForSelector(byTestId("thank-you"));
+  const stored = await delivered(page, "visit");
+  assert.deepEqual(stored.map((r) => [r.channel, r.stars, r.nps]), [["web", 4, 9]]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("an app that does not arrive loses nothing: the page says so, and a reload shows the answers again", async () => {
+  const context = await env.browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  // The wasm fails once the respondent has answered, as a connection lost meanwhile would.
+  let fail;
+  const answered = new Promise((resolve) => (fail = resolve));
+  await page.route("**/manyi-app_bg.wasm", async (route) => {
+    await answered;
+    await route.abort("internetdisconnected");
+  });
+  await page.goto(`${env.server.base}/s/nps?lang=en`);
+  await page.click(byTestId("nps-opt-6"));
+  await page.fill(byTestId("reason-input"), "Too slow");
+  fail();
+  await page.waitForSelector(byTestId("load-failed"));
+  await page.unroute("**/manyi-app_bg.wasm");
+  await page.click(byTestId("reload"));
+  await takenOver(page);
+  assert.equal(await page.getAttribute(byTestId("nps-opt-6"), "aria-checked"), "true");
+  assert.equal(await page.inputValue(byTestId("reason-input")), "Too slow");
+  // A detractor is asked what to improve: the app holds the answer, not just the page.
+  await page.waitForSelector(byTestId("question-improve"));
+  await context.close();
+});
+
+/**
+ * The answers of survey `id`'s stored responses, read from the database once the page's outbox
+ * has sent everything (the app removes what the server took).
+ */
+async function delivered(page, id) {
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem("manyi.outbox.v1") ?? "[]").length === 0);
+  return query(env.dir, `select body from responses where survey_id = '${id}'`).map(([body]) => JSON.parse(body).answers);
+}
