@@ -6,8 +6,21 @@
 // own, and the device's home page, results and dashboard are the staff's. The paths must match
 // `nav::Bundle::of`.
 const under = (root) => location.pathname === root || location.pathname.startsWith(`${root}/`);
+// A survey that needs SurveyJS conditions or pattern validators runs in the respondent's full
+// bundle: the server says so in the page, or the usual bundle found such a survey on this device
+// and asked for the full one for the rest of the tab's session (`nav::use_full_runner`).
+const full = () => {
+  if (document.querySelector('meta[name="manyi-runner"]')?.content === "full") return true;
+  try {
+    return sessionStorage.getItem("manyi.runner") === "full";
+  } catch {
+    return false;
+  }
+};
 const name = under("/s")
-  ? "manyi-app"
+  ? full()
+    ? "manyi-app-full"
+    : "manyi-app"
   : under("/embed")
     ? "manyi-embed"
     : under("/kiosk")

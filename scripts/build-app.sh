@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the four browser bundles into dist/: the respondent's (index.html), the staff's
+# Builds the five browser bundles into dist/: the respondent's (index.html, and app-full.html with
+# SurveyJS conditions and pattern validators for the surveys that need them), the staff's
 # (staff.html), the counter kiosk's (kiosk.html) and the embed screen's (embed.html). Trunk
 # allows one app per page, so each extra bundle is built on its own and copied next to the
 # respondent's; public/boot.js picks the bundle by path. Then the embed loader (dist/embed.js,
@@ -18,7 +19,7 @@ if [[ " $* " == *" --release "* ]]; then
 fi
 
 trunk build "$@"
-for bundle in staff kiosk embed; do
+for bundle in app-full staff kiosk embed; do
     out="target/dist-$bundle"
     trunk build "$bundle.html" --dist "$out" "$@"
     cp "$out/manyi-$bundle.js" "$out/manyi-${bundle}_bg.wasm" dist/

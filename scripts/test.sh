@@ -27,6 +27,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 say "clippy (wasm32: the core, the strings and the browser app)"
 cargo clippy -p manyi-core -p manyi-i18n -p manyi-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The respondent's usual bundle: the app and the core without SurveyJS conditions and patterns.
+cargo clippy -p manyi-core -p manyi-app --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 say "Rust tests"
 cargo test --workspace

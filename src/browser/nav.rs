@@ -180,6 +180,18 @@ impl Bundle {
     }
 }
 
+/// Loads the page again with the respondent's full bundle (SurveyJS conditions and pattern
+/// validators), which `public/boot.js` picks for the rest of the tab's session. Without session
+/// storage nothing happens: the page would only load the same bundle again.
+pub fn use_full_runner() {
+    let Some(storage) = crate::storage::session_storage() else {
+        return;
+    };
+    if storage.set_item("manyi.runner", "full").is_ok() {
+        let _ = window().location().reload();
+    }
+}
+
 /// Whether `path` is `root` or below it: `/kiosk` and `/kiosk/nps`, not `/kiosks`.
 pub fn under(path: &str, root: &str) -> bool {
     path.strip_prefix(root)

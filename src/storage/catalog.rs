@@ -9,6 +9,7 @@ use manyi_core::validate::{Problem, is_valid_survey};
 use manyi_core::{Survey, parse_survey, surveyjs, templates};
 use serde_json::value::RawValue;
 
+use crate::browser::nav;
 use crate::net::api::{self, Detail};
 use crate::storage::{StorageError, Store};
 
@@ -48,6 +49,12 @@ impl AtHand {
 /// respondent's bundle.
 fn usable(json: &str) -> Option<Survey> {
     let survey: Survey = serde_json::from_str(json).ok()?;
+    // The respondent's usual bundle cannot run SurveyJS conditions or patterns: it hands such a
+    // survey to the full bundle, which finds it again.
+    if !cfg!(feature = "surveyjs") && survey.needs_surveyjs() {
+        nav::use_full_runner();
+        return None;
+    }
     is_valid_survey(&survey).then_some(survey)
 }
 

@@ -67,7 +67,7 @@ async function heldPage() {
     await released;
     await route.continue();
   };
-  await page.route(/\/manyi-app(_bg\.wasm|\.js)$/, hold);
+  await page.route(/\/manyi-app(-full)?(_bg\.wasm|\.js)$/, hold);
   page.release = release;
   return page;
 }
@@ -214,6 +214,40 @@ test("an app that does not arrive loses nothing: the page says so, and a reload 
   // A detractor is asked what to improve: the app holds the answer, not just the page.
   await page.waitForSelector(byTestId("question-improve"));
   await context.close();
+});
+
+test("a survey with SurveyJS conditions runs in the full bundle; the usual one never loads", async () => {
+  const definition = {
+    id: "sjs", version: 1, default_locale: "en", title: "SurveyJS rules",
+    pages: [{ id: "p", questions: [
+      { id: "score", kind: "nps", text: "Recommend?" },
+      { id: "why", kind: "text", text: "Why so low?", visible_if: { surveyjs: "{score} < 7" } },
+      { id: "code", kind: "text", text: "Code", validators: [{ check: { pattern: { regex: "^[A-Z]{3}$" } } }] },
+    ] }],
+  };
+  const published = await fetch(`${env.server.base}/api/v1/surveys`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${staffToken(env.dir)}` },
+    body: JSON.stringify(definition),
+  });
+  assert.equal(published.status, 201, await published.text());
+  const page = await heldPage();
+  const wasm = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) wasm.push(new URL(request.url()).pathname);
+  });
+  await page.goto(`${env.server.base}/s/sjs`);
+  page.release();
+  await page.click(byTestId("score-opt-3"));
+  await takenOver(page);
+  // The SurveyJS condition holds and the pattern is checked, in the browser.
+  await page.waitForSelector(byTestId("question-why"));
+  await page.fill(byTestId("code-input"), "abc");
+  await page.click(byTestId("next"));
+  await page.waitForSelector(`${byTestId("error-code")}:not(:empty)`);
+  assert.deepEqual(wasm, ["/manyi-app-full_bg.wasm"]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 /**

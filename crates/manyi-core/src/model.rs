@@ -685,6 +685,21 @@ impl Survey {
         self.questions().find(|q| q.id == id)
     }
 
+    /// Whether running the survey needs the `surveyjs` feature: a condition in SurveyJS's
+    /// expression language, or a pattern validator. A build without it refuses such a
+    /// definition; the respondent's usual bundle hands it to the full one.
+    pub fn needs_surveyjs(&self) -> bool {
+        self.questions().any(|q| {
+            [&q.visible_if, &q.enable_if, &q.required_if]
+                .into_iter()
+                .flatten()
+                .any(|c| matches!(c, ConditionText::SurveyJs(_)))
+                || q.validators
+                    .iter()
+                    .any(|v| matches!(v.check, Check::Pattern { .. }))
+        })
+    }
+
     pub fn locales_or_default(&self) -> Vec<Locale> {
         if self.locales.is_empty() {
             vec![self.default_locale.clone()]
@@ -1084,6 +1099,33 @@ impl<'de> Deserialize<'de> for ItemSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surveys_with_surveyjs_conditions_or_patterns_need_the_surveyjs_runtime() {
+        let survey = |question: &str| -> Survey {
+            serde_json::from_str(&format!(
+                r#"{{"id": "s", "version": 1, "title": "S", "default_locale": "en",
+                    "pages": [{{"id": "p", "questions": [
+                        {{"id": "a", "kind": "nps", "text": "A"}}, {question}]}}]}}"#
+            ))
+            .unwrap()
+        };
+        let plain = survey(r#"{"id": "b", "kind": "text", "text": "B", "visible_if": "a >= 9"}"#);
+        assert!(!plain.needs_surveyjs());
+        let condition = survey(
+            r#"{"id": "b", "kind": "text", "text": "B", "required_if": {"surveyjs": "{a} > 8"}}"#,
+        );
+        assert!(condition.needs_surveyjs());
+        let email = survey(
+            r#"{"id": "b", "kind": "text", "text": "B", "validators": [{"check": "email"}]}"#,
+        );
+        assert!(!email.needs_surveyjs());
+        let pattern = survey(
+            r#"{"id": "b", "kind": "text", "text": "B",
+                "validators": [{"check": {"pattern": {"regex": "^[0-9]+$"}}}]}"#,
+        );
+        assert!(pattern.needs_surveyjs());
+    }
 
     #[test]
     fn whole_numbers_are_told_as_rounding_tells_them() {

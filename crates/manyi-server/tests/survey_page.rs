@@ -185,6 +185,8 @@ async fn a_published_survey_is_drawn_from_its_latest_version_and_its_texts_stay_
         assert!(html.contains("0 / 200 characters"));
         assert!(!html.contains("question-later"));
         assert!(html.contains(r#"data-testid="next">Next</button>"#));
+        // Nothing SurveyJS's runtime alone runs: the usual bundle.
+        assert!(!html.contains("manyi-runner"));
         // The definition reads back whole: the script-ending text is only escaped.
         let served = served_definition(html);
         assert_eq!(served["title"], "</script><script>alert(1)</script>");
@@ -224,6 +226,30 @@ async fn pages_that_cannot_be_drawn_get_the_apps_own_page() {
         assert_eq!(served_definition(&page.text)["id"], "grid");
         let csp = page.header("content-security-policy").unwrap();
         assert!(!csp.contains("sha256"), "{csp}");
+        // A SurveyJS condition is for the full bundle, which the page names.
+        let mut surveyjs = matrix.clone();
+        surveyjs["id"] = json!("sjs");
+        surveyjs["pages"][0]["questions"] = json!([
+            {"id": "a", "kind": "rating", "text": "A"},
+            {"id": "b", "kind": "text", "text": "B", "visible_if": {"surveyjs": "{a} notempty"}}
+        ]);
+        let (status, reply) = staff_call(
+            &b.router,
+            &token,
+            "POST",
+            "/api/v1/surveys",
+            Some(surveyjs.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+        let page = request(&router, "GET", "/s/sjs", &[], None).await;
+        assert!(
+            page.text
+                .contains(r#"</title><meta name="manyi-runner" content="full">"#),
+            "{}",
+            page.text
+        );
+        assert!(page.text.contains("data-prerendered"));
         // A survey the server does not know: the app's page as built.
         let page = request(&router, "GET", "/s/nowhere", &[], None).await;
         assert_eq!(page.status, StatusCode::OK);

@@ -13,6 +13,16 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// The error for a condition in SurveyJS's language in a build without the `surveyjs`
+    /// feature.
+    #[cfg(not(feature = "surveyjs"))]
+    pub(crate) fn not_in_build() -> ParseError {
+        ParseError {
+            position: 0,
+            message: "SurveyJS expressions are not supported by this build".to_owned(),
+        }
+    }
+
     /// The error for a condition longer than [`MAX_CONDITION_LENGTH`], pointing at the first
     /// character past the limit.
     pub(crate) fn too_long() -> ParseError {

@@ -21,7 +21,9 @@ pub use error::ParseError;
 pub use manyi::{CompareOp, Condition, Operand, VarRef};
 
 use crate::model::{Answers, ConditionText};
-use surveyjs::{AnswerScope, Expr};
+#[cfg(feature = "surveyjs")]
+use surveyjs::AnswerScope;
+use surveyjs::Expr;
 
 /// A parsed condition in either of the languages a definition may use.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,11 +33,15 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// Parses a condition in the language it is written in.
+    /// Parses a condition in the language it is written in. A build without the `surveyjs`
+    /// feature refuses SurveyJS's language.
     pub fn parse(text: &ConditionText) -> Result<Rule, ParseError> {
         match text {
             ConditionText::Manyi(text) => Condition::parse(text).map(Rule::Manyi),
+            #[cfg(feature = "surveyjs")]
             ConditionText::SurveyJs(e) => Expr::parse(&e.surveyjs).map(Rule::SurveyJs),
+            #[cfg(not(feature = "surveyjs"))]
+            ConditionText::SurveyJs(_) => Err(ParseError::not_in_build()),
         }
     }
 
@@ -43,7 +49,11 @@ impl Rule {
     pub fn eval(&self, answers: &dyn Answers) -> bool {
         match self {
             Rule::Manyi(condition) => condition.eval(answers),
+            #[cfg(feature = "surveyjs")]
             Rule::SurveyJs(expr) => expr.holds(&AnswerScope(answers)),
+            // Never parsed in such a build (see `parse`).
+            #[cfg(not(feature = "surveyjs"))]
+            Rule::SurveyJs(_) => false,
         }
     }
 }

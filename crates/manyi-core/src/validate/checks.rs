@@ -5,11 +5,27 @@
 
 use std::collections::HashMap;
 
+#[cfg(feature = "surveyjs")]
 use regex_lite::{Regex, RegexBuilder};
+
+/// A build without the `surveyjs` feature compiles no pattern: definition validation refuses
+/// pattern validators as not supported, so no answer is ever matched against one.
+#[cfg(not(feature = "surveyjs"))]
+#[derive(Debug, Clone)]
+pub struct Regex(std::convert::Infallible);
+
+#[cfg(not(feature = "surveyjs"))]
+impl Regex {
+    fn is_match(&self, _text: &str) -> bool {
+        match self.0 {}
+    }
+}
 use serde::{Deserialize, Serialize};
 
 use crate::condition::surveyjs::{Value, get_number};
-use crate::limits::{MAX_PATTERN_LENGTH, MAX_PATTERN_NESTING, MAX_PATTERN_SIZE};
+use crate::limits::MAX_PATTERN_LENGTH;
+#[cfg(feature = "surveyjs")]
+use crate::limits::{MAX_PATTERN_NESTING, MAX_PATTERN_SIZE};
 use crate::model::{Answer, Check, Survey};
 
 /// Why an answer fails a validator: what the runner needs to word its message.
@@ -79,12 +95,20 @@ pub(crate) fn compile(pattern: &str, case_insensitive: bool) -> Result<Regex, St
             "the pattern has {length} characters; the limit is {MAX_PATTERN_LENGTH}"
         ));
     }
-    RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(MAX_PATTERN_SIZE)
-        .nest_limit(MAX_PATTERN_NESTING)
-        .build()
-        .map_err(|e| format!("the pattern does not compile: {e}"))
+    #[cfg(feature = "surveyjs")]
+    {
+        RegexBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .size_limit(MAX_PATTERN_SIZE)
+            .nest_limit(MAX_PATTERN_NESTING)
+            .build()
+            .map_err(|e| format!("the pattern does not compile: {e}"))
+    }
+    #[cfg(not(feature = "surveyjs"))]
+    {
+        let _ = case_insensitive;
+        Err("pattern validators are not supported by this build".to_owned())
+    }
 }
 
 /// A survey's patterns compiled once, by question id and validator index, for checking many

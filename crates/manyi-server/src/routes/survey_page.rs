@@ -121,6 +121,12 @@ fn with_survey(
         r#"<script type="application/json" id="{DEFINITION_ID}">{json}</script>"#
     ));
     let title = escape(survey.title.get(lang.tag(), &survey.default_locale));
+    // A survey with SurveyJS conditions or pattern validators runs in the respondent's full
+    // bundle (`public/boot.js` reads this).
+    let runner = match survey.needs_surveyjs() {
+        true => r#"<meta name="manyi-runner" content="full">"#,
+        false => "",
+    };
     // The page's `<html>` tag carries only its language (a release build writes it unquoted).
     let page = match (
         index.find("<html"),
@@ -132,7 +138,7 @@ fn with_survey(
         {
             let html_end = html + index[html..].find('>').unwrap_or(0);
             format!(
-                r#"{}<html lang="{}">{}<title>{title}</title>{}"#,
+                r#"{}<html lang="{}">{}<title>{title}</title>{runner}{}"#,
                 &index[..html],
                 lang.tag(),
                 &index[html_end + 1..title_at],
