@@ -14,11 +14,16 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 OUT="$TARGET/measure-wasm"
 mkdir -p "$OUT"
 
-cargo build --quiet --release --target wasm32-unknown-unknown --bin "$BIN"
+# The respondent's usual bundle is built without the app's default `surveyjs` feature, as
+# index.html has Trunk build it.
+FEATURES=()
+[ "$BIN" = manyi-app ] && FEATURES=(--no-default-features)
+cargo build --quiet --release --target wasm32-unknown-unknown --bin "$BIN" "${FEATURES[@]}"
 wasm-bindgen --target web --out-dir "$OUT" --out-name "$BIN" \
     "$TARGET/wasm32-unknown-unknown/release/$BIN.wasm"
 wasm-opt -Os --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types --enable-mutable-globals \
     "$OUT/${BIN}_bg.wasm" -o "$OUT/$BIN.wasm"
-printf '%s wasm: %s bytes, %s gzip\n' "$BIN" "$(wc -c < "$OUT/$BIN.wasm")" \
-    "$(gzip -9 -c "$OUT/$BIN.wasm" | wc -c)"
+printf '%s wasm: %s bytes, %s gzip, %s brotli\n' "$BIN" "$(wc -c < "$OUT/$BIN.wasm")" \
+    "$(gzip -9 -c "$OUT/$BIN.wasm" | wc -c)" \
+    "$(node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$OUT/$BIN.wasm")"

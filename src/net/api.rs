@@ -162,9 +162,19 @@ pub async fn discover() -> Option<String> {
         .and_then(|api| api.as_string())
 }
 
-/// Asks the server that served the app for its configuration: `Some(Some(api))` from a manyi
-/// server, `Some(None)` from a static file server, `None` when the request failed.
+/// Asks the server that served the app for its configuration (unless the page names its API):
+/// `Some(Some(api))` from a manyi server, `Some(None)` from a static file server, `None` when
+/// the request failed.
 async fn ask_for_config() -> Option<Option<String>> {
+    // A survey page `manyi serve` wrote names its API itself, which spares the request.
+    let named = leptos::prelude::document()
+        .query_selector(r#"meta[name="manyi-api"]"#)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"));
+    if let Some(api) = named {
+        return Some(Some(api));
+    }
     let response = Request::get("/manyi-config.json").send().await.ok()?;
     // A static server answers unknown paths with the app's HTML page, which is not JSON.
     Some(if response.ok() {

@@ -2,24 +2,10 @@
 // sizes for review.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { setup, open, byTestId, next, screenshot, ROOT } from "./harness.mjs";
+import { setup, open, byTestId, next, screenshot, axe } from "./harness.mjs";
 
 const env = setup(test);
-const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
 
-async function axe(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-  );
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    `axe violations on ${name}`,
-  );
-}
 
 const SIZES = [
   { name: "390x844", viewport: { width: 390, height: 844 } },

@@ -11,10 +11,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  byTestId, killManyi, launch, MANYI, ROOT, screenshot, staffToken, startManyi,
-} from "./harness.mjs";
+  byTestId, killManyi, launch, MANYI, screenshot, staffToken, startManyi, axe } from "./harness.mjs";
 
-const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
 // The browser's zone and the CLI's offset agree, so dates mean the same days to both.
 const TIMEZONE = "Asia/Shanghai";
 const OFFSET = "+08:00";
@@ -158,18 +156,6 @@ async function setPeriod(page, from, to) {
   await page.click(byTestId("apply-filters"));
 }
 
-async function axe(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-  );
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    `axe violations on ${name}`,
-  );
-}
 
 /** The cards, segment rows and item rows as shown, for comparing two modes. */
 async function shown(page) {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appStarted, byTestId, killManyi, launch, query, staffToken, startManyi } from "./harness.mjs";
+import { appStarted, axe, byTestId, killManyi, launch, query, staffToken, startManyi } from "./harness.mjs";
 
 const env = { dir: "", server: null, browser: null };
 
@@ -53,8 +53,9 @@ test.after(async () => {
  * called. Console errors fail the test, as in the other files: a script the page's policy
  * refused would show up there.
  */
-async function heldPage() {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+async function heldPage({ viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
+  // bypassCSP only lets a test inject axe-core; the page never needs it.
+  const context = await env.browser.newContext({ viewport, locale: "en-US", bypassCSP });
   const page = await context.newPage();
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
@@ -121,6 +122,19 @@ for (const [path, what] of [
     await page.context().close();
   });
 }
+
+test("the drawn page passes axe on a phone, light and dark, before the app arrives", async () => {
+  for (const scheme of ["light", "dark"]) {
+    const page = await heldPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const path of ["/s/nps?lang=zh-CN", "/s/visit"]) {
+      await page.goto(env.server.base + path);
+      await page.waitForSelector("main[data-prerendered] [role=radio]");
+      await axe(page, `drawn ${path} ${scheme}`);
+    }
+    await page.context().close();
+  }
+});
 
 test("answers given before the app arrives carry on, with the focus and the text being typed", async () => {
   const page = await heldPage();

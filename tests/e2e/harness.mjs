@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: a tiny static server for dist/, the real `manyi serve`
 // with a fresh SQLite database, and a headless Chromium driven through playwright-core. Tests
 // wait for selectors and conditions, never for fixed amounts of time.
+import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -78,6 +79,25 @@ export async function appStarted(page) {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
+
+/**
+ * Runs axe-core on the page (which needs a context made with `bypassCSP`, so the script can be
+ * injected) and fails on any serious or critical violation of WCAG 2.1 A/AA or best practice.
+ */
+export async function axe(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    [],
+    `axe violations on ${name}`,
+  );
+}
 
 // Built by scripts/test-app.sh; cargo puts it under CARGO_TARGET_DIR when that is set.
 export const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "debug", "manyi");

@@ -8,9 +8,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { byTestId, killManyi, launch, roleToken, ROOT, screenshot, startManyi } from "./harness.mjs";
+import { byTestId, killManyi, launch, roleToken, screenshot, startManyi, axe } from "./harness.mjs";
 
-const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
 const TIMEZONE = "Asia/Shanghai";
 
 const SURVEY = {
@@ -88,18 +87,6 @@ async function signIn(page, token, lang = "en") {
   await page.waitForSelector(byTestId("survey-table"));
 }
 
-async function axe(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-  );
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    `axe violations on ${name}`,
-  );
-}
 
 const text = (page, id) => page.textContent(byTestId(id)).then((t) => t.trim());
 const absent = async (page, id) => assert.equal(await page.$(byTestId(id)), null, `${id} is shown`);

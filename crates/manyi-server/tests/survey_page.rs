@@ -13,8 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 // As a release build writes it: attribute values unquoted.
-const INDEX: &str =
-    r#"<!doctype html><html lang=zh-CN><head><title>满意 manyi</title></head><body></body></html>"#;
+const INDEX: &str = r#"<!doctype html><html lang=zh-CN><head><title>满意 manyi</title><link href=/main.css integrity=sha384-x rel=stylesheet></head><body></body></html>"#;
 const SCRIPT: &str = "{const early=1}\n";
 
 /// A built app with the page and the early script as the build writes them.
@@ -69,7 +68,12 @@ async fn a_template_survey_page_draws_its_first_question_in_the_browsers_languag
             html.starts_with(r#"<!doctype html><html lang="en">"#),
             "{html}"
         );
-        assert!(html.contains("<title>Customer recommendation survey</title>"));
+        assert!(html.contains(
+            r#"<title>Customer recommendation survey</title><meta name="manyi-api" content="/api/v1">"#
+        ));
+        // The stylesheet comes in the page (temp_dist's is `body{}`).
+        assert!(html.contains("<style>body{}</style></head>"), "{html}");
+        assert!(!html.contains("main.css"));
         assert!(html.contains(r#"<main class="app" id="main" data-prerendered="nps">"#));
         // All eleven options, in the app's markup, with the template's end labels.
         for point in 0..=10 {
@@ -250,7 +254,7 @@ async fn pages_that_cannot_be_drawn_get_the_apps_own_page() {
             page.text
         );
         assert!(page.text.contains("data-prerendered"));
-        // A survey the server does not know: the app's page as built.
+        // A survey the server does not know: the app's page as built, stylesheet linked.
         let page = request(&router, "GET", "/s/nowhere", &[], None).await;
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.text, INDEX);

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::checks::compile as compile_pattern;
+#[cfg(feature = "surveyjs")]
 use crate::condition::surveyjs::{Expr, FUNCTIONS};
 use crate::condition::{Condition, Operand};
 use crate::limits::{self, MAX_VALIDATORS};
@@ -858,8 +859,24 @@ fn check_condition<const PATHS: bool>(
     }
 }
 
+/// A build without the `surveyjs` feature refuses SurveyJS expressions, as `Rule::parse` does.
+#[cfg(not(feature = "surveyjs"))]
+fn check_surveyjs<const PATHS: bool>(
+    c: &mut Checker<PATHS>,
+    _survey: &Survey,
+    at: String,
+    _text: &str,
+    _unknown: &[String],
+) {
+    c.push(
+        || at,
+        || "SurveyJS expressions are not supported by this build".to_owned(),
+    );
+}
+
 /// Checks a SurveyJS expression: its syntax, its functions, and that every name it reads is a
 /// question or listed in `unknown`, whose names must each be read and be no question.
+#[cfg(feature = "surveyjs")]
 fn check_surveyjs<const PATHS: bool>(
     c: &mut Checker<PATHS>,
     survey: &Survey,
@@ -931,6 +948,7 @@ pub(crate) fn variable_question(path: &str) -> String {
 }
 
 /// Whether a variable is SurveyJS's JSON object literal (`{"key": 1}`), not a name.
+#[cfg(feature = "surveyjs")]
 fn is_json_literal(name: &str) -> bool {
     name.contains(':') && serde_json::from_str::<serde_json::Value>(&format!("{{{name}}}")).is_ok()
 }

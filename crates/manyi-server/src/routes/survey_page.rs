@@ -9,6 +9,7 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use manyi_api::API_BASE;
 use manyi_core::{Survey, templates};
 use manyi_i18n::{Lang, choose, survey_langs};
 
@@ -54,9 +55,14 @@ pub async fn survey_page(
     let script = tokio::fs::read_to_string(dist.join("public/early.js"))
         .await
         .ok();
+    let style = tokio::fs::read_to_string(dist.join("main.css")).await.ok();
     let (page, drawn) = match &survey {
         Some(survey) => with_survey(&index, survey, script.as_deref(), &query, &headers),
         None => (index, false),
+    };
+    let page = match (&survey, style) {
+        (Some(_), Some(style)) => inline_stylesheet(&page, &style),
+        _ => page,
     };
     let script = script.filter(|_| drawn);
     let mut response = (
@@ -127,6 +133,8 @@ fn with_survey(
         true => r#"<meta name="manyi-runner" content="full">"#,
         false => "",
     };
+    // Where the API is, which the app would otherwise ask `/manyi-config.json` for.
+    let runner = format!(r#"{runner}<meta name="manyi-api" content="{API_BASE}">"#);
     // The page's `<html>` tag carries only its language (a release build writes it unquoted).
     let page = match (
         index.find("<html"),
@@ -155,6 +163,23 @@ fn with_survey(
         None => page,
     };
     (page, drawn)
+}
+
+/// `page` with its stylesheet link replaced by the stylesheet itself: the first question is
+/// painted with the page, one round trip sooner on a slow network, and the respondent saves a
+/// request. A stylesheet that could end its element early is left linked.
+fn inline_stylesheet(page: &str, style: &str) -> String {
+    let link = page.find("main.css").and_then(|at| {
+        let start = page[..at].rfind("<link")?;
+        let end = at + page[at..].find('>')? + 1;
+        Some((start, end))
+    });
+    match link {
+        Some((start, end)) if !style.to_ascii_lowercase().contains("</style") => {
+            format!("{}<style>{style}</style>{}", &page[..start], &page[end..])
+        }
+        _ => page.to_owned(),
+    }
 }
 
 /// The language a page's `?lang=` asks for, if any.
