@@ -183,6 +183,25 @@ test("a tap after the app has arrived lands on the drawn page, and the app takes
   await page.context().close();
 });
 
+test("a respondent who goes offline after the page has loaded completes, and the response is sent later", async () => {
+  const page = await heldPage();
+  await page.goto(`${env.server.base}/s/nps?lang=en`);
+  page.release();
+  await appStarted(page);
+  await page.context().setOffline(true);
+  await page.click(byTestId("nps-opt-8"));
+  await page.fill(byTestId("reason-input"), "Offline on the train");
+  await page.click(byTestId("next"));
+  await page.waitForSelector(byTestId("thank-you"));
+  const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("manyi.outbox.v1")));
+  assert.deepEqual(queued.map((e) => e.response.answers.reason), ["Offline on the train"]);
+  // Back online, the sync engine sends it without a reload.
+  await page.context().setOffline(false);
+  const stored = await delivered(page, "nps");
+  assert.ok(stored.some((a) => a.reason === "Offline on the train" && a.nps === 8), JSON.stringify(stored));
+  await page.context().close();
+});
+
 test("a press of Next before the app arrives is acted on once it has", async () => {
   const page = await heldPage();
   await page.goto(`${env.server.base}/s/visit`);
