@@ -93,13 +93,14 @@ function layout(page) {
   });
 }
 
-for (const [path, what] of [
-  ["/s/nps?lang=en", "the NPS template in English"],
-  ["/s/nps?lang=zh-CN", "the NPS template in Simplified Chinese"],
-  ["/s/visit", "a published survey with choices, stars, Likert and text"],
+for (const [path, what, viewport] of [
+  ["/s/nps?lang=en", "the NPS template in English, on a desktop", { width: 1280, height: 800 }],
+  ["/s/nps?lang=en", "the NPS template in English, on a phone", { width: 390, height: 844 }],
+  ["/s/nps?lang=zh-CN", "the NPS template in Simplified Chinese, on a phone", { width: 390, height: 844 }],
+  ["/s/visit", "a published survey with choices, stars, Likert and text, on a phone", { width: 390, height: 844 }],
 ]) {
   test(`${what}: the drawn page and the app's page lay out alike`, async () => {
-    const page = await heldPage();
+    const page = await heldPage({ viewport });
     await page.goto(env.server.base + path);
     await page.waitForSelector("main[data-prerendered] [role=radio]");
     const drawn = await layout(page);
