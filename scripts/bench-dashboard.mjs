@@ -9,13 +9,12 @@
 //
 //   node scripts/bench-dashboard.mjs [responses]      # default 100000
 //   MANYI_BIN=target/bench-fast/manyi node scripts/bench-dashboard.mjs 1000000
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
-import { DIST, MANYI, launch } from "../tests/e2e/harness.mjs";
+import { DIST, MANYI, launch, startManyi } from "../tests/e2e/harness.mjs";
 
 const N = Number(process.argv[2] ?? 100_000);
 const LOCAL_N = 10_000;
@@ -88,18 +87,7 @@ function* responses(n) {
 const SERVER = process.env.MANYI_BIN ?? MANYI;
 
 function startServer(dir) {
-  const child = spawn(SERVER, [
-    "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--rate-limit", "0", "--byte-rate", "0",
-    "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
-      if (!match) return reject(new Error(`unexpected output: ${line}`));
-      resolve({ child, base: match[1] });
-    });
-  });
+  return startManyi(dir, 0, ["--rate-limit", "0", "--byte-rate", "0"], SERVER);
 }
 
 // Records, in the page, when the overview is in the document: it is created in one render

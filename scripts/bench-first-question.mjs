@@ -17,8 +17,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { DIST, ROOT, launch } from "../tests/e2e/harness.mjs";
+import { ROOT, launch, startManyi } from "../tests/e2e/harness.mjs";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
 const downloadsOnly = process.argv.includes("--downloads-only");
@@ -32,21 +31,6 @@ function prepareKit() {
     execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: KIT, stdio: "inherit" });
   }
   if (!existsSync(join(KIT, "surveyjs", "vendor"))) execFileSync("./prepare.sh", { cwd: KIT, stdio: "inherit" });
-}
-
-function startManyi() {
-  const dir = mkdtempSync(join(tmpdir(), "manyi-ttfq-"));
-  const child = spawn(MANYI, [
-    "serve", "--addr", "127.0.0.1:0", "--dist", DIST, "--database", `sqlite://${dir}/manyi.db?mode=rwc`,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`manyi serve exited with ${code}`)));
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const match = line.match(/^manyi is running at (http:\/\/[^/]+)\/$/);
-      if (!match) return reject(new Error(`unexpected output: ${line}`));
-      resolve({ child, base: match[1] });
-    });
-  });
 }
 
 function startSurveyJs(port) {
@@ -121,7 +105,7 @@ async function completeBytes(browser, base, path) {
 }
 
 prepareKit();
-const manyi = await startManyi();
+const manyi = await startManyi(mkdtempSync(join(tmpdir(), "manyi-ttfq-")), 0, [], MANYI);
 const surveyjs = startSurveyJs(8787);
 try {
   const mobile = downloadsOnly ? null : sideBySide(manyi.base, surveyjs.base, "mobile");

@@ -1,7 +1,6 @@
 //! Answers given on the survey page the server drew before the app arrived
 //! (`browser::prerendered`), read back into the answers the app's own controls would have given.
 
-use manyi_core::model::Scale;
 use manyi_core::{Answer, Question, QuestionKind};
 
 use crate::i18n::format;
@@ -27,12 +26,10 @@ pub fn answer(question: &Question, given: &Early) -> Option<Answer> {
             .then(|| Answer::Text(key.clone())),
         (QuestionKind::Nps | QuestionKind::Rating | QuestionKind::Likert, Early::Option(key)) => {
             question
-                .effective_scale()
-                .unwrap_or_else(|| Scale::new(1.0, 5.0))
-                .points()
+                .offered_points()
                 .into_iter()
-                .find(|&x| &format::point(x) == key)
-                .map(Answer::Number)
+                .find(|(x, _)| &format::point(*x) == key)
+                .map(|(x, _)| Answer::Number(x))
         }
         (QuestionKind::Text, Early::Text(text)) if !text.is_empty() => {
             Some(Answer::Text(text.clone()))

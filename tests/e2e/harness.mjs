@@ -105,9 +105,10 @@ export const MANYI = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), 
 /**
  * Starts `manyi serve` on `port` (0 = any) with the SQLite database in `dir`, serving dist/,
  * with `extraArgs` after the usual ones; resolves to `{ child, base, port }` once it listens.
+ * `bin` is the tests' debug build unless a benchmark names another.
  */
-export function startManyi(dir, port = 0, extraArgs = []) {
-  const child = spawn(MANYI, [
+export function startManyi(dir, port = 0, extraArgs = [], bin = MANYI) {
+  const child = spawn(bin, [
     "serve", "--addr", `127.0.0.1:${port}`, "--dist", DIST,
     "--database", `sqlite://${dir}/manyi.db?mode=rwc`, ...extraArgs,
   ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DATABASE_URL: "" } });

@@ -637,6 +637,27 @@ impl Question {
         }
     }
 
+    /// The points a respondent is offered, in ascending order, each with its label if it has
+    /// one: those of the effective scale, or of 1 to 5 for a question without one. The app's
+    /// controls and the server's drawn first page both list these.
+    pub fn offered_points(&self) -> Vec<(f64, Option<LocalizedText>)> {
+        let scale = self
+            .effective_scale()
+            .unwrap_or_else(|| Scale::new(1.0, 5.0));
+        scale
+            .points()
+            .into_iter()
+            .map(|x| {
+                let label = scale
+                    .labels
+                    .iter()
+                    .find(|l| (l.value - x).abs() < 1e-9)
+                    .map(|l| l.label.clone());
+                (x, label)
+            })
+            .collect()
+    }
+
     /// The bounds answers are checked against, without copying the scale's labels: this runs
     /// for every answer the server or a report checks.
     pub fn bounds(&self) -> Option<Bounds> {

@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use manyi_core::model::{Question, QuestionKind, Scale};
+use manyi_core::model::{Question, QuestionKind};
 use manyi_core::visibility::Visibility;
 use manyi_core::{LocalizedText, Survey};
 use manyi_i18n::{Lang, Msg, char_count, format, page_of};
@@ -199,21 +199,11 @@ fn group_html(
             .iter()
             .map(|o| (o.value.clone(), Some(o.label.clone())))
             .collect(),
-        _ => {
-            let scale = q.effective_scale().unwrap_or_else(|| Scale::new(1.0, 5.0));
-            scale
-                .points()
-                .into_iter()
-                .map(|x| {
-                    let label = scale
-                        .labels
-                        .iter()
-                        .find(|l| (l.value - x).abs() < 1e-9)
-                        .map(|l| l.label.clone());
-                    (format::point(x), label)
-                })
-                .collect()
-        }
+        _ => q
+            .offered_points()
+            .into_iter()
+            .map(|(x, label)| (format::point(x), label))
+            .collect(),
     };
     let class = match style {
         Style::Nps => "scale scale-nps",

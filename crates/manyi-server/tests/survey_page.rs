@@ -25,6 +25,19 @@ fn dist() -> std::path::PathBuf {
     dist
 }
 
+/// Publishes `definition` on the server.
+async fn publish(b: &Backend, token: &str, definition: &Value) {
+    let (status, reply) = staff_call(
+        &b.router,
+        token,
+        "POST",
+        "/api/v1/surveys",
+        Some(definition.to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+}
+
 /// The definition the page carries.
 fn served_definition(page: &str) -> Value {
     let start = page
@@ -162,15 +175,7 @@ async fn a_published_survey_is_drawn_from_its_latest_version_and_its_texts_stay_
     for b in backends().await {
         let router = router_with_app(&b, &dist);
         let token = staff_token(&b).await;
-        let (status, reply) = staff_call(
-            &b.router,
-            &token,
-            "POST",
-            "/api/v1/surveys",
-            Some(definition.to_string()),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+        publish(&b, &token, &definition).await;
         let page = request(&router, "GET", "/s/visit", &[], None).await;
         let html = &page.text;
         assert!(!html.contains("<script>alert"), "{html}");
@@ -213,15 +218,7 @@ async fn pages_that_cannot_be_drawn_get_the_apps_own_page() {
     for b in backends().await {
         let router = router_with_app(&b, &dist);
         let token = staff_token(&b).await;
-        let (status, reply) = staff_call(
-            &b.router,
-            &token,
-            "POST",
-            "/api/v1/surveys",
-            Some(matrix.to_string()),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+        publish(&b, &token, &matrix).await;
         // A matrix only the app draws: the definition, but no drawn page and no script.
         let page = request(&router, "GET", "/s/grid", &[], None).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -237,15 +234,7 @@ async fn pages_that_cannot_be_drawn_get_the_apps_own_page() {
             {"id": "a", "kind": "rating", "text": "A"},
             {"id": "b", "kind": "text", "text": "B", "visible_if": {"surveyjs": "{a} notempty"}}
         ]);
-        let (status, reply) = staff_call(
-            &b.router,
-            &token,
-            "POST",
-            "/api/v1/surveys",
-            Some(surveyjs.to_string()),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {reply}", b.name);
+        publish(&b, &token, &surveyjs).await;
         let page = request(&router, "GET", "/s/sjs", &[], None).await;
         assert!(
             page.text

@@ -3,8 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use manyi_core::{Answer, Question, QuestionKind};
 
-use manyi_core::LocalizedText;
-use manyi_core::model::{Contact, Scale};
+use manyi_core::model::Contact;
 
 use super::contact_input::ContactInput;
 use super::matrix_input::MatrixInput;
@@ -75,12 +74,6 @@ pub fn QuestionView(
         </p>
     };
 
-    let scale = || {
-        question
-            .effective_scale()
-            .unwrap_or_else(|| Scale::new(1.0, 5.0))
-    };
-
     // The input, and the id of the text field its label is for (the other inputs are groups,
     // named by the label through aria-labelledby).
     let (input, label_for) = match question.kind {
@@ -108,7 +101,8 @@ pub fn QuestionView(
                         (option, Answer::Text(o.value.clone()))
                     })
                     .unzip(),
-                _ => scale_points(&scale())
+                _ => question
+                    .offered_points()
                     .into_iter()
                     .map(|(x, label)| {
                         let option = GroupOption {
@@ -181,7 +175,7 @@ pub fn QuestionView(
                     <MatrixInput
                         qid=qid.clone()
                         rows=question.rows.clone()
-                        points=scale_points(&scale())
+                        points=question.offered_points()
                         value=value
                         on_change=on_rows
                         labelledby=label_id.clone()
@@ -257,22 +251,6 @@ pub fn QuestionView(
             {error_view}
         </div>
     }
-}
-
-/// The points of `scale` with their labels, if they have one.
-fn scale_points(scale: &Scale) -> Vec<(f64, Option<LocalizedText>)> {
-    scale
-        .points()
-        .into_iter()
-        .map(|x| {
-            let label = scale
-                .labels
-                .iter()
-                .find(|l| (l.value - x).abs() < 1e-9)
-                .map(|l| l.label.clone());
-            (x, label)
-        })
-        .collect()
 }
 
 /// Whether two answers are the same option: numbers as equal as scale points are compared.
