@@ -410,7 +410,7 @@ async fn app_files_are_revalidated_before_a_cached_copy_is_used() {
     };
     // Files by name, and the page every client route gets, must be revalidated: their names do
     // not change between releases.
-    for path in ["/app_bg.wasm", "/main.css", "/s/nps"] {
+    for path in ["/app_bg.wasm", "/main.css", "/results"] {
         let (status, headers, _) = get(path, None).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{path}");
@@ -419,6 +419,17 @@ async fn app_files_are_revalidated_before_a_cached_copy_is_used() {
         let (status, _, length) = get(path, Some(modified)).await;
         assert_eq!((status, length), (StatusCode::NOT_MODIFIED, 0), "{path}");
     }
+    // A survey's page is written per request: revalidated by its digest.
+    let page = request(&router, "GET", "/s/nps", &[], None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let tag = page.header("etag").unwrap().to_owned();
+    let again = request(&router, "GET", "/s/nps", &[("if-none-match", &tag)], None).await;
+    assert_eq!(
+        (again.status, again.text.as_str()),
+        (StatusCode::NOT_MODIFIED, "")
+    );
+    assert_eq!(again.header("etag"), Some(tag.as_str()));
     // The API's replies are not files and keep their own caching rules.
     let (status, headers, _) = get("/api/v1/surveys/nps", None).await;
     assert_eq!(status, StatusCode::OK);

@@ -141,6 +141,19 @@ async fn a_template_survey_page_draws_its_first_question_in_the_browsers_languag
         );
         assert!(page.text.contains("第 1 页，共 1 页"));
 
+        // Revalidated by its digest; another language is another page.
+        let tag = page.header("etag").unwrap().to_owned();
+        let again = request(&router, "GET", "/s/nps", &[("if-none-match", &tag)], None).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        let english = request(
+            &router,
+            "GET",
+            "/s/nps?lang=en",
+            &[("if-none-match", &tag)],
+            None,
+        )
+        .await;
+        assert_eq!(english.status, StatusCode::OK);
         // Sent compressed to a browser that accepts it.
         let page = request(&router, "GET", "/s/nps", &[("accept-encoding", "br")], None).await;
         assert_eq!(page.header("content-encoding"), Some("br"));

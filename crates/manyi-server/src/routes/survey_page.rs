@@ -7,7 +7,7 @@
 //! all give the plain `index.html`, and the app finds the survey as it always has.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use manyi_api::API_BASE;
 use manyi_core::{Survey, templates};
@@ -65,19 +65,37 @@ pub async fn survey_page(
         _ => page,
     };
     let script = script.filter(|_| drawn);
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            // The language drawn follows the browser's.
-            (header::VARY, HeaderValue::from_static("Accept-Language")),
-        ],
-        page,
-    )
-        .into_response();
+    // The page is written per request, so it has no date to revalidate by; its digest tells a
+    // browser's copy that is still current (weak: it is sent compressed or not).
+    let etag = format!(
+        "W/\"{}\"",
+        BASE64.encode(&Sha256::digest(page.as_bytes())[..18])
+    );
+    let unchanged = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag);
+    let head = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        // The language drawn follows the browser's.
+        (header::VARY, HeaderValue::from_static("Accept-Language")),
+        // Base64 is plain ASCII, so the tag is always a valid header value.
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag)
+                .map_err(|e| AppError::Internal(format!("survey page tag: {e}")))?,
+        ),
+    ];
+    let mut response = match unchanged {
+        true => (StatusCode::NOT_MODIFIED, head).into_response(),
+        false => (head, page).into_response(),
+    };
     if let Some(script) = script {
         let digest = BASE64.encode(Sha256::digest(script.trim().as_bytes()));
         // A base64 digest is plain ASCII, so the policy is always a valid header value.
