@@ -137,6 +137,27 @@ test("the drawn page passes axe on a phone, light and dark, before the app arriv
   }
 });
 
+test("a respondent's page holds the survey and nothing of the staff's, drawn or taken over", async () => {
+  const page = await heldPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${env.server.base}/s/nps?lang=en`);
+  const look = () =>
+    page.evaluate(() => ({
+      links: document.querySelectorAll("a[href], [role=link]").length,
+      title: document.title,
+      // The survey's title shows once, in the top bar; the page heading is for screen readers.
+      shown: [...document.querySelectorAll("main *")].filter(
+        (el) => el.children.length === 0 && el.textContent.trim() === "Customer recommendation survey" && el.checkVisibility() && el.getBoundingClientRect().width > 1,
+      ).length,
+    }));
+  const expected = { links: 0, title: "Customer recommendation survey", shown: 1 };
+  assert.deepEqual(await look(), expected);
+  page.release();
+  await page.click(byTestId("nps-opt-9"));
+  await takenOver(page);
+  assert.deepEqual(await look(), expected);
+  await page.context().close();
+});
+
 test("answers given before the app arrives carry on, with the focus and the text being typed", async () => {
   const page = await heldPage();
   await page.goto(`${env.server.base}/s/nps?lang=en`);
