@@ -11,7 +11,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  byTestId, killManyi, launch, MANYI, screenshot, staffToken, startManyi, axe } from "./harness.mjs";
+  byTestId, killManyi, launch, MANYI, screenshot, staffToken, startManyi, axe, watchErrors } from "./harness.mjs";
 
 // The browser's zone and the CLI's offset agree, so dates mean the same days to both.
 const TIMEZONE = "Asia/Shanghai";
@@ -135,11 +135,7 @@ async function newPage(browser, { init } = {}) {
   });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-  });
+  watchErrors(page);
   return page;
 }
 

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { byTestId, killManyi, launch, screenshot, staffToken, startManyi } from "./harness.mjs";
+import { byTestId, killManyi, launch, screenshot, staffToken, startManyi, watchErrors } from "./harness.mjs";
 
 const TIMEZONE = "Asia/Shanghai";
 const OFFSET = "+08:00";
@@ -86,11 +86,7 @@ async function newPage(viewport = { width: 1280, height: 800 }) {
   const session = JSON.stringify({ mode: "server", api: "/api/v1", token: env.token });
   await context.addInitScript(`sessionStorage.setItem("manyi.staff.session.v1", ${JSON.stringify(session)});`);
   const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-  });
+  watchErrors(page);
   return page;
 }
 

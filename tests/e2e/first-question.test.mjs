@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appStarted, axe, byTestId, killManyi, launch, query, staffToken, startManyi } from "./harness.mjs";
+import { appStarted, axe, byTestId, killManyi, launch, query, staffToken, startManyi, watchErrors } from "./harness.mjs";
 
 const env = { dir: "", server: null, browser: null };
 
@@ -50,18 +50,13 @@ test.after(async () => {
 
 /**
  * A fresh page whose app files (the respondent's glue and wasm) wait until `release()` is
- * called. Console errors fail the test, as in the other files: a script the page's policy
- * refused would show up there.
+ * called, its errors collected as in the other files.
  */
 async function heldPage({ viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
   // bypassCSP only lets a test inject axe-core; the page never needs it.
   const context = await env.browser.newContext({ viewport, locale: "en-US", bypassCSP });
   const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-  });
+  watchErrors(page);
   let release;
   const released = new Promise((resolve) => (release = resolve));
   const hold = async (route) => {

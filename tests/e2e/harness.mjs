@@ -52,14 +52,22 @@ export function setup(t) {
     const context = await env.browser.newContext({ viewport, locale: "en-US", bypassCSP });
     if (init) await context.addInitScript(init);
     const page = await context.newPage();
-    page.errors = [];
-    page.on("pageerror", (e) => page.errors.push(String(e)));
-    page.on("console", (m) => {
-      if (m.type() === "error") page.errors.push(m.text());
-    });
+    watchErrors(page);
     return page;
   };
   return env;
+}
+
+/**
+ * Collects the page's uncaught errors and console errors in `page.errors`, which tests assert
+ * empty: a script the page's policy refused shows up there too.
+ */
+export function watchErrors(page) {
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+  });
 }
 
 /** Loads `path` and waits until the app has rendered `selector`. */

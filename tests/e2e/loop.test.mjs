@@ -13,7 +13,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { byTestId, killManyi, launch, roleToken, ROOT, screenshot, startManyi, axe } from "./harness.mjs";
+import { byTestId, killManyi, launch, roleToken, ROOT, screenshot, startManyi, axe, watchErrors } from "./harness.mjs";
 
 const TIMEZONE = "Asia/Shanghai";
 
@@ -110,11 +110,7 @@ async function newPage({ bypassCSP = false } = {}) {
     viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: TIMEZONE, bypassCSP,
   });
   const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-  });
+  watchErrors(page);
   return page;
 }
 

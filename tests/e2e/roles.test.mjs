@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { byTestId, killManyi, launch, roleToken, screenshot, startManyi, axe } from "./harness.mjs";
+import { byTestId, killManyi, launch, roleToken, screenshot, startManyi, axe, watchErrors } from "./harness.mjs";
 
 const TIMEZONE = "Asia/Shanghai";
 
@@ -72,11 +72,7 @@ async function newPage({ bypassCSP = false } = {}) {
     viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: TIMEZONE, bypassCSP,
   });
   const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-  });
+  watchErrors(page);
   return page;
 }
 
