@@ -123,6 +123,8 @@ pub struct Db {
     /// (survey, `meta` key) pairs known to be listed in `survey_meta_keys`, so a batch lists
     /// only keys it is the first to bring.
     known_meta_keys: Arc<Mutex<HashSet<(String, String)>>>,
+    /// The alert rules and webhook endpoints as last read, by `followup_generation`.
+    followup: Arc<Mutex<followup::Settings>>,
     /// Woken when a commit queues webhook deliveries, so this process's sender sends them at
     /// once instead of at its next look (other processes' senders find them then).
     webhooks_waiting: Arc<tokio::sync::Notify>,
@@ -255,6 +257,7 @@ impl Db {
             engine,
             definitions: Arc::default(),
             known_meta_keys: Arc::default(),
+            followup: Arc::default(),
             webhooks_waiting: Arc::default(),
             rollups_waiting: Arc::default(),
         })
@@ -335,6 +338,25 @@ impl Db {
         .transpose()
     }
 
+    /// A published survey version, parsed once per process: published versions never change,
+    /// so every later request for it (each response names its version) is answered from
+    /// memory, without a query or a parse of the definition.
+    pub async fn published(&self, id: &str, version: u32) -> Result<Option<Arc<Survey>>, AppError> {
+        let key = (id.to_owned(), version);
+        if let Some(survey) = self.definitions.lock().expect("not poisoned").get(&key) {
+            return Ok(Some(survey.clone()));
+        }
+        let Some(survey) = self.survey(id, Some(version)).await? else {
+            return Ok(None);
+        };
+        let survey = Arc::new(survey);
+        self.definitions
+            .lock()
+            .expect("not poisoned")
+            .insert(key, survey.clone());
+        Ok(Some(survey))
+    }
+
     /// Stores validated, scored responses in one transaction and says, per response (in the
     /// batch's order), whether it was new, a duplicate or a conflict. Nothing is acknowledged
     /// before the commit.
@@ -347,54 +369,90 @@ impl Db {
         &self,
         batch: &[(Response, ResponseScores)],
     ) -> Result<Vec<Stored>, AppError> {
-        let mut order: Vec<usize> = (0..batch.len()).collect();
-        order.sort_by_cached_key(|&i| batch[i].0.id.to_ascii_lowercase());
-        let mut tx = self.pool.begin().await?;
         let received = Utc::now();
+        let rows = batch
+            .iter()
+            .map(|(response, scores)| {
+                Ok(ResponseRow {
+                    id: response.id.to_ascii_lowercase(),
+                    survey_id: &response.survey_id,
+                    version: i64::from(response.survey_version),
+                    submitted_at: response.submitted_at.map(stored_time),
+                    body: canonical(response)?,
+                    scores: serde_json::to_string(scores)
+                        .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        // The first of each id in the batch is offered for insertion, in the order of the ids;
+        // a later one with the same id is settled like a resubmission, against what is stored.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| rows[a].id.cmp(&rows[b].id));
+        let mut offered = order.clone();
+        offered.dedup_by(|later, first| rows[*later].id == rows[*first].id);
+
+        let mut tx = self.pool.begin().await?;
         let received_at = received.to_rfc3339_opts(SecondsFormat::Millis, true);
-        let mut outcome = vec![Stored::Inserted; batch.len()];
-        for index in order {
-            let (response, scores) = &batch[index];
-            let body = canonical(response)?;
-            let scores = serde_json::to_string(scores)
-                .map_err(|e| AppError::Internal(format!("serialising scores: {e}")))?;
-            let submitted_at = response.submitted_at.map(stored_time);
-            let inserted = sqlx::query(
-                "INSERT INTO responses (id, survey_id, survey_version, submitted_at, received_at, body, scores) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(response.id.to_ascii_lowercase())
-            .bind(&response.survey_id)
-            .bind(i64::from(response.survey_version))
-            .bind(submitted_at)
-            .bind(&received_at)
-            .bind(&body)
-            .bind(scores)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            let stored = if inserted {
-                Stored::Inserted
+        let (inserted, generation) =
+            insert_responses(&mut tx, self.engine, &rows, &offered, &received_at).await?;
+        // What is stored under each id that was not inserted now, to tell a duplicate (the
+        // same body) from a conflict; a later copy within the batch compares with the first.
+        let mut stored_body: HashMap<&str, String> = HashMap::new();
+        let missing: Vec<&str> = offered
+            .iter()
+            .map(|&i| rows[i].id.as_str())
+            .filter(|id| !inserted.contains(*id))
+            .collect();
+        for chunk in missing.chunks(BODY_CHUNK) {
+            let mut next = Placeholders::new(self.engine);
+            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
+            let sql = format!(
+                "SELECT id, body FROM responses WHERE id IN ({})",
+                list.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                let id: String = row.get(0);
+                if let Some(&id) = chunk.iter().find(|c| **c == id) {
+                    stored_body.insert(id, row.get(1));
+                }
+            }
+        }
+        let mut outcome = vec![Stored::Inserted; rows.len()];
+        let mut first = 0;
+        for (position, &index) in order.iter().enumerate() {
+            let row = &rows[index];
+            if position == 0 || rows[order[position - 1]].id != row.id {
+                first = index;
+                if inserted.contains(&row.id) {
+                    continue;
+                }
+            }
+            let existing = if inserted.contains(&row.id) {
+                Some(rows[first].body.as_str())
             } else {
-                let existing: String = sqlx::query("SELECT body FROM responses WHERE id = $1")
-                    .bind(response.id.to_ascii_lowercase())
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .get(0);
-                if existing == body {
-                    Stored::Duplicate
-                } else {
-                    Stored::Conflict
+                stored_body.get(row.id.as_str()).map(String::as_str)
+            };
+            outcome[index] = match existing {
+                Some(body) if body == row.body => Stored::Duplicate,
+                Some(_) => Stored::Conflict,
+                None => {
+                    return Err(AppError::Internal(format!(
+                        "response {} neither inserted nor found",
+                        row.id
+                    )));
                 }
             };
-            outcome[index] = stored;
         }
+
         // The new responses are listed for their surveys' rollups in this transaction: stored
-        // and listed together, or neither (a folder adds them to the rollups after the commit).
-        // So are their cases and webhook deliveries: a response that was stored has had its
-        // rules evaluated and its events queued, and a duplicate, stored before, has neither
-        // again.
+        // and listed together, or neither (a folder adds them to the rollups after the commit;
+        // on PostgreSQL the statement that inserted them listed them). So are their cases and
+        // webhook deliveries: a response that was stored has had its rules evaluated and its
+        // events queued, and a duplicate, stored before, has neither again.
         let mut by_survey: BTreeMap<&str, Vec<(&Response, &ResponseScores)>> = BTreeMap::new();
         for ((response, scores), stored) in batch.iter().zip(&outcome) {
             if *stored == Stored::Inserted {
@@ -404,12 +462,21 @@ impl Db {
                     .push((response, scores));
             }
         }
+        let generation = match generation {
+            Some(generation) => generation,
+            None if by_survey.is_empty() => 0,
+            None => followup::generation(&mut tx).await?,
+        };
         let mut listed = Vec::new();
         let mut followed = Followed::default();
         for (survey_id, stored) in by_survey {
             let responses: Vec<&Response> = stored.iter().map(|(r, _)| *r).collect();
-            listed.extend(rollup::pend(self, &mut tx, survey_id, &responses).await?);
-            let f = followup::on_stored(self, &mut tx, survey_id, &stored, received).await?;
+            if self.engine == Engine::Sqlite {
+                rollup::pend(self, &mut tx, survey_id, &responses).await?;
+            }
+            listed.extend(rollup::new_meta_keys(self, &mut tx, survey_id, &responses).await?);
+            let f = followup::on_stored(self, &mut tx, survey_id, &stored, received, generation)
+                .await?;
             followed.cases += f.cases;
             followed.deliveries += f.deliveries;
         }
@@ -1116,6 +1183,84 @@ impl ResponseSnapshot {
 /// The response as stored: its fields in a fixed order and its maps sorted, so the same
 /// response always gives the same text and re-sends compare equal. The id is lower-cased, as
 /// UUIDs compare case-insensitively.
+/// One response as it is stored.
+struct ResponseRow<'a> {
+    /// Lower case: ids are compared without case.
+    id: String,
+    survey_id: &'a str,
+    version: i64,
+    submitted_at: Option<String>,
+    body: String,
+    scores: String,
+}
+
+/// Responses inserted per statement (7 parameters each, far below both engines' limits).
+const INSERT_CHUNK: usize = 500;
+/// Ids whose stored bodies are read per statement.
+const BODY_CHUNK: usize = 500;
+
+/// Inserts the offered rows in the given order (the ids' order), skipping every id already
+/// stored, a few statements for the whole batch; returns the ids inserted and, on PostgreSQL,
+/// the follow-up generation (see `followup::Settings`). On PostgreSQL the same statement lists
+/// the inserted responses as pending for the rollups and reads the generation, so a single
+/// response's transaction makes no more round trips than before rollups and follow-up existed.
+async fn insert_responses(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    rows: &[ResponseRow<'_>],
+    offered: &[usize],
+    received_at: &str,
+) -> Result<(HashSet<String>, Option<i64>), AppError> {
+    let mut inserted = HashSet::with_capacity(offered.len());
+    let mut generation = None;
+    for chunk in offered.chunks(INSERT_CHUNK) {
+        let mut next = Placeholders::new(engine);
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|_| {
+                let params: Vec<String> = (0..7).map(|_| next.next()).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let insert = format!(
+            "INSERT INTO responses (id, survey_id, survey_version, submitted_at, received_at, body, scores) \
+             VALUES {} ON CONFLICT (id) DO NOTHING",
+            tuples.join(", ")
+        );
+        let sql = match engine {
+            Engine::Sqlite => format!("{insert} RETURNING id"),
+            Engine::Postgres => format!(
+                "WITH stored AS ({insert} RETURNING id, survey_id), \
+                 listed AS (INSERT INTO rollup_pending (survey_id, response_id) \
+                   SELECT survey_id, id FROM stored ON CONFLICT (survey_id, response_id) DO NOTHING) \
+                 SELECT stored.id, g.generation FROM followup_generation g \
+                 LEFT JOIN stored ON TRUE WHERE g.id = 1"
+            ),
+        };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for &index in chunk {
+            let row = &rows[index];
+            query = query
+                .bind(&row.id)
+                .bind(row.survey_id)
+                .bind(row.version)
+                .bind(&row.submitted_at)
+                .bind(received_at)
+                .bind(&row.body)
+                .bind(&row.scores);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            if let Some(id) = row.get::<Option<String>, _>(0) {
+                inserted.insert(id);
+            }
+            if engine == Engine::Postgres {
+                generation = Some(row.get::<i64, _>(1));
+            }
+        }
+    }
+    Ok((inserted, generation))
+}
+
 fn canonical(response: &Response) -> Result<String, AppError> {
     let mut response = response.clone();
     response.id = response.id.to_ascii_lowercase();

@@ -94,6 +94,66 @@ async fn ingestion_is_idempotent_by_id() {
     }
 }
 
+/// A batch is stored in a few statements; each response still gets its own outcome, whether
+/// its id is new, stored before (with the same or other content, in any case), or repeated
+/// within the batch.
+#[tokio::test]
+async fn a_batch_settles_every_id_against_what_is_stored_and_itself() {
+    for b in backends().await {
+        let stored = json!([nps_response(&uuid(1), 9), nps_response(&uuid(2), 9)]);
+        let (status, _) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(stored.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let mut shouted = nps_response(&uuid(1), 9);
+        shouted["id"] = json!(uuid(1).to_uppercase());
+        let batch = json!([
+            nps_response(&uuid(4), 7),
+            shouted,
+            nps_response(&uuid(2), 3),
+            nps_response(&uuid(3), 10),
+            nps_response(&uuid(4), 2),
+            nps_response(&uuid(3), 10),
+        ]);
+        let (status, reply) = call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(batch.to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
+        let statuses: Vec<&str> = reply["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "accepted",
+                "duplicate",
+                "conflict",
+                "accepted",
+                "conflict",
+                "duplicate"
+            ],
+            "{}",
+            b.name
+        );
+        assert_eq!(b.db.count_responses("nps").await.unwrap(), 4, "{}", b.name);
+        let scores = b.db.stored_scores(&[&uuid(2), &uuid(4)]).await.unwrap();
+        let nps = |id: u32| scores[&uuid(id)].nps.as_ref().unwrap().value;
+        assert_eq!((nps(2), nps(4)), (9.0, 7.0), "{}", b.name);
+        b.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn a_batch_gets_one_result_per_response_in_order() {
     for b in backends().await {

@@ -631,3 +631,112 @@ async fn a_case_carries_the_contact_the_customer_agreed_to() {
         b.finish().await;
     }
 }
+
+/// Each server keeps the rules and endpoints it last read; a change made through another
+/// server over the same database applies to the very next response it stores.
+#[tokio::test]
+async fn a_change_on_one_server_applies_at_once_on_another() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let a = &b.router;
+        let other = with_peer(
+            manyi_server::app(manyi_server::AppState::new(
+                manyi_server::Db::connect(&b.url).await.unwrap(),
+                None,
+            )),
+            [127, 0, 0, 1],
+        );
+        let post = |n: u32| {
+            let other = other.clone();
+            async move {
+                let (status, body) = call(
+                    &other,
+                    "POST",
+                    "/api/v1/responses",
+                    Some(detractor(&uuid(n), 1, "b001").to_string()),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_eq!(body["results"][0]["status"], "accepted", "{body}");
+            }
+        };
+        let cases = || async {
+            let (_, page) = staff_call(a, &admin, "GET", "/api/v1/cases", None).await;
+            let mut ids: Vec<String> = page["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["response_id"].as_str().unwrap().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+
+        // The other server stores a detractor while there is no rule, and so knows of none.
+        post(1).await;
+        assert!(cases().await.is_empty(), "{}", b.name);
+        let (status, _) = staff_call(
+            a,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(RULES.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        post(2).await;
+        assert_eq!(cases().await, [uuid(2)], "{}", b.name);
+
+        let (_, endpoint) = staff_call(
+            a,
+            &admin,
+            "POST",
+            "/api/v1/webhooks",
+            Some(
+                json!({"url": "https://crm.example.com/hook", "events": ["response.created"]})
+                    .to_string(),
+            ),
+        )
+        .await;
+        let deliveries_uri = format!(
+            "/api/v1/webhooks/{}/deliveries",
+            endpoint["id"].as_str().unwrap()
+        );
+        post(3).await;
+        let (_, events) = staff_call(a, &admin, "GET", &deliveries_uri, None).await;
+        assert_eq!(
+            events["deliveries"].as_array().unwrap().len(),
+            1,
+            "{}: {events}",
+            b.name
+        );
+
+        // Rules emptied and the endpoint removed: the other server opens and queues nothing.
+        let (status, _) = staff_call(
+            a,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(r#"{"rules": []}"#.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = staff_call(
+            a,
+            &admin,
+            "DELETE",
+            &format!("/api/v1/webhooks/{}", endpoint["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+        assert!(status.is_success(), "{status}");
+        post(4).await;
+        assert_eq!(cases().await, [uuid(2), uuid(3)], "{}", b.name);
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+            .fetch_one(b.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(pending, 0, "{}", b.name);
+        b.finish().await;
+    }
+}

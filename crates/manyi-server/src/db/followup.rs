@@ -7,7 +7,8 @@
 //! all of an event or none of it, and a duplicate response, which stores nothing, opens no case
 //! and sends nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use manyi_api::{
@@ -59,6 +60,52 @@ pub(super) async fn rules(
         None => Ok(Vec::new()),
         Some(row) => from_json("alert rules", row.get(0)),
     }
+}
+
+/// The alert rules and webhook endpoints as this process last read them, with the value of
+/// `followup_generation` they were read under, so the transaction that stores responses reads
+/// them again only after a change (on any server) has raised it. Each survey version's rules
+/// are also kept compiled.
+#[derive(Debug, Default)]
+pub(super) struct Settings {
+    generation: i64,
+    subscribers: Option<Arc<Vec<Subscriber>>>,
+    rules: HashMap<String, Arc<Vec<AlertRule>>>,
+    sets: HashMap<(String, u32), Arc<RuleSet>>,
+}
+
+impl Settings {
+    /// The settings read under `generation`, emptied first when that is newer than what they
+    /// hold; `None` for an older generation (a statement that ran before a change another
+    /// request has already seen), whose reads must not be kept.
+    fn at(&mut self, generation: i64) -> Option<&mut Settings> {
+        if generation > self.generation {
+            *self = Settings {
+                generation,
+                ..Settings::default()
+            };
+        }
+        (generation == self.generation).then_some(self)
+    }
+}
+
+/// Raises `followup_generation`, in the transaction of a change to the alert rules or the
+/// webhook endpoints, so every server reads them again for the responses stored after it.
+async fn changed(conn: &mut AnyConnection) -> Result<(), AppError> {
+    sqlx::query("UPDATE followup_generation SET generation = generation + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The current `followup_generation`, read in the storing transaction (on PostgreSQL the
+/// statement that stores the responses reads it too).
+pub(super) async fn generation(conn: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT generation FROM followup_generation WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 /// A webhook endpoint as the outbox needs it: which events, for which survey.
@@ -163,11 +210,37 @@ pub(super) async fn on_stored(
     survey_id: &str,
     stored: &[(&Response, &ResponseScores)],
     at: DateTime<Utc>,
+    generation: i64,
 ) -> Result<Followed, AppError> {
-    let rules = rules(conn, survey_id).await?;
-    let subscribers: Vec<Subscriber> = subscribers(conn)
-        .await?
-        .into_iter()
+    let cached = db
+        .followup
+        .lock()
+        .expect("not poisoned")
+        .at(generation)
+        .map(|s| (s.rules.get(survey_id).cloned(), s.subscribers.clone()));
+    let (known_rules, known_subscribers) = cached.unwrap_or_default();
+    let rules = match known_rules {
+        Some(rules) => rules,
+        None => {
+            let rules = Arc::new(rules(conn, survey_id).await?);
+            if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
+                s.rules.insert(survey_id.to_owned(), rules.clone());
+            }
+            rules
+        }
+    };
+    let subscribers = match known_subscribers {
+        Some(subscribers) => subscribers,
+        None => {
+            let subscribers = Arc::new(subscribers(conn).await?);
+            if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
+                s.subscribers = Some(subscribers.clone());
+            }
+            subscribers
+        }
+    };
+    let subscribers: Vec<&Subscriber> = subscribers
+        .iter()
         .filter(|s| s.survey_id.as_deref().is_none_or(|id| id == survey_id))
         .collect();
     if rules.is_empty() && subscribers.is_empty() {
@@ -191,15 +264,34 @@ pub(super) async fn on_stored(
     let mut opened = 0;
     let mut cases: Vec<(CaseSummary, Option<Contact>, CaseEvent)> = Vec::new();
     if !rules.is_empty() {
-        // One rule set per version the batch answers, each compiled once.
-        let mut sets: BTreeMap<u32, RuleSet> = BTreeMap::new();
+        // One rule set per version the batch answers, compiled once per generation.
+        let mut sets: BTreeMap<u32, Arc<RuleSet>> = BTreeMap::new();
         for (response, scores) in stored {
             let version = response.survey_version;
             let set = match sets.entry(version) {
                 std::collections::btree_map::Entry::Occupied(set) => set.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {
-                    let survey = db.definition(conn, survey_id, version).await?;
-                    slot.insert(RuleSet::new(&Plan::new(&survey), &rules))
+                    let key = (survey_id.to_owned(), version);
+                    let cached = db
+                        .followup
+                        .lock()
+                        .expect("not poisoned")
+                        .at(generation)
+                        .and_then(|s| s.sets.get(&key).cloned());
+                    let set = match cached {
+                        Some(set) => set,
+                        None => {
+                            let survey = db.definition(conn, survey_id, version).await?;
+                            let set = Arc::new(RuleSet::new(&Plan::new(&survey), &rules));
+                            if let Some(s) =
+                                db.followup.lock().expect("not poisoned").at(generation)
+                            {
+                                s.sets.insert(key, set.clone());
+                            }
+                            set
+                        }
+                    };
+                    slot.insert(set)
                 }
             };
             let firings = set.evaluate(response, scores);
@@ -465,6 +557,7 @@ impl Db {
         .bind(super::now())
         .execute(&mut *tx)
         .await?;
+        changed(&mut tx).await?;
         audit.insert(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -779,6 +872,7 @@ impl Db {
                 ),
             ));
         }
+        changed(&mut tx).await?;
         audit_by(&id).insert(&mut tx).await?;
         tx.commit().await?;
         Ok(WebhookEndpoint {
@@ -811,6 +905,7 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        changed(&mut tx).await?;
         audit_by(&url).insert(&mut tx).await?;
         tx.commit().await?;
         Ok(Some(url))

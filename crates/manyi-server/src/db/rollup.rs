@@ -109,9 +109,8 @@ fn version_of(stored: i64) -> Result<u32, AppError> {
 }
 
 /// Lists responses just stored (all to one survey, new) as pending for its rollups, in the
-/// storing transaction, for the folder ([`fold`]) to add. Stored responses also bring their
-/// `meta` keys; those not yet known to be listed are listed, and returned, for the caller to
-/// mark as known once its transaction commits.
+/// storing transaction, for the folder ([`fold`]) to add. (On PostgreSQL the statement that
+/// stores them lists them.)
 ///
 /// Nothing here touches the survey's state rows, so concurrent batches do not queue on them:
 /// when each batch merged itself into the rollups, concurrent single responses on PostgreSQL
@@ -121,7 +120,7 @@ pub(super) async fn pend(
     conn: &mut AnyConnection,
     survey_id: &str,
     responses: &[&Response],
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<(), AppError> {
     for chunk in responses.chunks(CHUNK) {
         let mut next = Placeholders::new(db.engine);
         let tuples: Vec<String> = chunk
@@ -141,15 +140,27 @@ pub(super) async fn pend(
         }
         query.execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// Lists the `meta` keys responses just stored (all to one survey, new) bring that are not yet
+/// known to be listed, in the storing transaction, and returns them, for the caller to mark as
+/// known once its transaction commits.
+pub(super) async fn new_meta_keys(
+    db: &Db,
+    conn: &mut AnyConnection,
+    survey_id: &str,
+    responses: &[&Response],
+) -> Result<Vec<(String, String)>, AppError> {
     let new: Vec<(String, String)> = {
         let known = db.known_meta_keys.lock().expect("not poisoned");
         let keys: BTreeSet<&str> = responses
             .iter()
             .flat_map(|r| r.meta.keys().map(String::as_str))
-            .filter(|key| !known.contains(&(survey_id.to_owned(), (*key).to_owned())))
             .collect();
         keys.into_iter()
             .map(|key| (survey_id.to_owned(), key.to_owned()))
+            .filter(|pair| !known.contains(pair))
             .collect()
     };
     insert_meta_keys(

@@ -3,6 +3,7 @@
 //! response.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
@@ -14,8 +15,9 @@ use manyi_api::{
     ItemResult, ItemStatus, MAX_BATCH,
 };
 use manyi_core::export;
+use manyi_core::score::Plan;
 use manyi_core::validate::Validator;
-use manyi_core::{ResponseScores, Survey, score_response};
+use manyi_core::{ResponseScores, Survey};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -93,26 +95,29 @@ pub async fn post_responses(
     }
 
     let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
-    let mut accepted: Vec<(usize, manyi_core::Response, ResponseScores)> = Vec::new();
-    let mut surveys: HashMap<(String, u32), Option<Survey>> = HashMap::new();
+    // First the checks that need the database (the origin, the survey version), each made
+    // once per survey; the versions found are then validated against and scored with one
+    // validator and one scoring plan each, built once for the whole batch.
+    let mut parsed: Vec<(usize, manyi_core::Response)> = Vec::with_capacity(items.len());
+    let mut surveys: HashMap<(String, u32), Option<Arc<Survey>>> = HashMap::new();
     // For a cross-origin request: whether each survey met so far lists the origin.
     let mut origin_allowed: HashMap<String, bool> = HashMap::new();
     for (index, item) in items.into_iter().enumerate() {
         let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
-        let reject =
-            |code: ErrorCode, message: String, details: Option<Box<RawValue>>| ItemResult {
-                id: id.clone(),
-                status: ItemStatus::Rejected,
-                error: Some(ErrorInfo {
-                    code,
-                    message,
-                    details,
-                }),
-            };
+        results.push(ItemResult {
+            id,
+            status: ItemStatus::Accepted,
+            error: None,
+        });
         let response: manyi_core::Response = match serde_json::from_value(item) {
             Ok(r) => r,
             Err(e) => {
-                results.push(reject(ErrorCode::MalformedResponse, e.to_string(), None));
+                reject(
+                    &mut results[index],
+                    ErrorCode::MalformedResponse,
+                    e.to_string(),
+                    None,
+                );
                 continue;
             }
         };
@@ -122,55 +127,61 @@ pub async fn post_responses(
                 origin_allowed.insert(response.survey_id.clone(), listed.contains(origin));
             }
             if !origin_allowed[&response.survey_id] {
-                results.push(reject(
+                let message = format!(
+                    "survey {:?} does not take responses from {origin}; staff can add it to the survey's allowed origins",
+                    response.survey_id
+                );
+                reject(
+                    &mut results[index],
                     ErrorCode::OriginNotAllowed,
-                    format!(
-                        "survey {:?} does not take responses from {origin}; staff can add it to the survey's allowed origins",
-                        response.survey_id
-                    ),
+                    message,
                     None,
-                ));
+                );
                 continue;
             }
         }
         let key = (response.survey_id.clone(), response.survey_version);
         if !surveys.contains_key(&key) {
-            let survey = state.db.survey(&key.0, Some(key.1)).await?;
+            let survey = state.db.published(&key.0, key.1).await?;
             surveys.insert(key.clone(), survey);
         }
-        let Some(survey) = surveys[&key].as_ref() else {
-            results.push(reject(
-                ErrorCode::UnknownSurvey,
-                format!("no survey {:?} version {}", key.0, key.1),
-                None,
-            ));
+        if surveys[&key].is_none() {
+            let message = format!("no survey {:?} version {}", key.0, key.1);
+            reject(&mut results[index], ErrorCode::UnknownSurvey, message, None);
             continue;
-        };
-        if let Err(errors) = Validator::new(survey).response(&response) {
+        }
+        parsed.push((index, response));
+    }
+
+    let checkers: HashMap<&(String, u32), (Validator<'_>, Plan<'_>)> = surveys
+        .iter()
+        .filter_map(|(key, survey)| {
+            let survey = survey.as_deref()?;
+            Some((key, (Validator::new(survey), Plan::new(survey))))
+        })
+        .collect();
+    let mut accepted: Vec<usize> = Vec::with_capacity(parsed.len());
+    let mut batch: Vec<(manyi_core::Response, ResponseScores)> = Vec::with_capacity(parsed.len());
+    for (index, response) in parsed {
+        let (validator, plan) = &checkers[&(response.survey_id.clone(), response.survey_version)];
+        if let Err(errors) = validator.response(&response) {
             let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            results.push(reject(
+            reject(
+                &mut results[index],
                 ErrorCode::InvalidResponse,
                 messages.join("; "),
                 // The core's errors are plain data, so writing them cannot fail.
                 serde_json::value::to_raw_value(&errors).ok(),
-            ));
+            );
             continue;
         }
-        let scores = score_response(survey, &response);
-        results.push(ItemResult {
-            id,
-            status: ItemStatus::Accepted,
-            error: None,
-        });
-        accepted.push((index, response, scores));
+        let scores = plan.score(&response);
+        accepted.push(index);
+        batch.push((response, scores));
     }
 
-    let batch: Vec<(manyi_core::Response, ResponseScores)> = accepted
-        .iter()
-        .map(|(_, r, s)| (r.clone(), s.clone()))
-        .collect();
     let stored = state.db.store_responses(&batch).await?;
-    for ((index, _, _), outcome) in accepted.iter().zip(stored) {
+    for (index, outcome) in accepted.iter().zip(stored) {
         match outcome {
             Stored::Inserted => {}
             Stored::Duplicate => results[*index].status = ItemStatus::Duplicate,
@@ -184,6 +195,21 @@ pub async fn post_responses(
         }
     }
     Ok(Json(BatchReply::new(results)))
+}
+
+/// Marks one response of a batch as rejected, with the reason.
+fn reject(
+    result: &mut ItemResult,
+    code: ErrorCode,
+    message: String,
+    details: Option<Box<RawValue>>,
+) {
+    result.status = ItemStatus::Rejected;
+    result.error = Some(ErrorInfo {
+        code,
+        message,
+        details,
+    });
 }
 
 /// `GET /api/v1/surveys/{id}/responses?format=json|csv|xlsx`. CSV is UTF-8 with a byte-order
