@@ -7,7 +7,7 @@
 //! all of an event or none of it, and a duplicate response, which stores nothing, opens no case
 //! and sends nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -1015,27 +1015,42 @@ impl Db {
              ORDER BY next_attempt_at LIMIT {limit}{skip}) \
              RETURNING id, endpoint_id, event, subject, payload, created_at, attempts"
         );
+        let lease = stored_time(lease_until.fixed_offset());
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&now)
-            .bind(stored_time(lease_until.fixed_offset()))
+            .bind(&lease)
             .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The endpoints and the stored responses the claimed deliveries need, one statement
+        // each for all of them rather than two per delivery.
+        let endpoint_ids: BTreeSet<String> = rows.iter().map(|r| r.get::<String, _>(1)).collect();
+        let endpoints: HashMap<String, (String, String)> = self
+            .lookup(
+                "SELECT id, url, secret FROM webhook_endpoints",
+                &endpoint_ids,
+            )
+            .await?;
+        let response_ids: BTreeSet<String> = rows
+            .iter()
+            .filter(|r| r.get::<Option<String>, _>(4).is_none())
+            .map(|r| r.get::<String, _>(3))
+            .collect();
+        let responses: HashMap<String, (String, String)> = self
+            .lookup("SELECT id, body, scores FROM responses", &response_ids)
             .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in rows {
-            let endpoint: Option<(String, String)> =
-                sqlx::query("SELECT url, secret FROM webhook_endpoints WHERE id = $1")
-                    .bind(row.get::<String, _>(1))
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(|r| (r.get(0), r.get(1)));
-            let Some((url, secret)) = endpoint else {
+            let Some((url, secret)) = endpoints.get(&row.get::<String, _>(1)).cloned() else {
                 continue;
             };
             let created_at: String = row.get(5);
             let subject: String = row.get(3);
             let body = match row.get::<Option<String>, _>(4) {
                 Some(payload) => payload,
-                None => self.response_payload(&subject, &created_at).await?,
+                None => response_payload(&subject, responses.get(&subject), &created_at),
             };
             claimed.push(Claimed {
                 id: row.get(0),
@@ -1044,30 +1059,35 @@ impl Db {
                 body,
                 created_at: parse_time(&created_at)?,
                 attempts: u32::try_from(row.get::<i64, _>(6)).unwrap_or(u32::MAX),
+                lease: lease.clone(),
+                lease_until,
             });
         }
         Ok(claimed)
     }
 
-    /// The body of a `response.created` delivery, made from the stored response and scores
-    /// (which never change, so every attempt sends the same bytes); a response deleted since
-    /// is sent as its id and `"deleted": true`.
-    async fn response_payload(&self, id: &str, at: &str) -> Result<String, AppError> {
-        let row = sqlx::query("SELECT body, scores FROM responses WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let data = match row {
-            Some(row) => {
-                let (body, scores): (String, String) = (row.get(0), row.get(1));
-                format!("{{\"response\":{body},\"scores\":{scores}}}")
+    /// Rows of `select` (whose first three columns are an id and two texts) for the given ids,
+    /// by id, a few statements for any number.
+    async fn lookup(
+        &self,
+        select: &str,
+        ids: &BTreeSet<String>,
+    ) -> Result<HashMap<String, (String, String)>, AppError> {
+        let ids: Vec<&String> = ids.iter().collect();
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut next = Placeholders::new(self.engine);
+            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
+            let sql = format!("{select} WHERE id IN ({})", list.join(", "));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.as_str());
             }
-            None => format!(
-                "{{\"response\":{{\"id\":{}}},\"deleted\":true}}",
-                serde_json::Value::String(id.to_owned())
-            ),
-        };
-        Ok(envelope(&WebhookEvent::ResponseCreated, at, &data))
+            for row in query.fetch_all(&self.pool).await? {
+                found.insert(row.get(0), (row.get(1), row.get(2)));
+            }
+        }
+        Ok(found)
     }
 
     /// Records attempts' outcomes, in one transaction: delivered, or failed with the next
@@ -1078,28 +1098,56 @@ impl Db {
         }
         let now = super::now();
         let mut tx = self.pool.begin().await?;
+        // Deliveries, nearly all of them, in a few statements; the rest one by one.
+        let delivered: Vec<&str> = ended
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::Delivered))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        for chunk in delivered.chunks(500) {
+            let mut next = Placeholders::new(self.engine);
+            let at = next.next();
+            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
+            let sql = format!(
+                "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = {at}, \
+                 claimed_until = NULL, next_attempt_at = NULL, last_error = NULL \
+                 WHERE id IN ({})",
+                list.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&now);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut *tx).await?;
+        }
         for (id, outcome) in ended {
-            finish(&mut tx, id, outcome, &now).await?;
+            if !matches!(outcome, Outcome::Delivered) {
+                finish(&mut tx, id, outcome).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
     }
 }
 
-/// Records one attempt's outcome, in the caller's transaction.
-async fn finish(
-    conn: &mut AnyConnection,
-    id: &str,
-    outcome: &Outcome,
-    now: &str,
-) -> Result<(), AppError> {
+/// The body of a `response.created` delivery, made from the stored response and scores
+/// (which never change, so every attempt sends the same bytes); a response deleted since is
+/// sent as its id and `"deleted": true`.
+fn response_payload(id: &str, stored: Option<&(String, String)>, at: &str) -> String {
+    let data = match stored {
+        Some((body, scores)) => format!("{{\"response\":{body},\"scores\":{scores}}}"),
+        None => format!(
+            "{{\"response\":{{\"id\":{}}},\"deleted\":true}}",
+            serde_json::Value::String(id.to_owned())
+        ),
+    };
+    envelope(&WebhookEvent::ResponseCreated, at, &data)
+}
+
+/// Records one attempt's outcome other than a delivery, in the caller's transaction.
+async fn finish(conn: &mut AnyConnection, id: &str, outcome: &Outcome) -> Result<(), AppError> {
     let query = match outcome {
-        Outcome::Delivered => sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $2, \
-             claimed_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1",
-        )
-        .bind(id)
-        .bind(now),
+        Outcome::Delivered => return Ok(()),
         Outcome::Retry { error, at } => sqlx::query(
             "UPDATE webhook_deliveries SET claimed_until = NULL, next_attempt_at = $2, \
              last_error = $3 WHERE id = $1",
@@ -1113,6 +1161,14 @@ async fn finish(
         )
         .bind(id)
         .bind(error),
+        // Not attempted: its claim and the attempt it counted are given back, unless the
+        // lease ran out and another sender has claimed it since.
+        Outcome::Released { lease } => sqlx::query(
+            "UPDATE webhook_deliveries SET claimed_until = NULL, attempts = attempts - 1 \
+             WHERE id = $1 AND claimed_until = $2",
+        )
+        .bind(id)
+        .bind(lease),
     };
     query.execute(&mut *conn).await?;
     Ok(())
@@ -1128,14 +1184,26 @@ pub struct Claimed {
     pub created_at: DateTime<FixedOffset>,
     /// Counting this one.
     pub attempts: u32,
+    /// The claim as stored, and when it ends: no attempt may start that could outlast it.
+    pub lease: String,
+    pub lease_until: DateTime<Utc>,
 }
 
 /// How an attempt ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Delivered,
-    Retry { error: String, at: DateTime<Utc> },
-    Failed { error: String },
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: String,
+    },
+    /// Not attempted: too little of its lease was left (the claim as stored).
+    Released {
+        lease: String,
+    },
 }
 
 const DELIVERY_COLUMNS: &str =

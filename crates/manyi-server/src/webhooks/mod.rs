@@ -16,6 +16,7 @@
 
 pub mod sign;
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -231,53 +232,109 @@ fn describe(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, looking for
-/// more when one finishes, when this process queues some, and every second (for deliveries
-/// other processes queued, and retries that came due).
+/// How many deliveries a process claims at once: several rounds of attempts, so that claiming
+/// (a write) is rarer than sending.
+const CLAIM: usize = 4 * IN_FLIGHT;
+
+/// Outcomes are recorded together, once this many have ended…
+const RECORD_AFTER: usize = 4 * IN_FLIGHT;
+
+/// …or the first of them ended this long ago, or no attempt is running.
+const RECORD_WITHIN: Duration = Duration::from_millis(100);
+
+/// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, from claims of
+/// as many (or of up to [`CLAIM`] while more are waiting), claiming more when those run out, when this process queues some, and every
+/// second (for deliveries other processes queued, and retries that came due).
 ///
-/// Attempts that end together are recorded together, in one transaction: recording each in
-/// its own took a synced commit per delivery, which on SQLite queued behind (and held up) the
-/// batches being stored, and made the sender the bottleneck at about 1,000 deliveries a second.
+/// A claim's lease covers the rounds of attempts its deliveries wait for; a delivery whose
+/// lease has too little left for an attempt when its turn comes is given back unsent, so no
+/// other sender can take it while this one sends it. Attempts that end close together are
+/// recorded together, in one transaction: recording each in its own took a synced commit per
+/// delivery, which on SQLite queued behind (and held up) the batches being stored, and made the
+/// sender the bottleneck at about 1,000 deliveries a second.
 pub fn spawn_sender(db: Db, config: WebhookConfig) {
     tokio::spawn(async move {
         let client = Arc::new(client(&config));
+        let mut queue: VecDeque<Claimed> = VecDeque::new();
         let mut running: JoinSet<(String, Outcome)> = JoinSet::new();
+        let mut ended: Vec<(String, Outcome)> = Vec::new();
+        let mut first_ended: Option<tokio::time::Instant> = None;
+        // Whether there may be deliveries to claim: after a wake-up, or a claim that was full.
+        let mut look = true;
+        let mut backlog = false;
         let waiting = db.webhooks_waiting();
+        // An attempt may take the timeout to connect and be answered, and again to read the
+        // reply.
+        let attempt_time = config.timeout * 2 + Duration::from_secs(1);
         loop {
-            let room = IN_FLIGHT - running.len();
-            if room > 0 {
-                // The lease outlasts an attempt, so no other sender takes it while it runs.
+            if look && queue.is_empty() && running.len() < IN_FLIGHT {
+                // One round's worth, unless the last claim found more waiting than it took:
+                // then several rounds, and a lease that covers their wait.
+                let wanted = if backlog { CLAIM } else { IN_FLIGHT } - running.len();
+                let rounds = u32::try_from(CLAIM.div_ceil(IN_FLIGHT)).unwrap_or(u32::MAX);
+                let rounds = if backlog { rounds } else { 1 };
                 let lease = Utc::now()
-                    + TimeDelta::from_std(config.timeout * 2 + Duration::from_secs(1))
-                        .unwrap_or(TimeDelta::minutes(1));
-                match db.claim_deliveries(room, lease).await {
+                    + TimeDelta::from_std(attempt_time * rounds).unwrap_or(TimeDelta::hours(1));
+                match db.claim_deliveries(wanted, lease).await {
                     Ok(claimed) => {
-                        for delivery in claimed {
-                            let client = client.clone();
-                            running.spawn(async move {
-                                let outcome = send(&client, &config, &delivery).await;
-                                (delivery.id, outcome)
-                            });
-                        }
+                        look = claimed.len() == wanted;
+                        backlog = look;
+                        queue.extend(claimed);
                     }
-                    Err(e) => tracing::error!("taking webhook deliveries: {e}"),
+                    Err(e) => {
+                        look = false;
+                        backlog = false;
+                        tracing::error!("taking webhook deliveries: {e}");
+                    }
                 }
             }
+            while running.len() < IN_FLIGHT
+                && let Some(delivery) = queue.pop_front()
+            {
+                let left = (delivery.lease_until - Utc::now())
+                    .to_std()
+                    .unwrap_or_default();
+                if left < attempt_time {
+                    ended.push((
+                        delivery.id,
+                        Outcome::Released {
+                            lease: delivery.lease,
+                        },
+                    ));
+                    first_ended.get_or_insert_with(tokio::time::Instant::now);
+                    continue;
+                }
+                let client = client.clone();
+                running.spawn(async move {
+                    let outcome = send(&client, &config, &delivery).await;
+                    (delivery.id, outcome)
+                });
+            }
+            let record_by = first_ended.map(|t| t + RECORD_WITHIN);
             tokio::select! {
                 Some(first) = running.join_next(), if !running.is_empty() => {
-                    let mut ended = Vec::new();
                     ended.extend(first.ok());
                     while let Some(next) = running.try_join_next() {
                         ended.extend(next.ok());
                     }
-                    // A delivery left unrecorded is sent again once its lease ends: at least
-                    // once, with the same id.
-                    if let Err(e) = db.finish_deliveries(&ended).await {
-                        tracing::error!("recording {} webhook deliveries: {e}", ended.len());
-                    }
+                    first_ended.get_or_insert_with(tokio::time::Instant::now);
                 }
-                () = waiting.notified() => {}
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = waiting.notified() => look = true,
+                () = tokio::time::sleep_until(record_by.unwrap_or_else(tokio::time::Instant::now)),
+                    if record_by.is_some() => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => look = true,
+            }
+            let due = ended.len() >= RECORD_AFTER
+                || running.is_empty()
+                || first_ended.is_some_and(|t| t.elapsed() >= RECORD_WITHIN);
+            if !ended.is_empty() && due {
+                // A delivery left unrecorded is sent again once its lease ends: at least
+                // once, with the same id.
+                if let Err(e) = db.finish_deliveries(&ended).await {
+                    tracing::error!("recording {} webhook deliveries: {e}", ended.len());
+                }
+                ended.clear();
+                first_ended = None;
             }
         }
     });
