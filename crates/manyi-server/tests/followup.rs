@@ -740,3 +740,59 @@ async fn a_change_on_one_server_applies_at_once_on_another() {
         b.finish().await;
     }
 }
+
+/// A claimed delivery the sender gives back unsent (too little of its lease left to start an
+/// attempt) is claimable again at once, its attempt uncounted; given back after its lease ran
+/// out and another claim took it, it stays with that claim.
+#[tokio::test]
+async fn a_delivery_given_back_unsent_is_claimed_again_uncounted() {
+    use manyi_server::db::Outcome;
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        staff_call(
+            &b.router,
+            &admin,
+            "POST",
+            "/api/v1/webhooks",
+            Some(
+                json!({"url": "https://crm.example.com/hook", "events": ["response.created"]})
+                    .to_string(),
+            ),
+        )
+        .await;
+        call(
+            &b.router,
+            "POST",
+            "/api/v1/responses",
+            Some(nps_response(&uuid(1), 9).to_string()),
+        )
+        .await;
+        let lease = chrono::Utc::now() + chrono::TimeDelta::seconds(30);
+        let first = b.db.claim_deliveries(10, lease).await.unwrap();
+        assert_eq!(first.len(), 1, "{}", b.name);
+        assert_eq!(first[0].attempts, 1);
+        assert!(first[0].body.contains(&uuid(1)), "{}", first[0].body);
+        // Claimed: nobody else takes it.
+        assert!(b.db.claim_deliveries(10, lease).await.unwrap().is_empty());
+        let given_back = vec![(
+            first[0].id.clone(),
+            Outcome::Released {
+                lease: first[0].lease.clone(),
+            },
+        )];
+        b.db.finish_deliveries(&given_back).await.unwrap();
+        let second =
+            b.db.claim_deliveries(10, lease + chrono::TimeDelta::seconds(1))
+                .await
+                .unwrap();
+        assert_eq!((second.len(), second[0].attempts), (1, 1), "{}", b.name);
+        // The first claim's release, late, leaves the second claim alone.
+        b.db.finish_deliveries(&given_back).await.unwrap();
+        assert!(
+            b.db.claim_deliveries(10, lease).await.unwrap().is_empty(),
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}

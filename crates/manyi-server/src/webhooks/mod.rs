@@ -264,8 +264,10 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
         let mut backlog = false;
         let waiting = db.webhooks_waiting();
         // An attempt may take the timeout to connect and be answered, and again to read the
-        // reply.
-        let attempt_time = config.timeout * 2 + Duration::from_secs(1);
+        // reply; a lease gives each round a second more, so a delivery at the head of its
+        // round still has that long left when it starts.
+        let attempt_time = config.timeout * 2;
+        let round_time = attempt_time + Duration::from_secs(1);
         loop {
             if look && queue.is_empty() && running.len() < IN_FLIGHT {
                 // One round's worth, unless the last claim found more waiting than it took:
@@ -274,7 +276,7 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                 let rounds = u32::try_from(CLAIM.div_ceil(IN_FLIGHT)).unwrap_or(u32::MAX);
                 let rounds = if backlog { rounds } else { 1 };
                 let lease = Utc::now()
-                    + TimeDelta::from_std(attempt_time * rounds).unwrap_or(TimeDelta::hours(1));
+                    + TimeDelta::from_std(round_time * rounds).unwrap_or(TimeDelta::hours(1));
                 match db.claim_deliveries(wanted, lease).await {
                     Ok(claimed) => {
                         look = claimed.len() == wanted;
