@@ -994,12 +994,15 @@ impl Db {
         Ok(Some(delivery))
     }
 
-    /// Takes up to `limit` deliveries that are due, for this process to send: each is leased
-    /// until `lease_until` and its attempt counted, in one statement, so no other sender (in
-    /// this or another process) takes it meanwhile. PostgreSQL skips rows another sender is
-    /// claiming at that moment rather than waiting for them.
+    /// Records the outcomes of attempts that have `ended` ([`Db::finish_deliveries`]) and
+    /// takes up to `limit` deliveries that are due, for this process to send, in one
+    /// transaction: each is leased until `lease_until` and its attempt counted, in one
+    /// statement, so no other sender (in this or another process) takes it meanwhile.
+    /// PostgreSQL skips rows another sender is claiming at that moment rather than waiting for
+    /// them.
     pub async fn claim_deliveries(
         &self,
+        ended: &[(String, Outcome)],
         limit: usize,
         lease_until: DateTime<Utc>,
     ) -> Result<Vec<Claimed>, AppError> {
@@ -1016,11 +1019,14 @@ impl Db {
              RETURNING id, endpoint_id, event, subject, payload, created_at, attempts"
         );
         let lease = stored_time(lease_until.fixed_offset());
+        let mut tx = self.pool.begin().await?;
+        record(&mut tx, self.engine, ended, &now).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&now)
             .bind(&lease)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
+        tx.commit().await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -1096,38 +1102,48 @@ impl Db {
         if ended.is_empty() {
             return Ok(());
         }
-        let now = super::now();
         let mut tx = self.pool.begin().await?;
-        // Deliveries, nearly all of them, in a few statements; the rest one by one.
-        let delivered: Vec<&str> = ended
-            .iter()
-            .filter(|(_, outcome)| matches!(outcome, Outcome::Delivered))
-            .map(|(id, _)| id.as_str())
-            .collect();
-        for chunk in delivered.chunks(500) {
-            let mut next = Placeholders::new(self.engine);
-            let at = next.next();
-            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
-            let sql = format!(
-                "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = {at}, \
-                 claimed_until = NULL, next_attempt_at = NULL, last_error = NULL \
-                 WHERE id IN ({})",
-                list.join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&now);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        for (id, outcome) in ended {
-            if !matches!(outcome, Outcome::Delivered) {
-                finish(&mut tx, id, outcome).await?;
-            }
-        }
+        record(&mut tx, self.engine, ended, &super::now()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Records attempts' outcomes in the caller's transaction: the deliveries, nearly all of them,
+/// in a few statements, the rest one by one.
+async fn record(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    ended: &[(String, Outcome)],
+    now: &str,
+) -> Result<(), AppError> {
+    let delivered: Vec<&str> = ended
+        .iter()
+        .filter(|(_, outcome)| matches!(outcome, Outcome::Delivered))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    for chunk in delivered.chunks(500) {
+        let mut next = Placeholders::new(engine);
+        let at = next.next();
+        let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
+        let sql = format!(
+            "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = {at}, \
+             claimed_until = NULL, next_attempt_at = NULL, last_error = NULL \
+             WHERE id IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for (id, outcome) in ended {
+        if !matches!(outcome, Outcome::Delivered) {
+            finish(&mut *conn, id, outcome).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The body of a `response.created` delivery, made from the stored response and scores

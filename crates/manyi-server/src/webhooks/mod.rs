@@ -30,6 +30,7 @@ use hyper_util::client::legacy::connect::dns::Name;
 use hyper_util::rt::TokioExecutor;
 use manyi_api::{WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::db::{Claimed, Db, Outcome};
 
@@ -232,36 +233,46 @@ fn describe(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// How many deliveries a process claims at once: several rounds of attempts, so that claiming
-/// (a write) is rarer than sending.
+/// How many deliveries a process claims at once while more are waiting: several rounds of
+/// attempts, so that claiming (a write) is rarer than sending.
 const CLAIM: usize = 4 * IN_FLIGHT;
 
-/// Outcomes are recorded together, once this many have ended…
+/// The least time between two claims of one sender. Under load deliveries gather meanwhile,
+/// so a claim takes many; at a few a second each is claimed as soon as it is queued.
+const CLAIM_EVERY: Duration = Duration::from_millis(25);
+
+/// Outcomes are recorded with the next claim, or on their own once this many have ended…
 const RECORD_AFTER: usize = 4 * IN_FLIGHT;
 
-/// …or the first of them ended this long ago, or no attempt is running.
+/// …or the first of them ended this long ago.
 const RECORD_WITHIN: Duration = Duration::from_millis(100);
 
 /// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, from claims of
-/// as many (or of up to [`CLAIM`] while more are waiting), claiming more when those run out, when this process queues some, and every
-/// second (for deliveries other processes queued, and retries that came due).
+/// as many (or of up to [`CLAIM`] while more are waiting), claiming more when those run out,
+/// when this process queues some, and every second (for deliveries other processes queued, and
+/// retries that came due), at most once per [`CLAIM_EVERY`].
 ///
 /// A claim's lease covers the rounds of attempts its deliveries wait for; a delivery whose
 /// lease has too little left for an attempt when its turn comes is given back unsent, so no
-/// other sender can take it while this one sends it. Attempts that end close together are
-/// recorded together, in one transaction: recording each in its own took a synced commit per
-/// delivery, which on SQLite queued behind (and held up) the batches being stored, and made the
-/// sender the bottleneck at about 1,000 deliveries a second.
+/// other sender can take it while this one sends it.
+///
+/// The sender's writes are few, because on SQLite each is a synced commit under the one write
+/// lock that the batches being stored need too: outcomes are recorded together, in the
+/// transaction of the next claim or after [`RECORD_WITHIN`]. Recording each attempt in its own
+/// transaction made the sender the bottleneck at about 1,000 deliveries a second; claiming a
+/// few deliveries whenever attempts ended took a fifth of the write transactions while
+/// single responses were stored as fast as they came.
 pub fn spawn_sender(db: Db, config: WebhookConfig) {
     tokio::spawn(async move {
         let client = Arc::new(client(&config));
         let mut queue: VecDeque<Claimed> = VecDeque::new();
         let mut running: JoinSet<(String, Outcome)> = JoinSet::new();
         let mut ended: Vec<(String, Outcome)> = Vec::new();
-        let mut first_ended: Option<tokio::time::Instant> = None;
+        let mut first_ended: Option<Instant> = None;
         // Whether there may be deliveries to claim: after a wake-up, or a claim that was full.
         let mut look = true;
         let mut backlog = false;
+        let mut last_claim: Option<Instant> = None;
         let waiting = db.webhooks_waiting();
         // An attempt may take the timeout to connect and be answered, and again to read the
         // reply; a lease gives each round a second more, so a delivery at the head of its
@@ -269,15 +280,24 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
         let attempt_time = config.timeout * 2;
         let round_time = attempt_time + Duration::from_secs(1);
         loop {
-            if look && queue.is_empty() && running.len() < IN_FLIGHT {
+            let next_claim = last_claim.map(|t| t + CLAIM_EVERY);
+            let wants_claim = look && queue.is_empty() && running.len() < IN_FLIGHT;
+            if wants_claim && next_claim.is_none_or(|t| t <= Instant::now()) {
                 // One round's worth, unless the last claim found more waiting than it took:
                 // then several rounds, and a lease that covers their wait.
-                let wanted = if backlog { CLAIM } else { IN_FLIGHT } - running.len();
-                let rounds = u32::try_from(CLAIM.div_ceil(IN_FLIGHT)).unwrap_or(u32::MAX);
-                let rounds = if backlog { rounds } else { 1 };
+                let (wanted, rounds) = if backlog {
+                    (CLAIM, CLAIM.div_ceil(IN_FLIGHT))
+                } else {
+                    (IN_FLIGHT, 1)
+                };
+                let wanted = wanted - running.len();
                 let lease = Utc::now()
-                    + TimeDelta::from_std(round_time * rounds).unwrap_or(TimeDelta::hours(1));
-                match db.claim_deliveries(wanted, lease).await {
+                    + TimeDelta::from_std(round_time * u32::try_from(rounds).unwrap_or(1))
+                        .unwrap_or(TimeDelta::hours(1));
+                last_claim = Some(Instant::now());
+                // A delivery left unrecorded (the transaction failed) is sent again once its
+                // lease ends: at least once, with the same id.
+                match db.claim_deliveries(&ended, wanted, lease).await {
                     Ok(claimed) => {
                         look = claimed.len() == wanted;
                         backlog = look;
@@ -289,6 +309,8 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                         tracing::error!("taking webhook deliveries: {e}");
                     }
                 }
+                ended.clear();
+                first_ended = None;
             }
             while running.len() < IN_FLIGHT
                 && let Some(delivery) = queue.pop_front()
@@ -303,7 +325,7 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                             lease: delivery.lease,
                         },
                     ));
-                    first_ended.get_or_insert_with(tokio::time::Instant::now);
+                    first_ended.get_or_insert_with(Instant::now);
                     continue;
                 }
                 let client = client.clone();
@@ -313,25 +335,26 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                 });
             }
             let record_by = first_ended.map(|t| t + RECORD_WITHIN);
+            let claim_by =
+                next_claim.filter(|_| look && queue.is_empty() && running.len() < IN_FLIGHT);
             tokio::select! {
                 Some(first) = running.join_next(), if !running.is_empty() => {
                     ended.extend(first.ok());
                     while let Some(next) = running.try_join_next() {
                         ended.extend(next.ok());
                     }
-                    first_ended.get_or_insert_with(tokio::time::Instant::now);
+                    first_ended.get_or_insert_with(Instant::now);
                 }
                 () = waiting.notified() => look = true,
-                () = tokio::time::sleep_until(record_by.unwrap_or_else(tokio::time::Instant::now)),
+                () = tokio::time::sleep_until(record_by.unwrap_or_else(Instant::now)),
                     if record_by.is_some() => {}
+                () = tokio::time::sleep_until(claim_by.unwrap_or_else(Instant::now)),
+                    if claim_by.is_some() => {}
                 () = tokio::time::sleep(Duration::from_secs(1)) => look = true,
             }
             let due = ended.len() >= RECORD_AFTER
-                || running.is_empty()
                 || first_ended.is_some_and(|t| t.elapsed() >= RECORD_WITHIN);
             if !ended.is_empty() && due {
-                // A delivery left unrecorded is sent again once its lease ends: at least
-                // once, with the same id.
                 if let Err(e) = db.finish_deliveries(&ended).await {
                     tracing::error!("recording {} webhook deliveries: {e}", ended.len());
                 }
