@@ -125,6 +125,9 @@ pub struct Db {
     known_meta_keys: Arc<Mutex<HashSet<(String, String)>>>,
     /// The alert rules and webhook endpoints as last read, by `followup_generation`.
     followup: Arc<Mutex<followup::Settings>>,
+    /// How many batches are being stored at this moment: the webhook sender gives way while
+    /// any is (see `crate::webhooks`).
+    storing: Arc<std::sync::atomic::AtomicUsize>,
     /// Woken when a commit queues webhook deliveries, so this process's sender sends them at
     /// once instead of at its next look (other processes' senders find them then).
     webhooks_waiting: Arc<tokio::sync::Notify>,
@@ -258,9 +261,15 @@ impl Db {
             definitions: Arc::default(),
             known_meta_keys: Arc::default(),
             followup: Arc::default(),
+            storing: Arc::default(),
             webhooks_waiting: Arc::default(),
             rollups_waiting: Arc::default(),
         })
+    }
+
+    /// Whether this process is storing a batch at this moment.
+    pub fn storing(&self) -> bool {
+        self.storing.load(std::sync::atomic::Ordering::Relaxed) > 0
     }
 
     /// What a sender waits on for deliveries this process queued (see `crate::webhooks`).
@@ -369,6 +378,7 @@ impl Db {
         &self,
         batch: &[(Response, ResponseScores)],
     ) -> Result<Vec<Stored>, AppError> {
+        let _storing = Storing::new(&self.storing);
         let received = Utc::now();
         let rows = batch
             .iter()
@@ -1183,6 +1193,22 @@ impl ResponseSnapshot {
 /// The response as stored: its fields in a fixed order and its maps sorted, so the same
 /// response always gives the same text and re-sends compare equal. The id is lower-cased, as
 /// UUIDs compare case-insensitively.
+/// Counts a batch being stored for as long as it lives, whichever way storing ends.
+struct Storing<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Storing<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Storing(count)
+    }
+}
+
+impl Drop for Storing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// One response as it is stored.
 struct ResponseRow<'a> {
     /// Lower case: ids are compared without case.

@@ -241,6 +241,11 @@ const CLAIM: usize = 4 * IN_FLIGHT;
 /// so a claim takes many; at a few a second each is claimed as soon as it is queued.
 const CLAIM_EVERY: Duration = Duration::from_millis(25);
 
+/// The same while this process is storing a batch: storing responses comes first. Under a
+/// sustained burst a sender then sends up to [`CLAIM`] deliveries five times a second and
+/// catches up once the burst is over.
+const CLAIM_EVERY_WHILE_STORING: Duration = Duration::from_millis(200);
+
 /// Outcomes are recorded with the next claim, or on their own once this many have ended…
 const RECORD_AFTER: usize = 4 * IN_FLIGHT;
 
@@ -250,7 +255,10 @@ const RECORD_WITHIN: Duration = Duration::from_millis(100);
 /// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, from claims of
 /// as many (or of up to [`CLAIM`] while more are waiting), claiming more when those run out,
 /// when this process queues some, and every second (for deliveries other processes queued, and
-/// retries that came due), at most once per [`CLAIM_EVERY`].
+/// retries that came due), at most once per [`CLAIM_EVERY`], or per
+/// [`CLAIM_EVERY_WHILE_STORING`] while this process is storing responses: on a machine that
+/// both takes responses and sends their webhooks, a burst of responses is taken first and its
+/// deliveries follow.
 ///
 /// A claim's lease covers the rounds of attempts its deliveries wait for; a delivery whose
 /// lease has too little left for an attempt when its turn comes is given back unsent, so no
@@ -280,7 +288,12 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
         let attempt_time = config.timeout * 2;
         let round_time = attempt_time + Duration::from_secs(1);
         loop {
-            let next_claim = last_claim.map(|t| t + CLAIM_EVERY);
+            let every = if db.storing() {
+                CLAIM_EVERY_WHILE_STORING
+            } else {
+                CLAIM_EVERY
+            };
+            let next_claim = last_claim.map(|t| t + every);
             let wants_claim = look && queue.is_empty() && running.len() < IN_FLIGHT;
             if wants_claim && next_claim.is_none_or(|t| t <= Instant::now()) {
                 // One round's worth, unless the last claim found more waiting than it took:
