@@ -1226,10 +1226,11 @@ const INSERT_CHUNK: usize = 500;
 const BODY_CHUNK: usize = 500;
 
 /// Inserts the offered rows in the given order (the ids' order), skipping every id already
-/// stored, a few statements for the whole batch; returns the ids inserted and, on PostgreSQL,
-/// the follow-up generation (see `followup::Settings`). On PostgreSQL the same statement lists
-/// the inserted responses as pending for the rollups and reads the generation, so a single
-/// response's transaction makes no more round trips than before rollups and follow-up existed.
+/// stored, a few statements for the whole batch; returns the ids inserted and the follow-up
+/// generation (see `followup::Settings`), read by the same statement (`None` when it inserted
+/// nothing, on SQLite). On PostgreSQL that statement also lists the inserted responses as
+/// pending for the rollups, so a single response's transaction makes no more round trips than
+/// before rollups and follow-up existed.
 async fn insert_responses(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -1254,7 +1255,10 @@ async fn insert_responses(
             tuples.join(", ")
         );
         let sql = match engine {
-            Engine::Sqlite => format!("{insert} RETURNING id"),
+            Engine::Sqlite => format!(
+                "{insert} RETURNING id, \
+                 (SELECT generation FROM followup_generation WHERE id = 1)"
+            ),
             Engine::Postgres => format!(
                 "WITH stored AS ({insert} RETURNING id, survey_id), \
                  listed AS (INSERT INTO rollup_pending (survey_id, response_id) \
@@ -1279,9 +1283,7 @@ async fn insert_responses(
             if let Some(id) = row.get::<Option<String>, _>(0) {
                 inserted.insert(id);
             }
-            if engine == Engine::Postgres {
-                generation = Some(row.get::<i64, _>(1));
-            }
+            generation = row.get::<Option<i64>, _>(1).or(generation);
         }
     }
     Ok((inserted, generation))
