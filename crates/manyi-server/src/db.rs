@@ -172,6 +172,11 @@ impl Placeholders {
             Engine::Postgres => format!("${}", self.bound),
         }
     }
+
+    /// The next `n` placeholders, separated by commas: a row of values, or a list for `IN`.
+    fn list(&mut self, n: usize) -> String {
+        (0..n).map(|_| self.next()).collect::<Vec<_>>().join(", ")
+    }
 }
 
 fn now() -> String {
@@ -415,11 +420,8 @@ impl Db {
             .collect();
         for chunk in missing.chunks(BODY_CHUNK) {
             let mut next = Placeholders::new(self.engine);
-            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
-            let sql = format!(
-                "SELECT id, body FROM responses WHERE id IN ({})",
-                list.join(", ")
-            );
+            let list = next.list(chunk.len());
+            let sql = format!("SELECT id, body FROM responses WHERE id IN ({})", list);
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
                 query = query.bind(*id);
@@ -1244,10 +1246,7 @@ async fn insert_responses(
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = chunk
             .iter()
-            .map(|_| {
-                let params: Vec<String> = (0..7).map(|_| next.next()).collect();
-                format!("({})", params.join(", "))
-            })
+            .map(|_| format!("({})", next.list(7)))
             .collect();
         let insert = format!(
             "INSERT INTO responses (id, survey_id, survey_version, submitted_at, received_at, body, scores) \

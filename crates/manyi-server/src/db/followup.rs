@@ -175,10 +175,7 @@ async fn queue(
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = chunk
             .iter()
-            .map(|_| {
-                let params: Vec<String> = (0..7).map(|_| next.next()).collect();
-                format!("({}, 'pending', 0)", params.join(", "))
-            })
+            .map(|_| format!("({}, 'pending', 0)", next.list(7)))
             .collect();
         let sql = format!(
             "INSERT INTO webhook_deliveries (id, endpoint_id, event, subject, payload, \
@@ -427,10 +424,7 @@ async fn insert_cases(
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = chunk
             .iter()
-            .map(|_| {
-                let params: Vec<String> = (0..5).map(|_| next.next()).collect();
-                format!("({})", params.join(", "))
-            })
+            .map(|_| format!("({})", next.list(5)))
             .collect();
         let sql = format!(
             "INSERT INTO case_events (case_id, seq, at, actor, body) VALUES {}",
@@ -1090,8 +1084,8 @@ impl Db {
         let mut found = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut next = Placeholders::new(self.engine);
-            let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
-            let sql = format!("{select} WHERE id IN ({})", list.join(", "));
+            let list = next.list(chunk.len());
+            let sql = format!("{select} WHERE id IN ({})", list);
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
                 query = query.bind(id.as_str());
@@ -1132,12 +1126,12 @@ async fn record(
     for chunk in delivered.chunks(500) {
         let mut next = Placeholders::new(engine);
         let at = next.next();
-        let list: Vec<String> = chunk.iter().map(|_| next.next()).collect();
+        let list = next.list(chunk.len());
         let sql = format!(
             "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = {at}, \
              claimed_until = NULL, next_attempt_at = NULL, last_error = NULL \
              WHERE id IN ({})",
-            list.join(", ")
+            list
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
         for id in chunk {

@@ -467,10 +467,7 @@ async fn apply(
     for chunk in writes.chunks(CHUNK) {
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = (0..chunk.len())
-            .map(|_| {
-                let params: Vec<String> = (0..10).map(|_| next.next()).collect();
-                format!("({})", params.join(", "))
-            })
+            .map(|_| format!("({})", next.list(10)))
             .collect();
         let sql = format!(
             "INSERT INTO rollups (survey_id, version, seg_key, seg_present, seg_value, grain, \
