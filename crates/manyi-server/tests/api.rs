@@ -127,14 +127,8 @@ async fn a_batch_settles_every_id_against_what_is_stored_and_itself() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
-        let statuses: Vec<&str> = reply["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["status"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            statuses,
+            statuses(&reply),
             [
                 "accepted",
                 "duplicate",
@@ -178,14 +172,8 @@ async fn a_batch_gets_one_result_per_response_in_order() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{}: {reply}", b.name);
-        let statuses: Vec<&str> = reply["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["status"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            statuses,
+            statuses(&reply),
             [
                 "accepted",
                 "rejected",
@@ -1042,4 +1030,14 @@ async fn surveyjs_imports_that_lose_something_can_be_refused() {
         );
         b.finish().await;
     }
+}
+
+/// Each result's status in a batch's reply, in order.
+fn statuses(reply: &Value) -> Vec<&str> {
+    reply["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
 }

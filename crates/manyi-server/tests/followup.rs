@@ -74,16 +74,11 @@ async fn rules_open_one_case_per_response_and_staff_handle_it() {
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         // An endpoint for every event, with no sender running: its deliveries stay queued.
-        let (_, endpoint) = staff_call(
+        let (_, endpoint) = add_endpoint(
             r,
             &admin,
-            "POST",
-            "/api/v1/webhooks",
-            Some(
-                json!({"url": "https://crm.example.com/hook",
-                        "events": ["response.created", "case.opened", "case.updated"]})
-                .to_string(),
-            ),
+            "https://crm.example.com/hook",
+            &["response.created", "case.opened", "case.updated"],
         )
         .await;
         let deliveries_uri = format!(
@@ -364,6 +359,17 @@ async fn deliveries_when(
     .expect("the deliveries reached the state in time")
 }
 
+/// Adds a webhook endpoint through the API: the reply's status and body.
+async fn add_endpoint(
+    router: &axum::Router,
+    token: &str,
+    url: &str,
+    events: &[&str],
+) -> (StatusCode, Value) {
+    let body = json!({"url": url, "events": events}).to_string();
+    staff_call(router, token, "POST", "/api/v1/webhooks", Some(body)).await
+}
+
 fn fast(allow_private: bool) -> WebhookConfig {
     WebhookConfig {
         allow_private,
@@ -378,14 +384,8 @@ async fn deliveries_survive_refusals_and_a_timeout_with_their_ids_and_signatures
         let admin = staff_token(&b).await;
         let r = &b.router;
         let (url, heard, mut told) = receiver(3, true).await;
-        let (status, endpoint) = staff_call(
-            r,
-            &admin,
-            "POST",
-            "/api/v1/webhooks",
-            Some(json!({"url": url, "events": ["response.created", "case.opened"]}).to_string()),
-        )
-        .await;
+        let (status, endpoint) =
+            add_endpoint(r, &admin, &url, &["response.created", "case.opened"]).await;
         assert_eq!(status, StatusCode::CREATED, "{endpoint}");
         let secret = endpoint["secret"].as_str().unwrap().to_owned();
         let (_, listed) = staff_call(r, &admin, "GET", "/api/v1/webhooks", None).await;
@@ -465,21 +465,13 @@ async fn loopback_endpoints_are_refused_unless_allowed() {
     let b = sqlite().await;
     let admin = staff_token(&b).await;
     let (url, heard, _told) = receiver(0, false).await;
-    let (_, endpoint) = staff_call(
-        &b.router,
-        &admin,
-        "POST",
-        "/api/v1/webhooks",
-        Some(json!({"url": url, "events": ["response.created"]}).to_string()),
-    )
-    .await;
+    let (_, endpoint) = add_endpoint(&b.router, &admin, &url, &["response.created"]).await;
     // A URL that is not https (and not this machine) is refused when added.
-    let (status, body) = staff_call(
+    let (status, body) = add_endpoint(
         &b.router,
         &admin,
-        "POST",
-        "/api/v1/webhooks",
-        Some(json!({"url": "http://10.0.0.7/hook", "events": ["response.created"]}).to_string()),
+        "http://10.0.0.7/hook",
+        &["response.created"],
     )
     .await;
     assert_eq!(
@@ -520,14 +512,7 @@ async fn two_senders_never_send_one_delivery_twice() {
     let Some(b) = postgres().await else { return };
     let admin = staff_token(&b).await;
     let (url, heard, mut told) = receiver(0, false).await;
-    staff_call(
-        &b.router,
-        &admin,
-        "POST",
-        "/api/v1/webhooks",
-        Some(json!({"url": url, "events": ["response.created"]}).to_string()),
-    )
-    .await;
+    add_endpoint(&b.router, &admin, &url, &["response.created"]).await;
     let second = manyi_server::Db::connect(&b.url).await.unwrap();
     spawn_sender(b.db.clone(), fast(true));
     spawn_sender(second, fast(true));
@@ -687,15 +672,11 @@ async fn a_change_on_one_server_applies_at_once_on_another() {
         post(2).await;
         assert_eq!(cases().await, [uuid(2)], "{}", b.name);
 
-        let (_, endpoint) = staff_call(
+        let (_, endpoint) = add_endpoint(
             a,
             &admin,
-            "POST",
-            "/api/v1/webhooks",
-            Some(
-                json!({"url": "https://crm.example.com/hook", "events": ["response.created"]})
-                    .to_string(),
-            ),
+            "https://crm.example.com/hook",
+            &["response.created"],
         )
         .await;
         let deliveries_uri = format!(
@@ -749,15 +730,11 @@ async fn a_delivery_given_back_unsent_is_claimed_again_uncounted() {
     use manyi_server::db::Outcome;
     for b in backends().await {
         let admin = staff_token(&b).await;
-        staff_call(
+        add_endpoint(
             &b.router,
             &admin,
-            "POST",
-            "/api/v1/webhooks",
-            Some(
-                json!({"url": "https://crm.example.com/hook", "events": ["response.created"]})
-                    .to_string(),
-            ),
+            "https://crm.example.com/hook",
+            &["response.created"],
         )
         .await;
         call(
