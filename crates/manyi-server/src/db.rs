@@ -8,7 +8,9 @@
 mod followup;
 mod rollup;
 
-pub use followup::{CaseFilter, Claimed, Followed, Outcome, SERVER_ACTOR};
+pub use followup::{
+    BUNDLE, CaseFilter, Claimed, Followed, Outcome, RowClaim, SERVER_ACTOR, Settled,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -144,13 +144,53 @@ async fn subscribers(conn: &mut AnyConnection) -> Result<Vec<Subscriber>, AppErr
         .collect()
 }
 
-/// A delivery to write: its endpoint, event, what it is about, and its body unless it is made
-/// when sent (`response.created`).
+/// The most messages one outbox row holds (see the migration `0010_outbox_bundles.sql`): a
+/// sender's claim of a backlog, so that a row is sent within one claim's lease.
+pub const BUNDLE: usize = 64;
+
+/// An outbox row to write: its endpoint, event, when its event happened, and up to [`BUNDLE`]
+/// messages: what each is about and, unless it is made when sent (`response.created`), its
+/// body.
 struct Queued {
     endpoint_id: String,
     event: WebhookEvent,
-    subject: String,
-    payload: Option<String>,
+    created_at: String,
+    subjects: Vec<String>,
+    payloads: Option<Vec<String>>,
+}
+
+impl Queued {
+    /// The rows for one event's messages to one endpoint, [`BUNDLE`] to a row.
+    fn bundled(
+        endpoint_id: &str,
+        event: WebhookEvent,
+        created_at: &str,
+        messages: &[(String, Option<String>)],
+    ) -> Vec<Queued> {
+        messages
+            .chunks(BUNDLE)
+            .map(|chunk| Queued {
+                endpoint_id: endpoint_id.to_owned(),
+                event: event.clone(),
+                created_at: created_at.to_owned(),
+                subjects: chunk.iter().map(|(subject, _)| subject.clone()).collect(),
+                payloads: chunk.iter().map(|(_, payload)| payload.clone()).collect(),
+            })
+            .collect()
+    }
+
+    /// The `subject` and `payload` columns: as they are for one message, JSON lists for more.
+    fn columns(&self) -> Result<(String, Option<String>), AppError> {
+        match (&self.subjects[..], &self.payloads) {
+            ([subject], payloads) => Ok((
+                subject.clone(),
+                payloads.as_ref().and_then(|p| p.first().cloned()),
+            )),
+            (subjects, payloads) => {
+                Ok((json(&subjects)?, payloads.as_ref().map(json).transpose()?))
+            }
+        }
+    }
 }
 
 /// The body of a delivery, as Standard Webhooks suggests: the event's type, when it happened,
@@ -163,39 +203,120 @@ pub fn envelope(event: &WebhookEvent, at: &str, data: &str) -> String {
     )
 }
 
-/// Writes queued deliveries in bulk; returns how many.
+/// Writes queued outbox rows in bulk, each due at once; returns how many messages they hold.
 async fn queue(
     conn: &mut AnyConnection,
     engine: Engine,
-    at: &str,
-    deliveries: Vec<Queued>,
+    rows: Vec<Queued>,
 ) -> Result<usize, AppError> {
-    let count = deliveries.len();
-    for chunk in deliveries.chunks(100) {
+    let mut count = 0;
+    for chunk in rows.chunks(100) {
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = chunk
             .iter()
-            .map(|_| format!("({}, 'pending', 0)", next.list(7)))
+            .map(|_| format!("({}, 'pending', 0)", next.list(8)))
             .collect();
         let sql = format!(
             "INSERT INTO webhook_deliveries (id, endpoint_id, event, subject, payload, \
-             created_at, next_attempt_at, status, attempts) VALUES {}",
+             created_at, next_attempt_at, messages, status, attempts) VALUES {}",
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for d in chunk {
+        for row in chunk {
+            let (subject, payload) = row.columns()?;
+            count += row.subjects.len();
             query = query
                 .bind(new_id("msg_")?)
-                .bind(d.endpoint_id.clone())
-                .bind(d.event.as_str().to_owned())
-                .bind(d.subject.clone())
-                .bind(d.payload.clone())
-                .bind(at.to_owned())
-                .bind(at.to_owned());
+                .bind(row.endpoint_id.clone())
+                .bind(row.event.as_str().to_owned())
+                .bind(subject)
+                .bind(payload)
+                .bind(row.created_at.clone())
+                .bind(row.created_at.clone())
+                .bind(i64::try_from(row.subjects.len()).unwrap_or(i64::MAX));
         }
         query.execute(&mut *conn).await?;
     }
     Ok(count)
+}
+
+/// Announces new responses to the endpoints that want `response.created` for their survey, in
+/// the transaction that takes them off the pending list ([`super::rollup`]'s fold). That list
+/// is written in the storing transaction anyway, so it is this event's outbox too: a response
+/// is announced once, however the servers stop, and storing it writes nothing more for its
+/// webhooks. A fold's responses go to each endpoint [`BUNDLE`] to an outbox row. An endpoint
+/// hears of the responses stored after it was added; a response deleted before it was
+/// announced is not announced.
+pub(super) struct Announcer {
+    /// The endpoints that want the survey's responses, when each was added (as stored), and
+    /// the responses to announce to it: when each was stored, and its id.
+    endpoints: Vec<(String, String, Vec<(String, String)>)>,
+}
+
+impl Announcer {
+    /// The endpoints that want a survey's new responses, read in `conn`'s transaction. On
+    /// PostgreSQL they are locked against removal until it ends, so that an endpoint removed
+    /// meanwhile takes the deliveries queued for it with it (on SQLite the folder's transaction
+    /// holds the one write lock already).
+    pub(super) async fn new(
+        conn: &mut AnyConnection,
+        engine: Engine,
+        survey_id: &str,
+    ) -> Result<Announcer, AppError> {
+        let lock = match engine {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR SHARE",
+        };
+        let sql = format!("SELECT id, events, survey_id, created_at FROM webhook_endpoints{lock}");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut endpoints = Vec::new();
+        for row in rows {
+            let subscriber = Subscriber {
+                id: row.get(0),
+                events: from_json("webhook events", row.get(1))?,
+                survey_id: row.get(2),
+            };
+            if subscriber.wants(&WebhookEvent::ResponseCreated, survey_id) {
+                endpoints.push((subscriber.id, row.get(3), Vec::new()));
+            }
+        }
+        Ok(Announcer { endpoints })
+    }
+
+    /// Announces a response stored at `received_at` (as stored).
+    pub(super) fn add(&mut self, response_id: &str, received_at: &str) {
+        for (_, added_at, responses) in &mut self.endpoints {
+            if added_at.as_str() <= received_at {
+                responses.push((received_at.to_owned(), response_id.to_owned()));
+            }
+        }
+    }
+
+    /// Writes the announcements, in the order the responses were stored, each row dated by
+    /// its first response; returns how many messages.
+    pub(super) async fn queue(
+        self,
+        conn: &mut AnyConnection,
+        engine: Engine,
+    ) -> Result<usize, AppError> {
+        let mut rows = Vec::new();
+        for (endpoint_id, _, mut responses) in self.endpoints {
+            responses.sort();
+            for chunk in responses.chunks(BUNDLE) {
+                let messages: Vec<(String, Option<String>)> =
+                    chunk.iter().map(|(_, id)| (id.clone(), None)).collect();
+                rows.extend(Queued::bundled(
+                    &endpoint_id,
+                    WebhookEvent::ResponseCreated,
+                    &chunk[0].0,
+                    &messages,
+                ));
+            }
+        }
+        queue(conn, engine, rows).await
+    }
 }
 
 /// What storing a batch did beyond storing: how many deliveries it queued.
@@ -207,7 +328,8 @@ pub struct Followed {
 
 /// For responses just stored (all to one survey, new), in the storing transaction: evaluates
 /// the survey's alert rules on the server's scores, opens a case for each response a rule
-/// fires on, and queues the deliveries of `response.created` and `case.opened`.
+/// fires on, and queues the deliveries of `case.opened` (those of `response.created` are
+/// queued when the responses leave the pending list: [`Announcer`]).
 pub(super) async fn on_stored(
     db: &Db,
     conn: &mut AnyConnection,
@@ -233,6 +355,9 @@ pub(super) async fn on_stored(
             rules
         }
     };
+    if rules.is_empty() {
+        return Ok(Followed::default());
+    }
     let subscribers = match known_subscribers {
         Some(subscribers) => subscribers,
         None => {
@@ -243,112 +368,94 @@ pub(super) async fn on_stored(
             subscribers
         }
     };
-    let subscribers: Vec<&Subscriber> = subscribers
+    let announce = subscribers
         .iter()
-        .filter(|s| s.survey_id.as_deref().is_none_or(|id| id == survey_id))
-        .collect();
-    if rules.is_empty() && subscribers.is_empty() {
-        return Ok(Followed::default());
-    }
+        .any(|s| s.wants(&WebhookEvent::CaseOpened, survey_id));
     let opened_at = at.fixed_offset();
     let at_text = stored_time(opened_at);
-    let mut deliveries = Vec::new();
-    for subscriber in &subscribers {
-        if subscriber.wants(&WebhookEvent::ResponseCreated, survey_id) {
-            for (response, _) in stored {
-                deliveries.push(Queued {
-                    endpoint_id: subscriber.id.clone(),
-                    event: WebhookEvent::ResponseCreated,
-                    subject: response.id.to_ascii_lowercase(),
-                    payload: None,
-                });
-            }
-        }
-    }
+    let mut messages: Vec<(String, Option<String>)> = Vec::new();
     let mut opened = 0;
     let mut cases: Vec<(CaseSummary, Option<Contact>, CaseEvent)> = Vec::new();
-    if !rules.is_empty() {
-        // One rule set per version the batch answers, compiled once per generation.
-        let mut sets: BTreeMap<u32, Arc<RuleSet>> = BTreeMap::new();
-        for (response, scores) in stored {
-            let version = response.survey_version;
-            let set = match sets.entry(version) {
-                std::collections::btree_map::Entry::Occupied(set) => set.into_mut(),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    let key = (survey_id.to_owned(), version);
-                    let cached = db
-                        .followup
-                        .lock()
-                        .expect("not poisoned")
-                        .at(generation)
-                        .and_then(|s| s.sets.get(&key).cloned());
-                    let set = match cached {
-                        Some(set) => set,
-                        None => {
-                            let survey = db.definition(conn, survey_id, version).await?;
-                            let set = Arc::new(RuleSet::new(&Plan::new(&survey), &rules));
-                            if let Some(s) =
-                                db.followup.lock().expect("not poisoned").at(generation)
-                            {
-                                s.sets.insert(key, set.clone());
-                            }
-                            set
+    // One rule set per version the batch answers, compiled once per generation.
+    let mut sets: BTreeMap<u32, Arc<RuleSet>> = BTreeMap::new();
+    for (response, scores) in stored {
+        let version = response.survey_version;
+        let set = match sets.entry(version) {
+            std::collections::btree_map::Entry::Occupied(set) => set.into_mut(),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                let key = (survey_id.to_owned(), version);
+                let cached = db
+                    .followup
+                    .lock()
+                    .expect("not poisoned")
+                    .at(generation)
+                    .and_then(|s| s.sets.get(&key).cloned());
+                let set = match cached {
+                    Some(set) => set,
+                    None => {
+                        let survey = db.definition(conn, survey_id, version).await?;
+                        let set = Arc::new(RuleSet::new(&Plan::new(&survey), &rules));
+                        if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
+                            s.sets.insert(key, set.clone());
                         }
-                    };
-                    slot.insert(set)
-                }
-            };
-            let firings = set.evaluate(response, scores);
-            let Some(opening) = case_for(&firings) else {
-                continue;
-            };
-            let summary = CaseSummary {
-                id: new_id("case_")?,
-                survey_id: survey_id.to_owned(),
-                response_id: response.id.to_ascii_lowercase(),
-                status: WireStatus::Open,
-                severity: opening.severity,
-                owner: opening.owner.clone(),
-                location: response.meta.get("location").cloned(),
-                rules: opening.rules.clone(),
-                opened_at,
-                due_at: due_at(opened_at, opening.service_hours),
-                overdue: false,
-                has_contact: false,
-            };
-            let contact = consented_contact(response);
-            let summary = CaseSummary {
-                has_contact: contact.is_some(),
-                ..summary
-            };
-            let event = CaseEvent {
-                at: opened_at,
-                by: SERVER_ACTOR.to_owned(),
-                kind: EventKind::Opened {
-                    owner: opening.owner,
-                    due_at: summary.due_at,
-                },
-            };
-            opened += 1;
-            for subscriber in &subscribers {
-                if subscriber.wants(&WebhookEvent::CaseOpened, survey_id) {
-                    deliveries.push(Queued {
-                        endpoint_id: subscriber.id.clone(),
-                        event: WebhookEvent::CaseOpened,
-                        subject: summary.id.clone(),
-                        payload: Some(envelope(
-                            &WebhookEvent::CaseOpened,
-                            &at_text,
-                            &json(&summary)?,
-                        )),
-                    });
-                }
+                        set
+                    }
+                };
+                slot.insert(set)
             }
-            cases.push((summary, contact, event));
+        };
+        let firings = set.evaluate(response, scores);
+        let Some(opening) = case_for(&firings) else {
+            continue;
+        };
+        let summary = CaseSummary {
+            id: new_id("case_")?,
+            survey_id: survey_id.to_owned(),
+            response_id: response.id.to_ascii_lowercase(),
+            status: WireStatus::Open,
+            severity: opening.severity,
+            owner: opening.owner.clone(),
+            location: response.meta.get("location").cloned(),
+            rules: opening.rules.clone(),
+            opened_at,
+            due_at: due_at(opened_at, opening.service_hours),
+            overdue: false,
+            has_contact: false,
+        };
+        let contact = consented_contact(response);
+        let summary = CaseSummary {
+            has_contact: contact.is_some(),
+            ..summary
+        };
+        let event = CaseEvent {
+            at: opened_at,
+            by: SERVER_ACTOR.to_owned(),
+            kind: EventKind::Opened {
+                owner: opening.owner,
+                due_at: summary.due_at,
+            },
+        };
+        opened += 1;
+        if announce {
+            let body = envelope(&WebhookEvent::CaseOpened, &at_text, &json(&summary)?);
+            messages.push((summary.id.clone(), Some(body)));
         }
+        cases.push((summary, contact, event));
     }
     insert_cases(conn, db.engine, &cases).await?;
-    let deliveries = queue(conn, db.engine, &at_text, deliveries).await?;
+    // The batch's `case.opened` go to each endpoint that wants them in a row or a few.
+    let mut rows = Vec::new();
+    for subscriber in subscribers.iter() {
+        if subscriber.wants(&WebhookEvent::CaseOpened, survey_id) {
+            rows.extend(Queued::bundled(
+                &subscriber.id,
+                WebhookEvent::CaseOpened,
+                &at_text,
+                &messages,
+            ));
+        }
+    }
+    let deliveries = queue(conn, db.engine, rows).await?;
     Ok(Followed {
         cases: opened,
         deliveries,
@@ -751,11 +858,12 @@ impl Db {
             .map(|s| Queued {
                 endpoint_id: s.id,
                 event: WebhookEvent::CaseUpdated,
-                subject: id.to_owned(),
-                payload: Some(envelope(&WebhookEvent::CaseUpdated, &at, &data)),
+                created_at: at.clone(),
+                subjects: vec![id.to_owned()],
+                payloads: Some(vec![envelope(&WebhookEvent::CaseUpdated, &at, &data)]),
             })
             .collect();
-        let queued = queue(&mut tx, self.engine, &at, deliveries).await?;
+        let queued = queue(&mut tx, self.engine, deliveries).await?;
         tx.commit().await?;
         Ok((view, queued))
     }
@@ -913,7 +1021,7 @@ impl Db {
     }
 
     /// An endpoint's deliveries, newest first, a page at a time (`after`: the previous page's
-    /// `next`); `None` when there is no such endpoint.
+    /// `next`); `None` when there is no such endpoint. A row of several messages lists each.
     pub async fn deliveries(
         &self,
         endpoint_id: &str,
@@ -928,25 +1036,29 @@ impl Db {
         if !exists {
             return Ok(None);
         }
-        let (cursor_at, cursor_id) = match after.and_then(|a| a.split_once('~')) {
-            Some((at, id)) => (Some(at.to_owned()), Some(id.to_owned())),
-            None => (None, None),
-        };
+        let cursor = after.and_then(|a| a.split_once('~'));
+        // The rows from the cursor's own on (the rest of its messages may follow it), two more
+        // than a page: every row after the first lists at least one message.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = $1 \
-             AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
+             AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id <= $3)) \
              ORDER BY created_at DESC, id DESC LIMIT {}",
-            limit + 1
+            limit + 2
         )))
         .bind(endpoint_id)
-        .bind(cursor_at)
-        .bind(cursor_id)
+        .bind(cursor.map(|(at, _)| at))
+        .bind(cursor.map(|(_, id)| row_of(id).0))
         .fetch_all(&self.pool)
         .await?;
-        let mut deliveries = rows
-            .iter()
-            .map(delivery_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut deliveries = Vec::new();
+        for row in &rows {
+            for delivery in delivery_rows(row)?.into_iter().rev() {
+                let key = (stored_time(delivery.created_at), delivery.id.clone());
+                if cursor.is_none_or(|(at, id)| (key.0.as_str(), key.1.as_str()) < (at, id)) {
+                    deliveries.push(delivery);
+                }
+            }
+        }
         let next = if deliveries.len() > limit as usize {
             deliveries.truncate(limit as usize);
             deliveries
@@ -959,65 +1071,94 @@ impl Db {
     }
 
     /// Sends a delivery again, now, keeping its id: a failed one becomes pending, a delivered
-    /// one is sent once more (a receiver that lost it asked). `None` when there is no such
-    /// delivery of that endpoint.
+    /// one is sent once more (a receiver that lost it asked). In a row of several messages the
+    /// row becomes pending with that message no longer counted as sent. `None` when there is
+    /// no such delivery of that endpoint.
     pub async fn redeliver(
         &self,
         endpoint_id: &str,
         id: &str,
         audit: &super::AuditRecord,
     ) -> Result<Option<Delivery>, AppError> {
+        let row_id = row_of(id).0;
         let mut tx = self.pool.begin().await?;
-        let now = super::now();
-        let changed = sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, \
-             claimed_until = NULL WHERE id = $1 AND endpoint_id = $2",
+        // The write first (see `add_webhook`), which also finds the row.
+        let found = sqlx::query(
+            "UPDATE webhook_deliveries SET claimed_until = NULL \
+             WHERE id = $1 AND endpoint_id = $2",
         )
-        .bind(id)
+        .bind(row_id)
         .bind(endpoint_id)
-        .bind(&now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed == 0 {
+        if found == 0 {
             return Ok(None);
         }
-        audit.insert(&mut tx).await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_one(&mut *tx)
+        let listed = listed_row(&mut tx, row_id).await?;
+        let Some(position) = listed.iter().position(|d| d.id == id) else {
+            return Ok(None);
+        };
+        // Every other message of the row that has been delivered stays so.
+        let sent: Vec<usize> = listed
+            .iter()
+            .enumerate()
+            .filter(|(k, d)| *k != position && d.status == DeliveryStatus::Delivered)
+            .map(|(k, _)| k)
+            .collect();
+        let sent = (listed.len() > 1 && !sent.is_empty())
+            .then(|| json(&sent))
+            .transpose()?;
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $2, sent = $3 \
+             WHERE id = $1",
+        )
+        .bind(row_id)
+        .bind(super::now())
+        .bind(sent)
+        .execute(&mut *tx)
         .await?;
-        let delivery = delivery_row(&row)?;
+        audit.insert(&mut tx).await?;
+        let listed = listed_row(&mut tx, row_id).await?;
         tx.commit().await?;
         self.webhooks_waiting.notify_one();
-        Ok(Some(delivery))
+        Ok(listed.into_iter().nth(position))
     }
 
-    /// Records the outcomes of attempts that have `ended` ([`Db::finish_deliveries`]) and
-    /// takes up to `limit` deliveries that are due, for this process to send, in one
-    /// transaction: each is leased until `lease_until` and its attempt counted, in one
-    /// statement, so no other sender (in this or another process) takes it meanwhile.
-    /// PostgreSQL skips rows another sender is claiming at that moment rather than waiting for
-    /// them.
+    /// Records the outcomes of rows whose attempts have ended ([`Db::finish_deliveries`]) and
+    /// takes due rows, for this process to send, in one transaction: each is leased until
+    /// `lease_until` and its attempt counted, in one statement, so no other sender (in this or
+    /// another process) takes it meanwhile. Rows are taken in due order until they hold
+    /// `messages` messages (at least one row). PostgreSQL skips rows another sender is claiming
+    /// at that moment rather than waiting for them.
+    ///
+    /// Returns the messages to send, each with its row; the messages of a row that were
+    /// delivered before are left out, and a row that has none left is returned as its
+    /// [`RowClaim`] alone, to be recorded as delivered.
     pub async fn claim_deliveries(
         &self,
-        ended: &[(String, Outcome)],
-        limit: usize,
+        ended: &[Settled],
+        messages: usize,
         lease_until: DateTime<Utc>,
-    ) -> Result<Vec<Claimed>, AppError> {
+    ) -> Result<(Vec<Claimed>, Vec<Arc<RowClaim>>), AppError> {
         let now = super::now();
         let skip = match self.engine {
             Engine::Sqlite => "",
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         };
+        // The due rows in order, as many as there may be messages wanted (each holds one at
+        // least), of which those whose messages before them number less than wanted.
         let sql = format!(
             "UPDATE webhook_deliveries SET claimed_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' \
-             AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) \
-             ORDER BY next_attempt_at LIMIT {limit}{skip}) \
-             RETURNING id, endpoint_id, event, subject, payload, created_at, attempts"
+             WHERE id IN (SELECT id FROM (SELECT id, messages, \
+             SUM(messages) OVER (ORDER BY next_attempt_at, id) AS upto FROM ( \
+             SELECT id, messages, next_attempt_at FROM webhook_deliveries \
+             WHERE status = 'pending' AND next_attempt_at <= $1 \
+             AND (claimed_until IS NULL OR claimed_until <= $1) \
+             ORDER BY next_attempt_at, id LIMIT {messages}{skip}) due) counted \
+             WHERE upto - messages < {messages}) \
+             RETURNING id, endpoint_id, event, subject, payload, created_at, attempts, \
+             messages, sent"
         );
         let lease = stored_time(lease_until.fixed_offset());
         let mut tx = self.pool.begin().await?;
@@ -1029,57 +1170,119 @@ impl Db {
             .await?;
         tx.commit().await?;
         if rows.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
-        // The endpoints and the stored responses the claimed deliveries need, one statement
-        // each for all of them rather than two per delivery.
+        // Each row's messages: their subjects and stored bodies, and the ones already sent.
+        let mut expanded = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let count: i64 = row.get(7);
+            let subject: String = row.get(3);
+            let payload: Option<String> = row.get(4);
+            let (subjects, payloads): (Vec<String>, Option<Vec<String>>) = if count > 1 {
+                (
+                    from_json("delivery subjects", &subject)?,
+                    payload
+                        .map(|p| from_json("delivery bodies", &p))
+                        .transpose()?,
+                )
+            } else {
+                (vec![subject], payload.map(|p| vec![p]))
+            };
+            let sent: Vec<usize> = row
+                .get::<Option<String>, _>(8)
+                .map(|s| from_json("sent messages", &s))
+                .transpose()?
+                .unwrap_or_default();
+            expanded.push((subjects, payloads, sent));
+        }
+        // The endpoints and the stored responses the claimed messages need, one statement
+        // each for all of them rather than two per message.
         let endpoint_ids: BTreeSet<String> = rows.iter().map(|r| r.get::<String, _>(1)).collect();
-        let endpoints: HashMap<String, (String, String)> = self
+        let endpoints = self
             .lookup(
                 "SELECT id, url, secret FROM webhook_endpoints",
                 &endpoint_ids,
             )
             .await?;
-        let response_ids: BTreeSet<String> = rows
+        let response_ids: BTreeSet<String> = expanded
             .iter()
-            .filter(|r| r.get::<Option<String>, _>(4).is_none())
-            .map(|r| r.get::<String, _>(3))
+            .filter(|(_, payloads, _)| payloads.is_none())
+            .flat_map(|(subjects, _, _)| subjects.iter().cloned())
             .collect();
-        let responses: HashMap<String, (String, String)> = self
-            .lookup("SELECT id, body, scores FROM responses", &response_ids)
+        let responses = self
+            .lookup(
+                "SELECT id, body, scores, received_at FROM responses",
+                &response_ids,
+            )
             .await?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for row in rows {
-            let Some((url, secret)) = endpoints.get(&row.get::<String, _>(1)).cloned() else {
+        let mut claimed = Vec::new();
+        let mut done = Vec::new();
+        let mut orphans = Vec::new();
+        for (row, (subjects, payloads, sent)) in rows.iter().zip(expanded) {
+            let id: String = row.get(0);
+            let Some([url, secret]) = endpoints.get(&row.get::<String, _>(1)).cloned() else {
+                // Its endpoint was removed after the row was queued.
+                orphans.push(id);
                 continue;
             };
-            let created_at: String = row.get(5);
-            let subject: String = row.get(3);
-            let body = match row.get::<Option<String>, _>(4) {
-                Some(payload) => payload,
-                None => response_payload(&subject, responses.get(&subject), &created_at),
-            };
-            claimed.push(Claimed {
-                id: row.get(0),
-                url,
-                secret,
-                body,
-                created_at: parse_time(&created_at)?,
-                attempts: u32::try_from(row.get::<i64, _>(6)).unwrap_or(u32::MAX),
+            let several = subjects.len() > 1;
+            let unsent: Vec<usize> = (0..subjects.len()).filter(|k| !sent.contains(k)).collect();
+            let row_claim = Arc::new(RowClaim {
+                id: id.clone(),
                 lease: lease.clone(),
                 lease_until,
+                sent,
+                sending: unsent.len(),
             });
+            if unsent.is_empty() {
+                done.push(row_claim);
+                continue;
+            }
+            let created_at = parse_time(&row.get::<String, _>(5))?;
+            let attempts = u32::try_from(row.get::<i64, _>(6)).unwrap_or(u32::MAX);
+            for k in unsent {
+                let body = match &payloads {
+                    Some(payloads) => payloads.get(k).cloned().unwrap_or_default(),
+                    None => response_payload(&subjects[k], responses.get(&subjects[k])),
+                };
+                claimed.push(Claimed {
+                    id: if several {
+                        format!("{id}-{k:02}")
+                    } else {
+                        id.clone()
+                    },
+                    row: row_claim.clone(),
+                    index: k,
+                    url: url.clone(),
+                    secret: secret.clone(),
+                    body,
+                    created_at,
+                    attempts,
+                });
+            }
         }
-        Ok(claimed)
+        if !orphans.is_empty() {
+            let mut next = Placeholders::new(self.engine);
+            let sql = format!(
+                "DELETE FROM webhook_deliveries WHERE id IN ({})",
+                next.list(orphans.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in &orphans {
+                query = query.bind(id.as_str());
+            }
+            query.execute(&self.pool).await?;
+        }
+        Ok((claimed, done))
     }
 
-    /// Rows of `select` (whose first three columns are an id and two texts) for the given ids,
-    /// by id, a few statements for any number.
-    async fn lookup(
+    /// Rows of `select` (an id and N texts) for the given ids, by id, a few statements for any
+    /// number.
+    async fn lookup<const N: usize>(
         &self,
         select: &str,
         ids: &BTreeSet<String>,
-    ) -> Result<HashMap<String, (String, String)>, AppError> {
+    ) -> Result<HashMap<String, [String; N]>, AppError> {
         let ids: Vec<&String> = ids.iter().collect();
         let mut found = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
@@ -1091,15 +1294,15 @@ impl Db {
                 query = query.bind(id.as_str());
             }
             for row in query.fetch_all(&self.pool).await? {
-                found.insert(row.get(0), (row.get(1), row.get(2)));
+                found.insert(row.get(0), std::array::from_fn(|i| row.get(i + 1)));
             }
         }
         Ok(found)
     }
 
-    /// Records attempts' outcomes, in one transaction: delivered, or failed with the next
-    /// attempt (or, past the retry window, failed for good).
-    pub async fn finish_deliveries(&self, ended: &[(String, Outcome)]) -> Result<(), AppError> {
+    /// Records rows' outcomes, in one transaction: delivered, or failed with the next attempt
+    /// (or, past the retry window, failed for good).
+    pub async fn finish_deliveries(&self, ended: &[Settled]) -> Result<(), AppError> {
         if ended.is_empty() {
             return Ok(());
         }
@@ -1110,18 +1313,30 @@ impl Db {
     }
 }
 
-/// Records attempts' outcomes in the caller's transaction: the deliveries, nearly all of them,
+/// The row a `webhook-id` belongs to, and its place there for a row of several messages
+/// (`id-kk`).
+fn row_of(id: &str) -> (&str, Option<usize>) {
+    match id.rsplit_once('-') {
+        Some((row, k)) => match k.parse() {
+            Ok(k) => (row, Some(k)),
+            Err(_) => (id, None),
+        },
+        None => (id, None),
+    }
+}
+
+/// Records rows' outcomes in the caller's transaction: the delivered rows, nearly all of them,
 /// in a few statements, the rest one by one.
 async fn record(
     conn: &mut AnyConnection,
     engine: Engine,
-    ended: &[(String, Outcome)],
+    ended: &[Settled],
     now: &str,
 ) -> Result<(), AppError> {
     let delivered: Vec<&str> = ended
         .iter()
-        .filter(|(_, outcome)| matches!(outcome, Outcome::Delivered))
-        .map(|(id, _)| id.as_str())
+        .filter(|settled| matches!(settled.outcome, Outcome::Delivered))
+        .map(|settled| settled.row.as_str())
         .collect();
     for chunk in delivered.chunks(500) {
         let mut next = Placeholders::new(engine);
@@ -1129,7 +1344,7 @@ async fn record(
         let list = next.list(chunk.len());
         let sql = format!(
             "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = {at}, \
-             claimed_until = NULL, next_attempt_at = NULL, last_error = NULL \
+             claimed_until = NULL, next_attempt_at = NULL, last_error = NULL, sent = NULL \
              WHERE id IN ({})",
             list
         );
@@ -1139,71 +1354,136 @@ async fn record(
         }
         query.execute(&mut *conn).await?;
     }
-    for (id, outcome) in ended {
-        if !matches!(outcome, Outcome::Delivered) {
-            finish(&mut *conn, id, outcome).await?;
+    for settled in ended {
+        if !matches!(settled.outcome, Outcome::Delivered) {
+            finish(&mut *conn, settled).await?;
         }
     }
     Ok(())
 }
 
-/// The body of a `response.created` delivery, made from the stored response and scores
-/// (which never change, so every attempt sends the same bytes); a response deleted since is
-/// sent as its id and `"deleted": true`.
-fn response_payload(id: &str, stored: Option<&(String, String)>, at: &str) -> String {
-    let data = match stored {
-        Some((body, scores)) => format!("{{\"response\":{body},\"scores\":{scores}}}"),
-        None => format!(
-            "{{\"response\":{{\"id\":{}}},\"deleted\":true}}",
-            serde_json::Value::String(id.to_owned())
+/// The body of a `response.created` message, made from the stored response and scores (which
+/// never change, so every attempt sends the same bytes), dated when it was stored; a response
+/// deleted since is sent as its id and `"deleted": true`.
+fn response_payload(id: &str, stored: Option<&[String; 3]>) -> String {
+    match stored {
+        Some([body, scores, received_at]) => envelope(
+            &WebhookEvent::ResponseCreated,
+            received_at,
+            &format!("{{\"response\":{body},\"scores\":{scores}}}"),
         ),
-    };
-    envelope(&WebhookEvent::ResponseCreated, at, &data)
+        None => envelope(
+            &WebhookEvent::ResponseCreated,
+            &super::now(),
+            &format!(
+                "{{\"response\":{{\"id\":{}}},\"deleted\":true}}",
+                serde_json::Value::String(id.to_owned())
+            ),
+        ),
+    }
 }
 
-/// Records one attempt's outcome other than a delivery, in the caller's transaction.
-async fn finish(conn: &mut AnyConnection, id: &str, outcome: &Outcome) -> Result<(), AppError> {
-    let query = match outcome {
+/// Records one row's outcome other than a delivery, in the caller's transaction.
+async fn finish(conn: &mut AnyConnection, settled: &Settled) -> Result<(), AppError> {
+    let id = settled.row.as_str();
+    let sent = (!settled.sent.is_empty())
+        .then(|| json(&settled.sent))
+        .transpose()?;
+    let query = match &settled.outcome {
         Outcome::Delivered => return Ok(()),
         Outcome::Retry { error, at } => sqlx::query(
             "UPDATE webhook_deliveries SET claimed_until = NULL, next_attempt_at = $2, \
-             last_error = $3 WHERE id = $1",
+             last_error = $3, sent = $4 WHERE id = $1",
         )
         .bind(id)
         .bind(stored_time(at.fixed_offset()))
-        .bind(error),
+        .bind(error)
+        .bind(sent),
         Outcome::Failed { error } => sqlx::query(
             "UPDATE webhook_deliveries SET status = 'failed', claimed_until = NULL, \
-             next_attempt_at = NULL, last_error = $2 WHERE id = $1",
+             next_attempt_at = NULL, last_error = $2, sent = $3 WHERE id = $1",
         )
         .bind(id)
-        .bind(error),
+        .bind(error)
+        .bind(sent),
         // Not attempted: its claim and the attempt it counted are given back, unless the
         // lease ran out and another sender has claimed it since.
         Outcome::Released { lease } => sqlx::query(
-            "UPDATE webhook_deliveries SET claimed_until = NULL, attempts = attempts - 1 \
-             WHERE id = $1 AND claimed_until = $2",
+            "UPDATE webhook_deliveries SET claimed_until = NULL, attempts = attempts - 1, \
+             sent = $3 WHERE id = $1 AND claimed_until = $2",
         )
         .bind(id)
-        .bind(lease),
+        .bind(lease)
+        .bind(sent),
     };
     query.execute(&mut *conn).await?;
     Ok(())
 }
 
-/// A delivery taken for sending.
+/// A claimed outbox row: its lease, and its messages.
+#[derive(Debug)]
+pub struct RowClaim {
+    pub id: String,
+    /// The claim as stored, and when it ends: no attempt may start that could outlast it.
+    pub lease: String,
+    pub lease_until: DateTime<Utc>,
+    /// The messages delivered before this claim.
+    pub sent: Vec<usize>,
+    /// How many messages this claim sends.
+    pub sending: usize,
+}
+
+impl RowClaim {
+    /// What the row comes to once each message this claim sends has ended: delivered when all
+    /// are; otherwise as its worst message (failed for good, then to be retried, soonest
+    /// first, then given back unsent), with the messages delivered so far.
+    pub fn settle(&self, ended: Vec<(usize, Outcome)>) -> Settled {
+        let mut sent = self.sent.clone();
+        let mut worst: Option<Outcome> = None;
+        for (k, outcome) in ended {
+            let rank = |o: &Outcome| match o {
+                Outcome::Delivered => 0,
+                Outcome::Released { .. } => 1,
+                Outcome::Retry { .. } => 2,
+                Outcome::Failed { .. } => 3,
+            };
+            if matches!(outcome, Outcome::Delivered) {
+                sent.push(k);
+                continue;
+            }
+            let worse = match (&worst, &outcome) {
+                (None, _) => true,
+                (Some(Outcome::Retry { at: was, .. }), Outcome::Retry { at, .. }) => at < was,
+                (Some(was), now) => rank(now) > rank(was),
+            };
+            if worse {
+                worst = Some(outcome);
+            }
+        }
+        sent.sort_unstable();
+        sent.dedup();
+        Settled {
+            row: self.id.clone(),
+            outcome: worst.unwrap_or(Outcome::Delivered),
+            sent,
+        }
+    }
+}
+
+/// A message taken for sending.
 #[derive(Debug, Clone)]
 pub struct Claimed {
+    /// Its `webhook-id`.
     pub id: String,
+    pub row: Arc<RowClaim>,
+    /// Its place in the row.
+    pub index: usize,
     pub url: String,
     pub secret: String,
     pub body: String,
     pub created_at: DateTime<FixedOffset>,
     /// Counting this one.
     pub attempts: u32,
-    /// The claim as stored, and when it ends: no attempt may start that could outlast it.
-    pub lease: String,
-    pub lease_until: DateTime<Utc>,
 }
 
 /// How an attempt ended.
@@ -1223,13 +1503,35 @@ pub enum Outcome {
     },
 }
 
-const DELIVERY_COLUMNS: &str =
-    "id, endpoint_id, event, created_at, attempts, status, last_error, next_attempt_at";
+/// A row's outcome, to record: see [`RowClaim::settle`].
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub row: String,
+    pub outcome: Outcome,
+    /// The row's messages delivered so far, by place.
+    pub sent: Vec<usize>,
+}
 
-fn delivery_row(row: &sqlx::any::AnyRow) -> Result<Delivery, AppError> {
+const DELIVERY_COLUMNS: &str = "id, endpoint_id, event, created_at, attempts, status, last_error, \
+                                next_attempt_at, messages, sent";
+
+/// The deliveries an outbox row lists ([`delivery_rows`]), read in `conn`.
+async fn listed_row(conn: &mut AnyConnection, id: &str) -> Result<Vec<Delivery>, AppError> {
+    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    delivery_rows(&row)
+}
+
+/// The deliveries a row lists: itself, or each of its messages (`id-kk`), those already sent
+/// as delivered.
+fn delivery_rows(row: &sqlx::any::AnyRow) -> Result<Vec<Delivery>, AppError> {
     let status: String = row.get(5);
-    Ok(Delivery {
-        id: row.get(0),
+    let id: String = row.get(0);
+    let delivery = Delivery {
+        id: id.clone(),
         endpoint_id: row.get(1),
         event: WebhookEvent::from(row.get::<String, _>(2).as_str()),
         created_at: parse_time(row.get(3))?,
@@ -1243,7 +1545,35 @@ fn delivery_row(row: &sqlx::any::AnyRow) -> Result<Delivery, AppError> {
         } else {
             None
         },
-    })
+    };
+    let messages = usize::try_from(row.get::<i64, _>(8)).unwrap_or(1);
+    if messages <= 1 {
+        return Ok(vec![delivery]);
+    }
+    let sent: Vec<usize> = row
+        .get::<Option<String>, _>(9)
+        .map(|s| from_json("sent messages", &s))
+        .transpose()?
+        .unwrap_or_default();
+    Ok((0..messages)
+        .map(|k| {
+            let id = format!("{id}-{k:02}");
+            if sent.contains(&k) {
+                Delivery {
+                    id,
+                    status: DeliveryStatus::Delivered,
+                    last_error: None,
+                    next_attempt_at: None,
+                    ..delivery.clone()
+                }
+            } else {
+                Delivery {
+                    id,
+                    ..delivery.clone()
+                }
+            }
+        })
+        .collect())
 }
 
 /// A case with its timeline, response and scores, read in `conn`.

@@ -26,7 +26,7 @@ use manyi_core::score::Plan;
 use manyi_core::{Response, Survey};
 use sqlx::{AnyConnection, Row};
 
-use super::{Db, Engine, Placeholders, stored_time};
+use super::{Db, Engine, Placeholders, followup, stored_time};
 use crate::error::AppError;
 
 /// How many responses one rebuild step reads. A step holds the survey's state rows (and on
@@ -219,7 +219,8 @@ async fn subtract(
 }
 
 /// Folds up to a step's worth ([`step_size`]) of a survey's pending responses into its
-/// rollups and takes them off the pending list, in one transaction under the survey's states;
+/// rollups, announces them to the webhook endpoints that want them ([`followup::Announcer`])
+/// and takes them off the pending list, in one transaction under the survey's states;
 /// returns how many it took. A pending response that a rollup still being built has not
 /// reached is left to the rebuild, which reads it once it is off the list.
 pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
@@ -261,6 +262,8 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
         }
         Ok(())
     };
+    // The responses leave the list announced to the webhook endpoints that want them.
+    let mut announcer = followup::Announcer::new(&mut tx, db.engine, survey_id).await?;
     // Read after the states are held: on PostgreSQL this statement's snapshot then sees what
     // a folder that held them before committed, so no response is folded twice.
     // The first pending responses are taken off the list and read in one statement (on
@@ -271,20 +274,21 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
     let mut taken = 0usize;
     match db.engine {
         Engine::Postgres => {
-            let mut rows = sqlx::query_as::<_, (String, Option<String>)>(
+            let mut rows = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
                 "WITH taken AS (DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY( \
                  SELECT ctid FROM rollup_pending WHERE survey_id = $1 \
                  ORDER BY response_id LIMIT $2)) RETURNING response_id) \
-                 SELECT t.response_id, r.body FROM taken t \
+                 SELECT t.response_id, r.body, r.received_at FROM taken t \
                  LEFT JOIN responses r ON r.id = t.response_id",
             )
             .bind(survey_id)
             .bind(step)
             .fetch(&mut *tx);
-            while let Some((_, body)) = rows.try_next().await? {
+            while let Some((id, body, received_at)) = rows.try_next().await? {
                 taken += 1;
-                if let Some(body) = body {
+                if let (Some(body), Some(received_at)) = (body, received_at) {
                     add(&body)?;
+                    announcer.add(&id, &received_at);
                 }
             }
         }
@@ -300,20 +304,26 @@ pub(super) async fn fold(db: &Db, survey_id: &str) -> Result<usize, AppError> {
             taken = ids.len();
             let list = serde_json::to_string(&ids)
                 .map_err(|e| AppError::Internal(format!("pending ids: {e}")))?;
-            let mut rows = sqlx::query_scalar::<_, String>(
-                "SELECT body FROM responses WHERE id IN (SELECT value FROM json_each($1))",
+            let mut rows = sqlx::query_as::<_, (String, String, String)>(
+                "SELECT id, body, received_at FROM responses \
+                 WHERE id IN (SELECT value FROM json_each($1))",
             )
             .bind(list)
             .fetch(&mut *tx);
-            while let Some(body) = rows.try_next().await? {
+            while let Some((id, body, received_at)) = rows.try_next().await? {
                 add(&body)?;
+                announcer.add(&id, &received_at);
             }
         }
     }
     for (plan, batch) in plans.iter().zip(batches) {
         apply(&mut tx, db.engine, plan, batch.into_rows(), false).await?;
     }
+    let announced = announcer.queue(&mut tx, db.engine).await?;
     tx.commit().await?;
+    if announced > 0 {
+        db.webhooks_waiting.notify_one();
+    }
     Ok(taken)
 }
 

@@ -16,7 +16,7 @@
 
 pub mod sign;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +32,7 @@ use manyi_api::{WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_H
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::db::{Claimed, Db, Outcome};
+use crate::db::{BUNDLE, Claimed, Db, Outcome, Settled};
 
 /// How the sender behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,9 +233,9 @@ fn describe(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// How many deliveries a process claims at once while more are waiting: several rounds of
-/// attempts, so that claiming (a write) is rarer than sending.
-const CLAIM: usize = 4 * IN_FLIGHT;
+/// How many messages a process claims at once while more are waiting: several rounds of
+/// attempts, so that claiming (a write) is rarer than sending; as many as an outbox row holds.
+const CLAIM: usize = BUNDLE;
 
 /// The least time between two claims of one sender. Under load deliveries gather meanwhile,
 /// so a claim takes many; at a few a second each is claimed as soon as it is queued.
@@ -246,7 +246,8 @@ const CLAIM_EVERY: Duration = Duration::from_millis(25);
 /// catches up once the burst is over.
 const CLAIM_EVERY_WHILE_STORING: Duration = Duration::from_millis(200);
 
-/// Outcomes are recorded with the next claim, or on their own once this many have ended…
+/// Outcomes are recorded with the next claim, or on their own once this many rows have
+/// ended…
 const RECORD_AFTER: usize = 4 * IN_FLIGHT;
 
 /// …or the first of them ended this long ago.
@@ -274,8 +275,10 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
     tokio::spawn(async move {
         let client = Arc::new(client(&config));
         let mut queue: VecDeque<Claimed> = VecDeque::new();
-        let mut running: JoinSet<(String, Outcome)> = JoinSet::new();
-        let mut ended: Vec<(String, Outcome)> = Vec::new();
+        let mut running: JoinSet<(Claimed, Outcome)> = JoinSet::new();
+        // The outcomes of the messages of each row being sent, until the last has ended.
+        let mut rows: HashMap<String, Vec<(usize, Outcome)>> = HashMap::new();
+        let mut ended: Vec<Settled> = Vec::new();
         let mut first_ended: Option<Instant> = None;
         // Whether there may be deliveries to claim: after a wake-up, or a claim that was full.
         let mut look = true;
@@ -283,8 +286,9 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
         let mut last_claim: Option<Instant> = None;
         let waiting = db.webhooks_waiting();
         // An attempt may take the timeout to connect and be answered, and again to read the
-        // reply; a lease gives each round a second more, so a delivery at the head of its
-        // round still has that long left when it starts.
+        // reply; a lease gives each round a second more, so a message at the head of its
+        // round still has that long left when it starts. A claim may hold up to a full row
+        // beyond the messages it wanted, so its lease covers that many rounds.
         let attempt_time = config.timeout * 2;
         let round_time = attempt_time + Duration::from_secs(1);
         loop {
@@ -297,54 +301,48 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
             let wants_claim = look && queue.is_empty() && running.len() < IN_FLIGHT;
             if wants_claim && next_claim.is_none_or(|t| t <= Instant::now()) {
                 // One round's worth, unless the last claim found more waiting than it took:
-                // then several rounds, and a lease that covers their wait.
-                let (wanted, rounds) = if backlog {
-                    (CLAIM, CLAIM.div_ceil(IN_FLIGHT))
-                } else {
-                    (IN_FLIGHT, 1)
-                };
-                let wanted = wanted - running.len();
+                // then several rounds.
+                let wanted = if backlog { CLAIM } else { IN_FLIGHT } - running.len();
+                let rounds = (wanted + BUNDLE).div_ceil(IN_FLIGHT);
                 let lease = Utc::now()
                     + TimeDelta::from_std(round_time * u32::try_from(rounds).unwrap_or(1))
                         .unwrap_or(TimeDelta::hours(1));
                 last_claim = Some(Instant::now());
-                // A delivery left unrecorded (the transaction failed) is sent again once its
-                // lease ends: at least once, with the same id.
+                // A row left unrecorded (the transaction failed) is sent again once its
+                // lease ends: at least once, with the same ids.
                 match db.claim_deliveries(&ended, wanted, lease).await {
-                    Ok(claimed) => {
-                        look = claimed.len() == wanted;
+                    Ok((claimed, done)) => {
+                        look = claimed.len() >= wanted;
                         backlog = look;
                         queue.extend(claimed);
+                        ended.clear();
+                        ended.extend(done.iter().map(|row| row.settle(Vec::new())));
                     }
                     Err(e) => {
                         look = false;
                         backlog = false;
+                        ended.clear();
                         tracing::error!("taking webhook deliveries: {e}");
                     }
                 }
-                ended.clear();
-                first_ended = None;
+                first_ended = (!ended.is_empty()).then(Instant::now);
             }
             while running.len() < IN_FLIGHT
-                && let Some(delivery) = queue.pop_front()
+                && let Some(message) = queue.pop_front()
             {
-                let left = (delivery.lease_until - Utc::now())
+                let left = (message.row.lease_until - Utc::now())
                     .to_std()
                     .unwrap_or_default();
                 if left < attempt_time {
-                    ended.push((
-                        delivery.id,
-                        Outcome::Released {
-                            lease: delivery.lease,
-                        },
-                    ));
+                    let lease = message.row.lease.clone();
+                    end(&message, Outcome::Released { lease }, &mut rows, &mut ended);
                     first_ended.get_or_insert_with(Instant::now);
                     continue;
                 }
                 let client = client.clone();
                 running.spawn(async move {
-                    let outcome = send(&client, &config, &delivery).await;
-                    (delivery.id, outcome)
+                    let outcome = send(&client, &config, &message).await;
+                    (message, outcome)
                 });
             }
             let record_by = first_ended.map(|t| t + RECORD_WITHIN);
@@ -352,11 +350,14 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                 next_claim.filter(|_| look && queue.is_empty() && running.len() < IN_FLIGHT);
             tokio::select! {
                 Some(first) = running.join_next(), if !running.is_empty() => {
-                    ended.extend(first.ok());
-                    while let Some(next) = running.try_join_next() {
-                        ended.extend(next.ok());
+                    for (message, outcome) in first.into_iter().chain(
+                        std::iter::from_fn(|| running.try_join_next()).flatten(),
+                    ) {
+                        end(&message, outcome, &mut rows, &mut ended);
                     }
-                    first_ended.get_or_insert_with(Instant::now);
+                    if !ended.is_empty() {
+                        first_ended.get_or_insert_with(Instant::now);
+                    }
                 }
                 () = waiting.notified() => look = true,
                 () = tokio::time::sleep_until(record_by.unwrap_or_else(Instant::now)),
@@ -376,6 +377,22 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
             }
         }
     });
+}
+
+/// Notes that a message has ended; its row is settled once its last message has.
+fn end(
+    message: &Claimed,
+    outcome: Outcome,
+    rows: &mut HashMap<String, Vec<(usize, Outcome)>>,
+    ended: &mut Vec<Settled>,
+) {
+    let row = &message.row;
+    let outcomes = rows.entry(row.id.clone()).or_default();
+    outcomes.push((message.index, outcome));
+    if outcomes.len() >= row.sending {
+        let outcomes = rows.remove(&row.id).unwrap_or_default();
+        ended.push(row.settle(outcomes));
+    }
 }
 
 /// One attempt at a delivery, and what is to happen next.
