@@ -794,3 +794,158 @@ async fn a_delivery_given_back_unsent_is_claimed_again_uncounted() {
         b.finish().await;
     }
 }
+
+/// A receiver on loopback that refuses the first attempt of each message whose `webhook-id`
+/// ends in a multiple of three (`…-00`, `…-03`, …) and takes every other: what it heard, by
+/// `webhook-id`, with each request's headers and body.
+async fn choosy_receiver() -> (String, Heard, mpsc::UnboundedReceiver<()>) {
+    let heard: Heard = Arc::default();
+    let (tell, told) = mpsc::unbounded_channel();
+    let handler = {
+        let heard = heard.clone();
+        move |headers: HeaderMap, body: String| {
+            let (heard, tell) = (heard.clone(), tell.clone());
+            async move {
+                let id = headers["webhook-id"].to_str().unwrap().to_owned();
+                let place: Option<u32> = id.rsplit_once('-').and_then(|(_, k)| k.parse().ok());
+                let first = {
+                    let mut heard = heard.lock().unwrap();
+                    let first = !heard.iter().any(|(h, _)| h["webhook-id"] == id.as_str());
+                    heard.push((headers, body));
+                    first
+                };
+                let _ = tell.send(());
+                if first && place.is_some_and(|k| k % 3 == 0) {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::NO_CONTENT
+                }
+            }
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, heard, told)
+}
+
+/// A fold's responses go to an endpoint 64 to an outbox row, and each is still a message of
+/// its own: its own `webhook-id`, body and signature, listed and paged one by one. A row some
+/// of whose messages were refused sends only those again, and one message of a delivered row
+/// can be sent again alone.
+#[tokio::test]
+async fn messages_sharing_an_outbox_row_are_sent_listed_and_redelivered_one_by_one() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let r = &b.router;
+        let (url, heard, mut told) = choosy_receiver().await;
+        let (_, endpoint) = add_endpoint(r, &admin, &url, &["response.created"]).await;
+        let secret = endpoint["secret"].as_str().unwrap().to_owned();
+        let uri = format!(
+            "/api/v1/webhooks/{}/deliveries",
+            endpoint["id"].as_str().unwrap()
+        );
+        let responses: Vec<Value> = (0..70).map(|i| nps_response(&uuid(200 + i), 8)).collect();
+        let (status, _) = call(
+            r,
+            "POST",
+            "/api/v1/responses",
+            Some(Value::Array(responses).to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        b.db.fold_rollups().await.unwrap();
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT messages FROM webhook_deliveries")
+            .fetch_all(b.db.pool())
+            .await
+            .unwrap();
+        let mut sizes: Vec<i64> = rows.into_iter().map(|(n,)| n).collect();
+        sizes.sort();
+        assert_eq!(sizes, [6, 64], "{}", b.name);
+
+        // Listed one by one, 50 to a page, across the rows.
+        let all_pages = || async {
+            let mut listed: Vec<Value> = Vec::new();
+            let mut page_uri = uri.clone();
+            loop {
+                let (status, page) = staff_call(r, &admin, "GET", &page_uri, None).await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                listed.extend(page["deliveries"].as_array().unwrap().iter().cloned());
+                match page["next"].as_str() {
+                    Some(next) => page_uri = format!("{uri}?after={next}"),
+                    None => break listed,
+                }
+            }
+        };
+        let listed = all_pages().await;
+        let mut ids: Vec<&str> = listed.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), 70, "{}", b.name);
+        ids.dedup();
+        assert_eq!(ids.len(), 70, "{}: newest first, each once", b.name);
+        assert!(listed.iter().all(|d| d["status"] == "pending"));
+
+        b.db.spawn_folder();
+        spawn_sender(b.db.clone(), fast(true));
+        // The 24 refused messages (ids ending -00, -03, … in each row) are heard twice.
+        until(&heard, &mut told, |h| h.len() >= 70 + 24).await;
+        let listed = all_delivered(&all_pages).await;
+        let requests = heard.lock().unwrap().clone();
+        let mut by_id: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (headers, body) in &requests {
+            assert!(verify(&secret, headers, body), "{body}");
+            let id = headers["webhook-id"].to_str().unwrap().to_owned();
+            by_id.entry(id).or_default().push(body.clone());
+        }
+        assert_eq!(
+            requests.len(),
+            94,
+            "{}: only the refused were sent again",
+            b.name
+        );
+        let mut answered: Vec<String> = Vec::new();
+        for (id, bodies) in &by_id {
+            let k: u32 = id.rsplit_once('-').unwrap().1.parse().unwrap();
+            assert_eq!(bodies.len(), if k % 3 == 0 { 2 } else { 1 }, "{id}");
+            assert!(bodies.iter().all(|body| body == &bodies[0]), "{id}");
+            let body: Value = serde_json::from_str(&bodies[0]).unwrap();
+            answered.push(body["data"]["response"]["id"].as_str().unwrap().to_owned());
+        }
+        answered.sort();
+        let expected: Vec<String> = (0..70).map(|i| uuid(200 + i)).collect();
+        assert_eq!(answered, expected, "{}: each response once", b.name);
+        // Attempts are counted by row, and every row held a refused message.
+        assert!(listed.iter().all(|d| d["attempts"] == 2), "{}", b.name);
+
+        // One message of a delivered row, sent again alone, with its id.
+        let again = listed[10]["id"].as_str().unwrap().to_owned();
+        let (status, delivery) =
+            staff_call(r, &admin, "POST", &format!("{uri}/{again}/redeliver"), None).await;
+        assert_eq!(status, StatusCode::OK, "{delivery}");
+        assert_eq!(
+            (delivery["id"].as_str(), delivery["status"].as_str()),
+            (Some(again.as_str()), Some("pending"))
+        );
+        until(&heard, &mut told, |h| h.len() >= 95).await;
+        all_delivered(&all_pages).await;
+        let requests = heard.lock().unwrap().clone();
+        assert_eq!(requests.len(), 95, "{}", b.name);
+        assert_eq!(requests[94].0["webhook-id"].to_str().unwrap(), again);
+        b.finish().await;
+    }
+}
+
+/// Every delivery `pages` lists, once all are recorded as delivered (within 10 s).
+async fn all_delivered<F: Future<Output = Vec<Value>>>(pages: &impl Fn() -> F) -> Vec<Value> {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let listed = pages().await;
+            if listed.iter().all(|d| d["status"] == "delivered") {
+                break listed;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("every delivery was recorded in time")
+}
