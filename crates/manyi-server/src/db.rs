@@ -1025,19 +1025,22 @@ impl Db {
         rollup::fold_all(self).await
     }
 
-    /// Folds pending responses into the rollups until the process ends: shortly after this
-    /// process stores some, and every second (for those other processes stored and did not
-    /// fold, for instance because they stopped).
+    /// Folds pending responses into the rollups, and so announces them to webhooks, until the
+    /// process ends: as soon as this process stores some, and every second (for those other
+    /// processes stored and did not fold, for instance because they stopped), at most once
+    /// per [`FOLD_GATHER`].
     ///
-    /// After a wake-up it lets [`FOLD_GATHER`] pass before folding, so under load one fold takes
-    /// the responses of many batches, writes each busy row once and commits once. Folding at
-    /// every commit made the folder's transactions alternate with the batches' (on SQLite each
-    /// a synced write under the one write lock), which cost single responses 40% of their rate.
-    /// Reports add what is pending meanwhile, so the wait costs no exactness.
+    /// Under load the responses of many batches gather meanwhile, so one fold takes them all,
+    /// writes each busy row once and commits once. Folding at every commit made the folder's
+    /// transactions alternate with the batches' (on SQLite each a synced write under the one
+    /// write lock), which cost single responses 40% of their rate. A response stored after a
+    /// quiet spell is folded, and its `response.created` queued, at once. Reports add what is
+    /// pending meanwhile, so the wait costs no exactness.
     pub fn spawn_folder(&self) {
         let db = self.clone();
         tokio::spawn(async move {
             loop {
+                let folded = tokio::time::Instant::now();
                 if let Err(error) = db.fold_rollups().await {
                     tracing::warn!(%error, "folding responses into the rollups; trying again");
                 }
@@ -1045,7 +1048,7 @@ impl Db {
                     () = db.rollups_waiting.notified() => {}
                     () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
                 }
-                tokio::time::sleep(FOLD_GATHER).await;
+                tokio::time::sleep_until(folded + FOLD_GATHER).await;
             }
         });
     }

@@ -234,15 +234,16 @@ fn describe(error: &dyn std::error::Error) -> String {
 }
 
 /// How many messages a process claims at once while more are waiting: several rounds of
-/// attempts, so that claiming (a write) is rarer than sending; as many as an outbox row holds.
-const CLAIM: usize = BUNDLE;
+/// attempts, so that claiming (a write) is rarer than sending: four outbox rows' worth, or one
+/// while it is storing responses.
+const CLAIM: usize = 4 * BUNDLE;
 
 /// The least time between two claims of one sender. Under load deliveries gather meanwhile,
 /// so a claim takes many; at a few a second each is claimed as soon as it is queued.
 const CLAIM_EVERY: Duration = Duration::from_millis(25);
 
 /// The same while this process is storing a batch: storing responses comes first. Under a
-/// sustained burst a sender then sends up to [`CLAIM`] deliveries five times a second and
+/// sustained burst a sender then sends up to [`BUNDLE`] messages five times a second and
 /// catches up once the burst is over.
 const CLAIM_EVERY_WHILE_STORING: Duration = Duration::from_millis(200);
 
@@ -253,7 +254,7 @@ const RECORD_AFTER: usize = 4 * IN_FLIGHT;
 /// …or the first of them ended this long ago.
 const RECORD_WITHIN: Duration = Duration::from_millis(100);
 
-/// Sends due deliveries until the process ends: at most [`IN_FLIGHT`] at once, from claims of
+/// Sends due messages until the process ends: at most [`IN_FLIGHT`] at once, from claims of
 /// as many (or of up to [`CLAIM`] while more are waiting), claiming more when those run out,
 /// when this process queues some, and every second (for deliveries other processes queued, and
 /// retries that came due), at most once per [`CLAIM_EVERY`], or per
@@ -261,9 +262,10 @@ const RECORD_WITHIN: Duration = Duration::from_millis(100);
 /// both takes responses and sends their webhooks, a burst of responses is taken first and its
 /// deliveries follow.
 ///
-/// A claim's lease covers the rounds of attempts its deliveries wait for; a delivery whose
+/// A claim's lease covers the rounds of attempts its messages wait for; a message whose
 /// lease has too little left for an attempt when its turn comes is given back unsent, so no
-/// other sender can take it while this one sends it.
+/// other sender can take it while this one sends it. An outbox row is recorded once all of
+/// its claimed messages have ended ([`crate::db::RowClaim::settle`]).
 ///
 /// The sender's writes are few, because on SQLite each is a synced commit under the one write
 /// lock that the batches being stored need too: outcomes are recorded together, in the
@@ -302,7 +304,11 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
             if wants_claim && next_claim.is_none_or(|t| t <= Instant::now()) {
                 // One round's worth, unless the last claim found more waiting than it took:
                 // then several rounds.
-                let wanted = if backlog { CLAIM } else { IN_FLIGHT } - running.len();
+                let wanted = match (backlog, db.storing()) {
+                    (false, _) => IN_FLIGHT,
+                    (true, false) => CLAIM,
+                    (true, true) => BUNDLE,
+                } - running.len();
                 let rounds = (wanted + BUNDLE).div_ceil(IN_FLIGHT);
                 let lease = Utc::now()
                     + TimeDelta::from_std(round_time * u32::try_from(rounds).unwrap_or(1))
