@@ -408,6 +408,23 @@ impl Db {
         let mut offered = order.clone();
         offered.dedup_by(|later, first| rows[*later].id == rows[*first].id);
 
+        // The cases the batch would open, worked out before the transaction where this process
+        // knows the rules already, so that the transaction only writes them.
+        let mut prepared = BTreeMap::new();
+        {
+            let mut by_survey: BTreeMap<&str, Vec<(&Response, &ResponseScores)>> = BTreeMap::new();
+            for (response, scores) in batch {
+                by_survey
+                    .entry(response.survey_id.as_str())
+                    .or_default()
+                    .push((response, scores));
+            }
+            for (survey_id, responses) in by_survey {
+                if let Some(openings) = followup::prepare(self, survey_id, &responses, received) {
+                    prepared.insert(survey_id, openings?);
+                }
+            }
+        }
         let mut tx = self.pool.begin().await?;
         let received_at = received.to_rfc3339_opts(SecondsFormat::Millis, true);
         let (inserted, generation) =
@@ -489,8 +506,11 @@ impl Db {
                 rollup::pend(self, &mut tx, survey_id, &responses).await?;
             }
             listed.extend(rollup::new_meta_keys(self, &mut tx, survey_id, &responses).await?);
-            let f = followup::on_stored(self, &mut tx, survey_id, &stored, received, generation)
-                .await?;
+            let prepared = prepared.remove(survey_id);
+            let f = followup::on_stored(
+                self, &mut tx, survey_id, &stored, received, generation, prepared,
+            )
+            .await?;
             followed.cases += f.cases;
             followed.deliveries += f.deliveries;
         }

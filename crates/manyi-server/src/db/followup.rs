@@ -7,7 +7,7 @@
 //! all of an event or none of it, and a duplicate response, which stores nothing, opens no case
 //! and sends nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -149,8 +149,8 @@ async fn subscribers(conn: &mut AnyConnection) -> Result<Vec<Subscriber>, AppErr
 pub const BUNDLE: usize = 64;
 
 /// An outbox row to write: its endpoint, event, when its event happened, and up to [`BUNDLE`]
-/// messages: what each is about and, unless it is made when sent (`response.created`), its
-/// body.
+/// messages: what each is about and its body, unless that is made when sent from what is
+/// stored (`response.created` and `case.opened`, whose subjects never change).
 struct Queued {
     endpoint_id: String,
     event: WebhookEvent,
@@ -326,10 +326,215 @@ pub struct Followed {
     pub deliveries: usize,
 }
 
-/// For responses just stored (all to one survey, new), in the storing transaction: evaluates
-/// the survey's alert rules on the server's scores, opens a case for each response a rule
-/// fires on, and queues the deliveries of `case.opened` (those of `response.created` are
-/// queued when the responses leave the pending list: [`Announcer`]).
+/// What one generation of alert rules and endpoints holds for a survey: its rules, the
+/// endpoints, and its rules compiled for each version answered.
+struct Context {
+    rules: Arc<Vec<AlertRule>>,
+    subscribers: Arc<Vec<Subscriber>>,
+    sets: BTreeMap<u32, Arc<RuleSet>>,
+}
+
+impl Settings {
+    /// The context of a survey's responses to `versions`, if this process has all of it.
+    fn context(&self, survey_id: &str, versions: &BTreeSet<u32>) -> Option<Context> {
+        let rules = self.rules.get(survey_id)?.clone();
+        let subscribers = self.subscribers.clone()?;
+        let mut sets = BTreeMap::new();
+        if !rules.is_empty() {
+            for &version in versions {
+                let set = self.sets.get(&(survey_id.to_owned(), version))?;
+                sets.insert(version, set.clone());
+            }
+        }
+        Some(Context {
+            rules,
+            subscribers,
+            sets,
+        })
+    }
+}
+
+/// The context of a survey's responses to `versions` under `generation`, read in the storing
+/// transaction where this process lacks some of it, and kept.
+async fn context(
+    db: &Db,
+    conn: &mut AnyConnection,
+    survey_id: &str,
+    versions: &BTreeSet<u32>,
+    generation: i64,
+) -> Result<Context, AppError> {
+    let known = |db: &Db| {
+        let mut settings = db.followup.lock().expect("not poisoned");
+        settings
+            .at(generation)
+            .map(|s| (s.rules.get(survey_id).cloned(), s.subscribers.clone()))
+            .unwrap_or_default()
+    };
+    let (known_rules, known_subscribers) = known(db);
+    let keep = |db: &Db, f: &mut dyn FnMut(&mut Settings)| {
+        if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
+            f(s);
+        }
+    };
+    let rules = match known_rules {
+        Some(rules) => rules,
+        None => {
+            let rules = Arc::new(rules(conn, survey_id).await?);
+            keep(db, &mut |s| {
+                s.rules.insert(survey_id.to_owned(), rules.clone());
+            });
+            rules
+        }
+    };
+    let subscribers = match known_subscribers {
+        Some(subscribers) => subscribers,
+        None => {
+            let subscribers = Arc::new(subscribers(conn).await?);
+            keep(db, &mut |s| s.subscribers = Some(subscribers.clone()));
+            subscribers
+        }
+    };
+    let mut sets = BTreeMap::new();
+    if !rules.is_empty() {
+        for &version in versions {
+            let key = (survey_id.to_owned(), version);
+            let cached = db
+                .followup
+                .lock()
+                .expect("not poisoned")
+                .at(generation)
+                .and_then(|s| s.sets.get(&key).cloned());
+            let set = match cached {
+                Some(set) => set,
+                None => {
+                    let survey = db.definition(conn, survey_id, version).await?;
+                    let set = Arc::new(RuleSet::new(&Plan::new(&survey), &rules));
+                    keep(db, &mut |s| {
+                        s.sets.insert(key.clone(), set.clone());
+                    });
+                    set
+                }
+            };
+            sets.insert(version, set);
+        }
+    }
+    Ok(Context {
+        rules,
+        subscribers,
+        sets,
+    })
+}
+
+/// A case to insert, its columns as they are bound, with its opening event.
+struct NewCase {
+    id: String,
+    response_id: String,
+    survey_id: String,
+    severity: String,
+    rules: String,
+    location: Option<String>,
+    contact: Option<String>,
+    opened_at: String,
+    due_at: String,
+    owner: Option<String>,
+    opening: String,
+}
+
+/// The cases a survey's new responses open, and the endpoints that want their `case.opened`,
+/// as one generation of rules and endpoints has them.
+pub(super) struct Openings {
+    generation: i64,
+    cases: Vec<NewCase>,
+    endpoints: Vec<String>,
+    at: String,
+}
+
+/// Evaluates the alert rules on the server's scores: the case each response a rule fires on
+/// opens.
+fn openings(
+    context: &Context,
+    generation: i64,
+    survey_id: &str,
+    stored: &[(&Response, &ResponseScores)],
+    at: DateTime<Utc>,
+) -> Result<Openings, AppError> {
+    let opened_at = at.fixed_offset();
+    let at_text = stored_time(opened_at);
+    let endpoints = context
+        .subscribers
+        .iter()
+        .filter(|s| s.wants(&WebhookEvent::CaseOpened, survey_id))
+        .map(|s| s.id.clone())
+        .collect();
+    let mut cases = Vec::new();
+    if context.rules.is_empty() {
+        return Ok(Openings {
+            generation,
+            cases,
+            endpoints,
+            at: at_text,
+        });
+    }
+    for (response, scores) in stored {
+        let Some(set) = context.sets.get(&response.survey_version) else {
+            continue;
+        };
+        let Some(opening) = case_for(&set.evaluate(response, scores)) else {
+            continue;
+        };
+        let due = due_at(opened_at, opening.service_hours);
+        let kind = EventKind::Opened {
+            owner: opening.owner.clone(),
+            due_at: due,
+        };
+        cases.push(NewCase {
+            id: new_id("case_")?,
+            response_id: response.id.to_ascii_lowercase(),
+            survey_id: survey_id.to_owned(),
+            severity: opening.severity.key().to_owned(),
+            rules: json(&opening.rules)?,
+            location: response.meta.get("location").cloned(),
+            contact: consented_contact(response).as_ref().map(json).transpose()?,
+            opened_at: at_text.clone(),
+            due_at: stored_time(due),
+            owner: opening.owner,
+            opening: json(&kind)?,
+        });
+    }
+    Ok(Openings {
+        generation,
+        cases,
+        endpoints,
+        at: at_text,
+    })
+}
+
+/// Works out, before the storing transaction, the cases a batch's responses to a survey would
+/// open, from what this process holds of the rules and endpoints alone, so that the
+/// transaction (on SQLite, the one write lock) is held only to write them. `None` when it
+/// lacks some of them; the transaction then works them out itself.
+pub(super) fn prepare(
+    db: &Db,
+    survey_id: &str,
+    responses: &[(&Response, &ResponseScores)],
+    at: DateTime<Utc>,
+) -> Option<Result<Openings, AppError>> {
+    let versions: BTreeSet<u32> = responses.iter().map(|(r, _)| r.survey_version).collect();
+    let (context, generation) = {
+        let settings = db.followup.lock().expect("not poisoned");
+        (
+            settings.context(survey_id, &versions)?,
+            settings.generation,
+        )
+    };
+    Some(openings(&context, generation, survey_id, responses, at))
+}
+
+/// For responses just stored (all to one survey, new), in the storing transaction: opens a
+/// case for each response an alert rule fires on (as [`prepare`] worked out, when that was
+/// under the `generation` the transaction read), and queues the deliveries of `case.opened`
+/// (those of `response.created` are queued when the responses leave the pending list:
+/// [`Announcer`]).
 pub(super) async fn on_stored(
     db: &Db,
     conn: &mut AnyConnection,
@@ -337,127 +542,44 @@ pub(super) async fn on_stored(
     stored: &[(&Response, &ResponseScores)],
     at: DateTime<Utc>,
     generation: i64,
+    prepared: Option<Openings>,
 ) -> Result<Followed, AppError> {
-    let cached = db
-        .followup
-        .lock()
-        .expect("not poisoned")
-        .at(generation)
-        .map(|s| (s.rules.get(survey_id).cloned(), s.subscribers.clone()));
-    let (known_rules, known_subscribers) = cached.unwrap_or_default();
-    let rules = match known_rules {
-        Some(rules) => rules,
-        None => {
-            let rules = Arc::new(rules(conn, survey_id).await?);
-            if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
-                s.rules.insert(survey_id.to_owned(), rules.clone());
-            }
-            rules
+    let openings = match prepared {
+        Some(mut prepared) if prepared.generation == generation => {
+            // Worked out for the whole batch: only the responses stored now open cases.
+            let new: HashSet<String> = stored
+                .iter()
+                .map(|(r, _)| r.id.to_ascii_lowercase())
+                .collect();
+            prepared.cases.retain(|case| new.contains(&case.response_id));
+            prepared
+        }
+        _ => {
+            let versions = stored.iter().map(|(r, _)| r.survey_version).collect();
+            let context = context(db, conn, survey_id, &versions, generation).await?;
+            openings(&context, generation, survey_id, stored, at)?
         }
     };
-    if rules.is_empty() {
+    if openings.cases.is_empty() {
         return Ok(Followed::default());
     }
-    let subscribers = match known_subscribers {
-        Some(subscribers) => subscribers,
-        None => {
-            let subscribers = Arc::new(subscribers(conn).await?);
-            if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
-                s.subscribers = Some(subscribers.clone());
-            }
-            subscribers
-        }
-    };
-    let announce = subscribers
-        .iter()
-        .any(|s| s.wants(&WebhookEvent::CaseOpened, survey_id));
-    let opened_at = at.fixed_offset();
-    let at_text = stored_time(opened_at);
-    let mut messages: Vec<(String, Option<String>)> = Vec::new();
-    let mut opened = 0;
-    let mut cases: Vec<(CaseSummary, Option<Contact>, CaseEvent)> = Vec::new();
-    // One rule set per version the batch answers, compiled once per generation.
-    let mut sets: BTreeMap<u32, Arc<RuleSet>> = BTreeMap::new();
-    for (response, scores) in stored {
-        let version = response.survey_version;
-        let set = match sets.entry(version) {
-            std::collections::btree_map::Entry::Occupied(set) => set.into_mut(),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                let key = (survey_id.to_owned(), version);
-                let cached = db
-                    .followup
-                    .lock()
-                    .expect("not poisoned")
-                    .at(generation)
-                    .and_then(|s| s.sets.get(&key).cloned());
-                let set = match cached {
-                    Some(set) => set,
-                    None => {
-                        let survey = db.definition(conn, survey_id, version).await?;
-                        let set = Arc::new(RuleSet::new(&Plan::new(&survey), &rules));
-                        if let Some(s) = db.followup.lock().expect("not poisoned").at(generation) {
-                            s.sets.insert(key, set.clone());
-                        }
-                        set
-                    }
-                };
-                slot.insert(set)
-            }
-        };
-        let firings = set.evaluate(response, scores);
-        let Some(opening) = case_for(&firings) else {
-            continue;
-        };
-        let summary = CaseSummary {
-            id: new_id("case_")?,
-            survey_id: survey_id.to_owned(),
-            response_id: response.id.to_ascii_lowercase(),
-            status: WireStatus::Open,
-            severity: opening.severity,
-            owner: opening.owner.clone(),
-            location: response.meta.get("location").cloned(),
-            rules: opening.rules.clone(),
-            opened_at,
-            due_at: due_at(opened_at, opening.service_hours),
-            overdue: false,
-            has_contact: false,
-        };
-        let contact = consented_contact(response);
-        let summary = CaseSummary {
-            has_contact: contact.is_some(),
-            ..summary
-        };
-        let event = CaseEvent {
-            at: opened_at,
-            by: SERVER_ACTOR.to_owned(),
-            kind: EventKind::Opened {
-                owner: opening.owner,
-                due_at: summary.due_at,
-            },
-        };
-        opened += 1;
-        if announce {
-            let body = envelope(&WebhookEvent::CaseOpened, &at_text, &json(&summary)?);
-            messages.push((summary.id.clone(), Some(body)));
-        }
-        cases.push((summary, contact, event));
-    }
-    insert_cases(conn, db.engine, &cases).await?;
+    insert_cases(conn, db.engine, &openings.cases).await?;
     // The batch's `case.opened` go to each endpoint that wants them in a row or a few.
-    let mut rows = Vec::new();
-    for subscriber in subscribers.iter() {
-        if subscriber.wants(&WebhookEvent::CaseOpened, survey_id) {
-            rows.extend(Queued::bundled(
-                &subscriber.id,
-                WebhookEvent::CaseOpened,
-                &at_text,
-                &messages,
-            ));
-        }
-    }
+    let messages: Vec<(String, Option<String>)> = openings
+        .cases
+        .iter()
+        .map(|case| (case.id.clone(), None))
+        .collect();
+    let rows = openings
+        .endpoints
+        .iter()
+        .flat_map(|endpoint| {
+            Queued::bundled(endpoint, WebhookEvent::CaseOpened, &openings.at, &messages)
+        })
+        .collect();
     let deliveries = queue(conn, db.engine, rows).await?;
     Ok(Followed {
-        cases: opened,
+        cases: openings.cases.len(),
         deliveries,
     })
 }
@@ -483,27 +605,16 @@ fn consented_contact(response: &Response) -> Option<Contact> {
 async fn insert_cases(
     conn: &mut AnyConnection,
     engine: Engine,
-    cases: &[(CaseSummary, Option<Contact>, CaseEvent)],
+    cases: &[NewCase],
 ) -> Result<(), AppError> {
     for chunk in cases.chunks(50) {
         let mut next = Placeholders::new(engine);
         let tuples: Vec<String> = chunk
             .iter()
             .map(|_| {
-                let params: Vec<String> = (0..10).map(|_| next.next()).collect();
-                format!(
-                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}, 0, 1)",
-                    params[0],
-                    params[1],
-                    params[2],
-                    params[3],
-                    params[4],
-                    params[5],
-                    params[6],
-                    params[7],
-                    params[8],
-                    params[9]
-                )
+                let head = next.list(9);
+                let owner = next.next();
+                format!("({head}, 'open', {owner}, 0, 1)")
             })
             .collect();
         let sql = format!(
@@ -512,18 +623,18 @@ async fn insert_cases(
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (case, contact, _) in chunk {
+        for case in chunk {
             query = query
-                .bind(case.id.clone())
-                .bind(case.response_id.clone())
-                .bind(case.survey_id.clone())
-                .bind(case.severity.key().to_owned())
-                .bind(json(&case.rules)?)
-                .bind(case.location.clone())
-                .bind(contact.as_ref().map(json).transpose()?)
-                .bind(stored_time(case.opened_at))
-                .bind(stored_time(case.due_at))
-                .bind(case.owner.clone());
+                .bind(&case.id)
+                .bind(&case.response_id)
+                .bind(&case.survey_id)
+                .bind(&case.severity)
+                .bind(&case.rules)
+                .bind(&case.location)
+                .bind(&case.contact)
+                .bind(&case.opened_at)
+                .bind(&case.due_at)
+                .bind(&case.owner);
         }
         query.execute(&mut *conn).await?;
     }
@@ -538,13 +649,13 @@ async fn insert_cases(
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (case, _, event) in chunk {
+        for case in chunk {
             query = query
-                .bind(case.id.clone())
+                .bind(&case.id)
                 .bind(0_i64)
-                .bind(stored_time(event.at))
-                .bind(event.by.clone())
-                .bind(json(&event.kind)?);
+                .bind(&case.opened_at)
+                .bind(SERVER_ACTOR)
+                .bind(&case.opening);
         }
         query.execute(&mut *conn).await?;
     }
@@ -1204,17 +1315,24 @@ impl Db {
                 &endpoint_ids,
             )
             .await?;
-        let response_ids: BTreeSet<String> = expanded
-            .iter()
-            .filter(|(_, payloads, _)| payloads.is_none())
-            .flat_map(|(subjects, _, _)| subjects.iter().cloned())
-            .collect();
+        // Bodies made when sent: `response.created` from the stored response, `case.opened`
+        // from the stored case as it was opened.
+        let made = |event: WebhookEvent| -> BTreeSet<String> {
+            rows.iter()
+                .zip(&expanded)
+                .filter(|(row, (_, payloads, _))| {
+                    payloads.is_none() && WebhookEvent::from(row.get::<String, _>(2).as_str()) == event
+                })
+                .flat_map(|(_, (subjects, _, _))| subjects.iter().cloned())
+                .collect()
+        };
         let responses = self
             .lookup(
                 "SELECT id, body, scores, received_at FROM responses",
-                &response_ids,
+                &made(WebhookEvent::ResponseCreated),
             )
             .await?;
+        let cases = self.opened(&made(WebhookEvent::CaseOpened)).await?;
         let mut claimed = Vec::new();
         let mut done = Vec::new();
         let mut orphans = Vec::new();
@@ -1241,9 +1359,11 @@ impl Db {
             let created_at = parse_time(&row.get::<String, _>(5))?;
             let attempts = u32::try_from(row.get::<i64, _>(6)).unwrap_or(u32::MAX);
             for k in unsent {
+                let subject = &subjects[k];
                 let body = match &payloads {
                     Some(payloads) => payloads.get(k).cloned().unwrap_or_default(),
-                    None => response_payload(&subjects[k], responses.get(&subjects[k])),
+                    None if cases.contains_key(subject) => cases[subject].clone(),
+                    None => response_payload(subject, responses.get(subject)),
                 };
                 claimed.push(Claimed {
                     id: if several {
@@ -1274,6 +1394,48 @@ impl Db {
             query.execute(&self.pool).await?;
         }
         Ok((claimed, done))
+    }
+
+    /// The `case.opened` bodies of the given cases, as each was opened: its stored facts, with
+    /// the owner and due time of its opening event, open and not overdue. Neither changes, so
+    /// every attempt sends the same bytes.
+    async fn opened(&self, ids: &BTreeSet<String>) -> Result<HashMap<String, String>, AppError> {
+        let ids: Vec<&String> = ids.iter().collect();
+        let mut bodies = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut next = Placeholders::new(self.engine);
+            let sql = format!(
+                "SELECT {CASE_COLUMNS}, case_events.body FROM cases \
+                 JOIN case_events ON case_events.case_id = cases.id AND case_events.seq = 0 \
+                 WHERE cases.id IN ({})",
+                next.list(chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let stored = case_row(&row, Utc::now().fixed_offset())?;
+                let opening: EventKind = from_json("case event", row.get(16))?;
+                let EventKind::Opened { owner, due_at } = opening else {
+                    return Err(AppError::Internal(format!(
+                        "case {} does not begin with its opening",
+                        stored.summary.id
+                    )));
+                };
+                let summary = CaseSummary {
+                    status: WireStatus::Open,
+                    owner,
+                    due_at,
+                    overdue: false,
+                    ..stored.summary
+                };
+                let at = stored_time(summary.opened_at);
+                let body = envelope(&WebhookEvent::CaseOpened, &at, &json(&summary)?);
+                bodies.insert(summary.id, body);
+            }
+        }
+        Ok(bodies)
     }
 
     /// Rows of `select` (an id and N texts) for the given ids, by id, a few statements for any
