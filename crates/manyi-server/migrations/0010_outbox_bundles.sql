@@ -6,7 +6,10 @@
 -- such indexes: the unique `response_id` (a client's UUID) and `(status, owner)` (owners are
 -- branches). The first goes: only the transaction that inserts a response evaluates its rules,
 -- so a response opens at most one case without it. The second becomes `(status, due_at)`,
--- which grows at its end and serves the inbox's status filters in its due order.
+-- which grows at its end and serves the inbox's status filters in its due order. And a case
+-- is opened without a row in `case_events`: its opening (by the server, at `opened_at`, with
+-- the owner the rules gave, kept in `opened_owner`, and `due_at`, which never changes) is
+-- read from the case itself. The cases opened before keep their opening rows (`seq` 0).
 CREATE TABLE cases_rebuilt (
     id TEXT PRIMARY KEY,
     response_id TEXT NOT NULL,
@@ -23,7 +26,8 @@ CREATE TABLE cases_rebuilt (
     ended_at TEXT,
     resolution TEXT,
     contacted BIGINT NOT NULL,
-    events BIGINT NOT NULL
+    events BIGINT NOT NULL,
+    opened_owner TEXT
 );
 INSERT INTO cases_rebuilt (id, response_id, survey_id, severity, rules, location, contact,
     opened_at, due_at, status, owner, first_action_at, ended_at, resolution, contacted, events)

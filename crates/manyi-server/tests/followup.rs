@@ -949,3 +949,77 @@ async fn all_delivered<F: Future<Output = Vec<Value>>>(pages: &impl Fn() -> F) -
     .await
     .expect("every delivery was recorded in time")
 }
+
+/// A case opened before migration 0010 has its opening in its timeline (`seq` 0) rather than
+/// in its row: its timeline shows that opening once, and its `case.opened` is made from it.
+#[tokio::test]
+async fn a_case_opened_with_a_timeline_entry_keeps_that_opening() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let (_, endpoint) = add_endpoint(
+            &b.router,
+            &admin,
+            "https://crm.example.com/hook",
+            &["case.opened"],
+        )
+        .await;
+        let due = "2026-11-23T08:00:00.000Z";
+        let statements = [
+            format!(
+                "INSERT INTO cases (id, response_id, survey_id, severity, rules, location, \
+                 opened_at, due_at, status, owner, contacted, events) VALUES ('case_old', \
+                 '{}', 'nps', 'high', '[{{\"id\":\"d\",\"name\":\"d\"}}]', 'b009', \
+                 '2026-11-22T08:00:00.000Z', '{due}', 'in_progress', 'b010', 0, 2)",
+                uuid(1)
+            ),
+            format!(
+                "INSERT INTO case_events (case_id, seq, at, actor, body) VALUES ('case_old', 0, \
+                 '2026-11-22T08:00:00.000Z', 'manyi', \
+                 '{{\"kind\":\"opened\",\"owner\":\"b009\",\"due_at\":\"{due}\"}}')"
+            ),
+            "INSERT INTO case_events (case_id, seq, at, actor, body) VALUES ('case_old', 1, \
+             '2026-11-22T09:00:00.000Z', 'amy', '{\"kind\":\"assigned\",\"owner\":\"b010\"}')"
+                .to_owned(),
+            format!(
+                "INSERT INTO webhook_deliveries (id, endpoint_id, event, subject, created_at, \
+                 next_attempt_at, status, attempts) VALUES ('msg_old', '{}', 'case.opened', \
+                 'case_old', '2026-11-22T08:00:00.000Z', '2026-11-22T08:00:00.000Z', \
+                 'pending', 0)",
+                endpoint["id"].as_str().unwrap()
+            ),
+        ];
+        for sql in statements {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(b.db.pool())
+                .await
+                .unwrap();
+        }
+        let (status, view) =
+            staff_call(&b.router, &admin, "GET", "/api/v1/cases/case_old", None).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        let kinds: Vec<(&str, &str)> = view["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["kind"].as_str().unwrap(), e["owner"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("opened", "b009"), ("assigned", "b010")],
+            "{}",
+            b.name
+        );
+        let lease = chrono::Utc::now() + chrono::TimeDelta::seconds(30);
+        let (claimed, _) = b.db.claim_deliveries(&[], 10, lease).await.unwrap();
+        assert_eq!(claimed.len(), 1, "{}", b.name);
+        let body: Value = serde_json::from_str(&claimed[0].body).unwrap();
+        // As it was opened: open, with the owner the rules gave.
+        assert_eq!(
+            (&body["data"]["status"], &body["data"]["owner"]),
+            (&json!("open"), &json!("b009")),
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}

@@ -437,7 +437,6 @@ struct NewCase {
     opened_at: String,
     due_at: String,
     owner: Option<String>,
-    opening: String,
 }
 
 /// The cases a survey's new responses open, and the endpoints that want their `case.opened`,
@@ -483,10 +482,6 @@ fn openings(
             continue;
         };
         let due = due_at(opened_at, opening.service_hours);
-        let kind = EventKind::Opened {
-            owner: opening.owner.clone(),
-            due_at: due,
-        };
         cases.push(NewCase {
             id: new_id("case_")?,
             response_id: response.id.to_ascii_lowercase(),
@@ -498,7 +493,6 @@ fn openings(
             opened_at: at_text.clone(),
             due_at: stored_time(due),
             owner: opening.owner,
-            opening: json(&kind)?,
         });
     }
     Ok(Openings {
@@ -522,10 +516,7 @@ pub(super) fn prepare(
     let versions: BTreeSet<u32> = responses.iter().map(|(r, _)| r.survey_version).collect();
     let (context, generation) = {
         let settings = db.followup.lock().expect("not poisoned");
-        (
-            settings.context(survey_id, &versions)?,
-            settings.generation,
-        )
+        (settings.context(survey_id, &versions)?, settings.generation)
     };
     Some(openings(&context, generation, survey_id, responses, at))
 }
@@ -551,7 +542,9 @@ pub(super) async fn on_stored(
                 .iter()
                 .map(|(r, _)| r.id.to_ascii_lowercase())
                 .collect();
-            prepared.cases.retain(|case| new.contains(&case.response_id));
+            prepared
+                .cases
+                .retain(|case| new.contains(&case.response_id));
             prepared
         }
         _ => {
@@ -600,8 +593,8 @@ fn consented_contact(response: &Response) -> Option<Contact> {
     })
 }
 
-/// Inserts the cases a batch opened, with the opening event of each, a few statements for
-/// the whole batch (one per 50 cases and per 100 events) rather than two per case.
+/// Inserts the cases a batch opened, a statement per 50. Each case's opening is read from
+/// its row (`StoredCase::opening`), so it needs no timeline entry of its own.
 async fn insert_cases(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -613,13 +606,13 @@ async fn insert_cases(
             .iter()
             .map(|_| {
                 let head = next.list(9);
-                let owner = next.next();
-                format!("({head}, 'open', {owner}, 0, 1)")
+                let (owner, opened_owner) = (next.next(), next.next());
+                format!("({head}, 'open', {owner}, 0, 1, {opened_owner})")
             })
             .collect();
         let sql = format!(
             "INSERT INTO cases (id, response_id, survey_id, severity, rules, location, contact, \
-             opened_at, due_at, status, owner, contacted, events) VALUES {}",
+             opened_at, due_at, status, owner, contacted, events, opened_owner) VALUES {}",
             tuples.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -634,28 +627,8 @@ async fn insert_cases(
                 .bind(&case.contact)
                 .bind(&case.opened_at)
                 .bind(&case.due_at)
+                .bind(&case.owner)
                 .bind(&case.owner);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    for chunk in cases.chunks(100) {
-        let mut next = Placeholders::new(engine);
-        let tuples: Vec<String> = chunk
-            .iter()
-            .map(|_| format!("({})", next.list(5)))
-            .collect();
-        let sql = format!(
-            "INSERT INTO case_events (case_id, seq, at, actor, body) VALUES {}",
-            tuples.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for case in chunk {
-            query = query
-                .bind(&case.id)
-                .bind(0_i64)
-                .bind(&case.opened_at)
-                .bind(SERVER_ACTOR)
-                .bind(&case.opening);
         }
         query.execute(&mut *conn).await?;
     }
@@ -684,7 +657,7 @@ async fn insert_event(
 /// The columns a case is read with, in [`case_row`]'s order.
 const CASE_COLUMNS: &str = "id, survey_id, response_id, status, severity, owner, location, \
                             rules, opened_at, due_at, contact, first_action_at, ended_at, \
-                            resolution, contacted, events";
+                            resolution, contacted, events, opened_owner";
 
 /// A case as stored: its summary (with `overdue` at `now`), its facts, its contact, and how
 /// many timeline entries it has.
@@ -693,6 +666,9 @@ struct StoredCase {
     facts: CaseFacts,
     contact: Option<Contact>,
     events: i64,
+    /// Its opening, as the server made it: at `opened_at`, with the owner the rules gave
+    /// (`opened_owner`) and `due_at`, neither of which changes.
+    opening: CaseEvent,
 }
 
 fn case_row(row: &sqlx::any::AnyRow, now: DateTime<FixedOffset>) -> Result<StoredCase, AppError> {
@@ -735,11 +711,20 @@ fn case_row(row: &sqlx::any::AnyRow, now: DateTime<FixedOffset>) -> Result<Store
         overdue: facts.is_overdue(now),
         has_contact: contact.is_some(),
     };
+    let opening = CaseEvent {
+        at: facts.opened_at,
+        by: SERVER_ACTOR.to_owned(),
+        kind: EventKind::Opened {
+            owner: row.get(16),
+            due_at: facts.due_at,
+        },
+    };
     Ok(StoredCase {
         summary,
         facts,
         contact,
         events: row.get(15),
+        opening,
     })
 }
 
@@ -1321,7 +1306,8 @@ impl Db {
             rows.iter()
                 .zip(&expanded)
                 .filter(|(row, (_, payloads, _))| {
-                    payloads.is_none() && WebhookEvent::from(row.get::<String, _>(2).as_str()) == event
+                    payloads.is_none()
+                        && WebhookEvent::from(row.get::<String, _>(2).as_str()) == event
                 })
                 .flat_map(|(_, (subjects, _, _))| subjects.iter().cloned())
                 .collect()
@@ -1406,8 +1392,8 @@ impl Db {
             let mut next = Placeholders::new(self.engine);
             let sql = format!(
                 "SELECT {CASE_COLUMNS}, case_events.body FROM cases \
-                 JOIN case_events ON case_events.case_id = cases.id AND case_events.seq = 0 \
-                 WHERE cases.id IN ({})",
+                 LEFT JOIN case_events ON case_events.case_id = cases.id \
+                 AND case_events.seq = 0 WHERE cases.id IN ({})",
                 next.list(chunk.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1416,7 +1402,12 @@ impl Db {
             }
             for row in query.fetch_all(&self.pool).await? {
                 let stored = case_row(&row, Utc::now().fixed_offset())?;
-                let opening: EventKind = from_json("case event", row.get(16))?;
+                // The opening as a timeline entry, for a case opened before they were kept in
+                // the row.
+                let opening = match row.get::<Option<String>, _>(17) {
+                    Some(body) => from_json("case event", &body)?,
+                    None => stored.opening.kind,
+                };
                 let EventKind::Opened { owner, due_at } = opening else {
                     return Err(AppError::Internal(format!(
                         "case {} does not begin with its opening",
@@ -1756,23 +1747,28 @@ async fn view(
         summary,
         facts,
         contact,
+        opening,
         ..
     } = case_row(&row, now)?;
-    let events =
-        sqlx::query("SELECT at, actor, body FROM case_events WHERE case_id = $1 ORDER BY seq")
+    let rows =
+        sqlx::query("SELECT at, actor, body, seq FROM case_events WHERE case_id = $1 ORDER BY seq")
             .bind(id)
             .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|row| {
-                let kind: EventKind = from_json("case event", row.get(2))?;
-                Ok(WireEvent::from(&CaseEvent {
-                    at: parse_time(row.get(0))?,
-                    by: row.get(1),
-                    kind,
-                }))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+            .await?;
+    // A case opened without a timeline entry for its opening begins with the one its row
+    // keeps (`StoredCase::opening`).
+    let mut events = Vec::with_capacity(rows.len() + 1);
+    if rows.first().is_none_or(|row| row.get::<i64, _>(3) != 0) {
+        events.push(WireEvent::from(&opening));
+    }
+    for row in &rows {
+        let kind: EventKind = from_json("case event", row.get(2))?;
+        events.push(WireEvent::from(&CaseEvent {
+            at: parse_time(row.get(0))?,
+            by: row.get(1),
+            kind,
+        }));
+    }
     let response = sqlx::query("SELECT body, scores FROM responses WHERE id = $1")
         .bind(&summary.response_id)
         .fetch_optional(&mut *conn)
