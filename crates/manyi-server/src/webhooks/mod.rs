@@ -234,7 +234,7 @@ fn describe(error: &dyn std::error::Error) -> String {
 }
 
 /// How many messages a process claims at once while more are waiting: several rounds of
-/// attempts, so that claiming (a write) is rarer than sending: four outbox rows' worth, or one
+/// attempts, so that claiming (a write) is rarer than sending: four outbox rows' worth, or two
 /// while it is storing responses.
 const CLAIM: usize = 4 * BUNDLE;
 
@@ -243,9 +243,10 @@ const CLAIM: usize = 4 * BUNDLE;
 const CLAIM_EVERY: Duration = Duration::from_millis(25);
 
 /// The same while this process is storing a batch: storing responses comes first. Under a
-/// sustained burst a sender then sends up to [`BUNDLE`] messages five times a second and
-/// catches up once the burst is over.
-const CLAIM_EVERY_WHILE_STORING: Duration = Duration::from_millis(200);
+/// sustained burst a sender then claims up to two outbox rows' worth twice a second (256
+/// messages a second), records outcomes only with its claims, so that it takes the write lock
+/// (on SQLite the one the batches need) twice a second, and catches up once the burst is over.
+const CLAIM_EVERY_WHILE_STORING: Duration = Duration::from_millis(500);
 
 /// Outcomes are recorded with the next claim, or on their own once this many rows have
 /// ended…
@@ -307,7 +308,7 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                 let wanted = match (backlog, db.storing()) {
                     (false, _) => IN_FLIGHT,
                     (true, false) => CLAIM,
-                    (true, true) => BUNDLE,
+                    (true, true) => 2 * BUNDLE,
                 } - running.len();
                 let rounds = (wanted + BUNDLE).div_ceil(IN_FLIGHT);
                 let lease = Utc::now()
@@ -351,7 +352,12 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                     (message, outcome)
                 });
             }
-            let record_by = first_ended.map(|t| t + RECORD_WITHIN);
+            let record_within = if db.storing() {
+                CLAIM_EVERY_WHILE_STORING
+            } else {
+                RECORD_WITHIN
+            };
+            let record_by = first_ended.map(|t| t + record_within);
             let claim_by =
                 next_claim.filter(|_| look && queue.is_empty() && running.len() < IN_FLIGHT);
             tokio::select! {
@@ -373,7 +379,7 @@ pub fn spawn_sender(db: Db, config: WebhookConfig) {
                 () = tokio::time::sleep(Duration::from_secs(1)) => look = true,
             }
             let due = ended.len() >= RECORD_AFTER
-                || first_ended.is_some_and(|t| t.elapsed() >= RECORD_WITHIN);
+                || first_ended.is_some_and(|t| t.elapsed() >= record_within);
             if !ended.is_empty() && due {
                 if let Err(e) = db.finish_deliveries(&ended).await {
                     tracing::error!("recording {} webhook deliveries: {e}", ended.len());
