@@ -7,14 +7,16 @@
 //! runtime. Off has no alert rule and no webhook endpoint; on has the rule `nps <= 6` (high
 //! severity, owned by the response's `location`, 24 h) and one endpoint for `response.created`,
 //! `case.opened` and `case.updated` at a receiver on 127.0.0.1 in this process, which answers
-//! 204. Both run the rollup folder and the webhook sender, as `manyi serve` always does. `--rows`
-//! responses (one every two seconds from 500 branches; `--detractors` percent of them, 64 by
-//! default, score 0 to 6 and open a case) are posted `--batch` at a time (one branch's outbox per batch; a lone response is sent
-//! as an object) by `--concurrency` tasks. The clock runs from the first request to the last
+//! 204 (`--followup rules` or `--followup webhooks` sets up only one of them). Both run the
+//! rollup folder and the webhook sender, as `manyi serve` always does (`--sender off` leaves
+//! the deliveries queued, and skips the lag phase). `--rows` responses (one every two seconds
+//! from 500 branches; `--detractors` percent of them, 64 by default, score 0 to 6 and open a
+//! case) are posted `--batch` at a time (one branch's outbox per batch; a lone response is
+//! sent as an object) by `--concurrency` tasks. The clock runs from the first request to the last
 //! reply (`replied_rows_per_s`, the rate clients see) and on until the folder has folded every
 //! response and the outbox holds no delivery left to send (polled every 10 ms; `rows_per_s`,
-//! which includes sending). Each round prints a line; the summary gives the median of each
-//! pair's on/off ratio.
+//! which includes sending; the outbox counts messages, up to 64 to a row). Each round prints a
+//! line; the summary gives the median of each pair's on/off ratio.
 //!
 //! The second figure is the delivery lag with the receiver up, on a third fresh database set up
 //! as on: single responses are posted at `--rate` per second for `--seconds`, each timed from
