@@ -815,7 +815,7 @@ async fn choosy_receiver() -> (String, Heard, mpsc::UnboundedReceiver<()>) {
                     first
                 };
                 let _ = tell.send(());
-                if first && place.is_some_and(|k| k % 3 == 0) {
+                if first && place.is_some_and(|k| k.is_multiple_of(3)) {
                     StatusCode::SERVICE_UNAVAILABLE
                 } else {
                     StatusCode::NO_CONTENT
@@ -906,7 +906,7 @@ async fn messages_sharing_an_outbox_row_are_sent_listed_and_redelivered_one_by_o
         let mut answered: Vec<String> = Vec::new();
         for (id, bodies) in &by_id {
             let k: u32 = id.rsplit_once('-').unwrap().1.parse().unwrap();
-            assert_eq!(bodies.len(), if k % 3 == 0 { 2 } else { 1 }, "{id}");
+            assert_eq!(bodies.len(), if k.is_multiple_of(3) { 2 } else { 1 }, "{id}");
             assert!(bodies.iter().all(|body| body == &bodies[0]), "{id}");
             let body: Value = serde_json::from_str(&bodies[0]).unwrap();
             answered.push(body["data"]["response"]["id"].as_str().unwrap().to_owned());

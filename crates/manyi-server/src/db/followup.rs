@@ -248,9 +248,16 @@ async fn queue(
 /// hears of the responses stored after it was added; a response deleted before it was
 /// announced is not announced.
 pub(super) struct Announcer {
-    /// The endpoints that want the survey's responses, when each was added (as stored), and
-    /// the responses to announce to it: when each was stored, and its id.
-    endpoints: Vec<(String, String, Vec<(String, String)>)>,
+    endpoints: Vec<Listener>,
+}
+
+/// An endpoint that wants a survey's responses, and the responses to announce to it.
+struct Listener {
+    id: String,
+    /// When it was added, as stored.
+    added_at: String,
+    /// When each response was stored, and its id.
+    responses: Vec<(String, String)>,
 }
 
 impl Announcer {
@@ -279,7 +286,11 @@ impl Announcer {
                 survey_id: row.get(2),
             };
             if subscriber.wants(&WebhookEvent::ResponseCreated, survey_id) {
-                endpoints.push((subscriber.id, row.get(3), Vec::new()));
+                endpoints.push(Listener {
+                    id: subscriber.id,
+                    added_at: row.get(3),
+                    responses: Vec::new(),
+                });
             }
         }
         Ok(Announcer { endpoints })
@@ -287,9 +298,10 @@ impl Announcer {
 
     /// Announces a response stored at `received_at` (as stored).
     pub(super) fn add(&mut self, response_id: &str, received_at: &str) {
-        for (_, added_at, responses) in &mut self.endpoints {
-            if added_at.as_str() <= received_at {
-                responses.push((received_at.to_owned(), response_id.to_owned()));
+        for listener in &mut self.endpoints {
+            if listener.added_at.as_str() <= received_at {
+                let response = (received_at.to_owned(), response_id.to_owned());
+                listener.responses.push(response);
             }
         }
     }
@@ -302,7 +314,12 @@ impl Announcer {
         engine: Engine,
     ) -> Result<usize, AppError> {
         let mut rows = Vec::new();
-        for (endpoint_id, _, mut responses) in self.endpoints {
+        for Listener {
+            id: endpoint_id,
+            mut responses,
+            ..
+        } in self.endpoints
+        {
             responses.sort();
             for chunk in responses.chunks(BUNDLE) {
                 let messages: Vec<(String, Option<String>)> =
