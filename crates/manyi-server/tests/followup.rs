@@ -906,7 +906,11 @@ async fn messages_sharing_an_outbox_row_are_sent_listed_and_redelivered_one_by_o
         let mut answered: Vec<String> = Vec::new();
         for (id, bodies) in &by_id {
             let k: u32 = id.rsplit_once('-').unwrap().1.parse().unwrap();
-            assert_eq!(bodies.len(), if k.is_multiple_of(3) { 2 } else { 1 }, "{id}");
+            assert_eq!(
+                bodies.len(),
+                if k.is_multiple_of(3) { 2 } else { 1 },
+                "{id}"
+            );
             assert!(bodies.iter().all(|body| body == &bodies[0]), "{id}");
             let body: Value = serde_json::from_str(&bodies[0]).unwrap();
             answered.push(body["data"]["response"]["id"].as_str().unwrap().to_owned());

@@ -2,10 +2,12 @@
 //! timelines, and the webhook deliveries every event writes (a transactional outbox).
 //!
 //! Cases and deliveries are written in the transaction of the event they come from: the batch
-//! that stores a response opens its case and queues its deliveries, and a staff change to a
-//! case writes its timeline entry, its new state and its deliveries together. So a crash keeps
-//! all of an event or none of it, and a duplicate response, which stores nothing, opens no case
-//! and sends nothing.
+//! that stores a response opens its case and queues its `case.opened`, and a staff change to a
+//! case writes its timeline entry, its new state and its deliveries together. A response's
+//! `response.created` goes through the pending list its transaction writes anyway: the fold
+//! that takes it off the list queues the delivery ([`Announcer`]). So a crash keeps all of an
+//! event or none of it, and a duplicate response, which stores nothing, opens no case and sends
+//! nothing. An outbox row holds up to [`BUNDLE`] messages of one event to one endpoint.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
