@@ -73,6 +73,12 @@ async function takenOver(page) {
   await page.waitForFunction(() => !document.querySelector("main[data-prerendered]") && document.querySelector("main.app form"));
 }
 
+/** Waits until the element with `testid` has the focus: the app puts it back where the drawn
+ * page had it in the frame after it takes over, so a read straight after `takenOver` races. */
+async function focusedOn(page, testid) {
+  await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, testid);
+}
+
 /** Where every element with a test id is drawn, and what it says, by test id. */
 function layout(page) {
   return page.evaluate(() => {
@@ -110,10 +116,7 @@ for (const [path, what, viewport] of [
     await takenOver(page);
     const app = await layout(page);
     assert.deepEqual(app, drawn);
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.dataset.testid),
-      await page.evaluate(() => document.querySelector("main [role=radio]").dataset.testid),
-    );
+    await focusedOn(page, await page.evaluate(() => document.querySelector("main [role=radio]").dataset.testid));
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
@@ -171,7 +174,7 @@ test("answers given before the app arrives carry on, with the focus and the text
   assert.equal(await page.getAttribute(byTestId("nps-opt-10"), "aria-checked"), "true");
   await page.waitForSelector(byTestId("question-liked"));
   assert.equal(await page.inputValue(byTestId("reason-input")), "Quick and kind");
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "reason-input");
+  await focusedOn(page, "reason-input");
   await page.keyboard.type(",");
   assert.equal(await page.inputValue(byTestId("reason-input")), "Quick, and kind");
   // Kept as a draft by the app; the copy kept for a reload is gone.
