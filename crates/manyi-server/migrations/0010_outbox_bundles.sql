@@ -41,10 +41,9 @@ CREATE INDEX cases_by_status ON cases (status, due_at);
 
 -- One outbox row may hold several messages of one event to one endpoint: the `response.created`
 -- of up to 64 responses a fold announced, or the `case.opened` of up to 64 cases a batch
--- opened. Such a row (`messages` > 1) keeps a JSON list of subjects in `subject` (and would
--- keep a JSON list of bodies in `payload`, but both events' bodies are made when sent, from
--- the stored response or case); message k of row `id` is sent as `webhook-id` `id-kk` (k in
--- two digits). The row is claimed, retried and failed as one, and `sent` lists (as JSON) the
+-- opened. Such a row (`messages` > 1) keeps a JSON list of subjects in `subject` and no
+-- `payload`: both events' bodies are made when sent, from the stored response or case. Message
+-- k of row `id` is sent as `webhook-id` `id-kk` (k in two digits). The row is claimed, retried and failed as one, and `sent` lists (as JSON) the
 -- messages already delivered, which later attempts skip.
 ALTER TABLE webhook_deliveries ADD COLUMN messages BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE webhook_deliveries ADD COLUMN sent TEXT;

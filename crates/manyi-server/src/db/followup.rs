@@ -22,6 +22,7 @@ use manyi_core::alerts::{AlertRule, FiredRule, RuleSet, Severity, case_for};
 use manyi_core::cases::{CaseEvent, CaseFacts, CaseStatus, EventKind, due_at};
 use manyi_core::score::Plan;
 use manyi_core::{Response, ResponseScores};
+use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::{Db, Engine, Placeholders, stored_time};
@@ -150,47 +151,43 @@ async fn subscribers(conn: &mut AnyConnection) -> Result<Vec<Subscriber>, AppErr
 /// sender's claim of a backlog, so that a row is sent within one claim's lease.
 pub const BUNDLE: usize = 64;
 
-/// An outbox row to write: its endpoint, event, when its event happened, and up to [`BUNDLE`]
-/// messages: what each is about and its body, unless that is made when sent from what is
-/// stored (`response.created` and `case.opened`, whose subjects never change).
+/// An outbox row to write: its endpoint, event, when its event happened, and what its
+/// messages are about: one message with its body (`case.updated`), or up to [`BUNDLE`] whose
+/// bodies are made when sent from what is stored (`response.created` and `case.opened`, whose
+/// subjects never change).
 struct Queued {
     endpoint_id: String,
     event: WebhookEvent,
     created_at: String,
     subjects: Vec<String>,
-    payloads: Option<Vec<String>>,
+    payload: Option<String>,
 }
 
 impl Queued {
-    /// The rows for one event's messages to one endpoint, [`BUNDLE`] to a row.
+    /// The rows for one event's messages to one endpoint, made when sent, [`BUNDLE`] to a row.
     fn bundled(
         endpoint_id: &str,
         event: WebhookEvent,
         created_at: &str,
-        messages: &[(String, Option<String>)],
+        subjects: &[String],
     ) -> Vec<Queued> {
-        messages
+        subjects
             .chunks(BUNDLE)
             .map(|chunk| Queued {
                 endpoint_id: endpoint_id.to_owned(),
                 event: event.clone(),
                 created_at: created_at.to_owned(),
-                subjects: chunk.iter().map(|(subject, _)| subject.clone()).collect(),
-                payloads: chunk.iter().map(|(_, payload)| payload.clone()).collect(),
+                subjects: chunk.to_vec(),
+                payload: None,
             })
             .collect()
     }
 
-    /// The `subject` and `payload` columns: as they are for one message, JSON lists for more.
-    fn columns(&self) -> Result<(String, Option<String>), AppError> {
-        match (&self.subjects[..], &self.payloads) {
-            ([subject], payloads) => Ok((
-                subject.clone(),
-                payloads.as_ref().and_then(|p| p.first().cloned()),
-            )),
-            (subjects, payloads) => {
-                Ok((json(&subjects)?, payloads.as_ref().map(json).transpose()?))
-            }
+    /// The `subject` column: as it is for one message, a JSON list for more.
+    fn subject(&self) -> Result<String, AppError> {
+        match &self.subjects[..] {
+            [subject] => Ok(subject.clone()),
+            subjects => json(&subjects),
         }
     }
 }
@@ -225,14 +222,14 @@ async fn queue(
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
-            let (subject, payload) = row.columns()?;
+            let subject = row.subject()?;
             count += row.subjects.len();
             query = query
                 .bind(new_id("msg_")?)
                 .bind(row.endpoint_id.clone())
                 .bind(row.event.as_str().to_owned())
                 .bind(subject)
-                .bind(payload)
+                .bind(row.payload.clone())
                 .bind(row.created_at.clone())
                 .bind(row.created_at.clone())
                 .bind(i64::try_from(row.subjects.len()).unwrap_or(i64::MAX));
@@ -324,13 +321,12 @@ impl Announcer {
         {
             responses.sort();
             for chunk in responses.chunks(BUNDLE) {
-                let messages: Vec<(String, Option<String>)> =
-                    chunk.iter().map(|(_, id)| (id.clone(), None)).collect();
+                let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
                 rows.extend(Queued::bundled(
                     &endpoint_id,
                     WebhookEvent::ResponseCreated,
                     &chunk[0].0,
-                    &messages,
+                    &ids,
                 ));
             }
         }
@@ -577,16 +573,12 @@ pub(super) async fn on_stored(
     }
     insert_cases(conn, db.engine, &openings.cases).await?;
     // The batch's `case.opened` go to each endpoint that wants them in a row or a few.
-    let messages: Vec<(String, Option<String>)> = openings
-        .cases
-        .iter()
-        .map(|case| (case.id.clone(), None))
-        .collect();
+    let ids: Vec<String> = openings.cases.iter().map(|case| case.id.clone()).collect();
     let rows = openings
         .endpoints
         .iter()
         .flat_map(|endpoint| {
-            Queued::bundled(endpoint, WebhookEvent::CaseOpened, &openings.at, &messages)
+            Queued::bundled(endpoint, WebhookEvent::CaseOpened, &openings.at, &ids)
         })
         .collect();
     let deliveries = queue(conn, db.engine, rows).await?;
@@ -975,7 +967,7 @@ impl Db {
                 event: WebhookEvent::CaseUpdated,
                 created_at: at.clone(),
                 subjects: vec![id.to_owned()],
-                payloads: Some(vec![envelope(&WebhookEvent::CaseUpdated, &at, &data)]),
+                payload: Some(envelope(&WebhookEvent::CaseUpdated, &at, &data)),
             })
             .collect();
         let queued = queue(&mut tx, self.engine, deliveries).await?;
@@ -1287,28 +1279,22 @@ impl Db {
         if rows.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        // Each row's messages: their subjects and stored bodies, and the ones already sent.
+        // Each row's event, its messages' subjects, and the ones already sent.
         let mut expanded = Vec::with_capacity(rows.len());
         for row in &rows {
-            let count: i64 = row.get(7);
+            let event = WebhookEvent::from(row.get::<String, _>(2).as_str());
             let subject: String = row.get(3);
-            let payload: Option<String> = row.get(4);
-            let (subjects, payloads): (Vec<String>, Option<Vec<String>>) = if count > 1 {
-                (
-                    from_json("delivery subjects", &subject)?,
-                    payload
-                        .map(|p| from_json("delivery bodies", &p))
-                        .transpose()?,
-                )
+            let subjects: Vec<String> = if row.get::<i64, _>(7) > 1 {
+                from_json("delivery subjects", &subject)?
             } else {
-                (vec![subject], payload.map(|p| vec![p]))
+                vec![subject]
             };
             let sent: Vec<usize> = row
                 .get::<Option<String>, _>(8)
                 .map(|s| from_json("sent messages", &s))
                 .transpose()?
                 .unwrap_or_default();
-            expanded.push((subjects, payloads, sent));
+            expanded.push((event, subjects, sent));
         }
         // The endpoints and the stored responses the claimed messages need, one statement
         // each for all of them rather than two per message.
@@ -1321,14 +1307,13 @@ impl Db {
             .await?;
         // Bodies made when sent: `response.created` from the stored response, `case.opened`
         // from the stored case as it was opened.
-        let made = |event: WebhookEvent| -> BTreeSet<String> {
+        let made = |wanted: WebhookEvent| -> BTreeSet<String> {
             rows.iter()
                 .zip(&expanded)
-                .filter(|(row, (_, payloads, _))| {
-                    payloads.is_none()
-                        && WebhookEvent::from(row.get::<String, _>(2).as_str()) == event
+                .filter(|(row, (event, _, _))| {
+                    *event == wanted && row.get::<Option<String>, _>(4).is_none()
                 })
-                .flat_map(|(_, (subjects, _, _))| subjects.iter().cloned())
+                .flat_map(|(_, (_, subjects, _))| subjects.iter().cloned())
                 .collect()
         };
         let responses = self
@@ -1341,7 +1326,7 @@ impl Db {
         let mut claimed = Vec::new();
         let mut done = Vec::new();
         let mut orphans = Vec::new();
-        for (row, (subjects, payloads, sent)) in rows.iter().zip(expanded) {
+        for (row, (event, subjects, sent)) in rows.iter().zip(expanded) {
             let id: String = row.get(0);
             let Some([url, secret]) = endpoints.get(&row.get::<String, _>(1)).cloned() else {
                 // Its endpoint was removed after the row was queued.
@@ -1363,12 +1348,16 @@ impl Db {
             }
             let created_at = parse_time(&row.get::<String, _>(5))?;
             let attempts = u32::try_from(row.get::<i64, _>(6)).unwrap_or(u32::MAX);
+            let payload: Option<String> = row.get(4);
             for k in unsent {
                 let subject = &subjects[k];
-                let body = match &payloads {
-                    Some(payloads) => payloads.get(k).cloned().unwrap_or_default(),
-                    None if cases.contains_key(subject) => cases[subject].clone(),
-                    None => response_payload(subject, responses.get(subject)),
+                let body = match (&payload, &event) {
+                    (Some(payload), _) => payload.clone(),
+                    (None, WebhookEvent::CaseOpened) => match cases.get(subject) {
+                        Some(body) => body.clone(),
+                        None => gone(&event, json!({ "id": subject, "deleted": true })),
+                    },
+                    (None, _) => response_payload(subject, responses.get(subject)),
                 };
                 claimed.push(Claimed {
                     id: if several {
@@ -1544,15 +1533,16 @@ fn response_payload(id: &str, stored: Option<&[String; 3]>) -> String {
             received_at,
             &format!("{{\"response\":{body},\"scores\":{scores}}}"),
         ),
-        None => envelope(
+        None => gone(
             &WebhookEvent::ResponseCreated,
-            &super::now(),
-            &format!(
-                "{{\"response\":{{\"id\":{}}},\"deleted\":true}}",
-                serde_json::Value::String(id.to_owned())
-            ),
+            json!({ "response": { "id": id }, "deleted": true }),
         ),
     }
+}
+
+/// The body of a message whose subject is no longer stored: what it was about, said now.
+fn gone(event: &WebhookEvent, data: serde_json::Value) -> String {
+    envelope(event, &super::now(), &data.to_string())
 }
 
 /// Records one row's outcome other than a delivery, in the caller's transaction.
