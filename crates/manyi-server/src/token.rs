@@ -34,7 +34,18 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut text, bytes);
+    text
+}
+
+/// Appends `bytes` to `text` in lowercase hex.
+pub fn push_hex(text: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        text.push(char::from(DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
 }
 
 /// Proof that the request carries a valid staff token, and what the token may do. Handlers that
@@ -113,6 +124,17 @@ mod tests {
         assert_eq!(id.len(), 12);
         assert!(!token[TOKEN_PREFIX.len()..].starts_with(&id[..8]));
         assert_eq!(token.len(), TOKEN_PREFIX.len() + 64);
+    }
+
+    #[test]
+    fn hex_writes_each_byte_as_two_lowercase_digits() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+        // The SHA-256 of "abc", as published in FIPS 180-2.
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

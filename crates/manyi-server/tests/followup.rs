@@ -1027,3 +1027,112 @@ async fn a_case_opened_with_a_timeline_entry_keeps_that_opening() {
         b.finish().await;
     }
 }
+
+/// A batch that opens more cases than one insert statement or one outbox row holds writes
+/// each case once and, for each endpoint that wants them, each `case.opened` once, in rows of
+/// up to 64: all of it in the storing transaction, beside a response that opens none and
+/// one stored before (which opens none again).
+#[tokio::test]
+async fn a_batch_opening_many_cases_queues_each_case_opened_once_per_endpoint() {
+    for b in backends().await {
+        let admin = staff_token(&b).await;
+        let r = &b.router;
+        let (status, body) = staff_call(
+            r,
+            &admin,
+            "PUT",
+            "/api/v1/surveys/nps/alerts",
+            Some(RULES.into()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let mut endpoints = Vec::new();
+        for host in ["crm", "helpdesk"] {
+            let url = format!("https://{host}.example.com/hook");
+            let (status, endpoint) = add_endpoint(r, &admin, &url, &["case.opened"]).await;
+            assert_eq!(status, StatusCode::CREATED, "{endpoint}");
+            endpoints.push(endpoint["id"].as_str().unwrap().to_owned());
+        }
+        let (status, _) = call(
+            r,
+            "POST",
+            "/api/v1/responses",
+            Some(detractor(&uuid(1), 3, "north").to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        let mut batch: Vec<Value> = (0..130)
+            .map(|i| detractor(&uuid(10 + i), u8::try_from(i % 7).unwrap(), "south"))
+            .collect();
+        batch.push(nps_response(&uuid(500), 10));
+        batch.push(detractor(&uuid(1), 3, "north"));
+        let (status, reply) = call(
+            r,
+            "POST",
+            "/api/v1/responses",
+            Some(Value::Array(batch).to_string()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+
+        let cases: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT id, response_id, status, owner, opened_owner FROM cases \
+                 ORDER BY response_id",
+        )
+        .fetch_all(b.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(cases.len(), 131, "{}", b.name);
+        let mut responses: Vec<&str> = cases.iter().map(|c| c.1.as_str()).collect();
+        responses.dedup();
+        assert_eq!(responses.len(), 131, "{}: one case per response", b.name);
+        assert!(!responses.contains(&uuid(500).as_str()));
+        for (id, response, status, owner, opened_owner) in &cases {
+            assert_eq!(status, "open", "{id}");
+            let location = if *response == uuid(1) {
+                "north"
+            } else {
+                "south"
+            };
+            // Scores 0 to 2 are very unhappy: the fixed owner of that rule wins.
+            assert!(
+                [Some("hq"), Some(location)].contains(&owner.as_deref()),
+                "{id}: {owner:?}"
+            );
+            assert_eq!(owner, opened_owner, "{id}");
+        }
+
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT endpoint_id, event, subject, messages FROM webhook_deliveries \
+             ORDER BY endpoint_id, id",
+        )
+        .fetch_all(b.db.pool())
+        .await
+        .unwrap();
+        let mut expected: Vec<String> = cases.iter().map(|c| c.0.clone()).collect();
+        expected.sort();
+        for endpoint in &endpoints {
+            let mine: Vec<&(String, String, String, i64)> =
+                rows.iter().filter(|row| &row.0 == endpoint).collect();
+            assert!(mine.iter().all(|row| row.1 == "case.opened"));
+            // The first response's case alone, then the batch's 130 in rows of 64, 64 and 2.
+            let mut sizes: Vec<i64> = mine.iter().map(|row| row.3).collect();
+            sizes.sort();
+            assert_eq!(sizes, [1, 2, 64, 64], "{}", b.name);
+            let mut subjects: Vec<String> = Vec::new();
+            for (_, _, subject, messages) in mine {
+                if *messages == 1 {
+                    subjects.push(subject.clone());
+                } else {
+                    let list: Vec<String> = serde_json::from_str(subject).unwrap();
+                    assert_eq!(list.len(), usize::try_from(*messages).unwrap());
+                    subjects.extend(list);
+                }
+            }
+            subjects.sort();
+            assert_eq!(subjects, expected, "{}", b.name);
+        }
+        b.finish().await;
+    }
+}
