@@ -1028,6 +1028,9 @@ async fn a_case_opened_with_a_timeline_entry_keeps_that_opening() {
     }
 }
 
+/// A case as the next test reads it: id, response, status, owner and owner when opened.
+type CaseRow = (String, String, String, Option<String>, Option<String>);
+
 /// A batch that opens more cases than one insert statement or one outbox row holds writes
 /// each case once and, for each endpoint that wants them, each `case.opened` once, in rows of
 /// up to 64: all of it in the storing transaction, beside a response that opens none and
@@ -1076,7 +1079,7 @@ async fn a_batch_opening_many_cases_queues_each_case_opened_once_per_endpoint() 
         .await;
         assert_eq!(status, StatusCode::OK, "{reply}");
 
-        let cases: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        let cases: Vec<CaseRow> = sqlx::query_as(
             "SELECT id, response_id, status, owner, opened_owner FROM cases \
                  ORDER BY response_id",
         )
