@@ -164,7 +164,12 @@ struct Placeholders {
 
 impl Placeholders {
     fn new(engine: Engine) -> Self {
-        Placeholders { engine, bound: 0 }
+        Placeholders::after(engine, 0)
+    }
+
+    /// Placeholders that continue a statement's first `bound` ones.
+    fn after(engine: Engine, bound: usize) -> Self {
+        Placeholders { engine, bound }
     }
 
     fn next(&mut self) -> String {

@@ -267,7 +267,7 @@ impl Inserts {
         per_statement: usize,
         width: usize,
         rows: Vec<Vec<Bound>>,
-        sql: impl Fn(&mut dyn FnMut() -> String, usize) -> String,
+        sql: impl Fn(&mut Placeholders, usize) -> String,
     ) {
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
@@ -281,15 +281,7 @@ impl Inserts {
                 self.calls.push((Vec::new(), Vec::new()));
             }
             let (statements, values) = self.calls.last_mut().expect("just pushed");
-            let mut bound = values.len();
-            let engine = self.engine;
-            let mut next = || {
-                bound += 1;
-                match engine {
-                    Engine::Sqlite => "?".to_owned(),
-                    Engine::Postgres => format!("${bound}"),
-                }
-            };
+            let mut next = Placeholders::after(self.engine, values.len());
             statements.push(sql(&mut next, part.len()));
             values.extend(part.into_iter().flatten());
         }
@@ -320,12 +312,9 @@ impl Inserts {
         self.add(50, 11, rows, |next, n| {
             let tuples: Vec<String> = (0..n)
                 .map(|_| {
-                    let head: Vec<String> = (0..9).map(|_| next()).collect();
-                    let (owner, opened_owner) = (next(), next());
-                    format!(
-                        "({}, 'open', {owner}, 0, 1, {opened_owner})",
-                        head.join(", ")
-                    )
+                    let head = next.list(9);
+                    let (owner, opened_owner) = (next.next(), next.next());
+                    format!("({head}, 'open', {owner}, 0, 1, {opened_owner})")
                 })
                 .collect();
             format!(
@@ -358,10 +347,7 @@ impl Inserts {
         }
         self.add(100, 8, values, |next, n| {
             let tuples: Vec<String> = (0..n)
-                .map(|_| {
-                    let row: Vec<String> = (0..8).map(|_| next()).collect();
-                    format!("({}, 'pending', 0)", row.join(", "))
-                })
+                .map(|_| format!("({}, 'pending', 0)", next.list(8)))
                 .collect();
             format!(
                 "INSERT INTO webhook_deliveries (id, endpoint_id, event, subject, payload, \
